@@ -1,0 +1,1 @@
+"""The corpus: replay, re-parse and export over the archive."""

@@ -1,0 +1,56 @@
+"""Scrapy settings for gxcrawl: pure data, one block per concern.
+
+Library packages (report, archive, discovery) never read these; the Scrapy glue in
+gxcrawl.crawl maps them onto plain arguments. Every component is listed here and
+disables itself (NotConfigured) when its block is switched off.
+"""
+
+import os
+
+BOT_NAME = "gxcrawl"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- politeness --------------------------------------------------------------
+GX_CONTACT_URL = "https://github.com/gxcrawl/gxcrawl#contact"
+USER_AGENT = f"gxcrawl/0.1 (+{GX_CONTACT_URL}; archiving annual reports on open government information)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOAD_TIMEOUT = 60
+# warcio cannot read zstd back; never advertise it (archive-anchors.md §0.3)
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+    "Accept-Encoding": "gzip, deflate",
+}
+COOKIES_ENABLED = True
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --- archive (WARC + index) -------------------------------------------------
+GX_ARCHIVE_DIR = os.environ.get("GXCRAWL_ARCHIVE_DIR", "archive")
+GX_DATABASE_URL = os.environ.get("GXCRAWL_DATABASE_URL", "")  # "" -> sqlite:///<GX_ARCHIVE_DIR>/index.sqlite
+GX_WARC_ENABLED = True
+GX_WARC_MAX_SIZE = 1_000_000_000
+
+# --- portals / discovery -------------------------------------------------------
+GX_REGISTRY = ""  # "" -> the bundled registry of real portals
+
+# --- rendering (scrapy-playwright, system Chromium) ------------------------------
+GX_RENDER_ENABLED = True
+GX_CHROMIUM_PATH = os.environ.get("GXCRAWL_CHROMIUM", "")  # "" -> look up chromium on PATH
+
+# --- replay -------------------------------------------------------------------
+GX_REPLAY = False
+GX_REPLAY_AT = ""  # ISO timestamp: latest capture at or before it
