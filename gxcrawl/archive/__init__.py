@@ -1,1 +1,22 @@
+"""The archive: every fetch in WARC (warcio), indexed in SQL (SQLAlchemy). Knows nothing about Scrapy or reports."""
 
+from __future__ import annotations
+
+from gxcrawl.archive.api import Archive, CaptureInfo, CaptureRef, StoredResponse, warc_sha1
+from gxcrawl.archive.database import ArchiveWriteError
+from gxcrawl.archive.index import DocumentOutcome
+from gxcrawl.archive.reader import RecordNotFound
+from gxcrawl.archive.records import Exchange, target_uri
+
+__all__ = [
+    "Archive",
+    "ArchiveWriteError",
+    "CaptureInfo",
+    "CaptureRef",
+    "DocumentOutcome",
+    "Exchange",
+    "RecordNotFound",
+    "StoredResponse",
+    "target_uri",
+    "warc_sha1",
+]

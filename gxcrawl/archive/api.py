@@ -1,0 +1,367 @@
+"""The archive facade: WARC files + SQL index behind one object (contract C6 in coord/CONTRACTS.md).
+
+Order of writes: WARC records first (flushed), index rows after, so a row never points at a missing
+record. Transient database errors are retried; a write that still fails raises ArchiveWriteError.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+import gxcrawl
+from gxcrawl.archive import index
+from gxcrawl.archive.database import ensure_schema, make_engine, resolve_database_url, with_retries
+from gxcrawl.archive.index import DocumentOutcome
+from gxcrawl.archive.models import Capture, CrawlRun, TextRecord
+from gxcrawl.archive.reader import LoadedRecord, RecordNotFound, read_record
+from gxcrawl.archive.records import (
+    Exchange,
+    content_record,
+    metadata_record,
+    request_record,
+    response_record,
+    revisit_record,
+    sha256_hex,
+    target_uri,
+    warc_date,
+)
+from gxcrawl.archive.rotation import RepairedFile, WarcRotator, repair_unclean_files
+from gxcrawl.archive.writer import RecordWriter
+
+logger = logging.getLogger(__name__)
+
+WARC_SUBDIR = "warcs"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRef:
+    """Where one capture went: its index row and its WARC record."""
+
+    id: int
+    url: str
+    record_type: str          # "response" | "revisit" | "resource"
+    warc_record_id: str
+    warc_file: str            # relative to the archive root
+    warc_offset: int
+    warc_length: int
+    payload_sha256: str
+    fetched_at: datetime
+    revisit_of_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureInfo:
+    id: int
+    url: str
+    final_url: str
+    record_type: str
+    status: int
+    content_type: str | None
+    fetched_at: datetime
+    payload_sha256: str
+    warc_record_id: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    revisit_of_id: int | None
+    portal: str | None
+    crawl_run_id: int | None
+    etag: str | None
+    last_modified: str | None
+    blocked_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """An archived response. `body` has Content-Encoding removed; `wire_body` is as stored, to pair with
+    `headers` (which still say Content-Encoding) when rebuilding a faithful HTTP response."""
+
+    capture_id: int
+    url: str
+    status: int
+    reason: str
+    http_version: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    wire_body: bytes
+    fetched_at: datetime
+    record_type: str
+
+
+def warc_sha1(data: bytes) -> str:
+    """WARC-Payload-Digest form (sha1, base32), as warcio writes it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def _ref(capture: Capture) -> CaptureRef:
+    return CaptureRef(id=capture.id, url=capture.url, record_type=capture.record_type,
+                      warc_record_id=capture.warc_record_id, warc_file=capture.warc_file,
+                      warc_offset=capture.warc_offset, warc_length=capture.warc_length,
+                      payload_sha256=capture.payload_sha256, fetched_at=capture.fetched_at,
+                      revisit_of_id=capture.revisit_of_id)
+
+
+def _info(c: Capture) -> CaptureInfo:
+    return CaptureInfo(id=c.id, url=c.url, final_url=c.final_url, record_type=c.record_type, status=c.status,
+                       content_type=c.content_type, fetched_at=c.fetched_at, payload_sha256=c.payload_sha256,
+                       warc_record_id=c.warc_record_id, warc_file=c.warc_file, warc_offset=c.warc_offset,
+                       warc_length=c.warc_length, revisit_of_id=c.revisit_of_id, portal=c.portal,
+                       crawl_run_id=c.crawl_run_id, etag=c.etag, last_modified=c.last_modified,
+                       blocked_reason=c.blocked_reason)
+
+
+class Archive:
+    """WARC files under `<root>/warcs/` plus the SQL index. Use `Archive.open(...)`; close() when done."""
+
+    def __init__(self, root: Path, engine: Engine, writer: RecordWriter,
+                 repaired: list[RepairedFile] | None = None) -> None:
+        self.root = root
+        self.engine = engine
+        self.writer = writer
+        self.repaired = repaired or []
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, root: str | Path = "archive", database_url: str | None = None, *,
+             warc_max_size: int = 1_000_000_000, warc_prefix: str = "gxcrawl", fsync: bool = False) -> Archive:
+        """Open (creating or upgrading as needed) the archive at `root`.
+        database_url None -> $GXCRAWL_DATABASE_URL -> sqlite:///<root>/index.sqlite."""
+        root = Path(root)
+        root.mkdir(parents=True, exist_ok=True)
+        repaired = repair_unclean_files(root / WARC_SUBDIR)
+        engine = make_engine(resolve_database_url(root, database_url))
+        ensure_schema(engine)
+        info = {
+            "software": f"gxcrawl/{getattr(gxcrawl, '__version__', '0.1')} (warcio)",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "hostname": socket.gethostname(),
+            "description": "gxcrawl: annual reports on open government information, as fetched",
+        }
+        rotator = WarcRotator(root, subdir=WARC_SUBDIR, prefix=warc_prefix, max_size=warc_max_size, info=info)
+        return cls(root, engine, RecordWriter(rotator, fsync=fsync), repaired)
+
+    # --- plumbing -------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def _transaction(self, action: Any, what: str) -> Any:
+        def run() -> Any:
+            with self._sessions.begin() as session:
+                return action(session)
+
+        return with_retries(run, what)
+
+    def close(self) -> None:
+        self.writer.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- crawl runs -------------------------------------------------------------------------------------
+    def start_run(self, spider: str) -> int:
+        return self._transaction(lambda s: index.start_run(s, spider).id, "recording the crawl run")
+
+    def finish_run(self, run_id: int, *, reason: str | None, stats: dict[str, Any] | None = None) -> None:
+        def finish(session: Session) -> None:
+            run = session.get(CrawlRun, run_id)
+            if run is None:
+                raise LookupError(f"no crawl run {run_id}")
+            run.finished_at = datetime.now(UTC)
+            run.finish_reason = reason
+            run.stats = stats
+
+        self._transaction(finish, "closing the crawl run")
+
+    # --- writing ----------------------------------------------------------------------------------------
+    def write_exchange(self, exchange: Exchange) -> CaptureRef:
+        """Archive one fetch: response (or revisit, when the payload is already archived) + request +
+        metadata records; a rendered DOM (`exchange.rendered`) becomes a resource + metadata record."""
+        ex = exchange
+        uri = target_uri(ex.url)
+        date = warc_date(ex.fetched_at)
+        payload_sha256 = sha256_hex(ex.body)
+        builder = self.writer.builder
+        with self._lock:
+            original: CaptureRef | None = None
+            if ex.rendered:
+                record_type = "resource"
+                main = content_record(builder, uri, date, ex.body, record_type="resource",
+                                      content_type=ex.header("Content-Type") or "text/html; charset=utf-8")
+            else:
+                if ex.body:  # an empty payload is not worth a revisit (and trips replay tools)
+                    original = self._transaction(
+                        lambda s: (lambda c: _ref(c) if c else None)(index.original_by_digest(s, payload_sha256, uri)),
+                        "looking up the payload digest")
+                if original is not None:
+                    record_type = "revisit"
+                    main = revisit_record(builder, ex, uri, date, payload_digest=warc_sha1(ex.body),
+                                          refers_to_uri=original.url, refers_to_date=warc_date(original.fetched_at),
+                                          refers_to_id=original.warc_record_id)
+                else:
+                    record_type = "response"
+                    main = response_record(builder, ex, uri, date)
+            main_id = main.rec_headers.get_header("WARC-Record-ID")
+            records = [main]
+            if not ex.rendered:
+                records.append(request_record(builder, ex, uri, date, main_id))
+            records.append(metadata_record(builder, ex, uri, date, main_id))
+            location = self.writer.write_group(records)[0]
+
+            row = dict(
+                url=uri, final_url=target_uri(ex.final_url or ex.url), method=ex.method.upper(),
+                fetched_at=ex.fetched_at.astimezone(UTC), status=ex.status,
+                content_type=(ex.header("Content-Type") or None), payload_sha256=payload_sha256,
+                payload_length=len(ex.body), record_type=record_type, warc_record_id=main_id,
+                warc_file=location.warc_file, warc_offset=location.offset, warc_length=location.length,
+                revisit_of_id=original.id if original else None, portal=ex.portal, crawl_run_id=ex.crawl_run_id,
+                referer=ex.referer, depth=ex.depth, duration=ex.duration, etag=ex.header("ETag"),
+                last_modified=ex.header("Last-Modified"),
+            )
+
+            def insert(session: Session) -> CaptureRef:
+                capture = Capture(**row)
+                session.add(capture)
+                session.flush()
+                return _ref(capture)
+
+            return self._transaction(insert, f"indexing the capture of {uri}")
+
+    def write_text(self, capture: CaptureRef | int, text: str, *, kind: str = "conversion") -> int:
+        """Archive text derived from a capture (the extracted report text) as a `conversion` (or
+        `resource`) record referring to it; returns the TextRecord id."""
+        capture_id = capture if isinstance(capture, int) else capture.id
+        source = self._transaction(lambda s: s.get(Capture, capture_id), "looking up the capture")
+        if source is None:
+            raise LookupError(f"no capture {capture_id} in the index")
+        data = text.encode("utf-8")
+        with self._lock:
+            record = content_record(self.writer.builder, source.url, warc_date(datetime.now(UTC)), data,
+                                    record_type=kind, content_type="text/plain; charset=utf-8",
+                                    refers_to_id=source.warc_record_id)
+            location = self.writer.write_group([record])[0]
+
+            def insert(session: Session) -> int:
+                row = TextRecord(capture_id=capture_id, kind=kind, text_sha256=sha256_hex(data),
+                                 warc_record_id=location.record_id, warc_file=location.warc_file,
+                                 warc_offset=location.offset, warc_length=location.length)
+                session.add(row)
+                session.flush()
+                return row.id
+
+            return self._transaction(insert, "indexing the text record")
+
+    def mark_blocked(self, capture_id: int, reason: str) -> None:
+        """Flag a capture as a block page (CAPTCHA, WAF, login wall...)."""
+
+        def mark(session: Session) -> None:
+            capture = session.get(Capture, capture_id)
+            if capture is None:
+                raise LookupError(f"no capture {capture_id} in the index")
+            capture.blocked_reason = reason
+
+        self._transaction(mark, "marking a capture blocked")
+
+    def record_document(self, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None,
+                        seen_at: datetime | None = None) -> DocumentOutcome:
+        """Dedupe one report text seen at `url` (see index.record_document)."""
+        url = target_uri(url)
+
+        def record(session: Session) -> DocumentOutcome:
+            when = seen_at
+            if when is None and capture_id is not None:
+                capture = session.get(Capture, capture_id)
+                when = capture.fetched_at if capture else None
+            return index.record_document(session, text_sha256=text_sha256, url=url, portal=portal,
+                                         capture_id=capture_id, seen_at=when or datetime.now(UTC))
+
+        try:
+            return self._transaction(record, "recording the document")
+        except IntegrityError:  # another writer inserted the same text/URL first: now it exists
+            return self._transaction(record, "recording the document")
+
+    def store_report(self, *, document_id: int, parser_version: str, record: dict[str, Any],
+                     capture_id: int | None = None, replace: bool = False) -> bool:
+        def store(session: Session) -> bool:
+            return index.store_report(session, document_id=document_id, parser_version=parser_version,
+                                      record=record, capture_id=capture_id, replace=replace)
+
+        try:
+            return self._transaction(store, "storing the report")
+        except IntegrityError:
+            return self._transaction(store, "storing the report")
+
+    # --- reading ----------------------------------------------------------------------------------------
+    def capture(self, capture_id: int) -> CaptureInfo:
+        with self.session() as session:
+            row = session.get(Capture, capture_id)
+            if row is None:
+                raise LookupError(f"no capture {capture_id} in the index")
+            return _info(row)
+
+    def latest_capture(self, url: str, at: datetime | None = None) -> CaptureInfo | None:
+        """The newest capture of `url` (at or before `at`)."""
+        with self.session() as session:
+            row = index.latest_capture(session, target_uri(url), at)
+            return _info(row) if row else None
+
+    def _load(self, warc_file: str, offset: int, length: int) -> LoadedRecord:
+        return read_record(self.root / warc_file, offset, length)
+
+    def _payload_record(self, capture: CaptureInfo) -> LoadedRecord:
+        if capture.record_type == "revisit":
+            if capture.revisit_of_id is None:
+                raise RecordNotFound(f"revisit capture {capture.id} has no original in the index")
+            original = self.capture(capture.revisit_of_id)
+            return self._load(original.warc_file, original.warc_offset, original.warc_length)
+        return self._load(capture.warc_file, capture.warc_offset, capture.warc_length)
+
+    def read_payload(self, capture_id: int) -> bytes:
+        """The payload of a capture with Content-Encoding removed (a revisit's comes from its original)."""
+        return self._payload_record(self.capture(capture_id)).payload
+
+    def read_response(self, capture_id: int) -> StoredResponse:
+        capture = self.capture(capture_id)
+        own = self._load(capture.warc_file, capture.warc_offset, capture.warc_length)
+        payload = self._payload_record(capture) if capture.record_type == "revisit" else own
+        headers = own.http_headers
+        if capture.record_type == "resource":
+            headers = [("Content-Type", capture.content_type or "text/html; charset=utf-8")]
+        return StoredResponse(
+            capture_id=capture.id, url=capture.url, status=own.http_status or capture.status,
+            reason=own.http_reason or "", http_version=own.http_protocol or "HTTP/1.1", headers=headers,
+            body=payload.payload, wire_body=payload.wire_payload, fetched_at=capture.fetched_at,
+            record_type=capture.record_type,
+        )
+
+    def read_text(self, capture_id: int, kind: str = "conversion") -> str | None:
+        """The newest text record of `kind` derived from a capture, or None."""
+        with self.session() as session:
+            row = session.scalar(select(TextRecord).where(TextRecord.capture_id == capture_id, TextRecord.kind == kind)
+                                 .order_by(TextRecord.id.desc()).limit(1))
+            if row is None:
+                return None
+            location = (row.warc_file, row.warc_offset, row.warc_length)
+        return self._load(*location).payload.decode("utf-8")

@@ -1,0 +1,126 @@
+"""Engine set-up, schema creation/upgrade (Alembic), and retries of transient database errors."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from gxcrawl.archive.models import Base
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DATABASE_URL_ENV = "GXCRAWL_DATABASE_URL"
+
+
+class ArchiveWriteError(RuntimeError):
+    """The index could not be written even after retries: the crawl must stop rather than drop data."""
+
+
+def resolve_database_url(root: Path, database_url: str | None) -> str:
+    """Explicit URL -> $GXCRAWL_DATABASE_URL -> sqlite:///<root>/index.sqlite."""
+    url = database_url or os.environ.get(DATABASE_URL_ENV) or ""
+    return url or f"sqlite:///{(root / 'index.sqlite').resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            # WAL: readers never block the writer; NORMAL sync survives a killed process (not power loss)
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    # pre-ping replaces connections the server dropped between uses
+    return create_engine(url, pool_pre_ping=True)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """SQLite busy/locked, a dropped PostgreSQL connection: worth retrying."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        # sqlite3 also reports schema mistakes as OperationalError: those never heal by waiting
+        message = str(exc.orig).lower()
+        return not any(s in message for s in ("no such table", "no such column", "syntax error", "has no column"))
+    return False
+
+
+def retrying(attempts: int = 6) -> Retrying:
+    return Retrying(
+        retry=retry_if_exception(is_transient),
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential(multiplier=0.1, max=5.0),
+        reraise=True,
+        before_sleep=lambda state: logger.warning(
+            "transient database error (attempt %d), retrying: %s", state.attempt_number,
+            state.outcome.exception() if state.outcome else None),
+    )
+
+
+def with_retries(action: Callable[[], T], what: str, attempts: int = 6) -> T:
+    """Run `action` (a whole transaction) with retries; raise ArchiveWriteError when it still fails."""
+    try:
+        for attempt in retrying(attempts):
+            with attempt:
+                return action()
+    except (OperationalError, DBAPIError) as exc:
+        raise ArchiveWriteError(f"{what} failed after retries: {exc}") from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def alembic_config(engine_url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", engine_url.replace("%", "%%"))
+    return config
+
+
+def init_schema(engine: Engine) -> None:
+    """A fresh database: create every table, then stamp it at the newest migration."""
+    from alembic import command
+
+    Base.metadata.create_all(engine)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")
+
+
+def upgrade_schema(engine: Engine) -> None:
+    from alembic import command
+
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create (create_all + stamp head) or upgrade the index schema as needed."""
+
+    def ensure() -> None:
+        tables = set(inspect(engine).get_table_names())
+        if "alembic_version" not in tables and "capture" not in tables:
+            init_schema(engine)
+        else:
+            upgrade_schema(engine)
+
+    with_retries(ensure, "creating/upgrading the index schema")

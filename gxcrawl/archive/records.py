@@ -1,0 +1,217 @@
+"""Plain values -> WARC records (no I/O, no Scrapy types).
+
+`Exchange` is one HTTP fetch as plain values; the functions below turn it into warcio records:
+`response` (wire body, still Content-Encoded), `request`, `metadata`, `revisit`, and `resource` /
+`conversion` records for rendered DOMs and extracted text. Writing them is `writer.py`'s job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from io import BytesIO
+from urllib.parse import urlsplit
+
+from w3lib.url import safe_url_string
+from warcio.recordbuilder import RecordBuilder
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+
+HeaderValue = str | bytes
+HeaderPairs = Sequence[tuple[HeaderValue, HeaderValue]]
+
+# Hop-by-hop framing already undone by the HTTP client: keeping it with a de-chunked body is the most
+# reported WARC fidelity bug (archive-anchors.md §0.2).
+_FRAMING_HEADERS = frozenset({"transfer-encoding"})
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One fetch as plain values; `body` is the payload as it came off the wire (still Content-Encoded).
+
+    `rendered=True` marks a browser-rendered DOM (not an HTTP payload): it is archived as a
+    `resource` record, never as a `response`.
+    """
+
+    url: str
+    status: int
+    body: bytes
+    fetched_at: datetime
+    method: str = "GET"
+    request_headers: HeaderPairs = ()
+    request_body: bytes = b""
+    reason: str | None = None
+    http_version: str = "HTTP/1.1"
+    response_headers: HeaderPairs = ()
+    duration: float | None = None
+    portal: str | None = None
+    referer: str | None = None
+    depth: int | None = None
+    crawl_run_id: int | None = None
+    final_url: str | None = None
+    ip_address: str | None = None
+    rendered: bool = False
+    extra_metadata: dict[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        """First response header value named `name` (case-insensitive), decoded as ISO-8859-1."""
+        wanted = name.lower()
+        for key, value in self.response_headers:
+            if _text(key).lower() == wanted:
+                return _text(value)
+        return None
+
+
+class RawStatusAndHeaders(StatusAndHeaders):
+    """HTTP headers serialised byte for byte (ISO-8859-1) instead of warcio's percent-encoding of
+    non-ASCII values, so e.g. a GBK `Content-Disposition` filename stays as the server sent it."""
+
+    def compute_headers_buffer(self, header_filter=None) -> None:  # noqa: ANN001 - warcio signature
+        self.headers_buff = self.to_bytes(header_filter, encoding="iso-8859-1")
+
+
+def _text(value: HeaderValue) -> str:
+    return value.decode("iso-8859-1") if isinstance(value, bytes) else value
+
+
+def target_uri(url: str) -> str:
+    """The ASCII form of `url` for WARC-Target-URI (IRIs percent-encoded; pywb #961)."""
+    return safe_url_string(url, encoding="utf-8")
+
+
+def warc_date(moment: datetime) -> str:
+    """WARC/1.1 date with microseconds, UTC."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: pass a UTC-aware datetime")
+    return datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+
+
+def reason_phrase(status: int, reason: str | None) -> str:
+    if reason:
+        return reason
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def response_header_pairs(headers: HeaderPairs) -> list[tuple[str, str]]:
+    """All header values (repeated ones kept, in order), minus stale framing headers."""
+    return [(_text(k), _text(v)) for k, v in headers if _text(k).lower() not in _FRAMING_HEADERS]
+
+
+def _request_line(ex: Exchange, uri: str) -> str:
+    parts = urlsplit(uri)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    return f"{ex.method.upper()} {path} {ex.http_version or 'HTTP/1.1'}"
+
+
+def _request_headers(ex: Exchange, uri: str) -> list[tuple[str, str]]:
+    pairs = [(_text(k), _text(v)) for k, v in ex.request_headers]
+    if not any(k.lower() == "host" for k, _ in pairs):
+        # the HTTP client adds Host itself; put it back so the record shows what was sent
+        pairs.insert(0, ("Host", urlsplit(uri).netloc))
+    return pairs
+
+
+def response_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str) -> ArcWarcRecord:
+    http_headers = RawStatusAndHeaders(
+        f"{ex.status} {reason_phrase(ex.status, ex.reason)}".rstrip(),
+        response_header_pairs(ex.response_headers),
+        protocol=ex.http_version or "HTTP/1.1",
+    )
+    warc_headers = {"WARC-Date": date}
+    if ex.ip_address:
+        warc_headers["WARC-IP-Address"] = ex.ip_address
+    return builder.create_warc_record(
+        uri, "response", payload=BytesIO(ex.body), length=len(ex.body),
+        http_headers=http_headers, warc_headers_dict=warc_headers,
+    )
+
+
+def revisit_record(
+    builder: RecordBuilder, ex: Exchange, uri: str, date: str, *,
+    payload_digest: str, refers_to_uri: str, refers_to_date: str, refers_to_id: str,
+) -> ArcWarcRecord:
+    """A revisit (identical-payload-digest profile) keeping this fetch's own status line and headers."""
+    http_headers = RawStatusAndHeaders(
+        f"{ex.status} {reason_phrase(ex.status, ex.reason)}".rstrip(),
+        response_header_pairs(ex.response_headers),
+        protocol=ex.http_version or "HTTP/1.1",
+    )
+    warc_headers = {"WARC-Date": date, "WARC-Refers-To": refers_to_id}
+    if ex.ip_address:
+        warc_headers["WARC-IP-Address"] = ex.ip_address
+    return builder.create_revisit_record(
+        uri, payload_digest, refers_to_uri, refers_to_date,
+        http_headers=http_headers, warc_headers_dict=warc_headers,
+    )
+
+
+def request_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str, concurrent_to: str) -> ArcWarcRecord:
+    http_headers = RawStatusAndHeaders(_request_line(ex, uri), _request_headers(ex, uri), is_http_request=True)
+    body = ex.request_body or b""
+    return builder.create_warc_record(
+        uri, "request", payload=BytesIO(body), length=len(body), http_headers=http_headers,
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
+    )
+
+
+def _warc_fields(fields: Iterable[tuple[str, object]]) -> bytes:
+    lines = []
+    for name, value in fields:
+        if value is None or value == "":
+            continue
+        # one line per field: newlines in values would break application/warc-fields
+        text = str(value).replace("\r", " ").replace("\n", " ")
+        lines.append(f"{name}: {text}\r\n")
+    return "".join(lines).encode("utf-8")
+
+
+def metadata_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str, concurrent_to: str) -> ArcWarcRecord:
+    """Crawl provenance: portal, referer, depth, fetch duration (application/warc-fields)."""
+    fields: list[tuple[str, object]] = [
+        ("portal", ex.portal),
+        ("via", target_uri(ex.referer) if ex.referer else None),
+        ("hopsFromSeed", ex.depth),
+        ("fetchTimeMs", None if ex.duration is None else round(ex.duration * 1000)),
+        ("crawlRun", ex.crawl_run_id),
+        ("rendered", "browser" if ex.rendered else None),
+    ]
+    fields.extend(sorted(ex.extra_metadata.items()))
+    body = _warc_fields(fields)
+    return builder.create_warc_record(
+        uri, "metadata", payload=BytesIO(body), length=len(body),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
+    )
+
+
+def content_record(
+    builder: RecordBuilder, uri: str, date: str, data: bytes, *, record_type: str, content_type: str,
+    refers_to_id: str | None = None,
+) -> ArcWarcRecord:
+    """A `resource` or `conversion` record (rendered DOM, extracted text)."""
+    if record_type not in ("resource", "conversion"):
+        raise ValueError(f"record_type must be 'resource' or 'conversion', not {record_type!r}")
+    headers = {"WARC-Date": date}
+    if refers_to_id:
+        headers["WARC-Refers-To"] = refers_to_id
+    return builder.create_warc_record(
+        uri, record_type, payload=BytesIO(data), length=len(data),
+        warc_content_type=content_type, warc_headers_dict=headers,
+    )
+
+
+def warcinfo_record(builder: RecordBuilder, filename: str, info: dict[str, str]) -> ArcWarcRecord:
+    return builder.create_warcinfo_record(filename, info)
