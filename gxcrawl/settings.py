@@ -43,6 +43,17 @@ GX_ARCHIVE_DIR = os.environ.get("GXCRAWL_ARCHIVE_DIR", "archive")
 GX_DATABASE_URL = os.environ.get("GXCRAWL_DATABASE_URL", "")  # "" -> sqlite:///<GX_ARCHIVE_DIR>/index.sqlite
 GX_WARC_ENABLED = True
 GX_WARC_MAX_SIZE = 1_000_000_000
+# archive engineer's block: capture hook + item pipelines (parse -> dedupe -> store)
+GX_WARC_PREFIX = "gxcrawl"  # WARC file names: <prefix>-<UTC timestamp>-<pid>-<serial>-<random>.warc.gz
+GX_WARC_FSYNC = False  # fsync each record group (survives power loss, not just a killed process); slower
+GX_PARSE_ENABLED = True
+EXTENSIONS = {"gxcrawl.crawl.extensions.warc.WarcCapture": 100}
+ITEM_PIPELINES = {
+    "gxcrawl.crawl.pipelines.parse.ParsePipeline": 300,
+    "gxcrawl.crawl.pipelines.dedupe.DedupePipeline": 400,
+    "gxcrawl.crawl.pipelines.store.StorePipeline": 500,
+}
+# end of the archive engineer's block
 
 # --- portals / discovery -------------------------------------------------------
 GX_REGISTRY = ""  # "" -> the bundled registry of real portals

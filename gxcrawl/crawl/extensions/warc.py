@@ -1,0 +1,121 @@
+"""Archive every response as it came off the wire (the `response_downloaded` signal fires before the
+downloader middlewares, so HttpCompressionMiddleware has not decoded the body yet).
+
+Writes a response (or revisit) + request + metadata record per download and stores the capture id in
+`request.meta["gx_capture_id"]` (the response sees it as `response.meta`). A scrapy-playwright response is a
+rendered DOM and becomes a `resource` record. If the archive cannot be written, the crawl stops with the
+close reason "gx_archive_failed" rather than keep fetching pages it cannot keep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+
+from gxcrawl.archive import Archive, ArchiveWriteError
+from gxcrawl.crawl.adapters import exchange_from_scrapy
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_FAILED = "gx_archive_failed"
+_ATTR = "_gx_archive"
+
+
+def archive_for(crawler: Crawler) -> Archive:
+    """The crawler's one Archive (shared by the capture hook and the pipelines), opened from settings on
+    first use and closed when the engine stops."""
+    archive = getattr(crawler, _ATTR, None)
+    if archive is None:
+        settings = crawler.settings
+        root = settings.get("GX_ARCHIVE_DIR") or "archive"
+        archive = Archive.open(root, settings.get("GX_DATABASE_URL") or None,
+                               warc_max_size=settings.getint("GX_WARC_MAX_SIZE", 1_000_000_000),
+                               warc_prefix=settings.get("GX_WARC_PREFIX") or "gxcrawl",
+                               fsync=settings.getbool("GX_WARC_FSYNC"))
+        setattr(crawler, _ATTR, archive)
+
+        def close_archive() -> None:
+            setattr(crawler, _ATTR, None)
+            archive.close()
+
+        crawler.signals.connect(close_archive, signal=signals.engine_stopped, weak=False)
+    return archive
+
+
+def stop_crawl(crawler: Crawler, error: BaseException) -> None:
+    """Stop loudly: an archive that cannot be written must not silently drop pages."""
+    logger.error("archive write failed, stopping the crawl: %s", error)
+    if crawler.stats:
+        crawler.stats.set_value("gx/archive/error", str(error))
+    engine = crawler.engine
+    if engine is not None and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason=ARCHIVE_FAILED))
+
+
+class WarcCapture:
+    def __init__(self, open_archive: Callable[[], Archive], stats: StatsCollector,
+                 on_failure: Callable[[BaseException], None]) -> None:
+        self.open_archive = open_archive
+        self.stats = stats
+        self.on_failure = on_failure
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("GX_WARC_ENABLED"):
+            raise NotConfigured("GX_WARC_ENABLED is off")
+        if not settings.get("GX_ARCHIVE_DIR"):
+            raise NotConfigured("GX_ARCHIVE_DIR is empty")
+        assert crawler.stats is not None
+        ext = cls(lambda: archive_for(crawler), crawler.stats, lambda exc: stop_crawl(crawler, exc))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        self.archive = self.open_archive()
+        self.run_id = self.archive.start_run(getattr(spider, "name", "spider"))
+        for repaired in self.archive.repaired:
+            self.stats.inc_value("gx/warc/repaired_files")
+            self.stats.inc_value("gx/warc/repaired_bytes_cut", repaired.cut_bytes)
+        self.stats.set_value("gx/crawl_run", self.run_id)
+
+    def response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
+        if self.archive is None or self.failed:
+            return
+        try:
+            ref = self.archive.write_exchange(exchange_from_scrapy(request, response, crawl_run_id=self.run_id))
+        except (ArchiveWriteError, OSError) as exc:
+            self.failed = True
+            request.meta["gx_archive_error"] = str(exc)
+            self.on_failure(exc)
+            return
+        request.meta["gx_capture_id"] = ref.id
+        self.stats.inc_value("gx/captures")
+        if ref.record_type == "revisit":
+            self.stats.inc_value("gx/revisits")
+        elif ref.record_type == "resource":
+            self.stats.inc_value("gx/rendered")
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        stats = {k: v for k, v in self.stats.get_stats().items() if k.startswith("gx/")}
+        try:
+            self.archive.finish_run(self.run_id, reason=reason, stats=stats)
+        except ArchiveWriteError as exc:
+            logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
