@@ -1,0 +1,523 @@
+"""Tables 二/三/四: from an HTML page or from flattened text to values by row and column.
+
+The cascade (each stage gated on the previous one delivering nothing for a table):
+
+1. ``html``  — the page's innermost ``<table>`` elements, row by row and cell by cell (``colspan``
+   continuations kept, so a merged value cell is known as such); exact: an empty ``<td>`` is a blank cell.
+2. ``text``  — the page text: one cell per line, pipe rows / pipe cells, tab-led cells, markdown, spaces.
+3. ``glued`` — the same text when cells have nothing between them; digit runs are split only where the
+   identities leave exactly one reading (see ``glued.py``).
+
+Rows are found by their label (vocab.py), in order, and values are read between one label and the next;
+that makes the reader indifferent to colspans that do not line up, to labels broken across lines and to
+group labels sharing a line with their first sub-row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import lxml.html
+from lxml import etree
+
+from gxcrawl.report import vocab
+from gxcrawl.report.cells import CellValue, is_cell_token, normalise, parse_cell
+from gxcrawl.report.glued import (
+    Candidate,
+    Identity,
+    agreement,
+    consistent,
+    glued_candidates,
+    placement_candidates,
+)
+from gxcrawl.report.model import ReadCell, TableRead
+
+CELL_SEP = "\x1f"  # between the cells of an HTML row
+CONT = "\x1d"  # the 2nd.. columns of a cell with colspan > 1
+
+# whitespace between two label characters is a line break inside a label ("(三)不予\n\n公开", "商业 企业")
+_LABEL_CHAR = "\u3400-\u9fff()、“”\"'《》"
+_SQUEEZE = re.compile(
+    f"(?<=[{_LABEL_CHAR}])(?<!\\d元)(?<!万元)(?<!\\d件)(?<!\\d条)(?<!\\d个)(?<!\\d项)(?<![\\n\\t| ]无)"
+    f"[ \\n\\r]+(?=[{_LABEL_CHAR}])"
+)
+_MD_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \xa0\u3000]+")
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<cell>[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s*(?:万元|亿元|元))?"
+    r"|[+\-]?\d+(?:\.\d+)?(?:\s*(?:万元|亿元|元|件|条|个|项))?"
+    r"|[/\\]|[—–~]+|-{1,3}(?!\d)|无(?![\u3400-\u9fff]))|(?P<text>\S))"
+)
+
+# table boundaries (on prepared text)
+_ACTIVE_START = re.compile(r"第二十条第?\(?一\)?项|信息内容")
+_APPLICATIONS_START = re.compile(r"本列数据的勾稽关系|申请人情况|本年新收政府信息公开申请数量")
+_APPLICATIONS_LAST = re.compile(r"结转下年度继续办理")
+_APPEALS_START = re.compile(r"行政复议")
+_APPEALS_END = re.compile(r"五\s*[、.][^\n]{0,20}?(?:问题|改进)|其他需要报告")
+_HAS_VALUE = re.compile(r"\d|[/\\—–~]|(?<![\u3400-\u9fff])无(?![\u3400-\u9fff])")
+_APPEALS_HEADER = re.compile("|".join(vocab.APPEAL_HEADER_WORDS) + "|审结|计")
+
+APPLICATION_ROW_IDENTITIES: tuple[Identity, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
+APPEALS_IDENTITIES: tuple[Identity, ...] = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
+
+
+def prepare(text: str) -> str:
+    """Normalise text for reading tables: NFKC, no markdown rules, label line breaks closed up."""
+    text = normalise(_ZERO_WIDTH.sub("", text))
+    text = _MD_RULE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return _SQUEEZE.sub("", text)
+
+
+@cache
+def _label_re(label: str) -> re.Pattern[str]:
+    return re.compile(label)
+
+
+@cache
+def _ordinal_re(ordinal: str) -> re.Pattern[str] | None:
+    if not ordinal:
+        return None
+    if ordinal.isdigit():
+        return re.compile(rf"(?:\(\s*{ordinal}\s*\)|{ordinal}\s*[.、)])\s*$")
+    if ordinal.startswith("("):
+        inner = ordinal[1:-1]
+        return re.compile(rf"(?:\(\s*{inner}\s*\)|{inner}\s*、)\s*$")
+    return re.compile(rf"{ordinal}\s*[、.]?\s*$")
+
+
+# --- HTML stage -------------------------------------------------------------------------------------------------
+def html_tables_text(body_html: str) -> str:
+    """The innermost tables of a body fragment as rows of CELL_SEP-joined cells (one row per line)."""
+    try:
+        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    lines: list[str] = []
+    for table in root.iter("table"):
+        if table.find(".//table") is not None:
+            continue  # a layout table around the real one
+        for tr in table.iter("tr"):
+            if tr.getparent() is None:
+                continue
+            owner = next(tr.iterancestors("table"), None)
+            if owner is not table:
+                continue
+            cells: list[str] = []
+            for td in tr:
+                if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                    continue
+                text = " ".join("".join(td.itertext()).split())
+                cells.append(text.replace(CELL_SEP, " "))
+                try:
+                    span = int(td.get("colspan", "1") or 1)
+                except ValueError:
+                    span = 1
+                cells.extend([CONT] * max(0, min(span, 64) - 1))
+            lines.append(CELL_SEP + CELL_SEP.join(cells))
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --- reading rows -------------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Row:
+    key: str
+    columns: tuple[str, ...]
+    items: list[str]  # raw cells / tokens read after the label
+    mode: str  # exact | pipe | tab | space
+    candidates: list[Candidate] | None = None
+    preferred: Candidate | None = None
+    note: str | None = None
+
+
+def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[tuple[vocab.RowSpec, str]]:
+    found: list[tuple[vocab.RowSpec, re.Match[str]]] = []
+    pos = start
+    for spec in specs:
+        match = _label_re(spec.label).search(text, pos, end)
+        if match is not None:
+            found.append((spec, match))
+            pos = match.end()
+    out: list[tuple[vocab.RowSpec, str]] = []
+    for i, (spec, match) in enumerate(found):
+        stop = found[i + 1][1].start() if i + 1 < len(found) else end
+        blob = text[match.end():stop]
+        if i + 1 < len(found):
+            ordinal = _ordinal_re(found[i + 1][0].ordinal)
+            if ordinal is not None:
+                blob = ordinal.sub("", blob, count=1)
+        out.append((spec, blob))
+    return out
+
+
+def _mode(blob: str) -> str:
+    if CELL_SEP in blob:
+        return "exact"
+    if "|" in blob:
+        return "pipe"
+    if "\t" in blob:
+        return "tab"
+    return "space"
+
+
+def _field_items(fields: Sequence[str], *, skip_leading_empty: bool) -> list[str]:
+    items: list[str] = []
+    for field in fields:
+        text = field.strip()
+        if not text:
+            if skip_leading_empty and not items:
+                continue
+            items.append("")
+            continue
+        if text == CONT:
+            items.append(CONT)
+            continue
+        if is_cell_token(text):
+            items.append(text)
+            continue
+        first = text.split("\n", 1)[0].strip()
+        if "\n" in text and (not first or is_cell_token(first)):
+            if first:
+                items.append(first)
+            break
+        parts = text.split()
+        if len(parts) > 1 and all(is_cell_token(p) for p in parts):
+            items.extend(parts)
+            continue
+        break
+    return items
+
+
+def _space_items(blob: str) -> list[str]:
+    """Cells of text without separators: one cell per line (a line holding only spaces was a blank cell,
+    an empty line is the gap between cells), spaces between cells, or nothing at all (glued)."""
+    items: list[str] = []
+    lines = blob.split("\n")
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        if not line.strip():
+            if index:  # the first "line" is the rest of the label's own line
+                items.append("")
+            continue
+        for match in _TOKEN.finditer(line):
+            if match["cell"] is None:
+                return items
+            items.append(match["cell"].replace(" ", ""))
+    return items
+
+
+def _blob_items(blob: str, *, header_before: bool) -> tuple[list[str], str]:
+    """Cells of the text after a label (or after table 四's header when `header_before`)."""
+    mode = _mode(blob)
+    if mode == "exact":
+        lines = blob.split("\n")
+        if header_before:  # the data row is the next line with cells
+            for line in lines[1:]:
+                fields = line.split(CELL_SEP)[1:]
+                if any(f.strip() and f != CONT for f in fields):
+                    return _field_items(fields, skip_leading_empty=False), mode
+            return [], mode
+        return _field_items(lines[0].split(CELL_SEP)[1:], skip_leading_empty=False), mode
+    if mode in ("pipe", "tab"):
+        fields = blob.split("|" if mode == "pipe" else "\t")
+        if not header_before:
+            fields = fields[1:]  # the rest of the label's own cell
+        return _field_items(fields, skip_leading_empty=header_before), mode
+    return _space_items(blob), mode
+
+
+def _value_of(raw: str, column: str) -> int | float | None:
+    return parse_cell(raw, money=column in vocab.MONEY_COLUMNS).value
+
+
+def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
+    """Fill row.candidates with the readings of row.items that fit the row's columns and identities.
+
+    A short row also gets `preferred`: its values left-aligned, the way a browser lays out a row with
+    fewer cells; it is taken only if no identity contradicts it (else only what every reading agrees on).
+    """
+    n = len(row.columns)
+    items = list(row.items)
+
+    def values(c: Candidate) -> list[int | float | None]:
+        return [None if raw is None else _value_of(raw, row.columns[i]) for i, raw in enumerate(c)]
+
+    if row.mode == "exact":
+        if len(items) >= n and all(x in ("", CONT) for x in items[n:]):
+            slots: list[str | None] = list(items[:n])
+            merged = [i for i in range(n) if slots[i] == CONT or (i + 1 < n and slots[i + 1] == CONT)]
+            for i in merged:
+                slots[i] = None
+            if merged:
+                row.note = f"{len(merged)} of {n} cells are merged across columns and left null"
+            row.candidates = [tuple(slots)]
+            return
+        items = [x for x in items if x != CONT]
+    else:
+        while items and items[-1] == "":
+            items.pop()  # flattened rows are padded to the grid width with empty cells
+        while len(items) > n and items[0] == "":
+            items.pop(0)  # cells covered by a rowspan/colspan label, drawn empty (markdown grids)
+    if len(items) == n:
+        cands: list[Candidate] | None = [tuple(items)]
+    elif len(items) > n:
+        row.note = f"{len(items)} values for {n} columns; the row is left null"
+        row.candidates = []
+        return
+    else:
+        cands = None
+        if row.mode == "space" and any(len(re.sub(r"\D", "", x.split(".")[0])) > 1 for x in items):
+            cands = glued_candidates(items, n, identities, lambda raw: _value_of(raw, row.columns[0]))
+            if cands is None:
+                row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
+                row.candidates = []
+                return
+            if cands:
+                row.note = "glued"
+        if not cands:
+            cands = placement_candidates(items, n) or []
+            row.note = f"{len(items)} values for {n} columns"
+            left = tuple(items) + (None,) * (n - len(items))
+            if consistent(values(left), identities):
+                row.preferred = left
+    row.candidates = [c for c in cands if consistent(values(c), identities)]
+
+
+def _resolve(rows: list[_Row], identities: Sequence[Identity], table_check=None) -> dict[str, list[str | None]]:
+    """Pick each row's reading: unique after row and (if given) table identities, else slot-wise agreement."""
+    for row in rows:
+        _candidates(row, identities)
+    resolved: dict[str, list[str | None]] = {}
+    pending: list[_Row] = []
+    for row in rows:
+        cands = row.candidates or []
+        if len(cands) == 1 and row.preferred is None:
+            resolved[row.key] = list(cands[0])
+        else:
+            pending.append(row)
+    for _ in range(3):
+        progress = False
+        for row in list(pending):
+            keep = list(row.candidates or [])
+            if table_check is not None:
+                keep = [c for c in keep if table_check(row, c, resolved)]
+            if row.preferred is not None and row.preferred in keep:
+                resolved[row.key] = list(row.preferred)
+            elif len(keep) == 1:
+                resolved[row.key] = list(keep[0])
+            else:
+                row.candidates = keep
+                continue
+            pending.remove(row)
+            progress = True
+        if not progress:
+            break
+    for row in pending:
+        resolved[row.key] = agreement(row.candidates or [], len(row.columns))
+    return resolved
+
+
+def _emit(table: TableRead, rows: list[_Row], resolved: dict[str, list[str | None]]) -> None:
+    for row in rows:
+        slots = resolved.get(row.key, [None] * len(row.columns))
+        cols: dict[str, int | float | None] = {}
+        placed = 0
+        for col, raw in zip(row.columns, slots, strict=True):
+            if raw is None:
+                cols[col] = None
+                table.kinds[(row.key, col)] = "absent"
+                continue
+            cell: CellValue = parse_cell(raw, money=col in vocab.MONEY_COLUMNS)
+            cols[col] = cell.value
+            table.kinds[(row.key, col)] = cell.kind
+            table.cells.append(ReadCell(table.name, row.key, col, cell.raw, cell.kind, cell.value))
+            placed += 1
+        table.values[row.key] = cols
+        if placed < len(row.columns):
+            for raw in row.items:
+                if raw not in ("", CONT) and raw not in [s for s in slots if s is not None]:
+                    cell = parse_cell(raw)
+                    table.cells.append(ReadCell(table.name, row.key, None, cell.raw, cell.kind, cell.value))
+        if row.note == "glued":
+            table.glued = True
+            if placed < len(row.columns):
+                table.issues.append(
+                    f"{table.name} row {row.key}: glued digits {''.join(row.items)!r} have no single split that "
+                    f"satisfies the identities; {len(row.columns) - placed} cells left null"
+                )
+        elif row.note:
+            what = (f"{placed} of {len(row.columns)} cells placed, the rest left null" if placed
+                    else "no cell could be placed with certainty, all left null")
+            table.issues.append(f"{table.name} row {row.key}: {row.note}; {what}")
+        elif placed < len(row.columns):
+            table.issues.append(
+                f"{table.name} row {row.key}: no reading of {row.items!r} satisfies the identities; left null"
+            )
+
+
+# --- per table ----------------------------------------------------------------------------------------------------
+def _version_active(region: str) -> str:
+    flat = region.replace(" ", "")
+    old = sum(1 for a in vocab.ACTIVE_2019_ANCHORS if a in flat)
+    new = sum(1 for a in vocab.ACTIVE_2021_ANCHORS if a in flat)
+    if old == new == 0:
+        return "unknown"
+    return "2019" if old > new else "2021"
+
+
+def _version_applications(region: str) -> str:
+    flat = region.replace(" ", "")
+    if any(a in flat for a in vocab.APPLICATIONS_2021_ANCHORS):
+        return "2021"
+    if "本年新收" in flat or "本年度办理结果" in flat:
+        return "2019"
+    return "unknown"
+
+
+def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[_Row]:
+    rows: list[_Row] = []
+    for spec, blob in _find_rows(text, specs, start, end):
+        if spec.key is None:
+            continue
+        items, mode = _blob_items(blob, header_before=False)
+        rows.append(_Row(spec.key, spec.columns, items, mode))
+    return rows
+
+
+def _applications_check(row: _Row, cand: Candidate, known: dict[str, list[str | None]], version: str) -> bool:
+    """H2/H3 per column with `cand` in `row` and the other rows as resolved so far."""
+    result_rows = vocab.RESULT_ROWS[version]
+
+    def val(key: str, i: int) -> int | float | None:
+        slots = list(cand) if key == row.key else known.get(key)
+        if slots is None or slots[i] is None:
+            return None
+        return _value_of(slots[i], "x")  # type: ignore[arg-type]
+
+    for i in range(len(vocab.APPLICATION_COLS)):
+        h2 = [val(k, i) for k in result_rows]
+        total = val("total_processed", i)
+        if (row.key in (*result_rows, "total_processed") and total is not None
+                and all(v is not None for v in h2) and total != sum(h2)):  # type: ignore[arg-type]
+            return False
+        h3 = [val(k, i) for k in ("new_received", "carried_over", "total_processed", "carried_forward")]
+        if (row.key in ("new_received", "carried_over", "total_processed", "carried_forward")
+                and all(v is not None for v in h3) and h3[0] + h3[1] != h3[2] + h3[3]):  # type: ignore[operator]
+            return False
+    return True
+
+
+def _read_active(text: str, start: int, end: int, method: str) -> TableRead:
+    region = text[start:end]
+    table = TableRead("active", version=_version_active(region), method=method)
+    if table.version == "unknown":
+        return table
+    specs = vocab.ACTIVE_2019 if table.version == "2019" else vocab.ACTIVE_2021
+    rows = _rows_from(text, specs, start, end)
+    rows = [r for r in rows if r.items]
+    _emit(table, rows, _resolve(rows, ()))
+    _note_missing(table, specs)
+    return table
+
+
+def _read_applications(text: str, start: int, end: int, method: str) -> TableRead:
+    region = text[start:end]
+    table = TableRead("applications", version=_version_applications(region), method=method)
+    if table.version == "unknown":
+        return table
+    specs = vocab.APPLICATIONS_2019 if table.version == "2019" else vocab.APPLICATIONS_2021
+    rows = [r for r in _rows_from(text, specs, start, end) if r.items]
+    version = table.version
+    resolved = _resolve(rows, APPLICATION_ROW_IDENTITIES,
+                        lambda row, cand, known: _applications_check(row, cand, known, version))
+    _emit(table, rows, resolved)
+    _note_missing(table, specs)
+    return table
+
+
+def _read_appeals(text: str, start: int, end: int, method: str) -> TableRead:
+    table = TableRead("appeals", method=method)
+    items: list[str] = []
+    mode = "space"
+    headers = list(_APPEALS_HEADER.finditer(text, start, end))
+    for i, match in enumerate(headers):
+        stop = headers[i + 1].start() if i + 1 < len(headers) else end
+        between = text[match.end():stop]
+        if not _HAS_VALUE.search(between):
+            continue  # still inside the header block
+        items, mode = _blob_items(text[match.end():end], header_before=True)
+        break
+    if not items:
+        return table
+    columns = tuple(f"{g}.{c}" for g in vocab.APPEAL_GROUPS for c in vocab.APPEAL_COLS)
+    row = _Row("appeals", columns, items, mode)
+    resolved = _resolve([row], APPEALS_IDENTITIES)
+    flat = TableRead("appeals", method=method)
+    _emit(flat, [row], resolved)
+    for (_, col), kind in flat.kinds.items():
+        group, name = col.split(".")
+        table.kinds[(group, name)] = kind
+    for group in vocab.APPEAL_GROUPS:
+        table.values[group] = {c: flat.values["appeals"][f"{group}.{c}"] for c in vocab.APPEAL_COLS}
+    for cell in flat.cells:
+        if cell.col is None:
+            table.cells.append(ReadCell("appeals", None, None, cell.raw, cell.kind, cell.value))
+        else:
+            group, name = cell.col.split(".")
+            table.cells.append(ReadCell("appeals", group, name, cell.raw, cell.kind, cell.value))
+    table.issues = [i.replace("appeals row appeals", "appeals row") for i in flat.issues]
+    table.glued = flat.glued
+    return table
+
+
+def _note_missing(table: TableRead, specs: Sequence[vocab.RowSpec]) -> None:
+    missing = [s.key for s in specs if s.key is not None and s.key not in table.values]
+    if missing and table.values:
+        table.issues.append(f"{table.name}: rows not found: {', '.join(missing)}")
+
+
+def read_tables(text: str, method: str) -> dict[str, TableRead]:
+    """Read tables 二/三/四 from prepared text (see `prepare`); tables not found are absent."""
+    out: dict[str, TableRead] = {}
+    a_start = _APPLICATIONS_START.search(text)
+    act = _ACTIVE_START.search(text, 0, a_start.start() if a_start else len(text))
+    if a_start is not None:
+        last = _APPLICATIONS_LAST.search(text, a_start.end())
+        p_start = _APPEALS_START.search(text, last.end() if last else a_start.end())
+    else:
+        p_start = None
+    if act is not None:
+        end = a_start.start() if a_start else (p_start.start() if p_start else len(text))
+        out["active"] = _read_active(text, act.start(), end, method)
+    if a_start is not None:
+        end = p_start.start() if p_start else len(text)
+        out["applications"] = _read_applications(text, a_start.start(), end, method)
+    if p_start is not None:
+        stop = _APPEALS_END.search(text, p_start.end())
+        end = stop.start() if stop else min(len(text), p_start.end() + 4000)
+        out["appeals"] = _read_appeals(text, p_start.start(), end, method)
+    for table in out.values():
+        if table.glued and table.method == "text":
+            table.method = "glued"
+    return {name: t for name, t in out.items() if t.found}
+
+
+def read_report_tables(text: str, body_html: str | None) -> dict[str, TableRead]:
+    """The cascade: HTML tables first, then the text for the tables the HTML stage did not find."""
+    found: dict[str, TableRead] = {}
+    if body_html and "<table" in body_html.lower():
+        grid = html_tables_text(body_html)
+        if grid.strip():
+            found.update(read_tables(prepare(grid), "html"))
+    if len(found) < 3 and text:
+        for name, table in read_tables(prepare(text), "text").items():
+            found.setdefault(name, table)
+    return found
