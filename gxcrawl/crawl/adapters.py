@@ -51,7 +51,7 @@ def exchange_from_scrapy(request: Request, response: Response, *, fetched_at: da
         duration=float(latency) if latency is not None else None,
         portal=request_portal(request),
         referer=referer.decode("iso-8859-1") if referer else None,
-        depth=request.meta.get("depth"),
+        depth=request.meta.get("depth", 0),  # DepthMiddleware sets it on followed requests only
         crawl_run_id=crawl_run_id,
         ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
         rendered=rendered,
