@@ -1,0 +1,319 @@
+"""Page chrome of Chinese government portals, as data, plus the line filters that apply it.
+
+Sources: /work/shared/docs/portals.md §1.3 (chrome catalogue), §1.4 (信息公开 metadata tables),
+§4.2 item 5 (CMS body containers). Element-level patterns are used by `pagehtml`; the line
+filters below are shared by HTML and plain-text inputs (text extracted from real pages carries
+the same chrome as lines: seeds 000 and 004).
+
+Rule of thumb: a line is dropped anywhere only when it is *nothing but* chrome; lines that merely
+look like chrome (label lines, breadcrumbs, footers) are dropped only at the head or the tail of
+the document, never between report content.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- body containers, most specific first (portals.md §2, §4.2 item 5) -----------------------
+
+
+def _cls(name: str) -> str:
+    return f'contains(concat(" ", normalize-space(@class), " "), " {name} ")'
+
+
+CONTAINER_XPATHS: tuple[str, ...] = (
+    '//*[@id="UCAP-CONTENT"]',
+    f"//*[{_cls('trs_editor_view')}]",
+    f"//*[{_cls('TRS_Editor')}]",
+    '//*[@id="zoom"]',
+    f'//*[@id="vsb_content" or starts-with(@id, "vsb_content_")]//*[{_cls("v_news_content")}]',
+    '//*[@id="vsb_content" or starts-with(@id, "vsb_content_")]',
+    '//form[@name="_newscontent_fromname"]',
+    '//*[@id="ivs_content"]',
+    f"//*[{_cls('Article_content')}]",
+    f"//*[{_cls('article-content')}]",
+    '//*[@id="mainText"]',
+    f"//*[{_cls('view-content')}]",
+    f"//*[{_cls('ewebeditor_doc')}]",
+    f"//*[{_cls('artile_zw')}]",
+    f"//*[{_cls('news_cont_d_wrap')}]",
+    f"//*[{_cls('ewb-article-content')}]",
+    f"//*[{_cls('Custom_UnionStyle')}]",
+)
+
+# Hanweb ZJEG markers around the body (portals.md §2.2).
+ZJEG_BEGIN = "<!--ZJEG_RSS.content.begin-->"
+ZJEG_END = "<!--ZJEG_RSS.content.end-->"
+
+# --- element-level chrome ----------------------------------------------------------------------
+
+# Dropped wherever they are: never part of a report body.
+DROP_TAGS: frozenset[str] = frozenset({
+    "script", "style", "noscript", "template", "select", "option", "optgroup", "input", "button",
+    "textarea", "iframe", "frame", "frameset", "object", "embed", "svg", "canvas", "map", "audio",
+    "video", "nav", "header", "footer", "link", "meta", "title", "head", "base",
+})
+
+# id/class tokens of chrome blocks (breadcrumbs, tool bars, share widgets, footers, pagers,
+# 党政机关 badge, 找错 widget). Matched against each id/class token of an element.
+CHROME_ATTR_RE = re.compile(
+    r"^(?:.*[_-])?(?:bread(?:crumb)?s?|crumbs?|curr?(?:ent)?-?(?:pos(?:ition)?|loc(?:ation)?|chnl\w*)|"
+    r"(?:my)?position|location|weizhi|dqwz|dangqian\w*|share\w*|bdshare\w*|jiathis\w*|print(?:er)?|dayin|"
+    r"font-?size|fontsize|zihao|zh?font|footer|foot|copyright|banquan|bottom|navbar|nav|menu|sidebar|"
+    r"xgwz|xglj|yqlj|friend-?links?|pagination|pager|page-?nav|sxp|prev-?next|qrcode|ewm|erweima|"
+    r"toolbar|tools|article-?tools|jiucuo|_?jiucuo_|_?ideconac|conac|search\w*|login|topbar|top-bar|"
+    r"header|hd-top|gotop|back-?top)$",
+    re.IGNORECASE,
+)
+
+# An element that holds this much text is content, whatever its class says.
+CHROME_BLOCK_MAX_CHARS = 400
+
+# --- report fingerprints ---------------------------------------------------------------------
+
+# A statutory section heading at the start of a line (format-spec §2, §10; portals.md §3.5).
+HEADING_RE = re.compile(
+    r"^[\s\u3000\xa0]*[一二三四五六七八九十]{1,2}[\s\u3000]*[、.．,，][\s\u3000]*"
+    r"(?:政府信息公开(?:工作)?)?"
+    r"(?:总体情况|概述|基本情况|主动公开|依申请公开|收到和处理|.{0,14}行政复议|因政府信息公开|"
+    r".{0,10}存在的?主要问题|存在问题|其他需要报告|需要说明|其他事项|其他)"
+)
+# Words whose text nodes may carry a heading (cheap XPath pre-filter for HEADING_RE).
+HEADING_KEYWORDS: tuple[str, ...] = ("总体情况", "主动公开", "收到和处理", "行政复议", "主要问题", "其他需要报告", "概述")
+# Table fingerprints of the statutory tables.
+REPORT_TABLE_RE = re.compile(r"本年(?:新)?制(?:作|发)|申请人情况|本年新收|行政复议|现行有效件数|信息内容")
+TITLE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开|政务信息公开).{0,16}(?:年度报告|年报|工作报告)|年度报告")
+
+# --- metadata labels (portals.md §1.4, the header lines of §1.3) -------------------------------
+
+# label (without spaces) -> metadata key (None: recognised as chrome, value not kept)
+LABELS: dict[str, str | None] = {
+    "索引号": "index_no",
+    "信息索引号": "index_no",
+    "信息分类": "category",
+    "主题分类": "category",
+    "分类": "category",
+    "体裁分类": None,
+    "组配分类": None,
+    "服务对象分类": None,
+    "服务对象": None,
+    "生命周期分类": None,
+    "发布机构": "agency",
+    "发文机关": "agency",
+    "发文机构": "agency",
+    "发布单位": "agency",
+    "发文单位": "agency",
+    "公开责任部门": "agency",
+    "责任部门": "agency",
+    "公开主体": "agency",
+    "发布日期": "published",
+    "公开日期": "published",
+    "发布时间": "published",
+    "发表时间": "published",
+    "发文日期": "published",
+    "生成日期": "published",
+    "更新时间": None,
+    "成文日期": "written",
+    "印发日期": "written",
+    "文号": "doc_no",
+    "发文字号": "doc_no",
+    "文件编号": "doc_no",
+    "名称": "title",
+    "标题": "title",
+    "信息名称": "title",
+    "文件名称": "title",
+    "信息来源": "source",
+    "来源": "source",
+    "主题词": "keywords",
+    "关键词": "keywords",
+    "公开方式": None,
+    "公开形式": None,
+    "公开范围": None,
+    "公开时限": None,
+    "有效性": None,
+    "时效": None,
+    "公文时效": None,
+    "效力状态": None,
+    "信息格式": None,
+    "语种": None,
+    "载体类型": None,
+    "内容概述": None,
+    "摘要": None,
+    "作者": None,
+    "编辑": None,
+    "责任编辑": None,
+    "审核": None,
+    "校对": None,
+    "时间": "published",
+    "日期": "published",
+    "点击率": None,
+    "点击数": None,
+    "点击量": None,
+    "浏览次数": None,
+    "瀏覽次數": None,
+    "访问次数": None,
+    "访问量": None,
+    "阅读次数": None,
+    "阅读量": None,
+    "字体": None,
+    "字号": None,
+}
+# Truncated labels seen in real extracted text (seed 004: "号: cxs045-/2021-0129001", "称: …"):
+# accepted only at the start of a head line.
+TRUNCATED_LABELS: dict[str, str | None] = {"号": "index_no", "称": "title"}
+
+# Strongest signal that a table/list is a metadata block rather than report content.
+METADATA_BLOCK_LABELS: frozenset[str] = frozenset(
+    k for k in LABELS if LABELS[k] in ("index_no", "category", "agency", "published", "written", "doc_no", "title")
+    and k not in ("时间", "日期", "标题", "名称", "分类", "发表时间", "发布时间")
+) | {"名称", "标题"}
+
+_SP = r"[\s\u3000\xa0]*"
+
+
+def _spaced(label: str) -> str:
+    return _SP.join(re.escape(ch) for ch in label)
+
+
+# Longest first so 信息来源 wins over 来源, 发布时间 over 时间.
+_LABEL_ALT = "|".join(_spaced(label) for label in sorted(LABELS, key=len, reverse=True))
+LABEL_RE = re.compile(rf"(?P<label>{_LABEL_ALT}){_SP}[:：]")
+LABEL_ONLY_RE = re.compile(rf"^{_SP}【?(?P<label>{_LABEL_ALT}){_SP}[:：]?{_SP}$")
+LABEL_LINE_RE = re.compile(rf"^{_SP}[【\[]?{_SP}(?:{_LABEL_ALT}){_SP}[:：]")
+TRUNCATED_LABEL_LINE_RE = re.compile(rf"^{_SP}(?P<label>[号称]){_SP}[:：]")
+
+# --- line chrome --------------------------------------------------------------------------------
+
+# Tokens whose presence makes a line chrome when nothing else is left on it.
+STRONG_TOKENS: tuple[str, ...] = (
+    "打印本页", "打印本文", "打印整页", "打印内容", "打印此页", "打印", "关闭窗口", "关闭本页", "关闭",
+    "分享到", "分享", "字体", "字号", "我要纠错", "纠错", "上一篇", "下一篇", "扫一扫在手机打开当前页",
+    "扫一扫", "下载Word", "下载PDF", "下载word", "下载pdf", "收藏本页", "收藏", "返回顶部", "返回首页",
+    "返回", "保存本页", "默认", "视力保护色", "无障碍阅读", "无障碍", "长者模式", "关怀版", "简体", "繁體",
+    "繁体", "手机版", "微信", "微博", "QQ空间",
+)
+WEAK_TOKENS: tuple[str, ...] = ("大", "中", "小", "本页", "窗口", "当前页", "【", "】", "[", "]", "|", "｜", "/")
+_STRONG_RE = re.compile("|".join(re.escape(t) for t in sorted(STRONG_TOKENS, key=len, reverse=True)))
+_WEAK_RE = re.compile("|".join(re.escape(t) for t in WEAK_TOKENS))
+_RESIDUE_RE = re.compile(r"[\s\u3000\xa0:：,，.。、;；!！?？()（）<>《》“”\"'‘’\-—_=+*·•>»›＞〉]+")
+
+BREADCRUMB_RE = re.compile(
+    r"^[\s\u3000\xa0]*(?:您?(?:当前|现在)(?:所在)?的?位置|您?所在的?位置)[\s\u3000\xa0]*[:：]?"
+)
+_CRUMB_SEP_RE = re.compile(r"首页[\s\u3000\xa0]*(?:>|&gt;|»|›|＞|〉|->|/|→|>>)")
+
+# Footer lines (portals.md §1.3): at the tail only, except the unambiguous whole-line forms below.
+FOOTER_RE = re.compile(
+    r"主办单位|主办[:：]|承办单位|承办[:：]|协办单位|技术支持|网站标识码|ICP备|ICP证|公网安备|公安备案|"
+    r"版权所有|Copyright|©|网站地图|联系我们|网站声明|隐私声明|网站纠错|本网站支持|支持IPv6|适老化|"
+    r"建议使用|分辨率|最佳浏览|党政机关|政府网站找错|友情链接|相关链接|相关文章|相关阅读|相关稿件|"
+    r"相关新闻|上一篇|下一篇|扫一扫|责任编辑|网站导航|返回顶部|【打印|打印本页|关闭窗口",
+    re.IGNORECASE,
+)
+# Whole-line footer forms that are chrome anywhere (a report never has such a line).
+STRICT_FOOTER_RE = re.compile(
+    r"^[\s\u3000\xa0]*(?:[\u4e00-\u9fff]{1,2}ICP备\d{6,}号(?:-\d+)?|[\u4e00-\u9fff]{1,2}公网安备\s*\d{10,}号|"
+    r"网站标识码[:：]?\s*(?:bm)?\d{8,10}|(?:版权所有|Copyright|©).{0,60})[\s\u3000\xa0]*$",
+    re.IGNORECASE,
+)
+# The first chrome line of a page's bottom block (after the report ends).
+TAIL_MARKER_RE = re.compile(
+    r"^[\s\u3000\xa0【\[]*(?:上一篇|下一篇|上一条|下一条|相关链接|友情链接|相关文章|相关阅读|相关稿件|相关新闻|"
+    r"网站地图|主办单位|主办[:：]|承办单位|版权所有|Copyright|©|扫一扫|打印本页|关闭窗口|分享到|"
+    r"网站标识码|返回顶部|网站导航|责任编辑)",
+    re.IGNORECASE,
+)
+# A site name alone on a head line ("兵团政务网", "XX市人民政府门户网站").
+SITE_LINE_RE = re.compile(r"^[\s\u3000\xa0]*[\u4e00-\u9fff]{1,16}(?:网|网站|门户|政务服务网)[\s\u3000\xa0]*$")
+# Prose: a long line with Chinese sentence punctuation.
+_PROSE_RE = re.compile(r"[，。；]")
+# Lines of the tail block are short; a long line after a tail marker means it was not chrome.
+TAIL_LINE_MAX_CHARS = 120
+
+
+def is_pure_chrome(line: str) -> bool:
+    """True when the line holds nothing but tool-bar words ("【字体: 打印本页", "【打印本页】【关闭窗口】")."""
+    if len(line) > 80:
+        return False
+    residue, strong = _STRONG_RE.subn("", line)
+    if not strong:
+        return False
+    residue = _RESIDUE_RE.sub("", _WEAK_RE.sub("", residue))
+    return not residue
+
+
+def is_label_line(line: str) -> bool:
+    return bool(LABEL_LINE_RE.match(line)) or bool(LABEL_ONLY_RE.match(line))
+
+
+def is_breadcrumb(line: str) -> bool:
+    return bool(BREADCRUMB_RE.match(line)) or (len(line) < 120 and bool(_CRUMB_SEP_RE.search(line)))
+
+
+def is_heading(line: str) -> bool:
+    return bool(HEADING_RE.match(line)) and len(line) <= 60
+
+
+def is_prose(line: str) -> bool:
+    return len(line) >= 50 and bool(_PROSE_RE.search(line)) and not is_label_line(line)
+
+
+def is_head_chrome(line: str) -> bool:
+    """Chrome that precedes a report: breadcrumbs, info bars, metadata lines, site names."""
+    return (
+        is_pure_chrome(line)
+        or is_breadcrumb(line)
+        or is_label_line(line)
+        or bool(TRUNCATED_LABEL_LINE_RE.match(line))
+        or bool(SITE_LINE_RE.match(line))
+        or bool(STRICT_FOOTER_RE.match(line))
+    )
+
+
+def is_tail_chrome(line: str) -> bool:
+    return (
+        is_pure_chrome(line)
+        or bool(FOOTER_RE.search(line)) and len(line) <= TAIL_LINE_MAX_CHARS
+        or is_label_line(line) and len(line) <= TAIL_LINE_MAX_CHARS
+        or is_breadcrumb(line)
+        or bool(STRICT_FOOTER_RE.match(line))
+    )
+
+
+def chrome_line_mask(lines: list[str]) -> list[bool]:
+    """For each line, True when it is chrome to drop.
+
+    Head: lines before the report starts (its first statutory heading or first prose paragraph) are
+    dropped when they look like chrome. Tail: from the first tail marker after the last heading, if
+    everything after it is short or chrome. Anywhere: lines that are nothing but chrome.
+    """
+    n = len(lines)
+    drop = [False] * n
+    start = n
+    for i, line in enumerate(lines):
+        if is_heading(line) or is_prose(line):
+            start = i
+            break
+    for i in range(start):
+        if is_head_chrome(lines[i]):
+            drop[i] = True
+
+    last_heading = max((i for i, line in enumerate(lines) if is_heading(line)), default=-1)
+    tail_from = last_heading + 1 if last_heading >= 0 else max(start, n // 2)
+    for i in range(max(tail_from, 0), n):
+        if n - i <= 300 and TAIL_MARKER_RE.match(lines[i]) and all(
+            is_tail_chrome(rest) or len(rest) <= TAIL_LINE_MAX_CHARS and not is_heading(rest) for rest in lines[i:]
+        ):
+            for j in range(i, n):
+                drop[j] = True
+            break
+    # Trailing footer lines without a marker ("冀ICP备05029117号-1" as the very last lines).
+    j = n - 1
+    while j >= 0 and not drop[j] and is_tail_chrome(lines[j]) and j > start:
+        drop[j] = True
+        j -= 1
+
+    for i, line in enumerate(lines):
+        if not drop[i] and (is_pure_chrome(line) or STRICT_FOOTER_RE.match(line) or BREADCRUMB_RE.match(line)):
+            drop[i] = True
+    return drop

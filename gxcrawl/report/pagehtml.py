@@ -1,0 +1,715 @@
+"""HTML page -> report body, text lines, title, metadata and attachment links.
+
+The cascade (each stage runs only when the one before found nothing):
+  1. Hanweb ZJEG markers (<!--ZJEG_RSS.content.begin--> … end) around the body;
+  2. known CMS body containers (`chrome.CONTAINER_XPATHS`), widened to the common ancestor of the
+     statutory headings when the container misses some of them;
+  3. the smallest block holding the statutory section headings (一、总体情况 … 六、其他需要报告的事项);
+  4. a density walk: descend into the child holding most of the non-link text;
+  5. gkmlpt pages whose body is only in `window._CONFIG.DETAIL` (a JSON string).
+Chrome is then dropped at element level (tags, id/class patterns, hidden blocks, metadata tables)
+and at line level (`chrome.chrome_line_mask`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from gxcrawl.report import chrome
+from gxcrawl.report.pagemeta import RANK_HEADER, RANK_TABLE, RANK_URL, MetadataBuilder, date_from_url
+
+HtmlElement = lxml.html.HtmlElement
+
+BLOCK_TAGS: frozenset[str] = frozenset({
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "html",
+    "legend", "li", "listing", "main", "menu", "ol", "p", "pre", "section", "summary", "ul", "table", "tbody",
+    "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "xmp", "plaintext",
+})
+_CONTAINER_TAGS: frozenset[str] = frozenset(
+    {"div", "td", "article", "section", "main", "form", "body", "table", "center", "blockquote", "html"}
+)
+_CELL_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+# Dropped page-wide before the body is searched; iframes/embeds stay until attachments are read.
+_GLOBAL_DROP_TAGS = chrome.DROP_TAGS - {"iframe", "frame", "object", "embed"}
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_CJK_NEWLINE_RE = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_CJK}])")
+_WS_RUN_RE = re.compile(r"[ \t\n\r\f]+")
+_NO_WS_RE = re.compile(r"[\s\u3000\xa0]+")
+
+_DOC_EXT_RE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z|ceb)$", re.IGNORECASE)
+_DOWNLOAD_RE = re.compile(
+    r"download\.jsp|downfile\.jsp|downloadfile|filedownload|fileDownload|/attachment/|DownloadAttachUrl|"
+    r"download\.do|/module/download/|getfile|downloadAttach",
+    re.IGNORECASE,
+)
+_VIEWER_RE = re.compile(r"viewer\.html?$|pdfjs|/pdf/web/", re.IGNORECASE)
+_SCRIPT_LINK_RE = re.compile(
+    r"<a\b[^>]*?href\s*=\s*\\?[\"']([^\"'\\]+)\\?[\"'][^>]*>(.{0,300}?)</a>", re.IGNORECASE | re.DOTALL
+)
+_QUOTED_DOC_RE = re.compile(r"[\"']([^\"'\s]+\.(?:pdf|docx?|wps|ofd|xlsx?))[\"']", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]+>")
+_AREA_RE = re.compile(
+    r"(?:^|[_-])(?:foot|footer|copyright|nav|navbar|menu|header|topbar|sidebar|yqlj|friend\w*)(?:$|[_-])",
+    re.IGNORECASE,
+)
+
+_TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|--|—+|-\s|\s-|\s{2,}|\u3000)\s*")
+_HEADER_DATE_RE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|公开日期|更新时间|时间|日期)[\s\u3000\xa0]*[:：][\s\u3000\xa0]*"
+    r"(\d{2,4}[\s\u3000]*[-/.年][\s\u3000]*\d{1,2}[\s\u3000]*[-/.月][\s\u3000]*\d{1,2})"
+)
+_HEADER_SOURCE_RE = re.compile(r"(?:信息来源|来源)[\s\u3000\xa0]*[:：][\s\u3000\xa0]*([^\s\u3000\xa0:：|｜【】\[\]]{2,30})")
+_HEADER_LABEL_CUT_RE = re.compile(r"(?:发布时间|发布日期|时间|日期|编辑|作者|点击|浏览|访问|字号|字体|责任编辑)$")
+_DETAIL_RE = re.compile(r"DETAIL\s*[:=]\s*")
+_DETAIL_FIELD_RE = re.compile(r"[\"']?(content|title)[\"']?\s*:\s*(?=\")")
+
+METADATA_ANCHOR_XPATH = (
+    '//text()[contains(., "索") or contains(., "发布机构") or contains(., "发文机关") '
+    'or contains(., "成文日期") or contains(., "发文字号") or contains(., "发布单位")]'
+)
+_METADATA_BLOCK_MAX_CHARS = 1500
+_METADATA_STRONG = ("索引号", "发布机构", "发文机关", "发文字号", "成文日期", "发布单位")
+_HEADING_XPATH = "//text()[" + " or ".join(f'contains(., "{k}")' for k in chrome.HEADING_KEYWORDS) + "]"
+
+
+@dataclass(slots=True)
+class HtmlExtract:
+    text: str
+    body_html: str | None
+    title: str | None
+    metadata: dict[str, str]
+    attachments: list[tuple[str, str]] = field(default_factory=list)
+
+
+# --- small helpers --------------------------------------------------------------------------------
+
+
+def collapse(text: str) -> str:
+    """HTML white-space collapsing; a line break between two CJK characters disappears."""
+    if "\n" in text:
+        text = _CJK_NEWLINE_RE.sub("", text)
+    return _WS_RUN_RE.sub(" ", text).strip(" ")
+
+
+def _text(el: HtmlElement) -> str:
+    return el.xpath("string()")
+
+
+def _attr_tokens(el: HtmlElement) -> list[str]:
+    tokens = (el.get("class") or "").split()
+    ident = el.get("id")
+    if ident:
+        tokens.append(ident)
+    return tokens
+
+
+def _is_attached(el: HtmlElement, root: HtmlElement) -> bool:
+    return el.getroottree().getroot() is root
+
+
+def _inside(el: HtmlElement, ancestor: HtmlElement) -> bool:
+    return el is ancestor or any(a is ancestor for a in el.iterancestors())
+
+
+def _lca(elements: list[HtmlElement]) -> HtmlElement:
+    paths = [[*reversed(list(e.iterancestors())), e] for e in elements]
+    common = paths[0][0]
+    for nodes in zip(*paths, strict=False):
+        if all(n is nodes[0] for n in nodes):
+            common = nodes[0]
+        else:
+            break
+    return common
+
+
+def _climb_to_container(el: HtmlElement) -> HtmlElement:
+    while el.tag not in _CONTAINER_TAGS and el.getparent() is not None:
+        el = el.getparent()
+    return el
+
+
+def parse_document(text: str) -> HtmlElement | None:
+    # Bytes + explicit encoding: lxml refuses str with an <?xml encoding?> declaration.
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _drop(el: HtmlElement) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()  # keeps the tail text
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+def is_data_table(table: HtmlElement) -> bool:
+    """A table of values (rows -> tab lines) rather than a layout table (cells -> blocks)."""
+    if table.find(".//table") is not None:
+        return False
+    for cell in table.iter("td", "th"):
+        blocks = sum(1 for _ in cell.iter(*_CELL_BLOCK_TAGS))
+        if blocks >= 3 and len(_text(cell)) > 150:
+            return False
+    return True
+
+
+def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    """Block elements -> lines; data-table rows -> one line, cells joined by tab; <br> in a cell -> ''."""
+    lines: list[tuple[str, HtmlElement]] = []
+    cur: list[str] = []
+    blocks: list[HtmlElement] = [root]
+    tables: list[bool] = []  # open tables, True for data tables
+    row: list[str] | None = None
+    row_el: HtmlElement | None = None
+    cell: list[str] | None = None
+
+    def flush() -> None:
+        if cur:
+            line = collapse("".join(cur))
+            cur.clear()
+            if line:
+                lines.append((line, blocks[-1]))
+
+    def emit_row() -> None:
+        nonlocal row
+        if row is not None and any(c for c in row):
+            lines.append(("\t".join(row), row_el if row_el is not None else blocks[-1]))
+        row = None
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        in_data = tables[-1] if tables else False
+        if event == "start":
+            if tag in chrome.DROP_TAGS:
+                walker.skip_subtree()
+                continue
+            if tag == "table" and cell is None:
+                data = is_data_table(el)
+                flush()
+                tables.append(data)
+                if not data:
+                    blocks.append(el)
+                    if el.text:
+                        cur.append(el.text)
+                continue
+            if in_data and cell is None:
+                if tag == "tr":
+                    emit_row()
+                    row, row_el = [], el
+                elif tag in ("td", "th"):
+                    if row is None:
+                        row, row_el = [], el
+                    cell = [el.text] if el.text else []
+                elif tag == "caption":
+                    blocks.append(el)
+                    if el.text:
+                        cur.append(el.text)
+                continue
+            if cell is not None:
+                if el.text:
+                    cell.append(el.text)
+                continue
+            if tag in BLOCK_TAGS or tag == "br":
+                flush()
+                if tag != "br":
+                    blocks.append(el)
+            if el.text:
+                cur.append(el.text)
+            continue
+
+        # end event
+        if tag == "table" and cell is None and tables:
+            data = tables.pop()
+            if data:
+                emit_row()
+            else:
+                flush()
+                blocks.pop()
+        elif in_data and cell is not None and tag in ("td", "th"):
+            assert row is not None
+            row.append(collapse("".join(cell)))
+            cell = None
+            continue  # tail between cells is layout white space
+        elif in_data and cell is None:
+            if tag == "tr":
+                emit_row()
+            elif tag == "caption":
+                flush()
+                blocks.pop()
+                if el.tail and el.tail.strip():
+                    cur.append(el.tail)
+            continue
+        elif cell is not None:
+            if el.tail:
+                cell.append(el.tail)
+            continue
+        elif tag in BLOCK_TAGS and tag not in chrome.DROP_TAGS:
+            flush()
+            if len(blocks) > 1:
+                blocks.pop()
+        if el is root:
+            break
+        if el.tail:
+            if tables and tables[-1]:
+                continue
+            cur.append(el.tail)
+    flush()
+    return lines
+
+
+def text_of(el: HtmlElement) -> str:
+    return "\n".join(line for line, _ in render_lines(el))
+
+
+# --- metadata blocks --------------------------------------------------------------------------------
+
+
+def _label_count(text: str) -> tuple[int, bool]:
+    flat = _NO_WS_RE.sub("", text)
+    labels = {lab for lab in chrome.METADATA_BLOCK_LABELS if lab in flat}
+    strong = any(lab in flat for lab in _METADATA_STRONG)
+    return len(labels), strong
+
+
+def find_metadata_blocks(doc: HtmlElement, keep: set[HtmlElement]) -> list[HtmlElement]:
+    """The 信息公开 metadata tables/lists (索引号/发布机构/…): short blocks with several labels."""
+    blocks: list[HtmlElement] = []
+    seen: set[HtmlElement] = set()
+    for node in doc.xpath(METADATA_ANCHOR_XPATH):
+        owner = node.getparent()
+        if owner is None:
+            continue
+        best: HtmlElement | None = None
+        el: HtmlElement | None = owner
+        for _ in range(8):
+            if el is None or el in keep or el.tag in ("body", "html"):
+                break
+            if el.tag in ("table", "dl", "ul", "ol", "div", "section", "tbody"):
+                text = _text(el)
+                if len(text) > _METADATA_BLOCK_MAX_CHARS or chrome.HEADING_RE.search(text):
+                    break
+                count, strong = _label_count(text)
+                if count >= 2 and strong:
+                    best = el
+            el = el.getparent()
+        if best is not None and best not in seen:
+            seen.add(best)
+            blocks.append(best)
+    # keep only outermost blocks
+    return [b for b in blocks if not any(o is not b and _inside(b, o) for o in blocks)]
+
+
+def _metadata_tokens(block: HtmlElement) -> list[str]:
+    tokens: list[str] = []
+    for line, _ in render_lines(block):
+        tokens.extend(t for t in line.split("\t") if t.strip())
+    return tokens
+
+
+# --- body finding --------------------------------------------------------------------------------------
+
+
+def heading_elements(doc: HtmlElement) -> list[HtmlElement]:
+    hits: list[HtmlElement] = []
+    seen: set[HtmlElement] = set()
+    for node in doc.xpath(_HEADING_XPATH):
+        owner = node.getparent()
+        if owner is None:
+            continue
+        if getattr(node, "is_tail", False):
+            owner = owner.getparent() or owner
+        block = owner
+        while block.tag not in BLOCK_TAGS and block.getparent() is not None:
+            block = block.getparent()
+        block_text = collapse(_text(block))
+        if len(block_text) <= 80 and chrome.is_heading(block_text):
+            hit = block
+        elif chrome.is_heading(collapse(str(node))):
+            hit = owner
+        else:
+            continue
+        if hit not in seen:
+            seen.add(hit)
+            hits.append(hit)
+    return hits
+
+
+def _non_link_len(el: HtmlElement) -> int:
+    return len(_text(el)) - sum(len(t) for t in el.xpath(".//a//text()"))
+
+
+def _density_body(start: HtmlElement) -> HtmlElement:
+    node = start
+    while True:
+        kids = [c for c in node if isinstance(c.tag, str)]
+        if not kids:
+            return node
+        total = _non_link_len(node)
+        if total < 200:
+            return node
+        scored = [(_non_link_len(k), k) for k in kids]
+        best_len, best = max(scored, key=lambda pair: pair[0])
+        if best_len < 0.7 * total or (best.tag == "table" and is_data_table(best)):
+            return node
+        node = best
+
+
+def _container_candidates(doc: HtmlElement) -> list[HtmlElement]:
+    for xpath in chrome.CONTAINER_XPATHS:
+        found = [el for el in doc.xpath(xpath) if len(_text(el).strip()) >= 10 or el.find(".//a") is not None]
+        if found:
+            return found
+    return []
+
+
+def choose_body(doc: HtmlElement, hits: list[HtmlElement]) -> HtmlElement:
+    candidates = _container_candidates(doc)
+    if candidates:
+        body = max(candidates, key=lambda el: len(_text(el)))
+        outside = [h for h in hits if not _inside(h, body)]
+        if outside and len(outside) < len(hits) + 1 and len(hits) >= 2:
+            inside_count = len(hits) - len(outside)
+            if inside_count < len(hits):
+                body = _climb_to_container(_lca([body, *outside]))
+        return body
+    if hits:
+        body = _climb_to_container(_lca(hits))
+        if len(hits) == 1:
+            while len(_text(body)) < 200 and body.getparent() is not None and body.tag != "body":
+                body = _climb_to_container(body.getparent())
+        return body
+    root = doc.find("body")
+    return _density_body(root if root is not None else doc)
+
+
+def strip_chrome_elements(body: HtmlElement, protected: set[HtmlElement]) -> None:
+    doomed: list[HtmlElement] = []
+    walker = etree.iterwalk(body, events=("start",))
+    for _event, el in walker:
+        if el is body or not isinstance(el.tag, str):
+            continue
+        if el.tag in chrome.DROP_TAGS:
+            doomed.append(el)
+            walker.skip_subtree()
+            continue
+        if el in protected:
+            continue
+        style = el.get("style")
+        if style and ("display:none" in style.replace(" ", "").lower() or "visibility:hidden" in style.replace(" ", "").lower()):
+            doomed.append(el)
+            walker.skip_subtree()
+            continue
+        tokens = _attr_tokens(el)
+        if (
+            tokens
+            and any(chrome.CHROME_ATTR_RE.match(t) for t in tokens)
+            and len(_text(el)) <= chrome.CHROME_BLOCK_MAX_CHARS
+            and el.find(".//table") is None
+        ):
+            doomed.append(el)
+            walker.skip_subtree()
+    for el in doomed:
+        _drop(el)
+
+
+def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, str | None]:
+    """gkmlpt detail pages: the body as an escaped JSON string in window._CONFIG.DETAIL."""
+    decoder = json.JSONDecoder()
+    for script in scripts:
+        m = _DETAIL_RE.search(script)
+        if not m:
+            continue
+        fields: dict[str, str] = {}
+        for fm in _DETAIL_FIELD_RE.finditer(script, m.end()):
+            try:
+                value, _end = decoder.raw_decode(script, fm.end())
+            except ValueError:
+                continue
+            if isinstance(value, str):
+                fields.setdefault(fm.group(1), value)
+            if len(fields) == 2:
+                break
+        content = fields.get("content")
+        if content and content.strip():
+            try:
+                fragment = lxml.html.fragment_fromstring(content, create_parent="div")
+            except (etree.ParserError, ValueError):
+                continue
+            return fragment, fields.get("title")
+    return None, None
+
+
+# --- title -------------------------------------------------------------------------------------------
+
+
+def _clean_title(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = collapse(text.replace("\xa0", " ").replace("\u3000", " "))
+    return text or None
+
+
+def pick_title(doc: HtmlElement, meta: MetadataBuilder, html_title: str | None) -> str | None:
+    for value in (meta.get("title"),):
+        if value and len(value) >= 4:
+            return _clean_title(value)
+    candidates = doc.xpath(
+        '//h1 | //h2 | //h3 | //*[@id="ivs_title" or @id="ti" or @id="title"] | '
+        '//*[contains(@class, "title") or contains(@class, "Title")]'
+    )[:60]
+    texts = [_clean_title(_text(c)) for c in candidates]
+    for text in texts:
+        if text and 4 <= len(text) <= 120 and chrome.TITLE_RE.search(text):
+            return text
+    if html_title:
+        segments = [s for s in _TITLE_SPLIT_RE.split(html_title.strip()) if s]
+        site = meta.get("site")
+        reportish = [s for s in segments if chrome.TITLE_RE.search(s)]
+        if reportish:
+            return _clean_title(max(reportish, key=len))
+        for s in segments:
+            if s != site:
+                return _clean_title(s)
+    for text in texts:
+        if text and 4 <= len(text) <= 120:
+            return text
+    return None
+
+
+# --- attachments ---------------------------------------------------------------------------------------
+
+
+def attachment_url(raw: str | None, base: str | None) -> str | None:
+    if not raw:
+        return None
+    raw = raw.strip()
+    if not raw or raw.startswith(("javascript:", "mailto:", "#", "tel:", "data:")):
+        return None
+    absolute = urljoin(base, raw) if base else raw
+    parts = urlsplit(absolute)
+    path = unquote(parts.path)
+    query = parse_qs(parts.query)
+    if _VIEWER_RE.search(path) and query.get("file"):
+        return attachment_url(query["file"][0], absolute)
+    if _DOC_EXT_RE.search(path):
+        return absolute
+    if any(_DOC_EXT_RE.search(v) for values in query.values() for v in values):
+        return absolute
+    if _DOWNLOAD_RE.search(absolute):
+        return absolute
+    return None
+
+
+def _link_text(el: HtmlElement, url: str) -> str:
+    text = collapse(_text(el)) if el.tag == "a" else ""
+    if not text:
+        text = collapse(el.get("title") or "")
+    if not text:
+        text = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    return text
+
+
+def _element_links(el: HtmlElement, base: str | None) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    raws: list[str | None] = []
+    if el.tag == "a":
+        raws.append(el.get("href"))
+    if el.tag in ("iframe", "embed", "frame"):
+        raws.append(el.get("src"))
+    if el.tag == "object":
+        raws.append(el.get("data"))
+    raws.append(el.get("oldsrc"))
+    for name, value in el.attrib.items():
+        if name.startswith("data-"):
+            raws.append(value)
+    onclick = el.get("onclick")
+    if onclick:
+        raws.extend(m.group(1) for m in _QUOTED_DOC_RE.finditer(onclick))
+    for raw in raws:
+        url = attachment_url(raw, base)
+        if url:
+            found.append((url, _link_text(el, url)))
+    return found
+
+
+_LINK_XPATH = (
+    "//a[@href] | //*[@oldsrc] | //iframe[@src] | //frame[@src] | //embed[@src] | //object[@data] | "
+    '//*[@onclick] | //*[@*[starts-with(name(), "data-")]]'
+)
+
+
+def collect_links(root: HtmlElement, base: str | None) -> list[tuple[HtmlElement, str, str]]:
+    links: list[tuple[HtmlElement, str, str]] = []
+    for el in root.xpath(_LINK_XPATH):
+        for url, text in _element_links(el, base):
+            links.append((el, url, text))
+    return links
+
+
+def _script_links(scripts: list[str], base: str | None) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for script in scripts:
+        if "href" not in script and ".pdf" not in script.lower() and ".doc" not in script.lower():
+            continue
+        for m in _SCRIPT_LINK_RE.finditer(script):
+            url = attachment_url(m.group(1), base)
+            if url:
+                text = collapse(_TAG_RE.sub("", m.group(2))) or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+                found.append((url, text))
+    return found
+
+
+def _in_chrome_area(el: HtmlElement) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in ("footer", "nav", "header", "select"):
+            return True
+        if any(_AREA_RE.search(t) for t in _attr_tokens(anc)):
+            return True
+    return False
+
+
+# --- main --------------------------------------------------------------------------------------------
+
+
+def _page_header_metadata(text: str, meta: MetadataBuilder) -> None:
+    m = _HEADER_DATE_RE.search(text)
+    if m:
+        meta.offer("published", m.group(1), RANK_HEADER + 5)
+    s = _HEADER_SOURCE_RE.search(text)
+    if s:
+        value = _HEADER_LABEL_CUT_RE.sub("", s.group(1))
+        meta.offer("source", value, RANK_HEADER + 5)
+
+
+def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> HtmlExtract:
+    """Extract the report from an HTML page; `whole=True` for converted documents (all of it is body)."""
+    doc = parse_document(text)
+    if doc is None:
+        return HtmlExtract(text="", body_html=None, title=None, metadata={})
+    meta = MetadataBuilder()
+    for m in doc.iter("meta"):
+        name = m.get("name") or m.get("property")
+        content = m.get("content")
+        if name and content:
+            meta.offer_meta(name, content)
+    base = url
+    base_el = doc.find(".//base[@href]")
+    if base_el is not None:
+        base = urljoin(url or "", base_el.get("href", "").strip()) or url
+    html_title = doc.findtext(".//title")
+    scripts = [s.text for s in doc.iter("script") if s.text]
+
+    page_links = collect_links(doc, base)
+    etree.strip_tags(doc, etree.Comment)
+    for el in list(doc.iter(*_GLOBAL_DROP_TAGS)):
+        _drop(el)
+
+    zjeg = _zjeg_fragment(text)
+    containers = {el for xp in chrome.CONTAINER_XPATHS for el in doc.xpath(xp)}
+    metadata_blocks = find_metadata_blocks(doc, containers)
+    for block in metadata_blocks:
+        meta.offer_lines(_metadata_tokens(block), RANK_TABLE)
+
+    title = pick_title(doc, meta, html_title)
+    page_text = collapse(_text(doc.find("body") if doc.find("body") is not None else doc)[:50_000])
+    _page_header_metadata(page_text, meta)
+
+    for block in metadata_blocks:
+        _drop(block)
+
+    hits = heading_elements(doc)
+    body: HtmlElement
+    if whole:
+        body = doc.find("body") if doc.find("body") is not None else doc
+        body_links = collect_links(body, base)
+    elif zjeg is not None and len(_text(zjeg).strip()) >= 10:
+        body = zjeg
+        body_links = collect_links(zjeg, base)
+    else:
+        body = choose_body(doc, hits)
+        body_links = [link for link in page_links if _is_attached(link[0], doc) and _inside(link[0], body)]
+    if not whole and len(_text(body).strip()) < 100:
+        detail, detail_title = _detail_body(scripts)
+        if detail is not None:
+            body = detail
+            body_links = collect_links(detail, base)
+            title = title or _clean_title(detail_title)
+
+    protected: set[HtmlElement] = set()
+    for h in hits:
+        protected.add(h)
+        protected.update(h.iterancestors())
+    strip_chrome_elements(body, protected)
+
+    rendered = render_lines(body)
+    line_texts = [line for line, _ in rendered]
+    mask = chrome.chrome_line_mask(line_texts)
+    dropped = [line for line, drop in zip(line_texts, mask, strict=True) if drop]
+    meta.offer_lines(dropped, RANK_HEADER, allow_truncated=True)
+    for (line, el), drop in zip(rendered, mask, strict=True):
+        if drop and el is not body and collapse(_text(el)) == line:
+            _drop(el)
+    kept = [line for line, drop in zip(line_texts, mask, strict=True) if not drop]
+    meta.offer("published", date_from_url(url) or "", RANK_URL)
+
+    if title and kept and _NO_WS_RE.sub("", title) not in _NO_WS_RE.sub("", "".join(kept[:40])):
+        kept.insert(0, title)
+        heading = lxml.html.Element("h1")
+        heading.text = title
+        heading.tail = body.text
+        body.text = None
+        body.insert(0, heading)
+
+    attachments: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    others = [
+        (u, t) for el, u, t in page_links
+        if _is_attached(el, doc) and not _in_chrome_area(el)
+    ]
+    for link_url, link_text in [
+        *((u, t) for _el, u, t in body_links), *others, *_script_links(scripts, base)
+    ]:
+        if link_url not in seen:
+            seen.add(link_url)
+            attachments.append((link_url, link_text))
+
+    body_html = lxml.html.tostring(body, encoding="unicode", with_tail=False)
+    return HtmlExtract(
+        text="\n".join(kept),
+        body_html=body_html,
+        title=title,
+        metadata=meta.build(),
+        attachments=attachments,
+    )
+
+
+def _zjeg_fragment(text: str) -> HtmlElement | None:
+    begin = text.find(chrome.ZJEG_BEGIN)
+    if begin < 0:
+        return None
+    end = text.find(chrome.ZJEG_END, begin)
+    if end < 0:
+        return None
+    fragment = text[begin + len(chrome.ZJEG_BEGIN):end]
+    if not fragment.strip():
+        return None
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    etree.strip_tags(root, etree.Comment)
+    return root
