@@ -19,12 +19,26 @@ from gxcrawl.demo import reportgen
 APPLICANT = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org"]
 COLS = APPLICANT + ["total"]
 COMMON_ROWS = [
-    "new_received", "carried_over", "granted", "partially_granted",
-    "denied_state_secret", "denied_prohibited_by_law", "denied_security_stability", "denied_third_party",
-    "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_administrative_query",
-    "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "not_processed_complaint", "not_processed_repeat", "not_processed_publication",
-    "not_processed_mass_repeat", "not_processed_confirmation",
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_prohibited_by_law",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_administrative_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_unclear",
+    "not_processed_complaint",
+    "not_processed_repeat",
+    "not_processed_publication",
+    "not_processed_mass_repeat",
+    "not_processed_confirmation",
 ]
 OTHER_ROWS = {"2019": ["other"], "2021": ["other_overdue_correction", "other_overdue_fee", "other_other"]}
 ACTIVE_SHAPE = {
@@ -59,8 +73,13 @@ def t3_rows(fmt: str) -> list[str]:
 
 def make(seed: int, fmt: str, defects: float = 0.0) -> dict:
     rng = random.Random(seed)
-    return reportgen.generate_report(rng, fmt=fmt, report_year=2020 if fmt == "2019" else 2022,
-                                     agency=AGENCIES[seed % len(AGENCIES)], defects=defects)
+    return reportgen.generate_report(
+        rng,
+        fmt=fmt,
+        report_year=2020 if fmt == "2019" else 2022,
+        agency=AGENCIES[seed % len(AGENCIES)],
+        defects=defects,
+    )
 
 
 CASES = [(seed, fmt) for seed in range(40) for fmt in ("2019", "2021")]
@@ -87,12 +106,17 @@ def test_clean_report_satisfies_every_hard_identity(seed: int, fmt: str) -> None
     # H1 every row; H2 and H3 every column
     for r in a:
         assert a[r]["total"] == sum(a[r][c] for c in APPLICANT), r
-    results = [r for r in t3_rows(fmt) if r not in ("new_received", "carried_over", "total_processed",
-                                                    "carried_forward")]
+    results = [
+        r
+        for r in t3_rows(fmt)
+        if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
+    ]
     assert len(results) == (19 if fmt == "2019" else 21)
     for c in COLS:
         assert a["total_processed"][c] == sum(a[r][c] for r in results), c
-        assert a["new_received"][c] + a["carried_over"][c] == a["total_processed"][c] + a["carried_forward"][c], c
+        assert (
+            a["new_received"][c] + a["carried_over"][c] == a["total_processed"][c] + a["carried_forward"][c]
+        ), c
     # H4a/b/c
     for g in GROUPS:
         assert ap[g]["total"] == sum(ap[g][k] for k in T4[:4]), g
@@ -133,15 +157,20 @@ def _raw_state(t: dict, table: str, row: str, col: str) -> str:
 def _involved(fmt: str, check: dict) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """(left cells, right cells) of a hard rule, from format-spec §6."""
     rid, scope = check["id"], check["scope"]
-    results = [r for r in t3_rows(fmt) if r not in ("new_received", "carried_over", "total_processed",
-                                                    "carried_forward")]
+    results = [
+        r
+        for r in t3_rows(fmt)
+        if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
+    ]
     if rid == "H1":
         return [("applications", scope, "total")], [("applications", scope, c) for c in APPLICANT]
     if rid == "H2":
         return [("applications", "total_processed", scope)], [("applications", r, scope) for r in results]
     if rid == "H3":
-        return ([("applications", "new_received", scope), ("applications", "carried_over", scope)],
-                [("applications", "total_processed", scope), ("applications", "carried_forward", scope)])
+        return (
+            [("applications", "new_received", scope), ("applications", "carried_over", scope)],
+            [("applications", "total_processed", scope), ("applications", "carried_forward", scope)],
+        )
     if rid in ("H4a", "H4b", "H4c"):
         return [("appeals", scope, "total")], [("appeals", scope, k) for k in T4[:4]]
     raise AssertionError(rid)
@@ -152,8 +181,12 @@ def test_defective_report_claims_only_what_holds(seed: int, fmt: str) -> None:
     t = make(1000 + seed, fmt, defects=1.0)
     assert t["defects"], "defects=1.0 must give at least one defect"
     ids = {(c["id"], c["scope"]) for c in t["checks"]}
-    expected_ids = ({("H1", r) for r in t3_rows(fmt)} | {("H2", c) for c in COLS} | {("H3", c) for c in COLS}
-                    | {("H4a", "review"), ("H4b", "litigation_direct"), ("H4c", "litigation_after_review")})
+    expected_ids = (
+        {("H1", r) for r in t3_rows(fmt)}
+        | {("H2", c) for c in COLS}
+        | {("H3", c) for c in COLS}
+        | {("H4a", "review"), ("H4b", "litigation_direct"), ("H4c", "litigation_after_review")}
+    )
     assert expected_ids <= ids
     for check in t["checks"]:
         if not check["id"].startswith("H"):
@@ -176,8 +209,10 @@ def test_defective_report_claims_only_what_holds(seed: int, fmt: str) -> None:
             for c, v in cols.items():
                 if v is None:
                     assert _raw_state(t, table, r, c) in ("blank", "na", "dropped")
-                    assert any(d.split(":", 1)[1] in (f"{table}.{r}.{c}", table, f"{table}.{r}")
-                               for d in t["defects"]), (table, r, c, t["defects"])
+                    assert any(
+                        d.split(":", 1)[1] in (f"{table}.{r}.{c}", table, f"{table}.{r}")
+                        for d in t["defects"]
+                    ), (table, r, c, t["defects"])
 
 
 def test_defect_share_follows_the_probability() -> None:
@@ -348,9 +383,16 @@ def test_html_tables_put_every_value_in_its_grid_column(seed: int, fmt: str) -> 
     # table 二: every row label followed by its values in order (misaligned colspans allowed)
     t2_grids = [g for g in grids if any(v.startswith("第二十条") for v in g.values())]
     assert len(t2_grids) in (1, 4 if fmt == "2021" else 5)
-    labels = {"regulations": "规章", "normative_documents": "规范性文件" if fmt == "2019" else "行政规范性文件",
-              "licensing": "行政许可", "other_services": "其他对外管理服务事项", "penalty": "行政处罚",
-              "coercion": "行政强制", "fees": "行政事业性收费", "procurement": "政府集中采购"}
+    labels = {
+        "regulations": "规章",
+        "normative_documents": "规范性文件" if fmt == "2019" else "行政规范性文件",
+        "licensing": "行政许可",
+        "other_services": "其他对外管理服务事项",
+        "penalty": "行政处罚",
+        "coercion": "行政强制",
+        "fees": "行政事业性收费",
+        "procurement": "政府集中采购",
+    }
     for row, cols in ACTIVE_SHAPE[fmt].items():
         for g in t2_grids:
             hits = [r for (r, c), v in g.items() if c == 0 and v == labels[row]]
@@ -365,8 +407,12 @@ def test_html_tables_put_every_value_in_its_grid_column(seed: int, fmt: str) -> 
 
 
 def _cell_raws(t: dict) -> list[str]:
-    return [raw for table in ("active", "applications", "appeals") for cols in t["raw"][table].values()
-            for raw in cols.values()]
+    return [
+        raw
+        for table in ("active", "applications", "appeals")
+        for cols in t["raw"][table].values()
+        for raw in cols.values()
+    ]
 
 
 @pytest.mark.parametrize("layout", reportgen.LAYOUTS[1:])
@@ -382,8 +428,9 @@ def test_text_layout_writes_every_row_in_order(layout: str, fmt: str) -> None:
         # each table-三 row: its label, then its values, in order, nothing else between
         for row in t3_rows(fmt):
             label = _row_label(t, row)
-            want = "".join(_norm(t["raw"]["applications"][row][c]) for c in COLS
-                           if c in t["raw"]["applications"][row])
+            want = "".join(
+                _norm(t["raw"]["applications"][row][c]) for c in COLS if c in t["raw"]["applications"][row]
+            )
             assert _norm(label) + want in _strip_separators(text, layout), (layout, row, want)
 
 
@@ -436,9 +483,9 @@ def test_glued_layout_has_no_separators_between_cells() -> None:
         for line in (t3_line, t4_line):
             assert "|" not in line and "\t" not in line
         # the whole of table 三 is on that one line
-        assert "四、结转下年度继续办理" in t3_line and t3_line.index("申请人情况") < t3_line.index("(七)总计"
-                                                                                        if "(七)总计" in t3_line
-                                                                                        else "（七）总计")
+        assert "四、结转下年度继续办理" in t3_line and t3_line.index("申请人情况") < t3_line.index(
+            "(七)总计" if "(七)总计" in t3_line else "（七）总计"
+        )
         row = t["raw"]["applications"]["new_received"]
         digits = "".join(row[c] for c in COLS)
         label = _row_label(t, "new_received")
@@ -468,8 +515,17 @@ def test_cell_per_line_and_pipe_layouts_look_like_the_seeds() -> None:
 
 
 def test_pre2019_report_has_no_post2019_anchors() -> None:
-    anchors = ["本列数据的勾稽关系", "申请人情况", "未经复议直接起诉", "本年新制作数量", "本年制发件数", "第二十条第",
-               "法人或其他组织", "本年度办理结果", "结转下年度继续办理"]
+    anchors = [
+        "本列数据的勾稽关系",
+        "申请人情况",
+        "未经复议直接起诉",
+        "本年新制作数量",
+        "本年制发件数",
+        "第二十条第",
+        "法人或其他组织",
+        "本年度办理结果",
+        "结转下年度继续办理",
+    ]
     for seed in range(30):
         year = 2009 + seed % 10
         body = reportgen.render_pre2019(random.Random(seed), report_year=year, agency="某某县人民政府")

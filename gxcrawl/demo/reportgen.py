@@ -83,8 +83,16 @@ T3_ROWS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
     "2019": _T3_HEAD + (("other", None, "(六)其他处理"),) + _T3_TAIL,
     "2021": _T3_HEAD
     + (
-        ("other_overdue_correction", "(六)其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-        ("other_overdue_fee", "(六)其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        (
+            "other_overdue_correction",
+            "(六)其他处理",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ),
+        (
+            "other_overdue_fee",
+            "(六)其他处理",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        ),
         ("other_other", "(六)其他处理", "3.其他"),
     )
     + _T3_TAIL,
@@ -93,7 +101,11 @@ RESULT_GROUP_LABEL = "三、本年度办理结果"
 T3_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
 # rows summed by H2 (RES): everything between 二、上年结转 and (七)总计
 RESULT_ROWS: dict[str, tuple[str, ...]] = {
-    fmt: tuple(k for k, _, _ in rows if k not in ("new_received", "carried_over", "total_processed", "carried_forward"))
+    fmt: tuple(
+        k
+        for k, _, _ in rows
+        if k not in ("new_received", "carried_over", "total_processed", "carried_forward")
+    )
     for fmt, rows in T3_ROWS.items()
 }
 
@@ -119,28 +131,57 @@ class SubTable:
 
 T2_BLOCKS: dict[str, tuple[SubTable, ...]] = {
     "2019": (
-        SubTable("第二十条第(一)项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
-                 (("regulations", "规章"), ("normative_documents", "规范性文件")),
-                 ("new_made", "new_published", "total_published")),
-        SubTable("第二十条第(五)项", ("上一年项目数量", "本年增/减", "处理决定数量"),
-                 (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")),
-                 ("prev_items", "change", "decisions")),
-        SubTable("第二十条第(六)项", ("上一年项目数量", "本年增/减", "处理决定数量"),
-                 (("penalty", "行政处罚"), ("coercion", "行政强制")),
-                 ("prev_items", "change", "decisions")),
-        SubTable("第二十条第(八)项", ("上一年项目数量", "本年增/减"),
-                 (("fees", "行政事业性收费"),), ("prev_items", "change")),
-        SubTable("第二十条第(九)项", ("采购项目数量", "采购总金额"),
-                 (("procurement", "政府集中采购"),), ("projects", "amount_wan_yuan")),
+        SubTable(
+            "第二十条第(一)项",
+            ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+            (("regulations", "规章"), ("normative_documents", "规范性文件")),
+            ("new_made", "new_published", "total_published"),
+        ),
+        SubTable(
+            "第二十条第(五)项",
+            ("上一年项目数量", "本年增/减", "处理决定数量"),
+            (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")),
+            ("prev_items", "change", "decisions"),
+        ),
+        SubTable(
+            "第二十条第(六)项",
+            ("上一年项目数量", "本年增/减", "处理决定数量"),
+            (("penalty", "行政处罚"), ("coercion", "行政强制")),
+            ("prev_items", "change", "decisions"),
+        ),
+        SubTable(
+            "第二十条第(八)项",
+            ("上一年项目数量", "本年增/减"),
+            (("fees", "行政事业性收费"),),
+            ("prev_items", "change"),
+        ),
+        SubTable(
+            "第二十条第(九)项",
+            ("采购项目数量", "采购总金额"),
+            (("procurement", "政府集中采购"),),
+            ("projects", "amount_wan_yuan"),
+        ),
     ),
     "2021": (
-        SubTable("第二十条第(一)项", ("本年制发件数", "本年废止件数", "现行有效件数"),
-                 (("regulations", "规章"), ("normative_documents", "行政规范性文件")),
-                 ("issued", "repealed", "in_force")),
+        SubTable(
+            "第二十条第(一)项",
+            ("本年制发件数", "本年废止件数", "现行有效件数"),
+            (("regulations", "规章"), ("normative_documents", "行政规范性文件")),
+            ("issued", "repealed", "in_force"),
+        ),
         SubTable("第二十条第(五)项", ("本年处理决定数量",), (("licensing", "行政许可"),), ("decisions",)),
-        SubTable("第二十条第(六)项", ("本年处理决定数量",),
-                 (("penalty", "行政处罚"), ("coercion", "行政强制")), ("decisions",)),
-        SubTable("第二十条第(八)项", ("本年收费金额(单位:万元)",), (("fees", "行政事业性收费"),), ("amount_wan_yuan",)),
+        SubTable(
+            "第二十条第(六)项",
+            ("本年处理决定数量",),
+            (("penalty", "行政处罚"), ("coercion", "行政强制")),
+            ("decisions",),
+        ),
+        SubTable(
+            "第二十条第(八)项",
+            ("本年收费金额(单位:万元)",),
+            (("fees", "行政事业性收费"),),
+            ("amount_wan_yuan",),
+        ),
     ),
 }
 
@@ -148,7 +189,10 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "overview": ("一、总体情况",),
     "active": ("二、主动公开政府信息情况",),
     "applications": ("三、收到和处理政府信息公开申请情况",),
-    "appeals": ("四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"),
+    "appeals": (
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+    ),
     "problems": ("五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况"),
     "other": ("六、其他需要报告的事项",),
 }
@@ -205,14 +249,28 @@ def _split(rng: random.Random, total: int, weights: list[float]) -> list[int]:
 
 
 _RESULT_WEIGHTS = {
-    "granted": 40.0, "partially_granted": 6.0,
-    "denied_state_secret": 0.3, "denied_prohibited_by_law": 0.5, "denied_security_stability": 0.3,
-    "denied_third_party": 1.0, "denied_internal_affairs": 1.0, "denied_process_info": 1.5,
-    "denied_enforcement_file": 0.5, "denied_administrative_query": 1.0,
-    "unable_not_held": 25.0, "unable_needs_creation": 3.0, "unable_unclear": 2.0,
-    "not_processed_complaint": 3.0, "not_processed_repeat": 3.0, "not_processed_publication": 0.5,
-    "not_processed_mass_repeat": 0.8, "not_processed_confirmation": 1.0,
-    "other": 4.0, "other_overdue_correction": 2.0, "other_overdue_fee": 0.2, "other_other": 2.5,
+    "granted": 40.0,
+    "partially_granted": 6.0,
+    "denied_state_secret": 0.3,
+    "denied_prohibited_by_law": 0.5,
+    "denied_security_stability": 0.3,
+    "denied_third_party": 1.0,
+    "denied_internal_affairs": 1.0,
+    "denied_process_info": 1.5,
+    "denied_enforcement_file": 0.5,
+    "denied_administrative_query": 1.0,
+    "unable_not_held": 25.0,
+    "unable_needs_creation": 3.0,
+    "unable_unclear": 2.0,
+    "not_processed_complaint": 3.0,
+    "not_processed_repeat": 3.0,
+    "not_processed_publication": 0.5,
+    "not_processed_mass_repeat": 0.8,
+    "not_processed_confirmation": 1.0,
+    "other": 4.0,
+    "other_overdue_correction": 2.0,
+    "other_overdue_fee": 0.2,
+    "other_other": 2.5,
 }
 
 
@@ -230,7 +288,9 @@ def _gen_applications(rng: random.Random, fmt: str) -> dict[str, dict[str, int]]
         else:
             new = _magnitude(rng, {"small": "small", "medium": "small", "large": "medium"}[level])
         carried = 0 if new == 0 or rng.random() < 0.7 else rng.randint(0, max(1, new // 10))
-        pending = 0 if (new + carried) == 0 or rng.random() < 0.7 else rng.randint(0, max(1, (new + carried) // 8))
+        pending = (
+            0 if (new + carried) == 0 or rng.random() < 0.7 else rng.randint(0, max(1, (new + carried) // 8))
+        )
         processed = new + carried - pending
         parts = _split(rng, processed, [_RESULT_WEIGHTS[r] for r in results])
         table["new_received"][col] = new
@@ -291,8 +351,10 @@ def _gen_active(rng: random.Random, fmt: str) -> dict[str, dict[str, int | Decim
         fee_prev = rng.choice((0, 0, 0, 1, 2, 3, 6))
         out["fees"] = {"prev_items": fee_prev, "change": 0 if fee_prev == 0 else rng.choice((0, 0, -1, 1))}
         projects = rng.choice((0, 0, 1, 2, 3, 5, 12, 30))
-        out["procurement"] = {"projects": projects,
-                              "amount_wan_yuan": Decimal(0) if projects == 0 else _money(rng, 900) or Decimal("0.5")}
+        out["procurement"] = {
+            "projects": projects,
+            "amount_wan_yuan": Decimal(0) if projects == 0 else _money(rng, 900) or Decimal("0.5"),
+        }
         return out
     out = {}
     for key, active in (("regulations", rule_maker), ("normative_documents", rng.random() < 0.7)):
@@ -302,7 +364,9 @@ def _gen_active(rng: random.Random, fmt: str) -> dict[str, dict[str, int | Decim
         # S3: issued <= in_force + repealed holds because in_force >= issued
         out[key] = {"issued": issued, "repealed": repealed, "in_force": in_force}
     for key, busy in (("licensing", 0.5), ("penalty", 0.5), ("coercion", 0.3)):
-        out[key] = {"decisions": rng.choice((rng.randint(0, 60), rng.randint(60, 3000))) if rng.random() < busy else 0}
+        out[key] = {
+            "decisions": rng.choice((rng.randint(0, 60), rng.randint(60, 3000))) if rng.random() < busy else 0
+        }
     out["fees"] = {"amount_wan_yuan": _money(rng, 300) if rng.random() < 0.3 else Decimal(0)}
     return out
 
@@ -364,7 +428,13 @@ _OVERVIEW_PARTS: dict[str, tuple[str, ...]] = {
         "加强业务培训,组织工作人员学习《条例》及相关规定,提升依法公开的能力和水平。",
     ),
 }
-_OVERVIEW_HEADINGS = ("(一)主动公开", "(二)依申请公开", "(三)政府信息管理", "(四)政府信息公开平台建设", "(五)监督保障")
+_OVERVIEW_HEADINGS = (
+    "(一)主动公开",
+    "(二)依申请公开",
+    "(三)政府信息管理",
+    "(四)政府信息公开平台建设",
+    "(五)监督保障",
+)
 
 _PROBLEMS = (
     "{year}年,我单位政府信息公开工作虽取得一定成效,但仍存在一些不足:一是公开内容不够全面,部分栏目更新不够及时;二是政策解读形式较为单一;三是工作人员业务水平有待提高。",
@@ -382,10 +452,12 @@ _OTHER_2019 = ("无。", "本年度无其他需要报告的事项。", "{agency}
 def _fee_sentence(fee_cases: int, rng: random.Random) -> str:
     if fee_cases > 0:
         return f"(一)政府信息公开信息处理费收费情况。本年度共发出收费通知{fee_cases}件,申请人逾期未按收费通知要求缴纳费用。"
-    return rng.choice((
-        "(一)政府信息公开信息处理费收费情况。本年度未收取信息处理费。",
-        "(一)按照《政府信息公开信息处理费管理办法》,本年度未收取任何信息处理费。",
-    ))
+    return rng.choice(
+        (
+            "(一)政府信息公开信息处理费收费情况。本年度未收取信息处理费。",
+            "(一)按照《政府信息公开信息处理费管理办法》,本年度未收取任何信息处理费。",
+        )
+    )
 
 
 def _gen_sections(rng: random.Random, fmt: str, year: int, agency: str, apps: dict, appeals: dict) -> dict:
@@ -395,7 +467,8 @@ def _gen_sections(rng: random.Random, fmt: str, year: int, agency: str, apps: di
     if rng.random() < 0.5:
         paragraphs["overview"].append(
             f"{year}年,{agency}认真贯彻落实《中华人民共和国政府信息公开条例》和上级政务公开工作部署,"
-            "扎实推进政府信息公开工作,各项工作取得积极成效。")
+            "扎实推进政府信息公开工作,各项工作取得积极成效。"
+        )
     use_heads = rng.random() < 0.7
     for heading, (_, variants) in zip(_OVERVIEW_HEADINGS, _OVERVIEW_PARTS.items(), strict=True):
         text = rng.choice(variants).format(n=published_n, m=rng.randint(0, 30), a=received)
@@ -413,13 +486,17 @@ def _gen_sections(rng: random.Random, fmt: str, year: int, agency: str, apps: di
         if all(v == 0 for g in appeals.values() for v in g.values()):
             paragraphs["appeals"].append(f"{year}年未发生因政府信息公开引起的行政复议、行政诉讼。")
         else:
-            paragraphs["appeals"].append(f"{year}年发生因政府信息公开引起的行政复议{appeals['review']['total']}件。")
+            paragraphs["appeals"].append(
+                f"{year}年发生因政府信息公开引起的行政复议{appeals['review']['total']}件。"
+            )
     paragraphs["problems"].append(rng.choice(_PROBLEMS).format(year=year))
     paragraphs["problems"].append(rng.choice(_IMPROVE))
     if fmt == "2021":
         fee_cases = apps.get("other_overdue_fee", {}).get("total", 0)
         paragraphs["other"].append(_fee_sentence(fee_cases, rng))
-        paragraphs["other"].append("(二)人大代表建议和政协提案办理结果公开情况。本年度办理建议提案办理结果均已按规定公开。")
+        paragraphs["other"].append(
+            "(二)人大代表建议和政协提案办理结果公开情况。本年度办理建议提案办理结果均已按规定公开。"
+        )
     else:
         paragraphs["other"].append(rng.choice(_OTHER_2019).format(agency=agency))
     return paragraphs
@@ -430,8 +507,17 @@ def _gen_sections(rng: random.Random, fmt: str, year: int, agency: str, apps: di
 
 
 DEFECT_KINDS: tuple[str, ...] = (
-    "only_total_filled", "slash_regulations", "short_row", "blank_zero_cells", "dash_na",
-    "money_yuan", "unsigned_delta", "fullwidth_minus", "fullwidth_digits", "thousands_separator", "unit_suffix",
+    "only_total_filled",
+    "slash_regulations",
+    "short_row",
+    "blank_zero_cells",
+    "dash_na",
+    "money_yuan",
+    "unsigned_delta",
+    "fullwidth_minus",
+    "fullwidth_digits",
+    "thousands_separator",
+    "unit_suffix",
 )
 
 
@@ -448,8 +534,9 @@ def _title_for(rng: random.Random, agency: str, year: int) -> tuple[list[str], s
     return lines, "".join(lines)
 
 
-def generate_report(rng: random.Random, *, fmt: str, report_year: int, agency: str,
-                    defects: float = 0.0) -> dict:
+def generate_report(
+    rng: random.Random, *, fmt: str, report_year: int, agency: str, defects: float = 0.0
+) -> dict:
     """One report's ground truth; every later rendering of it writes exactly these values."""
     if fmt not in ("2019", "2021"):
         raise ValueError(f"fmt must be '2019' or '2021', not {fmt!r}")
@@ -483,8 +570,11 @@ def generate_report(rng: random.Random, *, fmt: str, report_year: int, agency: s
     raw_active: dict[str, dict[str, str]] = {}
     kinds: list[str] = []
     if defects > 0 and rng.random() < defects:
-        applicable = [k for k in DEFECT_KINDS if fmt == "2019" or k not in ("money_yuan", "unsigned_delta",
-                                                                             "fullwidth_minus")]
+        applicable = [
+            k
+            for k in DEFECT_KINDS
+            if fmt == "2019" or k not in ("money_yuan", "unsigned_delta", "fullwidth_minus")
+        ]
         chosen = set(rng.sample(applicable, rng.choice((1, 1, 2, 3))))
         kinds = [k for k in DEFECT_KINDS if k in chosen]  # structural defects before cosmetic ones
     defect_log: list[str] = []
@@ -494,8 +584,11 @@ def generate_report(rng: random.Random, *, fmt: str, report_year: int, agency: s
             for ckey in block.columns:
                 value = active[rkey][ckey]
                 if ckey == "change":
-                    raw = _raw_change(int(value), unsigned="unsigned_delta" in kinds,
-                                      fullwidth_minus="fullwidth_minus" in kinds)
+                    raw = _raw_change(
+                        int(value),
+                        unsigned="unsigned_delta" in kinds,
+                        fullwidth_minus="fullwidth_minus" in kinds,
+                    )
                     if int(value) > 0 and "unsigned_delta" in kinds:
                         defect_log.append(f"unsigned_delta:active.{rkey}.{ckey}")
                     if int(value) < 0 and "fullwidth_minus" in kinds:
@@ -516,8 +609,11 @@ def generate_report(rng: random.Random, *, fmt: str, report_year: int, agency: s
                 raw_active[rkey][ckey] = raw
     raw_apps = {r: {c: str(v) for c, v in cols.items()} for r, cols in apps.items()}
     raw_appeals = {g: {c: str(v) for c, v in cols.items()} for g, cols in appeals.items()}
-    raw: dict[str, dict[str, dict[str, str]]] = {"active": raw_active, "applications": raw_apps,
-                                                  "appeals": raw_appeals}
+    raw: dict[str, dict[str, dict[str, str]]] = {
+        "active": raw_active,
+        "applications": raw_apps,
+        "appeals": raw_appeals,
+    }
     missing: set[tuple[str, str, str]] = set()  # cells written blank / NA / dropped
 
     def cells_of(table: str) -> list[tuple[str, str]]:
@@ -525,8 +621,11 @@ def generate_report(rng: random.Random, *, fmt: str, report_year: int, agency: s
 
     def apply(kind: str) -> None:
         if kind == "blank_zero_cells":
-            zeros = [("applications", r, c) for r, c in cells_of("applications")
-                     if c != "total" and raw_apps[r][c] == "0"]
+            zeros = [
+                ("applications", r, c)
+                for r, c in cells_of("applications")
+                if c != "total" and raw_apps[r][c] == "0"
+            ]
             zeros += [("appeals", g, c) for g, c in cells_of("appeals") if raw_appeals[g][c] == "0"]
             for t, r, c in rng.sample(zeros, min(len(zeros), rng.randint(1, 25))):
                 raw[t][r][c] = ""
@@ -572,12 +671,19 @@ def generate_report(rng: random.Random, *, fmt: str, report_year: int, agency: s
                 for r, c in cells_of(t):
                     s = raw[t][r][c]
                     if s.isdigit() and len(s) >= 4 and s.isascii():
-                        raw[t][r][c] = f"{int(s):,}" if rng.random() < 0.5 else f"{int(s):,}".replace(",", "，")
+                        raw[t][r][c] = (
+                            f"{int(s):,}" if rng.random() < 0.5 else f"{int(s):,}".replace(",", "，")
+                        )
                         defect_log.append(f"thousands_separator:{t}.{r}.{c}")
         elif kind == "unit_suffix":
-            cand = [(r, c) for r, c in cells_of("active")
-                    if raw_active[r][c].isdigit() and raw_active[r][c].isascii() and raw_active[r][c] != "0"
-                    and c not in ("amount_wan_yuan", "change")]
+            cand = [
+                (r, c)
+                for r, c in cells_of("active")
+                if raw_active[r][c].isdigit()
+                and raw_active[r][c].isascii()
+                and raw_active[r][c] != "0"
+                and c not in ("amount_wan_yuan", "change")
+            ]
             for r, c in rng.sample(cand, min(len(cand), rng.randint(1, 4))):
                 raw_active[r][c] += rng.choice(("件", "项", "个"))
                 defect_log.append(f"unit_suffix:active.{r}.{c}")
@@ -601,13 +707,15 @@ def generate_report(rng: random.Random, *, fmt: str, report_year: int, agency: s
     paragraphs = _gen_sections(rng, fmt, year, agency, apps, appeals)
     paragraphs = {k: [_punct(p, style) for p in v] for k, v in paragraphs.items()}
     intro = _punct(
-        rng.choice((
-            "根据《中华人民共和国政府信息公开条例》(以下简称《条例》)规定,现公布{agency}{year}年度政府信息公开工作年度报告。"
-            "本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。",
-            "本报告根据《中华人民共和国政府信息公开条例》要求,由{agency}编制。报告全文包括总体情况、主动公开政府信息情况、"
-            "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
-            "按照《中华人民共和国政府信息公开条例》和上级有关要求,现将{agency}{year}年政府信息公开工作情况报告如下:",
-        )).format(agency=agency, year=year),
+        rng.choice(
+            (
+                "根据《中华人民共和国政府信息公开条例》(以下简称《条例》)规定,现公布{agency}{year}年度政府信息公开工作年度报告。"
+                "本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。",
+                "本报告根据《中华人民共和国政府信息公开条例》要求,由{agency}编制。报告全文包括总体情况、主动公开政府信息情况、"
+                "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
+                "按照《中华人民共和国政府信息公开条例》和上级有关要求,现将{agency}{year}年政府信息公开工作情况报告如下:",
+            )
+        ).format(agency=agency, year=year),
         style,
     )
     headings = {k: _punct(v[0], style) for k, v in SECTION_HEADINGS.items()}
@@ -654,8 +762,15 @@ def _claimed_checks(truth: dict) -> list[dict]:
         states = []
         for t, r, c in cells:
             s = raw[t][r].get(c)
-            states.append("dropped" if s is None else "blank" if s.strip() == "" else
-                          "na" if truth[t][r][c] is None else "ok")
+            states.append(
+                "dropped"
+                if s is None
+                else "blank"
+                if s.strip() == ""
+                else "na"
+                if truth[t][r][c] is None
+                else "ok"
+            )
         lv = sum(v or 0 for v in left)
         rv = sum(v or 0 for v in right)
         if all(s == "ok" for s in states):
@@ -668,34 +783,70 @@ def _claimed_checks(truth: dict) -> list[dict]:
     rows = [k for k, _, _ in T3_ROWS[fmt]]
     for r in rows:
         cells = [("applications", r, c) for c in T3_COLUMNS]
-        out.append({"id": "H1", "scope": r, "status": status(
-            cells, [apps[r]["total"]], [apps[r][c] for c in T3_COLUMNS[:6]])})
+        out.append(
+            {
+                "id": "H1",
+                "scope": r,
+                "status": status(cells, [apps[r]["total"]], [apps[r][c] for c in T3_COLUMNS[:6]]),
+            }
+        )
     for c in T3_COLUMNS:
         res = RESULT_ROWS[fmt]
         cells = [("applications", r, c) for r in res + ("total_processed",)]
-        out.append({"id": "H2", "scope": c, "status": status(
-            cells, [apps["total_processed"][c]], [apps[r][c] for r in res])})
+        out.append(
+            {
+                "id": "H2",
+                "scope": c,
+                "status": status(cells, [apps["total_processed"][c]], [apps[r][c] for r in res]),
+            }
+        )
     for c in T3_COLUMNS:
-        cells = [("applications", r, c) for r in ("new_received", "carried_over", "total_processed", "carried_forward")]
-        out.append({"id": "H3", "scope": c, "status": status(
-            cells, [apps["new_received"][c], apps["carried_over"][c]],
-            [apps["total_processed"][c], apps["carried_forward"][c]])})
+        cells = [
+            ("applications", r, c)
+            for r in ("new_received", "carried_over", "total_processed", "carried_forward")
+        ]
+        out.append(
+            {
+                "id": "H3",
+                "scope": c,
+                "status": status(
+                    cells,
+                    [apps["new_received"][c], apps["carried_over"][c]],
+                    [apps["total_processed"][c], apps["carried_forward"][c]],
+                ),
+            }
+        )
     for rid, g in zip(("H4a", "H4b", "H4c"), T4_GROUPS, strict=True):
         vals = truth["appeals"][g]
         cells = [("appeals", g, k) for k, _ in T4_COLUMNS]
-        out.append({"id": rid, "scope": g, "status": status(
-            cells, [vals["total"]], [vals[k] for k, _ in T4_COLUMNS[:4]])})
+        out.append(
+            {
+                "id": rid,
+                "scope": g,
+                "status": status(cells, [vals["total"]], [vals[k] for k, _ in T4_COLUMNS[:4]]),
+            }
+        )
     act = truth["active"]
     if fmt == "2019":
         for r in ("regulations", "normative_documents"):
             a, b = act[r]["total_published"], act[r]["new_published"]
-            out.append({"id": "S5", "scope": r,
-                        "status": "not_assessable" if a is None or b is None else "pass" if a >= b else "fail"})
+            out.append(
+                {
+                    "id": "S5",
+                    "scope": r,
+                    "status": "not_assessable" if a is None or b is None else "pass" if a >= b else "fail",
+                }
+            )
     else:
         for r in ("regulations", "normative_documents"):
             i, f, p = act[r]["issued"], act[r]["in_force"], act[r]["repealed"]
-            out.append({"id": "S3", "scope": r, "status": "not_assessable" if None in (i, f, p)
-                        else "pass" if i <= f + p else "fail"})
+            out.append(
+                {
+                    "id": "S3",
+                    "scope": r,
+                    "status": "not_assessable" if None in (i, f, p) else "pass" if i <= f + p else "fail",
+                }
+            )
     return out
 
 
@@ -780,9 +931,15 @@ def _applications_grid(truth: dict) -> Grid:
     fmt = truth["format"]["applications"]
     style = truth["style"]
     rows: list[list[Cell]] = [
-        [Cell((_punct(T3_NOTE, style),), "note", colspan=3, rowspan=3), Cell(("申请人情况",), "header", colspan=7)],
-        [Cell(("自然人",), "header", rowspan=2), Cell(("法人或其他组织",), "header", colspan=5),
-         Cell(("总计",), "header", rowspan=2)],
+        [
+            Cell((_punct(T3_NOTE, style),), "note", colspan=3, rowspan=3),
+            Cell(("申请人情况",), "header", colspan=7),
+        ],
+        [
+            Cell(("自然人",), "header", rowspan=2),
+            Cell(("法人或其他组织",), "header", colspan=5),
+            Cell(("总计",), "header", rowspan=2),
+        ],
         [Cell(_split_header(label, style), "header") for _, label in APPLICANT_COLUMNS[1:]],
     ]
     spec = T3_ROWS[fmt]
@@ -796,7 +953,9 @@ def _applications_grid(truth: dict) -> Grid:
         row: list[Cell] = []
         if key in RESULT_ROWS[fmt] or key == "total_processed":
             if first_result:
-                row.append(Cell((_punct(RESULT_GROUP_LABEL, style),), "group", rowspan=len(RESULT_ROWS[fmt]) + 1))
+                row.append(
+                    Cell((_punct(RESULT_GROUP_LABEL, style),), "group", rowspan=len(RESULT_ROWS[fmt]) + 1)
+                )
                 first_result = False
             if group is None:
                 row.append(Cell((_punct(label, style),), "label", colspan=2))
@@ -837,8 +996,11 @@ def _document(truth: dict) -> list[tuple[str, object]]:
     """The report as a sequence of blocks: ("title", lines) ("p", text) ("h", text) ("table", Grid)."""
     doc = truth["doc"]
     out: list[tuple[str, object]] = [("title", doc["title_lines"]), ("p", doc["intro"])]
-    tables = {"active": _active_grids(truth), "applications": [_applications_grid(truth)],
-              "appeals": [_appeals_grid(truth)]}
+    tables = {
+        "active": _active_grids(truth),
+        "applications": [_applications_grid(truth)],
+        "appeals": [_appeals_grid(truth)],
+    }
     for key in SECTION_KEYS:
         out.append(("h", doc["headings"][key]))
         for p in doc["paragraphs"][key]:
@@ -874,8 +1036,10 @@ def _html_cell(cell: Cell, style: dict, *, header_row: bool) -> str:
 
 
 def _html_table(grid: Grid, style: dict) -> str:
-    parts = ['<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse">',
-             "<tbody>"]
+    parts = [
+        '<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse">',
+        "<tbody>",
+    ]
     for i, row in enumerate(grid.rows):
         cells = list(row)
         if style.get("misaligned_colspan") and grid.name.startswith("active"):
@@ -900,8 +1064,11 @@ def render_body_html(truth: dict) -> str:
     for kind, payload in _document(truth):
         if kind == "title":
             lines = payload  # type: ignore[assignment]
-            out.append('<p style="text-align:center"><strong>' + "<br/>".join(_esc(x) for x in lines)
-                       + "</strong></p>")
+            out.append(
+                '<p style="text-align:center"><strong>'
+                + "<br/>".join(_esc(x) for x in lines)
+                + "</strong></p>"
+            )
         elif kind == "h":
             tag = style.get("heading_tag")
             if tag == "h3":
@@ -913,7 +1080,9 @@ def render_body_html(truth: dict) -> str:
         elif kind == "p":
             text = _esc(payload)
             if style.get("word_export"):
-                out.append(f'<p class="MsoNormal" style="text-indent:32.0pt"><span style="font-family:仿宋_GB2312">{text}</span></p>')
+                out.append(
+                    f'<p class="MsoNormal" style="text-indent:32.0pt"><span style="font-family:仿宋_GB2312">{text}</span></p>'
+                )
             else:
                 out.append(f'<p style="text-indent:2em">{text}</p>')
         elif kind == "table":
@@ -923,8 +1092,11 @@ def render_body_html(truth: dict) -> str:
                 out.append(f'<p style="text-align:right">{_esc(line)}</p>')
     body = "\n".join(out)
     if style.get("nested_layout"):
-        body = ('<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr><td class="content">\n'
-                + body + "\n</td></tr></table>")
+        body = (
+            '<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr><td class="content">\n'
+            + body
+            + "\n</td></tr></table>"
+        )
     return body
 
 
@@ -1103,16 +1275,22 @@ def render_pre2019(rng: random.Random, *, report_year: int, agency: str) -> str:
     title = f"{agency}{year}年政府信息公开工作年度报告"
     p = []
     p.append(f'<p style="text-align:center"><strong>{_esc(title)}</strong></p>')
-    p.append(f"<p>本报告根据《中华人民共和国政府信息公开条例》要求,由{_esc(agency)}编制。全文包括概述,主动公开政府信息情况,"
-             "依申请公开政府信息情况,政府信息公开的收费及减免情况,因政府信息公开申请行政复议、提起行政诉讼的情况,"
-             "政府信息公开工作存在的主要问题及改进措施,其他需要报告的事项。本报告中所列数据的统计期限自"
-             f"{year}年1月1日起至{year}年12月31日止。</p>")
+    p.append(
+        f"<p>本报告根据《中华人民共和国政府信息公开条例》要求,由{_esc(agency)}编制。全文包括概述,主动公开政府信息情况,"
+        "依申请公开政府信息情况,政府信息公开的收费及减免情况,因政府信息公开申请行政复议、提起行政诉讼的情况,"
+        "政府信息公开工作存在的主要问题及改进措施,其他需要报告的事项。本报告中所列数据的统计期限自"
+        f"{year}年1月1日起至{year}年12月31日止。</p>"
+    )
     p.append("<p><strong>一、概述</strong></p>")
-    p.append(f"<p>{year}年,{_esc(agency)}认真贯彻落实《中华人民共和国政府信息公开条例》,进一步健全政府信息公开工作机制,"
-             "完善政府信息公开目录,政府信息公开工作取得新进展。</p>")
+    p.append(
+        f"<p>{year}年,{_esc(agency)}认真贯彻落实《中华人民共和国政府信息公开条例》,进一步健全政府信息公开工作机制,"
+        "完善政府信息公开目录,政府信息公开工作取得新进展。</p>"
+    )
     p.append("<p><strong>二、主动公开政府信息情况</strong></p>")
-    p.append(f"<p>{year}年共主动公开政府信息{active_n}条,其中规范性文件{docs_n}件。主要通过政府网站、政府公报、"
-             "档案馆、图书馆查阅点等渠道公开。</p>")
+    p.append(
+        f"<p>{year}年共主动公开政府信息{active_n}条,其中规范性文件{docs_n}件。主要通过政府网站、政府公报、"
+        "档案馆、图书馆查阅点等渠道公开。</p>"
+    )
     if modern:
         p.append("<p><strong>三、回应解读情况</strong></p>")
         p.append("<p>围绕社会关注热点,及时发布政策解读材料,回应公众关切。</p>")
@@ -1120,45 +1298,72 @@ def render_pre2019(rng: random.Random, *, report_year: int, agency: str) -> str:
     else:
         n = ["三", "四", "五", "六", "七"]
     p.append(f"<p><strong>{n[0]}、依申请公开政府信息情况</strong></p>")
-    p.append(f"<p>{year}年共受理政府信息公开申请{received}件,其中当面申请{face}件,网络申请{net}件,信函申请{letter}件,"
-             f"其他形式申请{other}件。已答复{received}件,其中同意公开{agreed}件,同意部分公开{partial}件,"
-             f"不予公开{refused}件。</p>")
+    p.append(
+        f"<p>{year}年共受理政府信息公开申请{received}件,其中当面申请{face}件,网络申请{net}件,信函申请{letter}件,"
+        f"其他形式申请{other}件。已答复{received}件,其中同意公开{agreed}件,同意部分公开{partial}件,"
+        f"不予公开{refused}件。</p>"
+    )
     p.append(f"<p><strong>{n[1]}、政府信息公开的收费及减免情况</strong></p>")
-    p.append("<p>" + ("本年度未收取检索、复制、邮寄等费用。" if fee == "0" else f"本年度收取检索、复制费用{fee}万元。")
-             + "</p>")
+    p.append(
+        "<p>"
+        + ("本年度未收取检索、复制、邮寄等费用。" if fee == "0" else f"本年度收取检索、复制费用{fee}万元。")
+        + "</p>"
+    )
     p.append(f"<p><strong>{n[2]}、因政府信息公开申请行政复议、提起行政诉讼的情况</strong></p>")
     p.append(f"<p>本年度因政府信息公开申请行政复议{review}件,提起行政诉讼{lawsuit}件,行政申诉0件。</p>")
     p.append(f"<p><strong>{n[3]}、政府信息公开工作存在的主要问题及改进措施</strong></p>")
-    p.append("<p>政府信息公开工作还存在公开内容不够全面、更新不够及时等问题。下一步将加强培训,完善制度,"
-             "进一步提高政府信息公开工作水平。</p>")
+    p.append(
+        "<p>政府信息公开工作还存在公开内容不够全面、更新不够及时等问题。下一步将加强培训,完善制度,"
+        "进一步提高政府信息公开工作水平。</p>"
+    )
     p.append(f"<p><strong>{n[4]}、其他需要报告的事项</strong></p>")
     p.append("<p>附表:政府信息公开情况统计表</p>")
     rows: list[tuple[str, str, str]] = [("统计指标", "单位", "统计数")]
     if modern:
         rows += [
-            ("一、主动公开情况", "", ""), ("(一)主动公开政府信息数", "条", str(active_n)),
-            ("其中:主动公开规范性文件数", "条", str(docs_n)), ("二、回应解读情况", "", ""),
+            ("一、主动公开情况", "", ""),
+            ("(一)主动公开政府信息数", "条", str(active_n)),
+            ("其中:主动公开规范性文件数", "条", str(docs_n)),
+            ("二、回应解读情况", "", ""),
             ("(一)回应公众关注热点或重大舆情数", "次", str(rng.randint(0, 20))),
-            ("三、依申请公开情况", "", ""), ("(一)收到申请数", "件", str(received)),
-            ("1.当面申请数", "件", str(face)), ("2.传真申请数", "件", "0"), ("3.网络申请数", "件", str(net)),
-            ("4.信函申请数", "件", str(letter)), ("(二)申请办结数", "件", str(received)),
-            ("1.按时办结数", "件", str(received)), ("2.延期办结数", "件", "0"),
-            ("(三)申请答复数", "件", str(received)), ("1.属于已主动公开范围数", "件", "0"),
-            ("2.同意公开答复数", "件", str(agreed)), ("3.同意部分公开答复数", "件", str(partial)),
+            ("三、依申请公开情况", "", ""),
+            ("(一)收到申请数", "件", str(received)),
+            ("1.当面申请数", "件", str(face)),
+            ("2.传真申请数", "件", "0"),
+            ("3.网络申请数", "件", str(net)),
+            ("4.信函申请数", "件", str(letter)),
+            ("(二)申请办结数", "件", str(received)),
+            ("1.按时办结数", "件", str(received)),
+            ("2.延期办结数", "件", "0"),
+            ("(三)申请答复数", "件", str(received)),
+            ("1.属于已主动公开范围数", "件", "0"),
+            ("2.同意公开答复数", "件", str(agreed)),
+            ("3.同意部分公开答复数", "件", str(partial)),
             ("4.不同意公开答复数", "件", str(refused)),
-            ("四、行政复议数量", "件", str(review)), ("五、行政诉讼数量", "件", str(lawsuit)),
-            ("六、举报投诉数量", "件", "0"), ("七、依申请公开信息收取的费用", "万元", fee),
-            ("八、机构建设和保障经费情况", "", ""), ("(一)政府信息公开工作专门机构数", "个", "1"),
-            ("九、政府信息公开会议和培训情况", "", ""), ("(一)召开政府信息公开工作会议或专题会议数", "次", "2"),
+            ("四、行政复议数量", "件", str(review)),
+            ("五、行政诉讼数量", "件", str(lawsuit)),
+            ("六、举报投诉数量", "件", "0"),
+            ("七、依申请公开信息收取的费用", "万元", fee),
+            ("八、机构建设和保障经费情况", "", ""),
+            ("(一)政府信息公开工作专门机构数", "个", "1"),
+            ("九、政府信息公开会议和培训情况", "", ""),
+            ("(一)召开政府信息公开工作会议或专题会议数", "次", "2"),
         ]
     else:
         rows = [("指标名称", "计量单位", "本年度")] + [
-            ("主动公开信息数", "条", str(active_n)), ("其中:政府网站公开数", "条", str(active_n)),
-            ("申请总数", "件", str(received)), ("其中:当面申请数", "件", str(face)),
-            ("网上申请数", "件", str(net)), ("信函申请数", "件", str(letter)),
-            ("对申请的答复总数", "件", str(received)), ("其中:同意公开数", "件", str(agreed)),
-            ("同意部分公开数", "件", str(partial)), ("否决公开数", "件", str(refused)),
-            ("行政复议数", "件", str(review)), ("行政诉讼数", "件", str(lawsuit)), ("行政申诉数", "件", "0"),
+            ("主动公开信息数", "条", str(active_n)),
+            ("其中:政府网站公开数", "条", str(active_n)),
+            ("申请总数", "件", str(received)),
+            ("其中:当面申请数", "件", str(face)),
+            ("网上申请数", "件", str(net)),
+            ("信函申请数", "件", str(letter)),
+            ("对申请的答复总数", "件", str(received)),
+            ("其中:同意公开数", "件", str(agreed)),
+            ("同意部分公开数", "件", str(partial)),
+            ("否决公开数", "件", str(refused)),
+            ("行政复议数", "件", str(review)),
+            ("行政诉讼数", "件", str(lawsuit)),
+            ("行政申诉数", "件", "0"),
         ]
     table = ['<table border="1" cellspacing="0" cellpadding="0" width="90%">']
     for a, b, c in rows:
