@@ -1,0 +1,133 @@
+"""`gxcrawl archive check`: every index row must point at a readable record with the right digest.
+
+Reads every WARC file once with warcio (block and payload digests verified), then checks each Capture and
+TextRecord row against what is really at its (file, offset, length). Problems are named with the file,
+the offset and what to do; records the index does not know about are listed as notes (a writer killed
+between writing a record and indexing it leaves those; they are harmless).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import Session
+
+from gxcrawl.archive.models import Capture, TextRecord
+from gxcrawl.archive.rotation import OPEN_MARKER_SUFFIX, WARC_SUFFIX, complete_members_end
+
+WARC_SUBDIR = "warcs"
+
+
+@dataclass(slots=True)
+class FoundRecord:
+    length: int
+    record_id: str
+    rec_type: str
+    payload_sha256: str | None
+
+
+@dataclass
+class CheckReport:
+    files: int = 0
+    records: int = 0
+    rows: int = 0
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _scan_file(path: Path, name: str, report: CheckReport) -> Iterator[tuple[int, FoundRecord]]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    size = path.stat().st_size
+    complete_end = complete_members_end(path)
+    if complete_end < size:
+        marker = path.with_name(path.name + OPEN_MARKER_SUFFIX)
+        how = ("left by a killed writer; it is cut off the next time the archive is opened"
+               if marker.exists() else "the file is damaged")
+        report.errors.append(f"{name}@{complete_end}: truncated gzip member ({size - complete_end} bytes) — {how}")
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream, check_digests=True)
+        try:
+            for record in iterator:
+                wire = record.raw_stream.read()
+                iterator.read_to_end(record)
+                offset, length = iterator.get_record_offset(), iterator.get_record_length()
+                if offset >= complete_end:
+                    break
+                report.records += 1
+                problems = getattr(record, "digest_checker", None)
+                for problem in (problems.problems if problems else []):
+                    report.errors.append(f"{name}@{offset}: {problem}")
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if not uri.isascii():
+                    report.errors.append(f"{name}@{offset}: WARC-Target-URI is not ASCII ({uri!r}); replay tools "
+                                         "reject it")
+                digest = hashlib.sha256(wire).hexdigest() if record.rec_type in ("response", "resource") else None
+                yield offset, FoundRecord(length, record.rec_headers.get_header("WARC-Record-ID") or "",
+                                          record.rec_type, digest)
+        except Exception as exc:  # noqa: BLE001 - warcio raises many types on garbage
+            report.errors.append(f"{name}: unreadable after record {report.records}: {exc}")
+
+
+def check_archive(root: Path, engine: Engine) -> CheckReport:
+    report = CheckReport()
+    found: dict[tuple[str, int], FoundRecord] = {}
+    directory = root / WARC_SUBDIR
+    for path in sorted(directory.glob("*" + WARC_SUFFIX)) if directory.is_dir() else []:
+        report.files += 1
+        name = f"{WARC_SUBDIR}/{path.name}"
+        for offset, record in _scan_file(path, name, report):
+            found[(name, offset)] = record
+
+    if "capture" not in inspect(engine).get_table_names():
+        report.errors.append(f"no index tables in {engine.url!r}: run `gxcrawl archive init`")
+        return report
+    indexed: set[tuple[str, int]] = set()
+    with Session(engine) as session:
+        originals = {}
+        for capture in session.scalars(select(Capture).order_by(Capture.id)):
+            report.rows += 1
+            key = (capture.warc_file, capture.warc_offset)
+            indexed.add(key)
+            where = f"capture {capture.id} ({capture.url}) -> {capture.warc_file}@{capture.warc_offset}"
+            record = found.get(key)
+            if record is None:
+                report.errors.append(f"{where}: no record starts there (missing file or wrong offset)")
+                continue
+            if record.length != capture.warc_length:
+                report.errors.append(f"{where}: length {capture.warc_length} in the index, {record.length} in the file")
+            if record.record_id != capture.warc_record_id or record.rec_type != capture.record_type:
+                report.errors.append(f"{where}: index says {capture.record_type} {capture.warc_record_id}, "
+                                     f"file has {record.rec_type} {record.record_id}")
+            elif record.payload_sha256 is not None and record.payload_sha256 != capture.payload_sha256:
+                report.errors.append(f"{where}: payload sha256 {record.payload_sha256} differs from the index")
+            originals[capture.id] = capture
+        for capture in originals.values():
+            if capture.record_type == "revisit":
+                original = originals.get(capture.revisit_of_id) if capture.revisit_of_id else None
+                if original is None or original.record_type != "response":
+                    report.errors.append(f"revisit capture {capture.id} ({capture.url}): its original "
+                                         f"{capture.revisit_of_id} is not an indexed response")
+                elif original.payload_sha256 != capture.payload_sha256:
+                    report.errors.append(f"revisit capture {capture.id}: payload digest differs from original "
+                                         f"{original.id}")
+        for text in session.scalars(select(TextRecord).order_by(TextRecord.id)):
+            report.rows += 1
+            key = (text.warc_file, text.warc_offset)
+            indexed.add(key)
+            record = found.get(key)
+            if record is None or record.record_id != text.warc_record_id or record.length != text.warc_length:
+                report.errors.append(f"text record {text.id} -> {text.warc_file}@{text.warc_offset}: "
+                                     "no matching record there")
+    for (name, offset), record in sorted(found.items()):
+        if record.rec_type in ("response", "revisit", "resource", "conversion") and (name, offset) not in indexed:
+            report.notes.append(f"{name}@{offset}: {record.rec_type} {record.record_id} is not in the index")
+    return report

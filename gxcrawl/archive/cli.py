@@ -1,0 +1,49 @@
+"""`gxcrawl archive init|check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gxcrawl.archive.check import check_archive
+from gxcrawl.archive.database import init_schema, make_engine, resolve_database_url, upgrade_schema
+
+
+def run_archive(args: argparse.Namespace) -> int:
+    root = Path(args.archive)
+    url = resolve_database_url(root, args.database)
+    if args.archive_verb == "init":
+        root.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url)
+        try:
+            from sqlalchemy import inspect
+
+            tables = set(inspect(engine).get_table_names())
+            if "capture" in tables:
+                upgrade_schema(engine)
+                print(f"index at {engine.url!r} already exists; upgraded to the newest schema")
+            else:
+                init_schema(engine)
+                print(f"created the index at {engine.url!r} (alembic stamped head)")
+        finally:
+            engine.dispose()
+        return 0
+    if args.archive_verb == "check":
+        if not root.is_dir():
+            print(f"gxcrawl: error: no archive directory {root}", file=sys.stderr)
+            return 2
+        engine = make_engine(url)
+        try:
+            report = check_archive(root, engine)
+        finally:
+            engine.dispose()
+        for error in report.errors:
+            print(f"ERROR {error}")
+        for note in report.notes:
+            print(f"note  {note}")
+        verdict = "OK" if report.ok else f"{len(report.errors)} problem(s)"
+        print(f"checked {report.files} WARC file(s), {report.records} record(s), {report.rows} index row(s): "
+              f"{verdict}")
+        return 0 if report.ok else 1
+    raise ValueError(f"unknown archive verb {args.archive_verb!r}")

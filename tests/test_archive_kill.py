@@ -1,0 +1,152 @@
+"""Kill -9 a crawl half-way, start it again: everything written before the kill reads back, no index row
+points at a missing record, and no response is archived twice (the restart writes revisits)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from archive_support.crawl import crawl_config, run_crawl, start_crawl
+from archive_support.server import LoopbackServer, Route
+from sqlalchemy import create_engine, func, select
+from warcio.archiveiterator import ArchiveIterator
+
+from gxcrawl.archive import Archive
+from gxcrawl.archive.check import check_archive
+from gxcrawl.archive.models import Capture
+from gxcrawl.archive.records import Exchange
+from gxcrawl.archive.rotation import OPEN_MARKER_SUFFIX
+
+PAGES = 40
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+def _indexed_captures(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(Capture)) or 0
+    except Exception:  # noqa: BLE001 - the table may not exist yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _all_records(archive_dir: Path) -> list[tuple[str, int, str, str, str]]:
+    out = []
+    for path in sorted((archive_dir / "warcs").glob("*.warc.gz")):
+        with open(path, "rb") as stream:  # iterates cleanly or raises: that is the assertion
+            iterator = ArchiveIterator(stream)
+            for record in iterator:
+                iterator.read_to_end(record)
+                out.append((path.name, iterator.get_record_offset(), record.rec_type,
+                            record.rec_headers.get_header("WARC-Target-URI") or "",
+                            record.rec_headers.get_header("WARC-Record-ID")))
+    return out
+
+
+def test_kill_and_restart(tmp_path: Path, database_url: str | None) -> None:
+    archive_dir = tmp_path / "archive"
+    index_url = database_url or f"sqlite:///{archive_dir / 'index.sqlite'}"
+    with LoopbackServer() as server:
+        pages = []
+        for n in range(PAGES):
+            body = f"<html><body>page {n} {'x' * (n * 500)}</body></html>".encode()
+            route = Route(gzip.compress(body, mtime=0), delay=0.15,
+                          headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+            pages.append({"url": server.route(f"/slow/{n}.html", route), "portal": "slow"})
+        config = crawl_config(tmp_path, archive_dir, pages, database_url=database_url,
+                              settings={"CONCURRENT_REQUESTS": 2}, name="first")
+        process = start_crawl(config, tmp_path / "first.log")
+        try:
+            deadline = time.monotonic() + 120
+            while _indexed_captures(index_url) < 8:
+                assert process.poll() is None, (tmp_path / "first.log").read_text()[-3000:]
+                assert time.monotonic() < deadline, "the first crawl never archived 8 pages"
+                time.sleep(0.05)
+            os.kill(process.pid, signal.SIGKILL)
+        finally:
+            process.wait(timeout=30)
+        before_kill = _indexed_captures(index_url)
+        assert 8 <= before_kill < PAGES, before_kill
+        markers = list((archive_dir / "warcs").glob("*" + OPEN_MARKER_SUFFIX))
+        assert markers, "the killed writer's file should still be marked open"
+
+        for route in server.routes.values():
+            route.delay = 0
+        stats = run_crawl(tmp_path, archive_dir, pages, database_url=database_url, name="second")
+
+    assert not list((archive_dir / "warcs").glob("*" + OPEN_MARKER_SUFFIX))
+    records = _all_records(archive_dir)
+    responses = Counter(uri for _, _, kind, uri, _ in records if kind == "response")
+    assert set(responses) == {p["url"] for p in pages}
+    assert max(responses.values()) == 1, [u for u, n in responses.items() if n > 1]
+    # pages indexed before the kill came back as revisits, not as second copies
+    assert stats["gx/revisits"] >= before_kill - 1 and stats["gx/captures"] == PAGES
+
+    archive = Archive.open(archive_dir, database_url)
+    try:
+        report = check_archive(archive_dir, archive.engine)
+        assert report.ok, report.errors
+        with archive.session() as session:
+            captures = session.scalars(select(Capture)).all()
+        ids = {(f"warcs/{name}", offset): rid for name, offset, _, _, rid in records}
+        for capture in captures:
+            assert ids[(capture.warc_file, capture.warc_offset)] == capture.warc_record_id
+            assert archive.read_payload(capture.id).startswith(b"<html><body>page ")
+    finally:
+        archive.close()
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_truncated_last_record_is_cut_on_reopen(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    archive = Archive.open(tmp_path)
+    refs = [archive.write_exchange(Exchange(url=f"http://127.0.0.1/{n}", status=200, body=f"body {n}".encode() * 100,
+                                            fetched_at=datetime.now(UTC))) for n in range(3)]
+    path = tmp_path / refs[0].warc_file
+    good_size = path.stat().st_size
+    # what a kill -9 in the middle of a record leaves: half a gzip member at the end, the file still marked open
+    with open(path, "rb") as stream:
+        stream.seek(refs[1].warc_offset)
+        member = stream.read(refs[1].warc_length)
+    archive.writer.rotator.current.stream.close()
+    archive.writer.rotator.current = None
+    archive.engine.dispose()
+    with open(path, "ab") as stream:
+        stream.write(member[: len(member) // 2])
+    marker = path.with_name(path.name + OPEN_MARKER_SUFFIX)
+    marker.write_text(f'{{"host": "{os.uname().nodename}", "pid": {_dead_pid()}}}')
+
+    report = check_archive(tmp_path, archive.engine)
+    assert any("truncated gzip member" in e and "killed writer" in e for e in report.errors), report.errors
+
+    reopened = Archive.open(tmp_path)
+    try:
+        assert [r.cut_bytes for r in reopened.repaired] == [len(member) // 2]
+        assert path.stat().st_size == good_size and not marker.exists()
+        assert [reopened.read_payload(r.id) for r in refs] == [f"body {n}".encode() * 100 for n in range(3)]
+        assert check_archive(tmp_path, reopened.engine).ok
+        # the repaired file is left alone; new records go to a new file
+        ref = reopened.write_exchange(Exchange(url="http://127.0.0.1/new", status=200, body=b"new",
+                                               fetched_at=datetime.now(UTC)))
+        assert ref.warc_file != refs[0].warc_file
+    finally:
+        reopened.close()
