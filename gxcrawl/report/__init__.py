@@ -1,1 +1,132 @@
+"""gxcrawl.report — read 政府信息公开工作年度报告 into the record of /work/shared/SCHEMA.md (contract C2).
+
+Pipeline: ``page.load_page`` (decode, strip chrome, metadata) -> ``sections`` (six sections, title, agency,
+year, date) -> ``tables`` (cascade html -> text -> glued) -> ``version`` (format per table) ->
+``validate`` (H1–H6, S3, S5) -> ``model.Report.to_json()``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from gxcrawl.report import sections as _sections
+from gxcrawl.report.errors import UnreadableDocument
+from gxcrawl.report.model import Report
+from gxcrawl.report.tables import read_report_tables
+from gxcrawl.report.text import text_sha256, tidy
+from gxcrawl.report.validate import run_checks
+from gxcrawl.report.version import is_not_a_report, overall_format
+
+PARSER_VERSION = "1.0.0"
+
+#: text beyond this many characters is not searched for tables (reports are 5–100 kB of text)
+MAX_TABLE_TEXT = 2_000_000
+
+__all__ = ["PARSER_VERSION", "UnreadableDocument", "parse_page", "parse_report", "report_text", "text_sha256"]
+
+
+def _load(data: bytes | str, url: str | None, content_type: str | None):  # -> Page
+    from gxcrawl.report.page import load_page
+
+    return load_page(data, url=url, content_type=content_type)
+
+
+def parse_report(data: bytes | str, *, url: str | None = None, content_type: str | None = None) -> dict[str, Any]:
+    """Parse one report document (HTML page, text, markdown, PDF/DOCX/DOC) into a report record.
+
+    Raises UnreadableDocument for binary input that is no readable document; an empty or non-report
+    input gives a record with ``format.overall == "unknown"`` and empty tables.
+    """
+    return parse_page(_load(data, url, content_type)).to_json()
+
+
+def report_text(data: bytes | str, *, url: str | None = None, content_type: str | None = None) -> str:
+    """The report body as text for people (chrome stripped), to archive next to the capture."""
+    return tidy(_load(data, url, content_type).text)
+
+
+def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str | None:
+    from_title = _sections.find_agency(title, "", {})
+    from_meta = _sections.find_agency(None, preamble, metadata)
+    if from_title and from_meta:
+        return from_title if from_meta in from_title else from_meta
+    return from_title or from_meta
+
+
+def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
+    """The pipeline after page loading; separate so callers holding a Page do not load it twice."""
+    text = unicodedata.normalize("NFKC", page.text or "").replace("−", "-")
+    report = Report(parser_version=PARSER_VERSION)
+    report.page = {
+        "metadata": dict(page.metadata or {}),
+        "attachments": [{"url": a.url, "text": a.text} for a in (page.attachments or ())],
+    }
+    report.text_sha256 = text_sha256(page.text or "")
+    if not text.strip():
+        report.sections = dict.fromkeys(_sections_keys())
+        report.issues.append("document: no text found")
+        return report
+
+    headings = _sections.find_headings(text)
+    preamble = text[: headings[0].start] if headings else text[:3000]
+    report.sections = _sections.section_texts(text, headings)
+    page_title = unicodedata.normalize("NFKC", page.title).strip() if page.title else None
+    text_title = _sections.find_title(preamble)
+    if page_title and "报告" in page_title and not (text_title and page_title in text_title):
+        title = page_title
+    else:
+        title = text_title or page_title
+    report.title = " ".join(title.split()) if title else None
+    metadata = {k: unicodedata.normalize("NFKC", v) for k, v in (page.metadata or {}).items()}
+    report.agency = _agency(report.title, preamble, metadata)
+    report.published = _sections.find_published(preamble, text, metadata)
+    report.report_year = _sections.find_report_year(report.title, text, report.sections.get("overview"),
+                                                    report.published)
+
+    if is_not_a_report(report.title):
+        report.issues.append(f"document: the title {report.title!r} names a notice or page about reports, "
+                             "not a report; no tables read")
+        report.sections = dict.fromkeys(_sections_keys())
+        return report
+
+    table_text = text if len(text) <= MAX_TABLE_TEXT else text[:MAX_TABLE_TEXT]
+    if len(text) > MAX_TABLE_TEXT:
+        report.issues.append(f"document: text is {len(text)} characters; tables searched in the first "
+                             f"{MAX_TABLE_TEXT} only")
+    tables = read_report_tables(table_text, page.body_html)
+    if tables and not any(t.numeric_cells() for t in tables.values()):
+        report.issues.append("document: tables have labels but no numbers (a blank template); no values read")
+        tables = {}
+    report.format, format_issues = overall_format(tables, text, report.title)
+    overall = report.format["overall"]
+    if overall in ("pre2019", "unknown"):
+        if overall == "unknown":
+            report.sections = dict.fromkeys(_sections_keys())
+        report.tables = {}
+        return report
+    appeals = tables.get("appeals")
+    if appeals is not None:
+        appeals.version = overall
+    report.tables = tables
+    report.issues.extend(format_issues)
+    for name in ("active", "applications", "appeals"):
+        table = tables.get(name)
+        if table is None:
+            report.issues.append(f"{name}: table not found")
+        else:
+            report.issues.extend(table.issues)
+    if report.report_year is not None:
+        if overall == "2021" and report.report_year < 2021:
+            report.issues.append(f"format: 2021-format tables in a report for {report.report_year}")
+        if overall == "2019" and report.report_year >= 2022:
+            report.issues.append(f"format: 2019-format tables in a report for {report.report_year}")
+    report.checks = run_checks(tables, overall)
+    return report
+
+
+def _sections_keys() -> tuple[str, ...]:
+    from gxcrawl.report.vocab import SECTION_KEYS
+
+    return SECTION_KEYS
 

@@ -1,0 +1,40 @@
+"""Format detection (format-spec §7): per table from its headers, then the document as a whole."""
+
+from __future__ import annotations
+
+import re
+
+from gxcrawl.report import vocab
+from gxcrawl.report.model import TableRead
+
+_NOT_A_REPORT = re.compile(vocab.NOT_A_REPORT_TITLE)
+_PRE2019_SECTION = re.compile(r"(?:一\s*、\s*概述|依申请公开政府信息(?:的)?情况|收费及减免|政府信息公开情况统计表)")
+
+
+def is_not_a_report(title: str | None) -> bool:
+    """A notice about reports, the format notice, an explainer or an index page (by its title)."""
+    return bool(title) and _NOT_A_REPORT.search(title.replace(" ", "")) is not None and not re.search(
+        r"年度报告$|年报$|报告\s*\(\s*\d{4}\s*年度?\s*\)$", title.strip()
+    )
+
+
+def overall_format(tables: dict[str, TableRead], text: str, title: str | None) -> tuple[dict[str, str], list[str]]:
+    """{"active", "applications", "overall"} and issue sentences (mixed versions)."""
+    issues: list[str] = []
+    active = tables["active"].version if "active" in tables else "unknown"
+    apps = tables["applications"].version if "applications" in tables else "unknown"
+    if active != "unknown" and apps != "unknown":
+        overall = apps
+        if active != apps:
+            issues.append(f"format: table 二 reads as the {active} format but table 三 as the {apps} format")
+    else:
+        overall = apps if apps != "unknown" else active
+    if overall == "unknown" and "appeals" in tables:
+        overall = "unknown"
+    if overall == "unknown":
+        flat = text.replace(" ", "")
+        post = sum(1 for a in vocab.POST2019_ANCHORS if a in flat)
+        pre = sum(1 for w in vocab.PRE2019_WORDS if w in flat)
+        if post == 0 and (pre >= 2 or _PRE2019_SECTION.search(flat)) and re.search("政府信息公开", flat):
+            return {"active": "pre2019", "applications": "pre2019", "overall": "pre2019"}, issues
+    return {"active": active, "applications": apps, "overall": overall}, issues
