@@ -170,14 +170,14 @@ def _mode(blob: str) -> str:
 def _field_items(fields: Sequence[str], *, skip_leading_empty: bool) -> list[str]:
     items: list[str] = []
     for field in fields:
+        if field == CONT:
+            items.append(CONT)
+            continue
         text = field.strip()
         if not text:
             if skip_leading_empty and not items:
                 continue
             items.append("")
-            continue
-        if text == CONT:
-            items.append(CONT)
             continue
         if is_cell_token(text):
             items.append(text)
@@ -225,7 +225,10 @@ def _blob_items(blob: str, *, header_before: bool) -> tuple[list[str], str]:
                 if any(f.strip() and f != CONT for f in fields):
                     return _field_items(fields, skip_leading_empty=False), mode
             return [], mode
-        return _field_items(lines[0].split(CELL_SEP)[1:], skip_leading_empty=False), mode
+        fields = lines[0].split(CELL_SEP)[1:]
+        while fields and fields[0] == CONT:
+            fields.pop(0)  # the label's own colspan
+        return _field_items(fields, skip_leading_empty=False), mode
     if mode in ("pipe", "tab"):
         fields = blob.split("|" if mode == "pipe" else "\t")
         if not header_before:
