@@ -258,7 +258,9 @@ class Archive:
             raise LookupError(f"no capture {capture_id} in the index")
         data = text.encode("utf-8")
         with self._lock:
-            record = content_record(self.writer.builder, source.url, warc_date(datetime.now(UTC)), data,
+            # `urn:text:<url>` (as Browsertrix does): with the page's own URI, pywb would index the text as a
+            # capture of the page and replay it instead of the page; WARC-Refers-To links it to the capture
+            record = content_record(self.writer.builder, f"urn:text:{source.url}", warc_date(datetime.now(UTC)), data,
                                     record_type=kind, content_type="text/plain; charset=utf-8",
                                     refers_to_id=source.warc_record_id)
             location = self.writer.write_group([record])[0]
