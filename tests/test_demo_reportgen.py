@@ -535,3 +535,23 @@ def test_pre2019_report_has_no_post2019_anchors() -> None:
         assert f"{year}年政府信息公开工作年度报告" in text
         assert "依申请公开政府信息情况" in text and "收费及减免情况" in text
         assert ("统计指标" in text) == (year >= 2014)
+
+
+def test_truth_is_plain_json_and_html_is_gbk_encodable() -> None:
+    import json
+
+    for seed in range(40):
+        for fmt in ("2019", "2021"):
+            t = make(6000 + seed, fmt, defects=0.5)
+            assert json.loads(json.dumps(t, ensure_ascii=False)) == t
+            assert all(c["status"] != "fail" for c in t["checks"])
+            reportgen.render_body_html(t).encode("gbk")  # a GBK site serves these bodies
+    reportgen.render_pre2019(random.Random(1), report_year=2012, agency="某某县人民政府").encode("gbk")
+
+
+def test_magnitudes_are_realistic() -> None:
+    totals = [make(s, "2019")["applications"]["new_received"]["total"] for s in range(300)]
+    zeros = sum(1 for x in totals if x == 0)
+    assert 0.15 * len(totals) <= zeros <= 0.6 * len(totals)  # many agencies receive no application
+    assert sorted(totals)[len(totals) // 2] <= 20  # the median agency is small
+    assert max(totals) >= 1000  # a few large ones
