@@ -1,1 +1,12 @@
+"""The demo portal: a local imitation of Chinese government portals with ground truth (contract C5).
 
+Standard library only, and nothing imported from the rest of gxcrawl, so tests never check the
+crawler against its own code. `DemoPortal` serves every site on its own 127.0.0.x address;
+`python -m gxcrawl.demo` / `gxcrawl demo-portal serve` runs it in the foreground.
+"""
+
+from __future__ import annotations
+
+from gxcrawl.demo.portal import DemoPortal
+
+__all__ = ["DemoPortal"]

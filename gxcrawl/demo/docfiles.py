@@ -1,0 +1,348 @@
+"""Real attachment files written with the standard library only: a text PDF and a DOCX.
+
+The PDF uses a Type0 font with Identity-H encoding (CID = Unicode code point) and a ToUnicode CMap,
+so text extractors (pypdf, pdfminer) get the Chinese text back. The font is not embedded (viewers
+substitute a CJK font); what matters here is that the text layer is real.
+
+The DOCX is a minimal WordprocessingML package built from an HTML body fragment: paragraphs stay
+paragraphs and `<table>`s become Word tables with gridSpan/vMerge for colspan/rowspan.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from xml.sax.saxutils import escape
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+_PAGE_W, _PAGE_H = 595, 842
+_FONT_SIZE = 11
+_LEADING = 16
+_LINES_PER_PAGE = (_PAGE_H - 120) // _LEADING
+_CHARS_PER_LINE = 40
+
+
+def _to_unicode_cmap() -> bytes:
+    ranges = [f"<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>" for hi in range(256) if not 0xD8 <= hi <= 0xDF]
+    chunks = []
+    for i in range(0, len(ranges), 100):
+        part = ranges[i : i + 100]
+        chunks.append(f"{len(part)} beginbfrange\n" + "\n".join(part) + "\nendbfrange")
+    text = (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        + "\n".join(chunks)
+        + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    )
+    return text.encode("ascii")
+
+
+def _wrap(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        line = line.replace("\t", " ").rstrip()
+        if not line:
+            continue
+        while len(line) > _CHARS_PER_LINE:
+            out.append(line[:_CHARS_PER_LINE])
+            line = line[_CHARS_PER_LINE:]
+        out.append(line)
+    return out
+
+
+def _hex(text: str) -> str:
+    # non-BMP characters cannot be one 2-byte CID; they do not occur in reports
+    return "".join(f"{ord(ch):04X}" if ord(ch) <= 0xFFFF and not 0xD800 <= ord(ch) <= 0xDFFF else "3000" for ch in text)
+
+
+def _pdf_string_utf16(text: str) -> str:
+    return "<FEFF" + _hex(text) + ">"
+
+
+def make_pdf(lines: list[str], *, title: str) -> bytes:
+    """A PDF whose text layer holds `lines` (long lines wrapped), one page per ~45 lines."""
+    wrapped = _wrap(lines) or [" "]
+    pages = [wrapped[i : i + _LINES_PER_PAGE] for i in range(0, len(wrapped), _LINES_PER_PAGE)]
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")  # filled in below, once the page tree's number is known
+    pages_obj = add(b"")
+    cmap = _to_unicode_cmap()
+    to_unicode = add(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
+    descriptor = add(
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
+    )
+    cid_font = add(
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        b"/FontDescriptor %d 0 R /DW 1000 >>" % descriptor
+    )
+    font = add(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
+        b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>" % (cid_font, to_unicode)
+    )
+    page_ids = []
+    for page_lines in pages:
+        ops = [f"BT /F1 {_FONT_SIZE} Tf {_LEADING} TL 50 {_PAGE_H - 60} Td"]
+        for line in page_lines:
+            ops.append(f"<{_hex(line)}> Tj T*")
+        ops.append("ET")
+        stream = "\n".join(ops).encode("ascii")
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        page_ids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 %d 0 R >> >> "
+                b"/Contents %d 0 R >>" % (pages_obj, _PAGE_W, _PAGE_H, font, content)
+            )
+        )
+    info = add(("<< /Title " + _pdf_string_utf16(title) + " /Producer (gxcrawl demo portal) >>").encode("ascii"))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj
+    kids = b" ".join(b"%d 0 R" % p for p in page_ids)
+    objects[pages_obj - 1] = b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(page_ids)
+
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, catalog, info, xref)
+    )
+    return out.getvalue()
+
+
+# --- HTML fragment -> blocks ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "section", "pre"}
+
+
+class _BlockParser(HTMLParser):
+    """Splits a body fragment into paragraphs (str) and tables (Table); nested tables are flattened."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str | Table] = []
+        self._para: list[str] = []
+        self._table: Table | None = None
+        self._depth = 0
+        self._cell: Cell | None = None
+
+    def _flush_para(self) -> None:
+        text = "".join(self._para).strip()
+        if text:
+            self.blocks.append(text)
+        self._para = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self._flush_para()
+                self._table = Table()
+        elif tag == "tr" and self._table is not None and self._depth == 1:
+            self._table.rows.append([])
+        elif tag in ("td", "th") and self._table is not None and self._depth == 1:
+            if not self._table.rows:
+                self._table.rows.append([])
+            self._cell = Cell(rowspan=_int(a.get("rowspan")), colspan=_int(a.get("colspan")))
+            self._table.rows[-1].append(self._cell)
+        elif tag == "br" and self._cell is not None:
+            self._cell.text += "\n"
+        elif tag in _BLOCK_TAGS and self._table is None:
+            self._flush_para()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._depth -= 1
+            if self._depth == 0 and self._table is not None:
+                self.blocks.append(self._table)
+                self._table = None
+                self._cell = None
+        elif tag in ("td", "th") and self._depth == 1:
+            self._cell = None
+        elif tag in _BLOCK_TAGS and self._table is None:
+            self._flush_para()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.text += data
+        elif self._table is None:
+            self._para.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush_para()
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def html_blocks(fragment: str) -> list[str | Table]:
+    parser = _BlockParser()
+    parser.feed(fragment)
+    parser.close()
+    return parser.blocks
+
+
+def blocks_text_lines(blocks: list[str | Table]) -> list[str]:
+    """Lines of text: paragraphs as they are; table cells one per line (the cell-per-line layout)."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    lines.append(" ".join(cell.text.split()))
+        else:
+            lines.extend(part.strip() for part in block.splitlines() if part.strip())
+    return lines
+
+
+# --- DOCX ------------------------------------------------------------------------------------------------------
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _run(text: str) -> str:
+    parts = text.split("\n")
+    runs = []
+    for i, part in enumerate(parts):
+        if i:
+            runs.append("<w:r><w:br/></w:r>")
+        runs.append(f'<w:r><w:t xml:space="preserve">{escape(part)}</w:t></w:r>')
+    return "".join(runs)
+
+
+def _paragraph(text: str) -> str:
+    return f"<w:p>{_run(text)}</w:p>"
+
+
+def _table_xml(table: Table) -> str:
+    # lay the cells on a grid so rowspans become vMerge continuation cells
+    grid: dict[tuple[int, int], tuple[str, Cell]] = {}
+    width = 0
+    for r, row in enumerate(table.rows):
+        c = 0
+        for cell in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(cell.rowspan):
+                grid[(r + dr, c)] = ("start" if dr == 0 else "cont", cell)
+                for dc in range(1, cell.colspan):
+                    grid[(r + dr, c + dc)] = ("span", cell)
+            c += cell.colspan
+            width = max(width, c)
+    nrows = max([r for r, _ in grid] + [len(table.rows) - 1]) + 1
+    out = ['<w:tbl><w:tblPr><w:tblBorders>']
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        out.append(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>')
+    out.append("</w:tblBorders></w:tblPr><w:tblGrid>")
+    out.extend('<w:gridCol w:w="1200"/>' for _ in range(width))
+    out.append("</w:tblGrid>")
+    for r in range(nrows):
+        out.append("<w:tr>")
+        c = 0
+        while c < width:
+            kind, cell = grid.get((r, c), ("empty", Cell()))
+            if kind == "span":
+                c += 1
+                continue
+            props = []
+            if cell.colspan > 1 and kind != "empty":
+                props.append(f'<w:gridSpan w:val="{cell.colspan}"/>')
+            if cell.rowspan > 1 and kind == "start":
+                props.append('<w:vMerge w:val="restart"/>')
+            elif kind == "cont":
+                props.append("<w:vMerge/>")
+            text = cell.text.strip() if kind == "start" else ""
+            out.append(f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{_paragraph(text)}</w:tc>")
+            c += cell.colspan if kind != "empty" else 1
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def make_docx(blocks: list[str | Table], *, title: str) -> bytes:
+    body = [_paragraph(title)]
+    for block in blocks:
+        if isinstance(block, Table):
+            body.append(_table_xml(block))
+            body.append("<w:p/>")
+        else:
+            body.extend(_paragraph(line) for line in block.splitlines() if line.strip())
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_W}><w:body>'
+        + "".join(body)
+        + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="word/document.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+        'Target="docProps/core.xml"/>'
+        "</Relationships>"
+    )
+    core = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>gxcrawl demo portal</dc:creator></cp:coreProperties>"
+    )
+    buf = io.BytesIO()
+    # fixed timestamps keep the bytes deterministic for a given content
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in (
+            ("[Content_Types].xml", content_types),
+            ("_rels/.rels", rels),
+            ("docProps/core.xml", core),
+            ("word/document.xml", document),
+        ):
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data.encode("utf-8"))
+    return buf.getvalue()
