@@ -1,0 +1,208 @@
+"""gxcrawl.report.page on realistic portal pages, one family at a time (tests/fixtures/pages/<family>/).
+
+Each page in tests/fixtures/pages/index.json is keyed by the URL it imitates and carries its "with"
+snippets (title, first statutory heading, table rows) and expected metadata/attachments; the
+"without" snippets are the chrome catalogue of portals.md §1.3/§1.4 below, checked on every page.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gxcrawl.report.page import Link, Page, load_page
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+INDEX = json.loads((PAGES / "index.json").read_text(encoding="utf-8"))["pages"]
+
+# portals.md §1.3 (header/toolbar, breadcrumbs, article tools, footer) and §1.4 (metadata labels).
+CHROME_STRINGS: tuple[str, ...] = (
+    "当前位置", "您当前", "您现在的位置", "所在位置", "首页 >", "首页 >>", "首页 /",
+    "字体", "字号", "大 中 小", "打印本页", "打印", "关闭窗口", "分享到", "扫一扫", "上一篇", "下一篇",
+    "点击率", "浏览次数", "来源:", "来源：", "发布时间", "发布日期：",
+    "索引号", "索 引 号", "信息分类", "发布机构", "生成日期", "成文日期", "发文字号", "主题词", "公开方式", "有效性",
+    "主办单位", "承办", "技术支持", "网站标识码", "ICP备", "公网安备", "版权所有", "Copyright", "网站地图",
+    "联系我们", "网站声明", "国家部委网站", "省内各市网站", "无障碍", "长者模式", "繁體", "简体", "智能问答",
+    "_jiucuo_", "jiucuo.js", "conac", "document.write", "file_appendix", "_showDynClicks",
+)
+
+
+def _load(entry: dict) -> Page:
+    return load_page((PAGES / entry["file"]).read_bytes(), url=entry["url"], content_type=entry["content_type"])
+
+
+@pytest.fixture(scope="module", params=INDEX, ids=[e["file"] for e in INDEX])
+def loaded(request: pytest.FixtureRequest) -> tuple[dict, Page]:
+    return request.param, _load(request.param)
+
+
+def test_every_family_has_a_fixture() -> None:
+    families = {e["file"].split("/")[0] for e in INDEX}
+    assert {"trs", "hanweb", "vsb", "gkmlpt", "ucap", "word", "gbk", "lying_charset", "nested_tables"} <= families
+
+
+def test_body_holds_the_report(loaded: tuple[dict, Page]) -> None:
+    entry, page = loaded
+    assert page.kind == "html"
+    lines = page.text.splitlines()
+    assert entry["title"] in page.text
+    assert entry["first_heading"] in lines
+    assert "六、其他需要报告的事项" in lines
+    for snippet in entry["contains"]:
+        assert snippet in page.text
+    # the report's first line is its title, the last its date: nothing before or after
+    assert lines[0] == entry["title"]
+    assert lines[-1].endswith("日")
+
+
+def test_no_chrome_survives(loaded: tuple[dict, Page]) -> None:
+    _entry, page = loaded
+    left = {s: [line for line in page.text.splitlines() if s in line] for s in CHROME_STRINGS if s in page.text}
+    assert not left
+    assert page.body_html is not None
+    for marker in ("<script", "<select", "<style", "打印本页", "关闭窗口", "ICP备", "网站标识码", "索引号"):
+        assert marker not in page.body_html
+
+
+def test_body_html_keeps_tables_with_spans(loaded: tuple[dict, Page]) -> None:
+    _entry, page = loaded
+    assert page.body_html is not None
+    assert page.body_html.count("<table") >= 3
+    assert 'rowspan="3"' in page.body_html and 'colspan="7"' in page.body_html
+
+
+def test_metadata(loaded: tuple[dict, Page]) -> None:
+    entry, page = loaded
+    for key, value in entry["metadata"].items():
+        assert page.metadata.get(key) == value, key
+    assert page.title == entry["title"]
+    if "encoding" in entry:
+        assert page.encoding == entry["encoding"]
+
+
+def test_attachments(loaded: tuple[dict, Page]) -> None:
+    entry, page = loaded
+    urls = [a.url for a in page.attachments]
+    assert urls[: len(entry["attachments"])] == entry["attachments"]
+    assert len(urls) == len(set(urls))
+    for link in page.attachments:
+        assert link.url.startswith("http")
+        assert link.text
+
+
+def test_table_rows_are_tab_lines_with_empty_cells_kept() -> None:
+    html = (
+        "<html><body><div id='zoom'><p>一、总体情况</p><table>"
+        "<tr><td rowspan='2'>三、本年度办理结果</td><td>（一）予以公开</td><td></td><td>5</td></tr>"
+        "<tr><td>本年新<br>制作数量</td><td>\u3000</td><td>\xa0</td></tr>"
+        "<tr><td></td><td> </td></tr>"
+        "</table><p>六、其他需要报告的事项</p></div></body></html>"
+    )
+    page = load_page(html)
+    assert page.text.splitlines() == [
+        "一、总体情况",
+        "三、本年度办理结果\t（一）予以公开\t\t5",
+        "本年新制作数量\t\u3000\t\xa0",  # rowspan not expanded; U+3000/NBSP kept for the parser
+        "六、其他需要报告的事项",
+    ]
+
+
+def test_layout_tables_render_as_blocks_and_inner_tables_survive() -> None:
+    inner = "<table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>3</td></tr></table>"
+    html = (
+        "<html><body><table><tr><td>导航</td></tr><tr><td>"
+        "<p>一、总体情况</p><p>我局全年主动公开信息。</p>"
+        f"<table><tr><td><p>二、主动公开政府信息情况</p>{inner}</td></tr></table>"
+        "<p>三、收到和处理政府信息公开申请情况</p><p>六、其他需要报告的事项</p>"
+        "</td></tr></table></body></html>"
+    )
+    page = load_page(html)
+    lines = page.text.splitlines()
+    assert "信息内容\t本年制发件数" in lines and "规章\t3" in lines
+    assert "二、主动公开政府信息情况" in lines
+    assert "导航" not in page.text  # outside the block holding the headings
+    assert page.body_html is not None and page.body_html.count("<table") == 2
+
+
+@pytest.mark.parametrize(
+    ("seed", "dropped", "kept_first"),
+    [
+        ("000_c93bc2a644177ce0.txt", ["兵团政务网", "【字体: 打印本页", "作者:兵团民政局", "发布时间:21年01月29日"],
+         "兵团民政局政府信息公开工作年度报告(2020年度)"),
+        ("004_06262f519957789b.txt", ["您当前的位置: 首页 >> 公开信息内容", "号: cxs045-/2021-0129001", "发文日期: 2021-01-29",
+                                      "发布机构: 楚雄市新村镇", "发表时间:2021-01-29", "字体:["],
+         "楚雄市新村镇2020年政府信息公开工作年度报告"),
+    ],
+)
+def test_text_seeds_lose_their_chrome_and_nothing_else(seed: str, dropped: list[str], kept_first: str) -> None:
+    raw = (SEEDS / seed).read_text(encoding="utf-8")
+    page = load_page(raw.encode("utf-8"), content_type="text/plain")
+    assert page.kind == "text" and page.body_html is None
+    for chrome_line in dropped:
+        assert chrome_line not in page.text
+    assert page.text.splitlines()[0] == kept_first
+    # every non-chrome line of the seed is still there, verbatim and in order
+    kept = page.text.splitlines()
+    removed = [line for line in raw.splitlines() if line not in kept]
+    assert all(any(d in line for d in dropped) or line.startswith(("称:", "号:")) for line in removed if line.strip())
+    assert "六、其他需要报告的事项" in kept or "五、存在的主要问题及改进情况" in kept
+    assert page.metadata["published"] == "2021-01-29"
+
+
+def test_seed_004_metadata_block_becomes_metadata() -> None:
+    page = load_page((SEEDS / "004_06262f519957789b.txt").read_bytes())
+    assert page.metadata["index_no"] == "cxs045-/2021-0129001"
+    assert page.metadata["category"] == "政府信息公开年报"
+    assert page.metadata["agency"] == "楚雄市新村镇"
+    assert page.title == "楚雄市新村镇2020年政府信息公开工作年度报告"
+
+
+def test_seed_000_header_line_metadata() -> None:
+    page = load_page((SEEDS / "000_c93bc2a644177ce0.txt").read_bytes())
+    assert page.metadata["published"] == "2021-01-29"  # "21年01月29日"
+    assert page.metadata["source"] == "民政局"
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt") if not p.name.startswith(("000", "004"))))
+def test_clean_seeds_pass_through_unchanged(seed: str) -> None:
+    raw = (SEEDS / seed).read_text(encoding="utf-8")
+    assert load_page(raw).text == raw.strip("\n")
+
+
+def test_markdown_passes_through() -> None:
+    md = "# XX县2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n"
+    page = load_page(md.encode("utf-8"), url="file:///r/report.md")
+    assert page.kind == "text"
+    assert page.text == md.strip("\n")
+    assert page.title == "XX县2023年政府信息公开工作年度报告"
+
+
+def test_url_date_is_the_last_resort() -> None:
+    html = "<html><body><div class='TRS_Editor'><p>一、总体情况</p><p>全年公开信息120条。</p></div></body></html>"
+    page = load_page(html, url="http://www.x.gov.cn/zfxxgknb/202103/t20210305_123.html")
+    assert page.metadata["published"] == "2021-03-05"
+    page = load_page(html.replace("<body>", "<body><p>发布日期：2021-02-01</p>"), url="http://www.x.gov.cn/202103/t20210305_1.html")
+    assert page.metadata["published"] == "2021-02-01"
+
+
+def test_attachment_shapes() -> None:
+    html = """<html><body><div id="zoom"><p>详见附件。</p>
+    <a href="/module/download/downfile.jsp?classid=0&amp;filename=abc.pdf">年报.pdf</a>
+    <a href="../files/report.WPS">年报.wps</a>
+    <a href="/pdfjs/web/viewer.html?file=/uploads/2023/nb.pdf">在线预览</a>
+    <span data-file-url="/uploads/2023/nb.ofd">OFD版</span>
+    <a href="javascript:void(0)" onclick="window.open('/uploads/2023/nb.docx')">下载Word</a>
+    <a href="/other/page.html">相关文章</a>
+    </div><div class="footer"><a href="/privacy.pdf">隐私政策</a></div></body></html>"""
+    page = load_page(html, url="https://www.x.gov.cn/zwgk/nb/202401/t20240110_1.html")
+    assert [a.url for a in page.attachments] == [
+        "https://www.x.gov.cn/module/download/downfile.jsp?classid=0&filename=abc.pdf",
+        "https://www.x.gov.cn/zwgk/nb/files/report.WPS",
+        "https://www.x.gov.cn/uploads/2023/nb.pdf",
+        "https://www.x.gov.cn/uploads/2023/nb.ofd",
+        "https://www.x.gov.cn/uploads/2023/nb.docx",
+    ]
+    assert page.attachments[0] == Link(page.attachments[0].url, "年报.pdf")
