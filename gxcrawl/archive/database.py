@@ -61,6 +61,11 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+def _short(state: Any) -> str:
+    exc = state.outcome.exception() if state.outcome else None
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0] if exc else ""
+
+
 def retrying(attempts: int = 6) -> Retrying:
     return Retrying(
         retry=retry_if_exception(is_transient),
@@ -68,8 +73,7 @@ def retrying(attempts: int = 6) -> Retrying:
         wait=wait_exponential(multiplier=0.1, max=5.0),
         reraise=True,
         before_sleep=lambda state: logger.warning(
-            "transient database error (attempt %d), retrying: %s", state.attempt_number,
-            state.outcome.exception() if state.outcome else None),
+            "transient database error (attempt %d), retrying: %s", state.attempt_number, _short(state)),
     )
 
 

@@ -1,0 +1,260 @@
+"""The Archive library on its own (no Scrapy): records, rotation, revisits, dedupe bookkeeping, migrations,
+retries of transient database errors. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, select, text
+from warcio.archiveiterator import ArchiveIterator
+
+from gxcrawl.archive import Archive, ArchiveWriteError, Exchange
+from gxcrawl.archive.check import check_archive
+from gxcrawl.archive.database import init_schema, upgrade_schema
+from gxcrawl.archive.models import Capture, Document, DocumentSource, DocumentVersion, Report
+from gxcrawl.cli import main as gxcrawl_main
+
+T0 = datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def archive(tmp_path: Path, database_url: str | None):  # noqa: ANN201
+    opened = Archive.open(tmp_path / "archive", database_url)
+    yield opened
+    opened.close()
+
+
+def exchange(url: str, body: bytes, *, at: datetime = T0, **kwargs: object) -> Exchange:
+    return Exchange(url=url, status=200, body=body, fetched_at=at,
+                    response_headers=[("Content-Type", "text/html; charset=utf-8")], **kwargs)
+
+
+def records_of(path: Path) -> list:
+    with open(path, "rb") as stream:
+        return [(r.rec_type, r.rec_headers, r.raw_stream.read()) for r in ArchiveIterator(stream)]
+
+
+def test_response_revisit_and_text_round_trip(archive: Archive) -> None:
+    body = gzip.compress(b"<p>report</p>", mtime=0)
+    headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("ETag", '"abc"'),
+               ("Last-Modified", "Tue, 01 Jan 2026 00:00:00 GMT")]
+    first = archive.write_exchange(Exchange(url="http://127.0.0.1/a", status=200, body=body, fetched_at=T0,
+                                            response_headers=headers))
+    again = archive.write_exchange(Exchange(url="http://127.0.0.1/a", status=200, body=body,
+                                            fetched_at=T0 + timedelta(days=1), response_headers=headers))
+    mirror = archive.write_exchange(Exchange(url="http://127.0.0.1/mirror", status=200, body=body,
+                                             fetched_at=T0 + timedelta(days=2), response_headers=headers))
+    assert (first.record_type, again.record_type, mirror.record_type) == ("response", "revisit", "revisit")
+    assert again.revisit_of_id == first.id and mirror.revisit_of_id == first.id
+    for ref in (first, again, mirror):
+        assert archive.read_payload(ref.id) == b"<p>report</p>"
+        assert archive.read_response(ref.id).wire_body == body
+    info = archive.capture(first.id)
+    assert info.etag == '"abc"' and info.last_modified.startswith("Tue") and info.content_type == "text/html"
+
+    records = records_of(archive.root / again.warc_file)
+    revisits = [h for kind, h, _ in records if kind == "revisit"]
+    assert len(revisits) == 2
+    assert revisits[0].get_header("WARC-Refers-To-Target-URI") == "http://127.0.0.1/a"
+    assert revisits[0].get_header("WARC-Refers-To-Date") == "2026-01-02T03:04:05.123456Z"
+    assert revisits[0].get_header("WARC-Profile").endswith("/warc/1.1/revisit/identical-payload-digest")
+    response_header = next(h for kind, h, _ in records if kind == "response")
+    assert revisits[0].get_header("WARC-Payload-Digest") == response_header.get_header("WARC-Payload-Digest")
+
+    text_id = archive.write_text(first, "报告全文")
+    assert isinstance(text_id, int) and archive.read_text(first.id) == "报告全文"
+    conversion = next(h for kind, h, _ in records_of(archive.root / again.warc_file) if kind == "conversion")
+    assert conversion.get_header("WARC-Refers-To") == first.warc_record_id
+    assert conversion.get_header("WARC-Target-URI") == "urn:text:http://127.0.0.1/a"
+
+    assert archive.latest_capture("http://127.0.0.1/a").id == again.id
+    assert archive.latest_capture("http://127.0.0.1/a", at=T0 + timedelta(hours=1)).id == first.id
+    assert archive.latest_capture("http://127.0.0.1/a", at=T0 - timedelta(hours=1)) is None
+    assert check_archive(archive.root, archive.engine).ok
+
+
+def test_empty_bodies_are_never_revisits_and_rendered_dom_is_a_resource(archive: Archive) -> None:
+    a = archive.write_exchange(exchange("http://127.0.0.1/empty", b""))
+    b = archive.write_exchange(exchange("http://127.0.0.1/empty", b"", at=T0 + timedelta(seconds=1)))
+    assert a.record_type == b.record_type == "response"
+    dom = "<html><body>渲染后的页面</body></html>".encode()
+    rendered = archive.write_exchange(exchange("http://127.0.0.1/js-list", dom, rendered=True))
+    assert rendered.record_type == "resource"
+    kinds = [kind for kind, _, _ in records_of(archive.root / rendered.warc_file)]
+    assert "resource" in kinds and kinds.count("response") == 2
+    assert archive.read_payload(rendered.id) == dom
+    # the same DOM rendered again is still a resource (a rendering is not a wire payload to dedupe)
+    again = archive.write_exchange(exchange("http://127.0.0.1/js-list", dom, rendered=True))
+    assert again.record_type == "resource"
+
+
+def test_mark_blocked(archive: Archive) -> None:
+    ref = archive.write_exchange(exchange("http://127.0.0.1/captcha", b"<p>verify you are human</p>"))
+    archive.mark_blocked(ref.id, "captcha")
+    assert archive.capture(ref.id).blocked_reason == "captcha"
+    with pytest.raises(LookupError):
+        archive.mark_blocked(10_000, "captcha")
+
+
+def test_document_sources_and_versions(archive: Archive) -> None:
+    a, b = "http://127.0.0.1/a", "http://127.0.0.1/b"
+    first = archive.record_document(text_sha256="1" * 64, url=a, portal="p", capture_id=None, seen_at=T0)
+    assert (first.new_document, first.new_source, first.new_version, first.version) == (True, True, False, 1)
+    # the same text at the same URL again: nothing new, only last_seen moves
+    same = archive.record_document(text_sha256="1" * 64, url=a, portal="p", capture_id=None,
+                                   seen_at=T0 + timedelta(days=1))
+    assert not same.changed and same.document_id == first.document_id
+    # the same text at a second URL: one document, two sources
+    other = archive.record_document(text_sha256="1" * 64, url=b, portal="p", capture_id=None, seen_at=T0)
+    assert other.document_id == first.document_id and other.new_source and not other.new_document
+    # a new text at a known URL: a new version
+    changed = archive.record_document(text_sha256="2" * 64, url=a, portal="p", capture_id=None,
+                                      seen_at=T0 + timedelta(days=2))
+    assert changed.new_document and changed.new_version and changed.version == 2
+    assert archive.store_report(document_id=first.document_id, parser_version="1.0.0", record={"title": "x"})
+    assert not archive.store_report(document_id=first.document_id, parser_version="1.0.0", record={"title": "y"})
+    with archive.session() as session:
+        assert session.scalar(select(Document).where(Document.id == first.document_id)).last_seen == \
+            T0 + timedelta(days=1)
+        assert len(session.scalars(select(DocumentSource)).all()) == 3
+        versions = session.scalars(select(DocumentVersion).where(DocumentVersion.url == a)
+                                   .order_by(DocumentVersion.version)).all()
+        assert [v.document_id for v in versions] == [first.document_id, changed.document_id]
+        assert session.scalar(select(Report)).record == {"title": "x"}
+
+
+def test_rotation_warcinfo_per_file_and_unique_names(tmp_path: Path) -> None:
+    archives = [Archive.open(tmp_path, warc_max_size=20_000) for _ in range(2)]
+    try:
+        def write(archive: Archive, tag: str) -> None:
+            for n in range(30):
+                archive.write_exchange(exchange(f"http://127.0.0.1/{tag}/{n}", f"{tag}{n}".encode() * 500))
+
+        threads = [threading.Thread(target=write, args=(a, f"w{i}")) for i, a in enumerate(archives)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        for archive in archives:
+            archive.close()
+    files = sorted((tmp_path / "warcs").glob("*.warc.gz"))
+    assert len(files) >= 4 and len({f.name for f in files}) == len(files)
+    for path in files:
+        kinds = [kind for kind, _, _ in records_of(path)]
+        assert kinds[0] == "warcinfo" and kinds.count("warcinfo") == 1
+        assert path.stat().st_size < 20_000 + 40_000  # rotated once past the limit, after a whole group
+    reopened = Archive.open(tmp_path)
+    try:
+        report = check_archive(tmp_path, reopened.engine)
+        assert report.ok and report.rows == 60, report.errors
+    finally:
+        reopened.close()
+
+
+def test_alembic_migrations_build_the_same_schema_as_create_all(tmp_path: Path) -> None:
+    created = create_engine(f"sqlite:///{tmp_path / 'created.sqlite'}")
+    migrated = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+    init_schema(created)
+    upgrade_schema(migrated)
+
+    def shape(engine) -> dict:  # noqa: ANN001
+        inspector = inspect(engine)
+        return {t: (sorted(c["name"] for c in inspector.get_columns(t)),
+                    sorted(i["name"] for i in inspector.get_indexes(t)))
+                for t in inspector.get_table_names()}
+
+    assert shape(created) == shape(migrated)
+    with created.connect() as a, migrated.connect() as b:
+        assert a.scalar(text("select version_num from alembic_version")) == \
+            b.scalar(text("select version_num from alembic_version"))
+    # `gxcrawl archive init` on an empty directory, then check
+    assert gxcrawl_main(["archive", "--archive", str(tmp_path / "fresh"), "init"]) == 0
+    assert gxcrawl_main(["archive", "--archive", str(tmp_path / "fresh"), "check"]) == 0
+
+
+def test_locked_sqlite_is_retried(tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    archive = Archive.open(tmp_path)
+    try:
+        @event.listens_for(archive.engine, "connect")
+        def short_timeout(dbapi_connection, _record) -> None:  # noqa: ANN001 - short waits: take the retry path
+            dbapi_connection.execute("PRAGMA busy_timeout=100")
+
+        archive.engine.dispose()
+        # another writer holds the lock for 1.5 s (longer than one busy wait)
+        blocker = sqlite3.connect(tmp_path / "index.sqlite", timeout=0, check_same_thread=False)
+        blocker.execute("BEGIN EXCLUSIVE")
+        releaser = threading.Timer(1.5, blocker.rollback)
+        releaser.start()
+        ref = archive.write_exchange(exchange("http://127.0.0.1/locked", b"still archived"))
+        releaser.join()
+        blocker.close()
+        assert archive.read_payload(ref.id) == b"still archived"
+    finally:
+        archive.close()
+
+
+def test_a_write_that_keeps_failing_raises(tmp_path: Path) -> None:
+    archive = Archive.open(tmp_path)
+    try:
+        blocker = sqlite3.connect(tmp_path / "index.sqlite", timeout=0)
+        blocker.execute("BEGIN EXCLUSIVE")
+        from sqlalchemy import event
+
+        @event.listens_for(archive.engine, "connect")
+        def short_timeout(dbapi_connection, _record) -> None:  # noqa: ANN001
+            dbapi_connection.execute("PRAGMA busy_timeout=50")
+
+        archive.engine.dispose()
+        with pytest.raises(ArchiveWriteError, match="failed after retries"):
+            archive.write_exchange(exchange("http://127.0.0.1/never", b"x"))
+        blocker.rollback()
+        blocker.close()
+    finally:
+        archive.close()
+
+
+def test_dropped_postgres_connection_is_retried(tmp_path: Path, postgres_url: str) -> None:
+    archive = Archive.open(tmp_path, postgres_url)
+    try:
+        archive.write_exchange(exchange("http://127.0.0.1/before", b"before"))
+        with archive.engine.connect() as connection:  # the pooled connection the next write will reuse
+            pid = connection.scalar(text("select pg_backend_pid()"))
+        # the server drops it (as a restart or a network cut would)
+        admin = create_engine(postgres_url)
+        with admin.begin() as connection:
+            assert connection.scalar(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.dispose()
+        ref = archive.write_exchange(exchange("http://127.0.0.1/after", b"after"))
+        assert archive.read_payload(ref.id) == b"after"
+    finally:
+        archive.close()
+
+
+def test_check_names_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    archive = Archive.open(tmp_path)
+    try:
+        good = archive.write_exchange(exchange("http://127.0.0.1/good", b"good"))
+        bad = archive.write_exchange(exchange("http://127.0.0.1/bad", b"bad"))
+        with archive.session() as session:
+            session.get(Capture, bad.id).warc_offset += 7
+            session.get(Capture, good.id).payload_sha256 = "0" * 64
+    finally:
+        archive.close()
+    assert gxcrawl_main(["archive", "--archive", str(tmp_path), "check"]) == 1
+    out = capsys.readouterr().out
+    assert f"capture {bad.id} (http://127.0.0.1/bad) -> {bad.warc_file}@{bad.warc_offset + 7}: no record starts there" in out
+    assert f"capture {good.id} (http://127.0.0.1/good)" in out and "payload sha256" in out
+    assert "2 problem(s)" in out
