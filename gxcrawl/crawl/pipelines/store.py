@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from gxcrawl.archive import Archive, ArchiveWriteError
 from gxcrawl.crawl.extensions.warc import archive_for, stop_crawl
@@ -26,6 +26,8 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("GX_PARSE_ENABLED", True):
+            raise NotConfigured("GX_PARSE_ENABLED is off (nothing parsed to store)")
         assert crawler.stats is not None
         return cls(lambda: archive_for(crawler), crawler.stats, lambda exc: stop_crawl(crawler, exc))
 

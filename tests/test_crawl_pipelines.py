@@ -1,0 +1,93 @@
+"""Real crawls through the real pipelines (parse with gxcrawl.report -> dedupe -> store), SQLite and PostgreSQL:
+a known text at a new URL adds a source, a new text at a known URL is a new version, the same text at the
+same URL again changes nothing; revisits for repeated payloads; texts archived as conversion records."""
+
+from __future__ import annotations
+
+import gzip
+import html
+from pathlib import Path
+
+import pytest
+from archive_support.crawl import run_crawl
+from archive_support.server import LoopbackServer, Route
+from sqlalchemy import select
+
+from gxcrawl.archive import Archive
+from gxcrawl.archive.check import check_archive
+from gxcrawl.archive.models import Capture, Document, DocumentSource, DocumentVersion, Report, TextRecord
+
+report = pytest.importorskip("gxcrawl.report")
+if not hasattr(report, "parse_report"):  # pragma: no cover - until the parser lands
+    pytest.skip("gxcrawl.report.parse_report not available yet", allow_module_level=True)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+def as_html(text: str, *, separator: str = "") -> bytes:
+    paragraphs = separator.join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
+    return (f"<html><head><meta charset='utf-8'><title>年度报告</title></head><body>{paragraphs}</body></html>"
+            .encode())
+
+
+def test_dedupe_and_versions_across_two_crawls(tmp_path: Path, database_url: str | None, seeds_dir: Path) -> None:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))][:4]
+    a_body = as_html(seeds[0])
+    archive_dir = tmp_path / "archive"
+    html_type = [("Content-Type", "text/html; charset=utf-8")]
+    with LoopbackServer() as server:
+        url = {
+            "a": server.route("/r/a.html", Route(a_body)),
+            "mirror": server.route("/r/mirror.html", Route(a_body)),                  # same bytes elsewhere
+            "reflowed": server.route("/r/reflowed.html", Route(as_html(seeds[0], separator="\n  "))),
+            "changing": server.route("/r/changing.html", Route(as_html(seeds[1]))),
+            "gzip": server.route("/r/gz.html", Route(gzip.compress(as_html(seeds[2]), mtime=0),
+                                                     headers=[*html_type, ("Content-Encoding", "gzip")])),
+        }
+        pages = [{"url": u, "portal": "demo", "report": True} for u in url.values()]
+        first = run_crawl(tmp_path, archive_dir, pages, database_url=database_url, name="first",
+                          settings={"CONCURRENT_REQUESTS": 1})
+        server.routes["/r/changing.html"] = Route(as_html(seeds[3]))
+        second = run_crawl(tmp_path, archive_dir, [pages[0], pages[3]], database_url=database_url, name="second")
+
+    assert first.get("item_scraped_count") == 5, first["_log"][-3000:]
+    assert first["gx/captures"] == 5 and first["gx/revisits"] == 1          # mirror.html repeats a.html's bytes
+    assert first["gx/documents/new"] == 3 and first["gx/documents/sources"] == 5
+    assert "gx/documents/versions" not in first and first["gx/texts"] == 5
+    assert first["gx/reports/demo"] == 5 and first["gx/reports/new"] == 3
+    assert second["gx/captures"] == 2 and second["gx/revisits"] == 1        # a.html unchanged
+    assert second["gx/documents/new"] == 1 and second["gx/documents/versions"] == 1
+    assert second["gx/documents/unchanged"] == 1 and second["gx/texts"] == 1
+
+    archive = Archive.open(archive_dir, database_url)
+    try:
+        with archive.session() as session:
+            documents = {d.text_sha256: d for d in session.scalars(select(Document))}
+            assert len(documents) == 4
+            a_doc = documents[report.text_sha256(report.report_text(a_body, url=url["a"]))]
+            sources = session.scalars(select(DocumentSource).where(DocumentSource.document_id == a_doc.id)).all()
+            assert sorted(s.url for s in sources) == sorted([url["a"], url["mirror"], url["reflowed"]])
+            a_source = next(s for s in sources if s.url == url["a"])
+            assert a_source.last_seen > a_source.first_seen                 # seen again in the second crawl
+            versions = session.scalars(select(DocumentVersion).where(DocumentVersion.url == url["changing"])
+                                       .order_by(DocumentVersion.version)).all()
+            assert [v.version for v in versions] == [1, 2] and versions[0].document_id != versions[1].document_id
+            assert [v.version for v in session.scalars(select(DocumentVersion)
+                                                        .where(DocumentVersion.url == url["a"]))] == [1]
+            reports = session.scalars(select(Report)).all()
+            assert len(reports) == 4
+            for row in reports:
+                assert row.parser_version == report.PARSER_VERSION
+                assert row.record["text_sha256"] == session.get(Document, row.document_id).text_sha256
+                assert row.record["schema"] == "gxcrawl.report/1"
+            gzip_capture = session.scalar(select(Capture).where(Capture.url == url["gzip"]))
+            texts = session.scalars(select(TextRecord)).all()
+            assert len(texts) == 6
+        # the conversion record holds the report text of the decoded page
+        assert archive.read_text(gzip_capture.id) == report.report_text(as_html(seeds[2]), url=url["gzip"])
+        assert check_archive(archive_dir, archive.engine).ok
+    finally:
+        archive.close()
