@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as _dt
 import html as _html
 import random
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -860,6 +862,7 @@ class Cell:
     kind: str  # "caption" | "note" | "header" | "label" | "group" | "value"
     colspan: int = 1
     rowspan: int = 1
+    path: tuple[str, str, str] | None = None  # (table, row, col) of a value cell
 
     @property
     def text(self) -> str:
@@ -891,7 +894,7 @@ def _value(truth: dict, table: str, row: str, col: str) -> Cell | None:
     raw = truth["raw"][table][row].get(col)
     if raw is None:
         return None  # dropped: a short row
-    return Cell((raw,), "value")
+    return Cell((raw,), "value", path=(table, row, col))
 
 
 def _active_grids(truth: dict) -> list[Grid]:
@@ -1147,7 +1150,10 @@ def _pad(text: str, rng: random.Random) -> str:
     return text
 
 
-def _table_text(grid: Grid, layout: str, style: dict, rng: random.Random) -> list[str]:
+def _table_text(
+    grid: Grid, layout: str, style: dict, rng: random.Random, runs: list | None = None
+) -> list[str]:
+    """One table in a text layout; for "glued", `runs` collects each row's value cells and separators."""
     lines: list[str] = []
     if layout == "cell_per_line":
         # one cell per line; render_text puts the blank line between cells
@@ -1206,13 +1212,20 @@ def _table_text(grid: Grid, layout: str, style: dict, rng: random.Random) -> lis
                 lines.append("|" + "---|" * grid.width)
         return lines
     if layout == "glued":
-        texts = ["".join(c.lines) for row in grid.rows for c in row]
-        if style.get("glued_spaces"):
-            out = texts[0] if texts else ""
-            for t in texts[1:]:
-                out += (" " if rng.random() < 0.3 else "") + t
-            return [out]
-        return ["".join(texts)]
+        out = ""
+        first = True
+        for row in grid.rows:
+            row_run: list[tuple[tuple[str, str, str] | None, str, str]] = []
+            for cell in row:
+                sep = "" if first or not style.get("glued_spaces") else (" " if rng.random() < 0.3 else "")
+                first = False
+                text = "".join(cell.lines)
+                out += sep + text
+                if cell.kind == "value":
+                    row_run.append((cell.path, text, sep))
+            if runs is not None and row_run:
+                runs.append(row_run)
+        return [out]
     raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
 
 
@@ -1227,6 +1240,10 @@ def _interleave(items: list[str], sep: str) -> list[str]:
 
 def render_text(truth: dict, layout: str) -> str:
     """The whole report as text in one of LAYOUTS (except "html"), the way extraction leaves it."""
+    return _render_text(truth, layout, None)
+
+
+def _render_text(truth: dict, layout: str, runs: list | None) -> str:
     if layout == "html":
         raise ValueError('render_text does not draw "html"; use render_body_html')
     if layout not in LAYOUTS:
@@ -1244,13 +1261,124 @@ def render_text(truth: dict, layout: str) -> str:
         elif kind == "sign":
             block = list(payload)  # type: ignore[arg-type]
         else:
-            block = _table_text(payload, layout, style, rng)  # type: ignore[arg-type]
+            block = _table_text(payload, layout, style, rng, runs)  # type: ignore[arg-type]
         if blank_between:
             block = _interleave(block, "")
         if lines and blank_between:
             lines.append("")
         lines.extend(block)
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What a rendering leaves undecidable
+
+_COUNT = re.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:件|项|个)?")
+_CHANGE = re.compile(r"[+\-]?(?:0|[1-9]\d*)")
+_MONEY = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
+_SPLIT_BUDGET = 200_000
+
+
+def _cell_value(text: str, col: str) -> Decimal:
+    text = text.rstrip("件项个")
+    if col == "amount_wan_yuan":
+        if text.endswith("万元"):
+            return Decimal(text[:-2])
+        if text.endswith("元"):
+            return Decimal(text[:-1]) / Decimal(10000)
+        return Decimal(text)
+    return Decimal(text.replace(",", ""))
+
+
+def _count_splits(run: list[tuple[tuple[str, str, str], str, str]], limit: int = 2) -> int:
+    """How many ways the glued digits of one row split into its cells and satisfy the row's identities.
+
+    Spaces written between cells are hard boundaries; everything else is one character stream. The
+    identities are H1 (table 三 row: 总计 = sum of the six applicant columns) and H4a-c (table 四: each
+    group's 总计 = its four results); table 二 has none. Counting stops at `limit`.
+    """
+    table, row = run[0][0][0], run[0][0][1]
+    cols = [p[2] for p, _, _ in run]
+    chunks: list[str] = []
+    for _, text, sep in run:
+        text = unicodedata.normalize("NFKC", text)
+        if sep or not chunks:
+            chunks.append(text)
+        else:
+            chunks[-1] += text
+    del row
+    grammar = [_MONEY if c == "amount_wan_yuan" else _CHANGE if c == "change" else _COUNT for c in cols]
+
+    def ok(values: list[Decimal]) -> bool:
+        if table == "applications":
+            return sum(values[:6]) == values[6]
+        if table == "appeals":
+            return all(sum(values[g * 5 : g * 5 + 4]) == values[g * 5 + 4] for g in range(3))
+        return True
+
+    found = 0
+    budget = _SPLIT_BUDGET
+
+    def walk(ci: int, pos: int, values: list[Decimal]) -> None:
+        nonlocal found, budget
+        budget -= 1
+        if found >= limit or budget < 0:
+            return
+        if ci == len(chunks):
+            if len(values) == len(cols) and ok(values):
+                found += 1
+            return
+        chunk = chunks[ci]
+        if pos == len(chunk):
+            walk(ci + 1, 0, values)
+            return
+        k = len(values)
+        if k == len(cols):
+            return
+        for end in range(pos + 1, len(chunk) + 1):
+            piece = chunk[pos:end]
+            if grammar[k].fullmatch(piece):
+                walk(ci, end, values + [_cell_value(piece, cols[k])])
+
+    walk(0, 0, [])
+    return limit if budget < 0 else found
+
+
+def uncertain_cells(truth: dict, layout: str) -> list[str]:
+    """Cells ("table.row.col") that a correct parser may leave null when reading this rendering.
+
+    A parser must never give any other number for them; every other cell it must read exactly.
+    - "glued": a row whose digits split into its cells in more than one way satisfying the row's
+      identities (table 二 rows have none, so most multi-digit ones), and any row with a blank, `/`/`—`
+      or dropped cell (the glued digits no longer say which cell is missing).
+    - "cell_per_line" and "cell_per_line_pipes": a row with a blank cell (an NBSP-only line, or
+      "\xa0 |", which whitespace normalisation turns into a separator-like line).
+    - the other layouts keep every cell's position: nothing is uncertain.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
+    out: list[str] = []
+
+    def row_paths(table: str, row: str) -> list[str]:
+        if table == "appeals":
+            return [f"appeals.{g}.{c}" for g in T4_GROUPS for c, _ in T4_COLUMNS]
+        return [f"{table}.{row}.{c}" for c in truth[table][row]]
+
+    if layout in ("cell_per_line", "cell_per_line_pipes"):
+        for table in ("active", "applications", "appeals"):
+            for row, cols in truth["raw"][table].items():
+                if any(v.strip() == "" for v in cols.values()):
+                    out.extend(row_paths(table, row))
+    elif layout == "glued":
+        runs: list = []
+        _render_text(truth, layout, runs)
+        for run in runs:
+            table, row, _ = run[0][0]
+            expected = 15 if table == "appeals" else len(truth[table][row])
+            values = [truth[p[0]][p[1]][p[2]] for p, _, _ in run]
+            if len(run) != expected or any(v is None for v in values) or _count_splits(run) != 1:
+                out.extend(row_paths(table, row))
+    return sorted(set(out))
 
 
 # ---------------------------------------------------------------------------------------------------------
