@@ -2,6 +2,8 @@
 article header line, 字体/打印/关闭/分享到 tools, the 信息公开 metadata table, related-site menus, the
 footer identity block, the conac badge and the 政府网站找错 script.
 
+Scripts that real pages load from dcs.conac.cn / zfwzgl.www.gov.cn / hm.baidu.com are served from the
+site's own host here, so a browser rendering a demo page never sends traffic off loopback.
 Every string here is noise a chrome stripper must remove; none of it may end up in a report's text.
 """
 
@@ -79,9 +81,9 @@ def _footer(site: Site) -> str:
 <p>网站标识码：{escape(site.site_code)}　<a href="https://beian.miit.gov.cn/" target="_blank">{escape(site.icp)}</a>
 <a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={escape(site.gongan_code)}" target="_blank">{escape(site.gongan)}</a></p>
 <p>本网站支持IPv6　适老化无障碍服务　建议使用1920×1080分辨率浏览</p>
-<span id="_ideConac"></span><script type="text/javascript" src="https://dcs.conac.cn/js/33/000/0000/60429971/CA330000000604299710002.js"></script>
-<script id="_jiucuo_" sitecode="{escape(site.site_code)}" src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>
-<script>var _hmt = _hmt || []; (function() {{ var hm = document.createElement("script"); hm.src = "https://hm.baidu.com/hm.js?0a1b2c3d"; }})();</script>
+<span id="_ideConac"></span><script type="text/javascript" src="/dcs/js/33/000/0000/60429971/CA330000000604299710002.js"></script>
+<script id="_jiucuo_" sitecode="{escape(site.site_code)}" src="/exposure/jiucuo.js"></script>
+<script>var _hmt = _hmt || []; (function() {{ var hm = document.createElement("script"); hm.src = "/hm.js?0a1b2c3d"; }})();</script>
 </div></div>"""
 
 

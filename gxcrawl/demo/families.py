@@ -684,8 +684,12 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
     town_cols: dict[str, int] = {}
     for agency, kind, year in pl.pairs(n_departments=4, n_townships=2):
         form = None
+        make_changed = False
         if first_docx and kind == "government":
             form, first_docx = "html+docx", False
+        elif site.primary and not changed_done and kind == "government":
+            # the report that is silently corrected after publication (see DemoPortal.mutate)
+            form, make_changed, changed_done = "html", True, True
         if kind == "township":
             col = town_cols.setdefault(agency, col_base + 10 + len(town_cols))
             group = "township"
@@ -693,8 +697,8 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
             col = c_nb if kind == "government" else c_bm
             group = "column" if kind == "government" else "department"
         r = pl.report(agency, kind, year, group, form=form)
-        if site.primary and not changed_done and kind == "government" and r.form == "html" and r.layout == "html":
-            r.changed, changed_done = True, True
+        if make_changed:
+            r.changed, r.layout = True, "html"
         y, m, d = (int(x) for x in r.published.split("-"))
         r.path = f"/art/{y}/{m}/{d}/art_{col}_{r.docid}.html"
         r.list_paths = [col_path(col)]
@@ -973,9 +977,9 @@ def build_gkmlpt(site: Site, rng: random.Random, opts: Options, registry: dict) 
                 "identifier": f"{site.code_digits}/{date[:4]}-{pid % 100000:05d}", "date": int(
                     datetime.fromisoformat(date).replace(tzinfo=UTC).timestamp()), "created_at": f"{date} 09:00:00",
                 "display_publish_time": int(datetime.fromisoformat(date).replace(tzinfo=UTC).timestamp()),
-                "url": site.url(path), "post_url": path,
+                "url": path, "post_url": path,  # "url" is made absolute per request (the port is bound later)
                 "attachment": [{"name": a.name, "type": a.kind, "mime": "application/pdf", "size": 0,
-                                "url": site.url(a.path)} for a in atts],
+                                "url": a.path} for a in atts],
                 "is_expired": False, "is_abolished": False}
 
     for agency, kind, year in pl.pairs(n_departments=2, n_townships=1):
@@ -1024,7 +1028,9 @@ def build_gkmlpt(site: Site, rng: random.Random, opts: Options, registry: dict) 
         else:
             return Response(404, b'{"code":404,"msg":"not found"}', "application/json")
         page = max(1, _int(req.param("page", "1"), 1))  # page 0 and page 1 return the same batch
-        batch = pool[(page - 1) * GKMLPT_PER_PAGE : page * GKMLPT_PER_PAGE]
+        batch = [{**a, "url": site.url(a["url"]),
+                  "attachment": [{**f, "url": site.url(f["url"])} for f in a["attachment"]]}
+                 for a in pool[(page - 1) * GKMLPT_PER_PAGE : page * GKMLPT_PER_PAGE]]
         body = {"classify": {"id": cat, "name": names.get(cat, ""), "post_count": len(pool)}, "articles": batch}
         return Response(200, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
 

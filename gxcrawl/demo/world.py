@@ -228,7 +228,7 @@ class Site:
 
     @property
     def icp(self) -> str:
-        return f"演ICP备{10000000 + self.index * 7919:08d}号-1"
+        return f"{self.province_abbr}ICP备{10000000 + self.index * 7919:08d}号-1"
 
     @property
     def gongan_code(self) -> str:
@@ -236,7 +236,11 @@ class Site:
 
     @property
     def gongan(self) -> str:
-        return f"演公网安备 {self.gongan_code}号"
+        return f"{self.province_abbr}公网安备 {self.gongan_code}号"
+
+    @property
+    def province_abbr(self) -> str:
+        return "冀苏浙粤滇湘赣鲁"[self.index % 8]
 
     def encode(self, text: str) -> bytes:
         return text.encode(self.encoding, errors="xmlcharrefreplace")
