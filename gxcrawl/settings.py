@@ -62,6 +62,21 @@ GX_REGISTRY = ""  # "" -> the bundled registry of real portals
 GX_RENDER_ENABLED = True
 GX_CHROMIUM_PATH = os.environ.get("GXCRAWL_CHROMIUM", "")  # "" -> look up chromium on PATH
 
-# --- replay -------------------------------------------------------------------
+# --- replay and incremental recrawl (corpus engineer's block) ------------------------
+# Offline replay: `scrapy crawl portals -s GX_REPLAY=1 [-s GX_REPLAY_AT=2026-11-22T10:00:00]` serves every
+# request from the archive (newest capture at or before GX_REPLAY_AT, UTC), with no network at all; a URL not
+# archived gets a 404 (stat gx/replay/miss). ReplayAddon then also switches off politeness delays,
+# AutoThrottle, WARC capture and conditional requests, and replaces the http/https download handlers.
 GX_REPLAY = False
-GX_REPLAY_AT = ""  # ISO timestamp: latest capture at or before it
+GX_REPLAY_AT = ""  # ISO timestamp: latest capture at or before it ("" = newest)
+# Incremental recrawl: If-None-Match / If-Modified-Since from the index; stats gx/recrawl/new|changed|unchanged
+GX_CONDITIONAL_ENABLED = True
+# merged with other blocks' entries, never replacing them
+ADDONS = {**globals().get("ADDONS", {}), "gxcrawl.crawl.middlewares.replay.ReplayAddon": 0}
+DOWNLOADER_MIDDLEWARES = {
+    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    # next to the downloader (above HttpCompression 590 / Redirect 600): stored wire bodies are decoded downstream
+    "gxcrawl.crawl.middlewares.replay.ReplayMiddleware": 950,
+    "gxcrawl.crawl.middlewares.conditional.ConditionalRequestMiddleware": 960,
+}
+# end of the corpus engineer's block
