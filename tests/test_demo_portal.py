@@ -616,3 +616,25 @@ def test_start_time_is_printed_not_asserted(capsys) -> None:
         elapsed = time.perf_counter() - t0
         assert fetch(p.entry_urls[0]).status == 200  # serving as soon as start() returned
     print(f"demo portal start (8 sites, {len(p.manifest['reports'])} reports): {elapsed:.2f} s")
+
+
+@pytest.mark.browser
+def test_js_only_list_appears_in_a_real_browser(portal: DemoPortal) -> None:
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    reports = reports_of(portal, "demo-jsonly")
+    list_url = reports[0]["list_urls"][0]
+    out = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+         "--dump-dom", list_url],
+        capture_output=True, text=True, timeout=90, check=True,
+    )
+    linked = set(hrefs(out.stdout, list_url))
+    assert {r["url"] for r in reports} <= linked
+    for r in reports:
+        assert r["title"] in out.stdout

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from gxcrawl.demo import families
+from gxcrawl.demo import families, reportgen
 from gxcrawl.demo.server import AccessLog, SiteServer, start_servers, stop_servers
 from gxcrawl.demo.world import FAMILIES, PRIMARY_REGIONS, REGISTRY_CMS, Report, Site, region_name
 
@@ -210,6 +210,9 @@ class DemoPortal:
             # where the truth can be read: the page itself, or (attachment-only reports) the attachment
             "truth_source": None if c.truth is None else ("attachment" if r.form == "attachment_only" else "page"),
             "source": r.source,
+            # cells a correct parser may leave null when reading this rendering (reportgen.uncertain_cells);
+            # for attachment-only reports, the attachment's rendering (PDF text is one cell per line)
+            "uncertain_cells": _uncertain(c.truth, "cell_per_line" if r.form == "attachment_only" else r.layout),
             "layout": r.layout,
             "duplicate_of": r.duplicate_of.site.url(r.duplicate_of.path) if r.duplicate_of is not None else None,
             "changed_after_publication": r.changed,
@@ -247,6 +250,12 @@ class DemoPortal:
         self.manifest = self.build_manifest()
         _write_json(self.manifest_path, self.manifest)
         return self.manifest_path
+
+
+def _uncertain(truth: dict | None, layout: str) -> list[str]:
+    if truth is None or "raw" not in truth:
+        return []
+    return reportgen.uncertain_cells(truth, layout)
 
 
 def _write_json(path: Path, data: dict) -> None:
