@@ -170,6 +170,13 @@ class Archive:
 
         return with_retries(run, what)
 
+    def _core(self, action: Any, what: str) -> Any:
+        def run() -> Any:
+            with self.engine.begin() as connection:
+                return action(connection)
+
+        return with_retries(run, what)
+
     def close(self) -> None:
         self.writer.close()
         self.engine.dispose()
@@ -205,16 +212,15 @@ class Archive:
         payload_sha256 = sha256_hex(ex.body)
         builder = self.writer.builder
         with self._lock:
-            original: CaptureRef | None = None
+            original: index.OriginalCapture | None = None
             if ex.rendered:
                 record_type = "resource"
                 main = content_record(builder, uri, date, ex.body, record_type="resource",
                                       content_type=ex.header("Content-Type") or "text/html; charset=utf-8")
             else:
                 if ex.body:  # an empty payload is not worth a revisit (and trips replay tools)
-                    original = self._transaction(
-                        lambda s: (lambda c: _ref(c) if c else None)(index.original_by_digest(s, payload_sha256, uri)),
-                        "looking up the payload digest")
+                    original = self._core(lambda c: index.original_by_digest(c, payload_sha256, uri),
+                                          "looking up the payload digest")
                 if original is not None:
                     record_type = "revisit"
                     main = revisit_record(builder, ex, uri, date, payload_digest=warc_sha1(ex.body),
@@ -241,13 +247,11 @@ class Archive:
                 last_modified=ex.header("Last-Modified"),
             )
 
-            def insert(session: Session) -> CaptureRef:
-                capture = Capture(**row)
-                session.add(capture)
-                session.flush()
-                return _ref(capture)
-
-            return self._transaction(insert, f"indexing the capture of {uri}")
+            capture_id = self._core(lambda c: index.insert_capture(c, row), f"indexing the capture of {uri}")
+            return CaptureRef(id=capture_id, url=uri, record_type=record_type, warc_record_id=main_id,
+                              warc_file=location.warc_file, warc_offset=location.offset,
+                              warc_length=location.length, payload_sha256=payload_sha256,
+                              fetched_at=row["fetched_at"], revisit_of_id=row["revisit_of_id"])
 
     def write_text(self, capture: CaptureRef | int, text: str, *, kind: str = "conversion") -> int:
         """Archive text derived from a capture (the extracted report text) as a `conversion` (or

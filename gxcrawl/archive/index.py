@@ -6,20 +6,41 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from gxcrawl.archive.models import Capture, CrawlRun, Document, DocumentSource, DocumentVersion, Report
 
 
-def original_by_digest(session: Session, payload_sha256: str, prefer_url: str) -> Capture | None:
+@dataclass(frozen=True, slots=True)
+class OriginalCapture:
+    """What a revisit record needs to know about the capture holding the payload."""
+
+    id: int
+    url: str
+    fetched_at: datetime
+    warc_record_id: str
+
+
+# The two statements run for every fetch use Core on a Connection: the ORM's per-object bookkeeping was
+# most of the archive's overhead over plain warcio (bench/archive.py).
+_ORIGINAL_BY_DIGEST = (
+    select(Capture.id, Capture.url, Capture.fetched_at, Capture.warc_record_id)
+    .where(Capture.payload_sha256 == bindparam("sha"), Capture.record_type == "response")
+    .order_by(Capture.url != bindparam("url"), Capture.id)
+    .limit(1)
+)
+_INSERT_CAPTURE = insert(Capture).returning(Capture.id)
+
+
+def original_by_digest(connection: Connection, payload_sha256: str, prefer_url: str) -> OriginalCapture | None:
     """The first full `response` capture with this payload (the same URL's first, if it has one)."""
-    return session.scalar(
-        select(Capture)
-        .where(Capture.payload_sha256 == payload_sha256, Capture.record_type == "response")
-        .order_by(Capture.url != prefer_url, Capture.id)
-        .limit(1)
-    )
+    row = connection.execute(_ORIGINAL_BY_DIGEST, {"sha": payload_sha256, "url": prefer_url}).first()
+    return OriginalCapture(*row) if row else None
+
+
+def insert_capture(connection: Connection, values: dict[str, Any]) -> int:
+    return connection.execute(_INSERT_CAPTURE, values).scalar_one()
 
 
 def latest_capture(session: Session, url: str, at: datetime | None = None) -> Capture | None:
