@@ -308,14 +308,14 @@ class _Tables(HTMLParser):
             self.stack.append([])
         elif tag == "tr" and self.stack:
             self.stack[-1].append([])
-        elif tag == "td" and self.stack:
+        elif tag in ("td", "th") and self.stack:
             self.cell = []
             self.stack[-1][-1].append((int(a.get("rowspan") or 1), int(a.get("colspan") or 1), self.cell))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table" and self.stack:
             self.tables.append(self.stack.pop())
-        elif tag == "td":
+        elif tag in ("td", "th"):
             self.cell = None
 
     def handle_data(self, data: str) -> None:
@@ -383,16 +383,7 @@ def test_html_tables_put_every_value_in_its_grid_column(seed: int, fmt: str) -> 
     # table 二: every row label followed by its values in order (misaligned colspans allowed)
     t2_grids = [g for g in grids if any(v.startswith("第二十条") for v in g.values())]
     assert len(t2_grids) in (1, 4 if fmt == "2021" else 5)
-    labels = {
-        "regulations": "规章",
-        "normative_documents": "规范性文件" if fmt == "2019" else "行政规范性文件",
-        "licensing": "行政许可",
-        "other_services": "其他对外管理服务事项",
-        "penalty": "行政处罚",
-        "coercion": "行政强制",
-        "fees": "行政事业性收费",
-        "procurement": "政府集中采购",
-    }
+    labels = t["doc"]["labels"]["active"]
     for row, cols in ACTIVE_SHAPE[fmt].items():
         for g in t2_grids:
             hits = [r for (r, c), v in g.items() if c == 0 and v == labels[row]]
@@ -435,10 +426,7 @@ def test_text_layout_writes_every_row_in_order(layout: str, fmt: str) -> None:
 
 
 def _row_label(t: dict, row: str) -> str:
-    for key, _group, label in reportgen.T3_ROWS[t["format"]["applications"]]:
-        if key == row:
-            return label.translate(reportgen._FULLWIDTH_PUNCT) if t["style"]["punct"] == "full" else label
-    raise KeyError(row)
+    return t["doc"]["labels"]["applications"][row]
 
 
 def _strip_separators(text: str, layout: str) -> str:

@@ -508,6 +508,33 @@ def _gen_sections(rng: random.Random, fmt: str, year: int, agency: str, apps: di
 # generate_report
 
 
+def _labels(fmt: str, style: dict) -> dict[str, dict[str, str]]:
+    """The row labels and captions this report prints (official wording or an observed variant)."""
+    t3: dict[str, str] = {}
+    for key, _, label in T3_ROWS[fmt]:
+        if key == "partially_granted" and style.get("partial_short"):
+            label = "(二)部分公开"
+        if key == "denied_security_stability" and style.get("straight_quotes"):
+            label = label.replace("“", '"').replace("”", '"')
+        if key in ("other_overdue_correction", "other_overdue_fee") and style.get("overdue_comma"):
+            label = label.replace("、", ",")
+        t3[key] = _punct(label, style)
+    t2: dict[str, str] = {}
+    captions: dict[str, str] = {}
+    for block in T2_BLOCKS[fmt]:
+        caption = (
+            block.caption.replace("第二十条第", "第二十条  第")
+            if style.get("caption_spaces")
+            else block.caption
+        )
+        captions[block.caption] = _punct(caption, style)
+        for key, label in block.rows:
+            if key == "normative_documents" and style.get("v2021_old_norm_label"):
+                label = "规范性文件"
+            t2[key] = label
+    return {"applications": t3, "active": t2, "captions": captions}
+
+
 DEFECT_KINDS: tuple[str, ...] = (
     "only_total_filled",
     "slash_regulations",
@@ -558,6 +585,15 @@ def generate_report(
         "problems_heading": rng.randrange(len(SECTION_HEADINGS["problems"])),
         "empty_cell_html": rng.choice(("&nbsp;", "")),
         "glued_spaces": rng.random() < 0.5,
+        "cell_markup": rng.choice(("plain", "plain", "p_center", "span")),
+        "header_tag": rng.choice(("td", "td", "th")),
+        "upper_tags": rng.random() < 0.1,
+        # label wording seen in real reports (format-spec §3.2, §4.2)
+        "partial_short": rng.random() < 0.15,
+        "straight_quotes": rng.random() < 0.2,
+        "overdue_comma": fmt == "2021" and rng.random() < 0.2,
+        "caption_spaces": rng.random() < 0.1,
+        "v2021_old_norm_label": fmt == "2021" and rng.random() < 0.1,
     }
     title_lines, title = _title_for(rng, agency, year)
     title_lines = [_punct(t, style) for t in title_lines]
@@ -743,6 +779,7 @@ def generate_report(
             "headings": headings,
             "paragraphs": paragraphs,
             "signature": [agency, f"{pub.year}年{pub.month}月{pub.day}日"],
+            "labels": _labels(fmt, style),
         },
     }
     truth["checks"] = _claimed_checks(truth)
@@ -902,15 +939,16 @@ def _active_grids(truth: dict) -> list[Grid]:
     style = truth["style"]
     blocks: list[list[list[Cell]]] = []
     for block in T2_BLOCKS[fmt]:
-        rows: list[list[Cell]] = [[Cell((_punct(block.caption, style),), "caption", colspan=4)]]
+        labels = truth["doc"]["labels"]
+        rows: list[list[Cell]] = [[Cell((labels["captions"][block.caption],), "caption", colspan=4)]]
         header = [Cell(("信息内容",), "header")]
         n = len(block.headers)
         for i, h in enumerate(block.headers):
             span = 4 - n if i == n - 1 else 1
             header.append(Cell(_split_header(_punct(h, style), style), "header", colspan=span))
         rows.append(header)
-        for rkey, label in block.rows:
-            row = [Cell((label,), "label")]
+        for rkey, _ in block.rows:
+            row = [Cell((labels["active"][rkey],), "label")]
             for i, ckey in enumerate(block.columns):
                 cell = _value(truth, "active", rkey, ckey)
                 if cell is not None:
@@ -952,7 +990,9 @@ def _applications_grid(truth: dict) -> Grid:
             group_sizes[group] = group_sizes.get(group, 0) + 1
     seen_groups: set[str] = set()
     first_result = True
-    for key, group, label in spec:
+    printed = truth["doc"]["labels"]["applications"]
+    for key, group, _ in spec:
+        label = printed[key]
         row: list[Cell] = []
         if key in RESULT_ROWS[fmt] or key == "total_processed":
             if first_result:
@@ -961,14 +1001,14 @@ def _applications_grid(truth: dict) -> Grid:
                 )
                 first_result = False
             if group is None:
-                row.append(Cell((_punct(label, style),), "label", colspan=2))
+                row.append(Cell((label,), "label", colspan=2))
             else:
                 if group not in seen_groups:
                     seen_groups.add(group)
                     row.append(Cell(_group_lines(group, style), "group", rowspan=group_sizes[group]))
-                row.append(Cell((_punct(label, style),), "label"))
+                row.append(Cell((label,), "label"))
         else:
-            row.append(Cell((_punct(label, style),), "label", colspan=3))
+            row.append(Cell((label,), "label", colspan=3))
         for col in T3_COLUMNS:
             cell = _value(truth, "applications", key, col)
             if cell is not None:
@@ -1022,7 +1062,7 @@ def _esc(text: str) -> str:
     return _html.escape(text, quote=False)
 
 
-def _html_cell(cell: Cell, style: dict, *, header_row: bool) -> str:
+def _html_cell(cell: Cell, style: dict) -> str:
     attrs = ""
     if cell.colspan > 1:
         attrs += f' colspan="{cell.colspan}"'
@@ -1032,10 +1072,22 @@ def _html_cell(cell: Cell, style: dict, *, header_row: bool) -> str:
         inner = style.get("empty_cell_html", "&nbsp;")
     else:
         inner = "<br/>".join(_esc(x) for x in cell.lines)
+    markup = style.get("cell_markup")
     if style.get("word_export"):
-        inner = f'<p class="MsoNormal" align="center" style="text-align:center"><span style="font-size:10.5pt;font-family:宋体">{inner}</span></p>'
+        inner = (
+            '<p class="MsoNormal" align="center" style="text-align:center">'
+            f'<span style="font-size:10.5pt;font-family:宋体">{inner}</span></p>'
+        )
         attrs += ' valign="center" style="border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"'
-    return f"<td{attrs}>{inner}</td>"
+    elif markup == "p_center":  # UEditor
+        inner = f'<p style="text-align:center">{inner}</p>'
+    elif markup == "span":
+        inner = f'<span style="font-size:14px">{inner}</span>'
+    tag = "th" if style.get("header_tag") == "th" and cell.kind in ("header", "caption", "note") else "td"
+    if style.get("upper_tags"):
+        tag = tag.upper()
+        attrs = attrs.replace("colspan=", "COLSPAN=").replace("rowspan=", "ROWSPAN=")
+    return f"<{tag}{attrs}>{inner}</{tag}>"
 
 
 def _html_table(grid: Grid, style: dict) -> str:
@@ -1043,14 +1095,19 @@ def _html_table(grid: Grid, style: dict) -> str:
         '<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse">',
         "<tbody>",
     ]
-    for i, row in enumerate(grid.rows):
+    for row in grid.rows:
         cells = list(row)
         if style.get("misaligned_colspan") and grid.name.startswith("active"):
             # 上海 2019: the header puts its colspan on an earlier column than the data rows do
             cells = _misalign(cells)
-        parts.append("<tr>" + "".join(_html_cell(c, style, header_row=i == 0) for c in cells) + "</tr>")
+        tr = ("<TR>", "</TR>") if style.get("upper_tags") else ("<tr>", "</tr>")
+        parts.append(tr[0] + "".join(_html_cell(c, style) for c in cells) + tr[1])
     parts.append("</tbody></table>")
-    return "\n".join(parts)
+    out = "\n".join(parts)
+    if style.get("upper_tags"):  # FrontPage-era markup
+        out = out.replace("<table ", "<TABLE ").replace("</table>", "</TABLE>")
+        out = out.replace("<tbody>", "<TBODY>").replace("</tbody>", "</TBODY>")
+    return out
 
 
 def _misalign(cells: list[Cell]) -> list[Cell]:
