@@ -30,8 +30,11 @@ class PagesSpider(scrapy.Spider):
 
     async def start(self):  # noqa: ANN201 - Scrapy's async start
         for page in self.pages:
+            meta = {"gx_portal": page.get("portal"), "report": page.get("report", False)}
+            if page.get("playwright"):
+                meta["playwright"] = True
             yield scrapy.Request(page["url"], callback=self.parse_page, dont_filter=page.get("dont_filter", False),
-                                 meta={"gx_portal": page.get("portal"), "report": page.get("report", False)})
+                                 meta=meta)
 
     def parse_page(self, response: scrapy.http.Response):  # noqa: ANN201
         if not response.meta.get("report"):
