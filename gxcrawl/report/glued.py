@@ -24,7 +24,7 @@ STEP_BUDGET = 200_000
 CANDIDATE_CAP = 256
 PLACEMENT_CAP = 5_000
 
-_RUN = re.compile(r"(?P<sign>[+\-])?(?P<digits>\d+)(?P<tail>(?:\.\d+)?(?:万元|亿元|元|件|条|个|项)?)")
+_RUN = re.compile(r"(?P<sign>[+\-])?(?P<digits>\d+)(?P<tail>(?:,\d{3})*(?:\.\d+)?(?:万元|亿元|元|件|条|个|项)?)")
 
 
 def _splittable(token: str) -> re.Match[str] | None:
@@ -34,8 +34,14 @@ def _splittable(token: str) -> re.Match[str] | None:
     return match
 
 
+def splittable(token: str) -> bool:
+    """True when `token` could hold more than one glued cell."""
+    return _splittable(token) is not None
+
+
 def glued_candidates(
-    tokens: Sequence[str], n: int, identities: Sequence[Identity], value: Callable[[str], float | int | None]
+    tokens: Sequence[str], n: int, identities: Sequence[Identity], value: Callable[[str], float | int | None],
+    allowed: Callable[[int, str], bool] | None = None,
 ) -> list[Candidate] | None:
     """All splits of `tokens` into exactly `n` cells that satisfy every assessable identity.
 
@@ -94,9 +100,13 @@ def glued_candidates(
                 last = offset + length == len(digits)
                 if len(piece) > 1 and piece[0] == "0" and not (last and tail.startswith(".")):
                     break  # no leading zeros; longer pieces start with the same zero
+                if last and tail.startswith(",") and len(piece) > 3:
+                    continue  # "1,234": the group before the first separator has 1-3 digits
                 text = (sign if offset == 0 else "") + piece + (tail if last else "")
                 options.append((text, token + 1 if last else token, 0 if last else offset + length))
         for text, next_token, next_offset in options:
+            if allowed is not None and not allowed(slot, text):
+                continue
             parts.append(text)
             values.append(value(text))
             if holds(slot) and not dfs(next_token, next_offset):

@@ -32,6 +32,7 @@ from gxcrawl.report.glued import (
     consistent,
     glued_candidates,
     placement_candidates,
+    splittable,
 )
 from gxcrawl.report.model import ReadCell, TableRead
 
@@ -137,7 +138,7 @@ class _Row:
     note: str | None = None
 
 
-def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[tuple[vocab.RowSpec, str]]:
+def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[tuple[vocab.RowSpec, str, bool]]:
     found: list[tuple[vocab.RowSpec, re.Match[str]]] = []
     pos = start
     for spec in specs:
@@ -145,15 +146,17 @@ def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) 
         if match is not None:
             found.append((spec, match))
             pos = match.end()
-    out: list[tuple[vocab.RowSpec, str]] = []
+    out: list[tuple[vocab.RowSpec, str, bool]] = []
     for i, (spec, match) in enumerate(found):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        markdown = text[line_start:match.start()].lstrip(" ").startswith("|")
         stop = found[i + 1][1].start() if i + 1 < len(found) else end
         blob = text[match.end():stop]
         if i + 1 < len(found):
             ordinal = _ordinal_re(found[i + 1][0].ordinal)
             if ordinal is not None:
                 blob = ordinal.sub("", blob, count=1)
-        out.append((spec, blob))
+        out.append((spec, blob, markdown))
     return out
 
 
@@ -195,10 +198,12 @@ def _field_items(fields: Sequence[str], *, skip_leading_empty: bool) -> list[str
     return items
 
 
-def _space_items(blob: str) -> list[str]:
+def _space_items(blob: str) -> tuple[list[str], str]:
     """Cells of text without separators: one cell per line (a line holding only spaces was a blank cell,
-    an empty line is the gap between cells), spaces between cells, or nothing at all (glued)."""
+    an empty line is the gap between cells; mode "lines"), or several cells on a line separated by
+    spaces or by nothing at all (mode "space", where blank cells leave no trace)."""
     items: list[str] = []
+    inline = False
     lines = blob.split("\n")
     for index, line in enumerate(lines):
         if not line:
@@ -207,14 +212,49 @@ def _space_items(blob: str) -> list[str]:
             if index:  # the first "line" is the rest of the label's own line
                 items.append("")
             continue
+        found = 0
         for match in _TOKEN.finditer(line):
             if match["cell"] is None:
-                return items
+                return items, "space" if inline or index == 0 else "lines"
             items.append(match["cell"].replace(" ", ""))
-    return items
+            found += 1
+        inline = inline or found > 1 or index == 0
+    return items, "space" if inline else "lines"
 
 
-def _blob_items(blob: str, *, header_before: bool) -> tuple[list[str], str]:
+_PIPES_ONLY = re.compile(r"\|+")
+
+
+def _pipe_line_fields(line: str) -> list[str]:
+    fields = line.split("|")
+    if line.rstrip().endswith("|"):
+        fields = fields[:-1]
+    return fields
+
+
+def _appeals_data_items(blob: str, mode: str) -> list[str]:
+    """Table 四's data cells after its last header word: skip the rest of the header line and pure
+    padding lines ("|||||"), then read cells positionally (a blank first cell stays blank)."""
+    lines = blob.split("\n")
+    fields: list[str] = []
+    if mode == "tab":
+        fields = blob.split("\t")[1:]
+        return _field_items(fields, skip_leading_empty=False)
+    started = False
+    for line in lines[1:]:
+        if not started and (not line.strip() or _PIPES_ONLY.fullmatch(line.rstrip())):
+            continue
+        if started and _PIPES_ONLY.fullmatch(line.rstrip()):
+            continue
+        started = True
+        markdown = line.startswith("|") and line.count("|") > 2  # "| 0 | 0 |"; " | 0 |" is a blank first cell
+        fields.extend(_pipe_line_fields(line.rstrip()[1:] if markdown else line))
+        if not line.rstrip().endswith("|"):
+            break
+    return _field_items(fields, skip_leading_empty=False)
+
+
+def _blob_items(blob: str, *, header_before: bool, markdown: bool = False) -> tuple[list[str], str]:
     """Cells of the text after a label (or after table 四's header when `header_before`)."""
     mode = _mode(blob)
     if mode == "exact":
@@ -230,11 +270,14 @@ def _blob_items(blob: str, *, header_before: bool) -> tuple[list[str], str]:
             fields.pop(0)  # the label's own colspan
         return _field_items(fields, skip_leading_empty=False), mode
     if mode in ("pipe", "tab"):
-        fields = blob.split("|" if mode == "pipe" else "\t")
-        if not header_before:
-            fields = fields[1:]  # the rest of the label's own cell
-        return _field_items(fields, skip_leading_empty=header_before), mode
-    return _space_items(blob), mode
+        if header_before:
+            return _appeals_data_items(blob, mode), mode
+        if mode == "pipe" and markdown:
+            fields = _pipe_line_fields(blob.split("\n", 1)[0])[1:]
+            return _field_items(fields, skip_leading_empty=False), "markdown"
+        fields = blob.split("|" if mode == "pipe" else "\t")[1:]  # [0]: the rest of the label's own cell
+        return _field_items(fields, skip_leading_empty=False), mode
+    return _space_items(blob)
 
 
 def _value_of(raw: str, column: str) -> int | float | None:
@@ -264,6 +307,8 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
             row.candidates = [tuple(slots)]
             return
         items = [x for x in items if x != CONT]
+    elif row.mode == "markdown" and len(items) >= n and all(x == "" for x in items[: len(items) - n]):
+        items = items[len(items) - n:]  # a markdown grid row: values are its last n cells
     else:
         while items and items[-1] == "":
             items.pop()  # flattened rows are padded to the grid width with empty cells
@@ -277,8 +322,11 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         return
     else:
         cands = None
-        if row.mode == "space" and any(len(re.sub(r"\D", "", x.split(".")[0])) > 1 for x in items):
-            cands = glued_candidates(items, n, identities, lambda raw: _value_of(raw, row.columns[0]))
+        if row.mode == "space" and any(splittable(x) for x in items):
+            cands = glued_candidates(
+                items, n, identities, lambda raw: _value_of(raw, row.columns[0]),
+                lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS,
+            )
             if cands is None:
                 row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
                 row.candidates = []
@@ -289,7 +337,7 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
             cands = placement_candidates(items, n) or []
             row.note = f"{len(items)} values for {n} columns"
             left = tuple(items) + (None,) * (n - len(items))
-            if consistent(values(left), identities):
+            if row.mode != "space" and consistent(values(left), identities):
                 row.preferred = left
     row.candidates = [c for c in cands if consistent(values(c), identities)]
 
@@ -302,7 +350,7 @@ def _resolve(rows: list[_Row], identities: Sequence[Identity], table_check=None)
     pending: list[_Row] = []
     for row in rows:
         cands = row.candidates or []
-        if len(cands) == 1 and row.preferred is None:
+        if len(cands) == 1 and row.preferred is None and row.note != "glued":
             resolved[row.key] = list(cands[0])
         else:
             pending.append(row)
@@ -387,10 +435,10 @@ def _version_applications(region: str) -> str:
 
 def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[_Row]:
     rows: list[_Row] = []
-    for spec, blob in _find_rows(text, specs, start, end):
+    for spec, blob, markdown in _find_rows(text, specs, start, end):
         if spec.key is None:
             continue
-        items, mode = _blob_items(blob, header_before=False)
+        items, mode = _blob_items(blob, header_before=False, markdown=markdown)
         rows.append(_Row(spec.key, spec.columns, items, mode))
     return rows
 

@@ -1,0 +1,41 @@
+"""`gxcrawl parse PATH...`: one report record per input, one JSON object per line (or indented)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from gxcrawl.report import parse_report
+from gxcrawl.report.errors import UnreadableDocument
+
+
+def run_parse(paths: list[str], *, pretty: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Parse every path; a file that cannot be read is reported on stderr and the others still parsed.
+
+    Returns 0 when every input was parsed, 1 otherwise.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    failed = 0
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            print(f"gxcrawl parse: cannot read {path}: {exc.strerror or exc}", file=err)
+            failed += 1
+            continue
+        try:
+            record = parse_report(data, url=path)
+        except UnreadableDocument as exc:
+            print(f"gxcrawl parse: {path}: unreadable document: {exc}", file=err)
+            failed += 1
+            continue
+        record = {"source": path, **record}
+        if pretty:
+            out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    out.flush()
+    return 1 if failed else 0
