@@ -1408,8 +1408,8 @@ def uncertain_cells(truth: dict, layout: str) -> list[str]:
     - "glued": a row whose digits split into its cells in more than one way satisfying the row's
       identities (table 二 rows have none, so most multi-digit ones), and any row with a blank, `/`/`—`
       or dropped cell (the glued digits no longer say which cell is missing).
-    - "cell_per_line" and "cell_per_line_pipes": a row with a blank cell (an NBSP-only line, or
-      "\xa0 |", which whitespace normalisation turns into a separator-like line).
+    - "cell_per_line", "cell_per_line_pipes" and "tabs": a row with a blank cell (an NBSP-only line,
+      "\xa0 |" or "\t\xa0", which whitespace normalisation turns into nothing or a separator).
     - the other layouts keep every cell's position: nothing is uncertain.
     """
     if layout not in LAYOUTS:
@@ -1421,7 +1421,7 @@ def uncertain_cells(truth: dict, layout: str) -> list[str]:
             return [f"appeals.{g}.{c}" for g in T4_GROUPS for c, _ in T4_COLUMNS]
         return [f"{table}.{row}.{c}" for c in truth[table][row]]
 
-    if layout in ("cell_per_line", "cell_per_line_pipes"):
+    if layout in ("cell_per_line", "cell_per_line_pipes", "tabs"):
         for table in ("active", "applications", "appeals"):
             for row, cols in truth["raw"][table].items():
                 if any(v.strip() == "" for v in cols.values()):
