@@ -150,3 +150,37 @@ def test_truncated_last_record_is_cut_on_reopen(tmp_path: Path) -> None:
         assert ref.warc_file != refs[0].warc_file
     finally:
         reopened.close()
+
+
+def test_an_index_that_cannot_be_written_stops_the_crawl(tmp_path: Path, database_url: str | None) -> None:
+    archive_dir = tmp_path / "archive"
+    index_url = database_url or f"sqlite:///{archive_dir / 'index.sqlite'}"
+    with LoopbackServer() as server:
+        pages = [{"url": server.route(f"/p/{n}.html", Route(f"<p>{n}</p>".encode(), delay=0.2))}
+                 for n in range(30)]
+        config = crawl_config(tmp_path, archive_dir, pages, database_url=database_url,
+                              settings={"CONCURRENT_REQUESTS": 1}, name="broken")
+        process = start_crawl(config, tmp_path / "broken.log")
+        try:
+            deadline = time.monotonic() + 120
+            while _indexed_captures(index_url) < 3:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            # the index goes away under the crawler (a schema mistake, a dropped table): not transient
+            engine = create_engine(index_url)
+            with engine.begin() as connection:
+                connection.exec_driver_sql("ALTER TABLE capture RENAME TO capture_gone")
+            engine.dispose()
+            assert process.wait(timeout=60) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    log = (tmp_path / "broken.log").read_text()
+    assert "archive write failed, stopping the crawl" in log
+    assert "'finish_reason': 'gx_archive_failed'" in log
+    import json
+
+    stats = json.loads((tmp_path / "broken-stats.json").read_text())
+    assert stats["finish_reason"] == "gx_archive_failed" and "capture" in stats["gx/archive/error"]
+    assert stats["downloader/response_count"] < 20  # it stopped instead of fetching pages it cannot keep
