@@ -780,7 +780,9 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
         return Response(200, ('<?xml version="1.0" encoding="UTF-8"?>' + xml).encode("utf-8"), "text/xml; charset=utf-8")
 
     site.routes["/module/web/jpage/dataproxy.jsp"] = dataproxy
+    module_path = hanweb_annual_module(site, c_nb)
     lis = "".join(f'<li><a href="{col_path(c)}">{escape(columns[c]["title"])}</a></li>' for c in (c_nb, c_bm))
+    lis += f'<li><a href="{module_path}">年度报告查阅</a></li>'
     town_lis = "".join(f'<li><a href="{col_path(c)}">{escape(a)}</a></li>' for a, c in town_cols.items())
     guides = guide_pages(site, "/xxgk/", [("首页", "/"), ("信息公开", site.xxgk_path)])
     glis = "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in guides)
@@ -791,6 +793,50 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
         site, title="乡镇年报", column="乡镇年报", crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), ("乡镇年报", None)],
         main=f'<div class="xz-list"><ul>{town_lis}</ul></div>'))
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))
+
+
+ANNUAL_MODULE = "/module/xxgk/xxgkAnnualReport.jsp"
+
+
+def hanweb_annual_module(site: Site, col: int) -> str:
+    """The Hanweb 信息公开 annual-report viewer: one URL per (unit, year) re-serving the government's /art/ report."""
+    area = f"{site.code_digits}000{site.index:03d}"
+    by_year: dict[int, Report] = {}
+    for r in list(site.reports):
+        if (r.agency_kind == "government" and r.group == "column" and r.form != "attachment_only"
+                and r.report_year not in by_year):
+            dup = Report(uid=r.uid + ":module", site=site, agency=r.agency, agency_kind="government",
+                         report_year=r.report_year, fmt=r.fmt, form="html",
+                         layout=r.layout, source=r.source, defects=r.defects, docid=r.docid, group="module",
+                         duplicate_of=r, changed=r.changed)
+            dup.path = f"{ANNUAL_MODULE}?area={area}&fbtime={r.report_year}"
+            dup.list_paths = [ANNUAL_MODULE + "?area=" + area]
+            by_year[r.report_year] = dup
+            site.reports.append(dup)
+
+    def render(rep: Report) -> str:
+        orig = rep.duplicate_of
+        assert orig is not None
+        return hanweb_page(site, title=rep.title, agency=rep.agency, published=rep.published,
+                           body=body_of(orig, site.generation), col=col, docid=rep.docid, index=index_no(rep),
+                           attachments="")
+
+    def handle(req: Request) -> Response:
+        if req.param("area") != area:
+            return site.html(chrome.page(site, title="年度报告", column="年度报告", crumbs=[("首页", "/")],
+                                         main="<p>暂无数据</p>"))
+        year = _int(req.param("fbtime"), 0)
+        if year in by_year:
+            rep = by_year[year]
+            return site.html(render(rep), last_modified=rep.published)
+        links = "".join(f'<li><a href="xxgkAnnualReport.jsp?area={area}&amp;fbtime={y}">{y}年度</a></li>'
+                        for y in sorted(by_year, reverse=True))
+        return site.html(chrome.page(site, title="政府信息公开年度报告", column="政府信息公开年度报告",
+                                     crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), ("年度报告", None)],
+                                     main=f'<div class="nb-years"><ul>{links}</ul></div>'))
+
+    site.routes[ANNUAL_MODULE] = handle
+    return f"{ANNUAL_MODULE}?area={area}"
 
 
 def _int(value: str, default: int) -> int:
@@ -1199,9 +1245,59 @@ def build_slow(site: Site, rng: random.Random, opts: Options, registry: dict) ->
     xxgk_index(site, [("年度报告", list_dir + "index.html")])
 
 
+# --- Hanweb JPaaS page-build units (Zhejiang) ---------------------------------------------------------------------
+
+JPAAS_UNIT = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+
+
+def build_jpaas(site: Site, rng: random.Random, opts: Options, registry: dict) -> None:
+    """JPaaS: the column HTML declares a page-build unit; the list only comes from the unit JSON call."""
+    pl = Planner(site, rng, opts, 10)
+    web_id, tpl, page_id = 3000 + site.index, 1000 + site.index, 4400000 + site.index
+    col = 1229700000 + site.index
+    col_path = f"/col/col{col}/index.html"
+    site.xxgk_path = "/xxgk/index.html"
+    for agency, kind, year in pl.pairs(n_departments=2, n_townships=1):
+        r = pl.report(agency, kind, year, "column")
+        hexid = hashlib.md5(r.uid.encode()).hexdigest()
+        r.path = f"/col/col{col}/art/{r.published[:4]}/art_{hexid}.html"
+        r.list_paths = [col_path]
+        add_attachments(r, lambda rep, kind, i: f"/module/download/downfile.jsp?classid=0&filename={rep.docid}{i}.{kind}")
+        report_route(r, lambda rep, gen: hanweb_article(site, rep, body_of(rep, gen), col))
+
+    def unit(req: Request) -> Response:
+        if req.param("webId") != str(web_id) or req.param("pageId") != str(page_id):
+            return Response(200, b'{"success":false,"msg":"unit not found","data":null}', "application/json")
+        try:
+            params = json.loads(req.param("paramJson", "{}") or "{}")
+        except ValueError:
+            params = {}
+        page_no = max(1, _int(str(params.get("pageNo", 1)), 1))
+        size = min(100, max(1, _int(str(params.get("pageSize", 15)), 15)))
+        rows = sorted(site.reports, key=lambda r: (r.published, r.path), reverse=True)
+        chunk = rows[(page_no - 1) * size : page_no * size]
+        html = "".join(f'<li><a href="{escape(r.path)}" title="{escape(r.title)}" target="_blank">{escape(short(r.title))}'
+                       f"</a><span>{r.published}</span></li>" for r in chunk)
+        body = {"success": True, "data": {"html": f"<ul class=\"list\">{html}</ul>" if chunk else ""}}
+        return Response(200, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+
+    site.routes[JPAAS_UNIT] = unit
+    query = json.dumps({"webId": web_id, "tplSetId": tpl, "pageType": "column", "tagId": "信息列表",
+                        "pageId": page_id, "editType": None}, ensure_ascii=False)
+    column_main = (f'<div class="list-box"><h2>政府信息公开年报</h2><div id="unit-list"></div>'
+                   f'<script type="text/javascript" src="/AuthorizedRead/unitbuild.js" url="{JPAAS_UNIT}" '
+                   f"queryData='{escape(query)}' paramJson='{{\"pageNo\":1,\"pageSize\":15}}'></script></div>")
+    site.routes[col_path] = lambda req: site.html(chrome.page(
+        site, title="政府信息公开年报", column="政府信息公开年报",
+        crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)], main=column_main))
+    robots(site, [], None)
+    xxgk_index(site, [("政府信息公开年报", col_path)])
+    site.behaviours += ["jpaas-unit-json"]
+
+
 BUILDERS: dict[str, Callable[[Site, random.Random, Options, dict], None]] = {
     "trs": build_trs, "trs1": build_trs1, "hanweb": build_hanweb, "vsb": build_vsb, "gkmlpt": build_gkmlpt,
-    "jsonly": build_jsonly, "client_slice": build_client_slice, "slow": build_slow,
+    "jsonly": build_jsonly, "client_slice": build_client_slice, "slow": build_slow, "jpaas": build_jpaas,
 }
 
 

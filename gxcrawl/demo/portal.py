@@ -18,13 +18,13 @@ from gxcrawl.demo.world import FAMILIES, PRIMARY_REGIONS, REGISTRY_CMS, Report, 
 
 MAX_SITES = 250
 _LEVELS = {"trs": "city", "trs1": "county", "hanweb": "city", "vsb": "county", "gkmlpt": "district",
-           "jsonly": "city", "client_slice": "city", "slow": "township"}
+           "jsonly": "city", "client_slice": "city", "slow": "township", "jpaas": "city"}
 
 
 class DemoPortal:
     """The local imitation of government portals; a context manager for tests.
 
-    sites: how many sites (None: one of each family, 8); more than 8 repeats the families with new
+    sites: how many sites (None: one of each family, 9); more than 9 repeats the families with new
     names and no access quirks. reports_per_site: reports per site (None: a family default).
     slow_delay: seconds the slow host waits before each answer. crawl_delay: the Crawl-delay the TRS
     site's robots.txt asks for. defects: share of generated reports with real-world table defects.

@@ -16,13 +16,12 @@ from urllib.parse import parse_qs
 
 from gxcrawl.demo import content as contentlib
 
-FAMILIES: tuple[str, ...] = ("trs", "trs1", "hanweb", "vsb", "gkmlpt", "jsonly", "client_slice", "slow")
+FAMILIES: tuple[str, ...] = ("trs", "trs1", "hanweb", "vsb", "gkmlpt", "jsonly", "client_slice", "slow", "jpaas")
 # the registry's cms hint per family (C4 vocabulary); the JS-only site has no recognisable CMS
 REGISTRY_CMS = {
     "trs": "trs", "trs1": "trs1", "hanweb": "hanweb", "vsb": "vsb", "gkmlpt": "gkmlpt",
-    "jsonly": None, "client_slice": "client_slice", "slow": "trs",
+    "jsonly": None, "client_slice": "client_slice", "slow": "trs", "jpaas": "jpaas",
 }
-DEFAULT_REPORTS = {"trs": 24, "trs1": 12, "hanweb": 18, "vsb": 12, "gkmlpt": 8, "jsonly": 6, "client_slice": 12, "slow": 3}
 
 # (region, level, site name, domain slug) of the primary sites; extra sites get generated names
 PRIMARY_REGIONS = {
@@ -34,6 +33,7 @@ PRIMARY_REGIONS = {
     "jsonly": ("南岭市", "city"),
     "client_slice": ("青川市", "city"),
     "slow": ("新村镇", "township"),
+    "jpaas": ("瑞川市", "city"),
 }
 _NAME_CHARS = "安宝北长城川东丰福阜高广海和河华怀淮江金靖乐临龙隆平青庆瑞山寿双顺泰通桐万文西祥新兴阳永玉云泽昭"
 _DEPARTMENTS = (
