@@ -184,3 +184,49 @@ def test_an_index_that_cannot_be_written_stops_the_crawl(tmp_path: Path, databas
     stats = json.loads((tmp_path / "broken-stats.json").read_text())
     assert stats["finish_reason"] == "gx_archive_failed" and "capture" in stats["gx/archive/error"]
     assert stats["downloader/response_count"] < 20  # it stopped instead of fetching pages it cannot keep
+
+
+def test_records_flushed_but_never_indexed_are_indexed_on_reopen(tmp_path: Path) -> None:
+    """A kill between flushing a record group and committing its row: the reopened archive indexes the
+    record from the WARC, so the refetched page becomes a revisit instead of a second full copy."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete
+
+    archive = Archive.open(tmp_path)
+    run_id = archive.start_run("pages")
+    body = gzip.compress(b"<p>orphan</p>", mtime=0)
+    headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("ETag", '"e1"')]
+    kept = archive.write_exchange(Exchange(url="http://127.0.0.1/kept", status=200, body=b"kept",
+                                           fetched_at=datetime.now(UTC)))
+    orphan = archive.write_exchange(Exchange(
+        url="http://127.0.0.1/报告.html", status=200, body=body, fetched_at=datetime.now(UTC),
+        response_headers=headers, portal="gd", referer="http://127.0.0.1/list", depth=2, duration=0.25,
+        crawl_run_id=run_id))
+    with archive.session() as session:  # as if the process died before this row was committed
+        session.execute(delete(Capture).where(Capture.id == orphan.id))
+    path = tmp_path / orphan.warc_file
+    archive.writer.rotator.current.stream.close()
+    archive.writer.rotator.current = None
+    archive.engine.dispose()
+    marker = path.with_name(path.name + OPEN_MARKER_SUFFIX)
+    marker.write_text(f'{{"host": "{os.uname().nodename}", "pid": {_dead_pid()}}}')
+    assert any("is not in the index" in note for note in check_archive(tmp_path, archive.engine).notes)
+
+    reopened = Archive.open(tmp_path)
+    try:
+        restored = reopened.latest_capture("http://127.0.0.1/报告.html")
+        assert restored is not None
+        assert (restored.warc_file, restored.warc_offset, restored.warc_length) == \
+            (orphan.warc_file, orphan.warc_offset, orphan.warc_length)
+        assert (restored.portal, restored.etag, restored.status, restored.crawl_run_id) == ("gd", '"e1"', 200, run_id)
+        assert restored.payload_sha256 == orphan.payload_sha256 and restored.fetched_at == orphan.fetched_at
+        assert reopened.read_payload(restored.id) == b"<p>orphan</p>"
+        assert reopened.capture(kept.id).url == "http://127.0.0.1/kept"
+        again = reopened.write_exchange(Exchange(url="http://127.0.0.1/报告.html", status=200, body=body,
+                                                 fetched_at=datetime.now(UTC), response_headers=headers))
+        assert again.record_type == "revisit" and again.revisit_of_id == restored.id
+        report = check_archive(tmp_path, reopened.engine)
+        assert report.ok and not report.notes, (report.errors, report.notes)
+    finally:
+        reopened.close()

@@ -39,6 +39,7 @@ from gxcrawl.archive.records import (
     target_uri,
     warc_date,
 )
+from gxcrawl.archive.reindex import index_orphans
 from gxcrawl.archive.rotation import RepairedFile, WarcRotator, repair_unclean_files
 from gxcrawl.archive.writer import RecordWriter
 
@@ -146,6 +147,14 @@ class Archive:
         repaired = repair_unclean_files(root / WARC_SUBDIR)
         engine = make_engine(resolve_database_url(root, database_url))
         ensure_schema(engine)
+        for repaired_file in repaired:
+            name = f"{WARC_SUBDIR}/{repaired_file.path.name}"
+
+            def reindex(name: str = name) -> int:
+                with engine.begin() as connection:
+                    return index_orphans(root, name, connection)
+
+            with_retries(reindex, f"indexing the unindexed records of {name}")
         info = {
             "software": f"gxcrawl/{getattr(gxcrawl, '__version__', '0.1')} (warcio)",
             "format": "WARC File Format 1.1",
