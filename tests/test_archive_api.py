@@ -258,3 +258,32 @@ def test_check_names_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert f"capture {bad.id} (http://127.0.0.1/bad) -> {bad.warc_file}@{bad.warc_offset + 7}: no record starts there" in out
     assert f"capture {good.id} (http://127.0.0.1/good)" in out and "payload sha256" in out
     assert "2 problem(s)" in out
+
+
+def test_concurrent_writers_record_one_document(tmp_path: Path, database_url: str | None) -> None:
+    """Two crawler processes meeting the same new text at once: one Document, both sightings recorded."""
+    archives = [Archive.open(tmp_path / "archive", database_url) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: list = []
+
+    def sight(archive: Archive, url: str) -> None:
+        barrier.wait()
+        outcomes.append(archive.record_document(text_sha256="9" * 64, url=url, portal=None, capture_id=None,
+                                                seen_at=T0))
+
+    try:
+        for round_ in range(5):
+            outcomes.clear()
+            threads = [threading.Thread(target=sight, args=(a, f"http://127.0.0.1/{round_}/{i}"))
+                       for i, a in enumerate(archives)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert len(outcomes) == 2 and outcomes[0].document_id == outcomes[1].document_id
+        with archives[0].session() as session:
+            assert len(session.scalars(select(Document)).all()) == 1
+            assert len(session.scalars(select(DocumentSource)).all()) == 10
+    finally:
+        for archive in archives:
+            archive.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from gxcrawl.archive.models import Base
@@ -83,6 +83,8 @@ def with_retries(action: Callable[[], T], what: str, attempts: int = 6) -> T:
         for attempt in retrying(attempts):
             with attempt:
                 return action()
+    except IntegrityError:
+        raise  # a conflicting concurrent insert: the caller decides (usually: read what the other wrote)
     except (OperationalError, DBAPIError) as exc:
         raise ArchiveWriteError(f"{what} failed after retries: {exc}") from exc
     raise AssertionError("unreachable")  # pragma: no cover
