@@ -17,28 +17,26 @@ import re
 # --- body containers, most specific first (portals.md §2, §4.2 item 5) -----------------------
 
 
-def _cls(name: str) -> str:
-    return f'contains(concat(" ", normalize-space(@class), " "), " {name} ")'
-
-
-CONTAINER_XPATHS: tuple[str, ...] = (
-    '//*[@id="UCAP-CONTENT"]',
-    f"//*[{_cls('trs_editor_view')}]",
-    f"//*[{_cls('TRS_Editor')}]",
-    '//*[@id="zoom"]',
-    f'//*[@id="vsb_content" or starts-with(@id, "vsb_content_")]//*[{_cls("v_news_content")}]',
-    '//*[@id="vsb_content" or starts-with(@id, "vsb_content_")]',
-    '//form[@name="_newscontent_fromname"]',
-    '//*[@id="ivs_content"]',
-    f"//*[{_cls('Article_content')}]",
-    f"//*[{_cls('article-content')}]",
-    '//*[@id="mainText"]',
-    f"//*[{_cls('view-content')}]",
-    f"//*[{_cls('ewebeditor_doc')}]",
-    f"//*[{_cls('artile_zw')}]",
-    f"//*[{_cls('news_cont_d_wrap')}]",
-    f"//*[{_cls('ewb-article-content')}]",
-    f"//*[{_cls('Custom_UnionStyle')}]",
+# (attribute, value): "id" exact, "id^" id prefix, "class" one class token, "form" a <form name=…>.
+# The first selector that matches an element with text wins; several matches -> the longest.
+CONTAINER_SELECTORS: tuple[tuple[str, str], ...] = (
+    ("id", "UCAP-CONTENT"),
+    ("class", "trs_editor_view"),
+    ("class", "TRS_Editor"),
+    ("id", "zoom"),
+    ("class", "v_news_content"),  # inside #vsb_content
+    ("id^", "vsb_content"),
+    ("form", "_newscontent_fromname"),
+    ("id", "ivs_content"),
+    ("class", "Article_content"),
+    ("class", "article-content"),
+    ("id", "mainText"),
+    ("class", "view-content"),
+    ("class", "ewebeditor_doc"),
+    ("class", "artile_zw"),
+    ("class", "news_cont_d_wrap"),
+    ("class", "ewb-article-content"),
+    ("class", "Custom_UnionStyle"),
 )
 
 # Hanweb ZJEG markers around the body (portals.md §2.2).

@@ -102,6 +102,8 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
 
 
 def _looks_binary(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16/32 text with a byte-order mark
+        return False
     sample = data[:65536]
     if b"\x00" in sample:
         return True
@@ -132,7 +134,7 @@ def sniff_kind(data: bytes | str, *, url: str | None = None, content_type: str |
                 f"{_where(url)} is binary data that is neither HTML, text, PDF, DOCX nor DOC "
                 f"(content type {content_type or 'unknown'}; first bytes {data[:8]!r})"
             )
-        sample = data[:4096].decode("latin-1")
+        sample = _sniff_sample(data)
     else:
         sample = data[:4096]
     if "html" in ctype or ctype == "application/xhtml+xml":
@@ -145,6 +147,13 @@ def sniff_kind(data: bytes | str, *, url: str | None = None, content_type: str |
     if stripped.startswith("<") and _HTML_SNIFF_RE.search(stripped):
         return "html"
     return "text"
+
+
+def _sniff_sample(data: bytes) -> str:
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[2:4098].decode(codec, "replace")
+    return data[:4096].decode("latin-1")
 
 
 def _where(url: str | None) -> str:

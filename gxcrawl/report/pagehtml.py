@@ -2,7 +2,7 @@
 
 The cascade (each stage runs only when the one before found nothing):
   1. Hanweb ZJEG markers (<!--ZJEG_RSS.content.begin--> … end) around the body;
-  2. known CMS body containers (`chrome.CONTAINER_XPATHS`), widened to the common ancestor of the
+  2. known CMS body containers (`chrome.CONTAINER_SELECTORS`), widened to the common ancestor of the
      statutory headings when the container misses some of them;
   3. the smallest block holding the statutory section headings (一、总体情况 … 六、其他需要报告的事项);
   4. a density walk: descend into the child holding most of the non-link text;
@@ -16,15 +16,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from gxcrawl.report import chrome
 from gxcrawl.report.pagemeta import RANK_HEADER, RANK_TABLE, RANK_URL, MetadataBuilder, date_from_url
 
-HtmlElement = lxml.html.HtmlElement
+HtmlElement = etree._Element
 
 BLOCK_TAGS: frozenset[str] = frozenset({
     "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div",
@@ -42,6 +42,7 @@ _GLOBAL_DROP_TAGS = chrome.DROP_TAGS - {"iframe", "frame", "object", "embed"}
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _CJK_NEWLINE_RE = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_CJK}])")
 _WS_RUN_RE = re.compile(r"[ \t\n\r\f]+")
+_WS_ANY_RE = re.compile(r"[ \t\n\r\f]")
 _NO_WS_RE = re.compile(r"[\s\u3000\xa0]+")
 
 _DOC_EXT_RE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z|ceb)$", re.IGNORECASE)
@@ -71,13 +72,55 @@ _HEADER_LABEL_CUT_RE = re.compile(r"(?:发布时间|发布日期|时间|日期|�
 _DETAIL_RE = re.compile(r"DETAIL\s*[:=]\s*")
 _DETAIL_FIELD_RE = re.compile(r"[\"']?(content|title)[\"']?\s*:\s*(?=\")")
 
-METADATA_ANCHOR_XPATH = (
-    '//text()[contains(., "索") or contains(., "发布机构") or contains(., "发文机关") '
-    'or contains(., "成文日期") or contains(., "发文字号") or contains(., "发布单位")]'
-)
+_METADATA_ANCHORS = ("索", "发布机构", "发文机关", "成文日期", "发文字号", "发布单位")
+# Text that may carry a metadata label or a statutory heading (one scan finds both).
+_ANCHOR_RE = re.compile("|".join(re.escape(k) for k in (*_METADATA_ANCHORS, *chrome.HEADING_KEYWORDS)))
+_LINK_TAGS = frozenset({"a", "iframe", "frame", "embed", "object"})
 _METADATA_BLOCK_MAX_CHARS = 1500
 _METADATA_STRONG = ("索引号", "发布机构", "发文机关", "发文字号", "成文日期", "发布单位")
-_HEADING_XPATH = "//text()[" + " or ".join(f'contains(., "{k}")' for k in chrome.HEADING_KEYWORDS) + "]"
+_CONTAINER_IDS = {v: i for i, (k, v) in enumerate(chrome.CONTAINER_SELECTORS) if k == "id"}
+_CONTAINER_ID_PREFIXES = [(v, i) for i, (k, v) in enumerate(chrome.CONTAINER_SELECTORS) if k == "id^"]
+_CONTAINER_CLASSES = {v: i for i, (k, v) in enumerate(chrome.CONTAINER_SELECTORS) if k == "class"}
+_CONTAINER_FORMS = {v: i for i, (k, v) in enumerate(chrome.CONTAINER_SELECTORS) if k == "form"}
+
+
+@dataclass(slots=True)
+class Anchor:
+    owner: HtmlElement  # the element whose text (or, for a tail, whose parent's text) matched
+    text: str
+
+
+@dataclass(slots=True)
+class Scan:
+    """One pass over a tree: what the later stages look up (libxml2's //*[…] XPath is much slower)."""
+
+    attributed: list[HtmlElement] = field(default_factory=list)  # elements with id/class/name
+    linking: list[HtmlElement] = field(default_factory=list)  # elements that may carry an attachment URL
+    anchors: list[Anchor] = field(default_factory=list)
+
+
+def scan(root: HtmlElement) -> Scan:
+    result = Scan()
+    for el in root.iter(etree.Element):
+        tag = el.tag
+        if tag in chrome.DROP_TAGS and tag not in _LINK_TAGS:
+            continue
+        text = el.text
+        if text and _ANCHOR_RE.search(text):
+            result.anchors.append(Anchor(el, text))
+        tail = el.tail
+        if tail and _ANCHOR_RE.search(tail):
+            parent = el.getparent()
+            if parent is not None:
+                result.anchors.append(Anchor(parent, tail))
+        attrib = el.attrib
+        if not attrib:
+            continue
+        if "id" in attrib or "class" in attrib or "name" in attrib:
+            result.attributed.append(el)
+        if tag in _LINK_TAGS or "oldsrc" in attrib or "onclick" in attrib or any(k.startswith("data-") for k in attrib):
+            result.linking.append(el)
+    return result
 
 
 @dataclass(slots=True)
@@ -94,6 +137,8 @@ class HtmlExtract:
 
 def collapse(text: str) -> str:
     """HTML white-space collapsing; a line break between two CJK characters disappears."""
+    if _WS_ANY_RE.search(text) is None:  # fast path: most table cells
+        return text
     if "\n" in text:
         text = _CJK_NEWLINE_RE.sub("", text)
     return _WS_RUN_RE.sub(" ", text).strip(" ")
@@ -112,7 +157,11 @@ def _attr_tokens(el: HtmlElement) -> list[str]:
 
 
 def _is_attached(el: HtmlElement, root: HtmlElement) -> bool:
-    return el.getroottree().getroot() is root
+    # not getroottree(): a removed element still reports the document's root
+    top = el
+    for top in el.iterancestors():  # noqa: B007 - the last ancestor is what we want
+        pass
+    return top is root
 
 
 def _inside(el: HtmlElement, ancestor: HtmlElement) -> bool:
@@ -137,17 +186,37 @@ def _climb_to_container(el: HtmlElement) -> HtmlElement:
 
 
 def parse_document(text: str) -> HtmlElement | None:
-    # Bytes + explicit encoding: lxml refuses str with an <?xml encoding?> declaration.
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True)
+    # Bytes + explicit encoding: lxml refuses str with an <?xml encoding?> declaration. Plain etree
+    # elements (no lxml.html element classes): their per-element class lookup costs ~20% on big pages.
+    parser = etree.HTMLParser(encoding="utf-8", remove_pis=True)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
-    except (etree.ParserError, ValueError):
+        return etree.fromstring(text.encode("utf-8", "replace"), parser)
+    except (etree.XMLSyntaxError, ValueError):
         return None
 
 
+def parse_fragment(html: str) -> HtmlElement | None:
+    doc = parse_document(f"<html><body><div>{html}</div></body></html>")
+    if doc is None:
+        return None
+    div = doc.find("body/div")
+    if div is not None:
+        div.getparent().remove(div)  # detach so that the page around it cannot leak in
+    return div
+
+
 def _drop(el: HtmlElement) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()  # keeps the tail text
+    """Remove an element but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -155,24 +224,34 @@ def _drop(el: HtmlElement) -> None:
 
 def is_data_table(table: HtmlElement) -> bool:
     """A table of values (rows -> tab lines) rather than a layout table (cells -> blocks)."""
-    if table.find(".//table") is not None:
+    if next(table.iterdescendants("table"), None) is not None:
         return False
     for cell in table.iter("td", "th"):
-        blocks = sum(1 for _ in cell.iter(*_CELL_BLOCK_TAGS))
-        if blocks >= 3 and len(_text(cell)) > 150:
+        # cheap tests first: most cells have no child elements
+        if len(cell) and sum(1 for _ in islice(cell.iter(*_CELL_BLOCK_TAGS), 3)) >= 3 and len(_text(cell)) > 150:
             return False
     return True
 
 
+def _row_cells(tr: HtmlElement) -> list[str]:
+    # Inside a cell every block boundary and <br> joins with "" ("本年新<br>制作数量" -> one cell).
+    return [
+        collapse("".join(td.itertext()) if len(td) else (td.text or ""))
+        for td in tr
+        if td.tag in ("td", "th")
+    ]
+
+
 def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
-    """Block elements -> lines; data-table rows -> one line, cells joined by tab; <br> in a cell -> ''."""
+    """Block elements -> lines; data-table rows -> one line, cells joined by tab; <br> in a cell -> ''.
+
+    Returns (line, element that produced it) pairs so that dropped lines can be dropped from the tree.
+    Rows of data tables are rendered whole (C-level itertext), which keeps huge tables fast.
+    """
     lines: list[tuple[str, HtmlElement]] = []
     cur: list[str] = []
     blocks: list[HtmlElement] = [root]
     tables: list[bool] = []  # open tables, True for data tables
-    row: list[str] | None = None
-    row_el: HtmlElement | None = None
-    cell: list[str] | None = None
 
     def flush() -> None:
         if cur:
@@ -180,12 +259,6 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
             cur.clear()
             if line:
                 lines.append((line, blocks[-1]))
-
-    def emit_row() -> None:
-        nonlocal row
-        if row is not None and any(c for c in row):
-            lines.append(("\t".join(row), row_el if row_el is not None else blocks[-1]))
-        row = None
 
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -197,7 +270,7 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
             if tag in chrome.DROP_TAGS:
                 walker.skip_subtree()
                 continue
-            if tag == "table" and cell is None:
+            if tag == "table":
                 data = is_data_table(el)
                 flush()
                 tables.append(data)
@@ -206,22 +279,17 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
                     if el.text:
                         cur.append(el.text)
                 continue
-            if in_data and cell is None:
+            if in_data:
                 if tag == "tr":
-                    emit_row()
-                    row, row_el = [], el
-                elif tag in ("td", "th"):
-                    if row is None:
-                        row, row_el = [], el
-                    cell = [el.text] if el.text else []
-                elif tag == "caption":
-                    blocks.append(el)
-                    if el.text:
-                        cur.append(el.text)
-                continue
-            if cell is not None:
-                if el.text:
-                    cell.append(el.text)
+                    cells = _row_cells(el)
+                    if any(cells):
+                        lines.append(("\t".join(cells), el))
+                    walker.skip_subtree()
+                elif tag in ("td", "th", "caption"):  # a cell outside any row, or a caption
+                    line = collapse("".join(el.itertext()))
+                    if line:
+                        lines.append((line, el))
+                    walker.skip_subtree()
                 continue
             if tag in BLOCK_TAGS or tag == "br":
                 flush()
@@ -232,40 +300,19 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
             continue
 
         # end event
-        if tag == "table" and cell is None and tables:
-            data = tables.pop()
-            if data:
-                emit_row()
-            else:
+        if tag == "table" and tables:
+            if not tables.pop():
                 flush()
                 blocks.pop()
-        elif in_data and cell is not None and tag in ("td", "th"):
-            assert row is not None
-            row.append(collapse("".join(cell)))
-            cell = None
-            continue  # tail between cells is layout white space
-        elif in_data and cell is None:
-            if tag == "tr":
-                emit_row()
-            elif tag == "caption":
-                flush()
-                blocks.pop()
-                if el.tail and el.tail.strip():
-                    cur.append(el.tail)
-            continue
-        elif cell is not None:
-            if el.tail:
-                cell.append(el.tail)
-            continue
+        elif in_data:
+            continue  # white space between rows and cells
         elif tag in BLOCK_TAGS and tag not in chrome.DROP_TAGS:
             flush()
             if len(blocks) > 1:
                 blocks.pop()
         if el is root:
             break
-        if el.tail:
-            if tables and tables[-1]:
-                continue
+        if el.tail and not (tables and tables[-1]):
             cur.append(el.tail)
     flush()
     return lines
@@ -285,14 +332,14 @@ def _label_count(text: str) -> tuple[int, bool]:
     return len(labels), strong
 
 
-def find_metadata_blocks(doc: HtmlElement, keep: set[HtmlElement]) -> list[HtmlElement]:
+def find_metadata_blocks(anchors: list[Anchor], keep: set[HtmlElement]) -> list[HtmlElement]:
     """The 信息公开 metadata tables/lists (索引号/发布机构/…): short blocks with several labels."""
     blocks: list[HtmlElement] = []
     seen: set[HtmlElement] = set()
-    for node in doc.xpath(METADATA_ANCHOR_XPATH):
-        owner = node.getparent()
-        if owner is None:
+    for anchor in anchors:
+        if not any(k in anchor.text for k in _METADATA_ANCHORS):
             continue
+        owner = anchor.owner
         best: HtmlElement | None = None
         el: HtmlElement | None = owner
         for _ in range(8):
@@ -312,7 +359,6 @@ def find_metadata_blocks(doc: HtmlElement, keep: set[HtmlElement]) -> list[HtmlE
     # keep only outermost blocks
     return [b for b in blocks if not any(o is not b and _inside(b, o) for o in blocks)]
 
-
 def _metadata_tokens(block: HtmlElement) -> list[str]:
     tokens: list[str] = []
     for line, _ in render_lines(block):
@@ -323,15 +369,14 @@ def _metadata_tokens(block: HtmlElement) -> list[str]:
 # --- body finding --------------------------------------------------------------------------------------
 
 
-def heading_elements(doc: HtmlElement) -> list[HtmlElement]:
+def heading_elements(anchors: list[Anchor]) -> list[HtmlElement]:
     hits: list[HtmlElement] = []
     seen: set[HtmlElement] = set()
-    for node in doc.xpath(_HEADING_XPATH):
-        owner = node.getparent()
-        if owner is None:
+    for anchor in anchors:
+        if not any(k in anchor.text for k in chrome.HEADING_KEYWORDS):
             continue
-        if getattr(node, "is_tail", False):
-            owner = owner.getparent() or owner
+        owner = anchor.owner
+        node = anchor.text
         block = owner
         while block.tag not in BLOCK_TAGS and block.getparent() is not None:
             block = block.getparent()
@@ -346,7 +391,6 @@ def heading_elements(doc: HtmlElement) -> list[HtmlElement]:
             seen.add(hit)
             hits.append(hit)
     return hits
-
 
 def _non_link_len(el: HtmlElement) -> int:
     return len(_text(el)) - sum(len(t) for t in el.xpath(".//a//text()"))
@@ -368,16 +412,39 @@ def _density_body(start: HtmlElement) -> HtmlElement:
         node = best
 
 
-def _container_candidates(doc: HtmlElement) -> list[HtmlElement]:
-    for xpath in chrome.CONTAINER_XPATHS:
-        found = [el for el in doc.xpath(xpath) if len(_text(el).strip()) >= 10 or el.find(".//a") is not None]
-        if found:
-            return found
+def match_containers(elements: list[HtmlElement]) -> list[list[HtmlElement]]:
+    """For each of chrome.CONTAINER_SELECTORS, the elements it matches (document order)."""
+    found: list[list[HtmlElement]] = [[] for _ in chrome.CONTAINER_SELECTORS]
+    for el in elements:
+        ident = el.get("id")
+        if ident:
+            if ident in _CONTAINER_IDS:
+                found[_CONTAINER_IDS[ident]].append(el)
+            for prefix, i in _CONTAINER_ID_PREFIXES:
+                if ident.startswith(prefix):
+                    found[i].append(el)
+        classes = el.get("class")
+        if classes:
+            for token in classes.split():
+                if token in _CONTAINER_CLASSES:
+                    found[_CONTAINER_CLASSES[token]].append(el)
+        if el.tag == "form" and el.get("name") in _CONTAINER_FORMS:
+            found[_CONTAINER_FORMS[el.get("name")]].append(el)
+    return found
+
+
+def _container_candidates(found: list[list[HtmlElement]], root: HtmlElement) -> list[HtmlElement]:
+    for matches in found:
+        usable = [
+            el for el in matches
+            if _is_attached(el, root) and (len(_text(el).strip()) >= 10 or el.find(".//a") is not None)
+        ]
+        if usable:
+            return usable
     return []
 
-
-def choose_body(doc: HtmlElement, hits: list[HtmlElement]) -> HtmlElement:
-    candidates = _container_candidates(doc)
+def choose_body(doc: HtmlElement, hits: list[HtmlElement], found: list[list[HtmlElement]]) -> HtmlElement:
+    candidates = _container_candidates(found, doc)
     if candidates:
         body = max(candidates, key=lambda el: len(_text(el)))
         outside = [h for h in hits if not _inside(h, body)]
@@ -398,21 +465,20 @@ def choose_body(doc: HtmlElement, hits: list[HtmlElement]) -> HtmlElement:
 
 def strip_chrome_elements(body: HtmlElement, protected: set[HtmlElement]) -> None:
     doomed: list[HtmlElement] = []
-    walker = etree.iterwalk(body, events=("start",))
-    for _event, el in walker:
-        if el is body or not isinstance(el.tag, str):
+    for el in body.iter(etree.Element):
+        if el is body:
             continue
         if el.tag in chrome.DROP_TAGS:
             doomed.append(el)
-            walker.skip_subtree()
             continue
-        if el in protected:
+        if not el.attrib or el in protected:
             continue
         style = el.get("style")
-        if style and ("display:none" in style.replace(" ", "").lower() or "visibility:hidden" in style.replace(" ", "").lower()):
-            doomed.append(el)
-            walker.skip_subtree()
-            continue
+        if style:
+            flat = style.replace(" ", "").lower()
+            if "display:none" in flat or "visibility:hidden" in flat:
+                doomed.append(el)
+                continue
         tokens = _attr_tokens(el)
         if (
             tokens
@@ -421,10 +487,8 @@ def strip_chrome_elements(body: HtmlElement, protected: set[HtmlElement]) -> Non
             and el.find(".//table") is None
         ):
             doomed.append(el)
-            walker.skip_subtree()
     for el in doomed:
         _drop(el)
-
 
 def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, str | None]:
     """gkmlpt detail pages: the body as an escaped JSON string in window._CONFIG.DETAIL."""
@@ -445,11 +509,9 @@ def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, str | None]:
                 break
         content = fields.get("content")
         if content and content.strip():
-            try:
-                fragment = lxml.html.fragment_fromstring(content, create_parent="div")
-            except (etree.ParserError, ValueError):
-                continue
-            return fragment, fields.get("title")
+            fragment = parse_fragment(content)
+            if fragment is not None:
+                return fragment, fields.get("title")
     return None, None
 
 
@@ -463,14 +525,16 @@ def _clean_title(text: str | None) -> str | None:
     return text or None
 
 
-def pick_title(doc: HtmlElement, meta: MetadataBuilder, html_title: str | None) -> str | None:
-    for value in (meta.get("title"),):
-        if value and len(value) >= 4:
-            return _clean_title(value)
-    candidates = doc.xpath(
-        '//h1 | //h2 | //h3 | //*[@id="ivs_title" or @id="ti" or @id="title"] | '
-        '//*[contains(@class, "title") or contains(@class, "Title")]'
-    )[:60]
+def pick_title(
+    doc: HtmlElement, meta: MetadataBuilder, html_title: str | None, attributed: list[HtmlElement]
+) -> str | None:
+    value = meta.get("title")
+    if value and len(value) >= 4:
+        return _clean_title(value)
+    candidates = list(doc.iter("h1", "h2", "h3"))[:30] + [
+        el for el in attributed
+        if el.get("id") in ("ivs_title", "ti", "title") or "title" in (el.get("class") or "").lower()
+    ][:30]
     texts = [_clean_title(_text(c)) for c in candidates]
     for text in texts:
         if text and 4 <= len(text) <= 120 and chrome.TITLE_RE.search(text):
@@ -546,19 +610,12 @@ def _element_links(el: HtmlElement, base: str | None) -> list[tuple[str, str]]:
     return found
 
 
-_LINK_XPATH = (
-    "//a[@href] | //*[@oldsrc] | //iframe[@src] | //frame[@src] | //embed[@src] | //object[@data] | "
-    '//*[@onclick] | //*[@*[starts-with(name(), "data-")]]'
-)
-
-
-def collect_links(root: HtmlElement, base: str | None) -> list[tuple[HtmlElement, str, str]]:
+def collect_links(elements: list[HtmlElement], base: str | None) -> list[tuple[HtmlElement, str, str]]:
     links: list[tuple[HtmlElement, str, str]] = []
-    for el in root.xpath(_LINK_XPATH):
+    for el in elements:
         for url, text in _element_links(el, base):
             links.append((el, url, text))
     return links
-
 
 def _script_links(scripts: list[str], base: str | None) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
@@ -613,40 +670,43 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
     html_title = doc.findtext(".//title")
     scripts = [s.text for s in doc.iter("script") if s.text]
 
-    page_links = collect_links(doc, base)
     etree.strip_tags(doc, etree.Comment)
     for el in list(doc.iter(*_GLOBAL_DROP_TAGS)):
         _drop(el)
 
-    zjeg = _zjeg_fragment(text)
-    containers = {el for xp in chrome.CONTAINER_XPATHS for el in doc.xpath(xp)}
-    metadata_blocks = find_metadata_blocks(doc, containers)
+    zjeg = None if whole else _zjeg_fragment(text)
+    page = scan(doc)
+    attributed, anchors = page.attributed, page.anchors
+    page_links = collect_links(page.linking, base)
+    found = match_containers(attributed)
+    metadata_blocks = find_metadata_blocks(anchors, {el for matches in found for el in matches})
     for block in metadata_blocks:
         meta.offer_lines(_metadata_tokens(block), RANK_TABLE)
 
-    title = pick_title(doc, meta, html_title)
-    page_text = collapse(_text(doc.find("body") if doc.find("body") is not None else doc)[:50_000])
+    title = pick_title(doc, meta, html_title, attributed)
+    root_body = doc.find("body")
+    page_text = collapse(_text(root_body if root_body is not None else doc)[:50_000])
     _page_header_metadata(page_text, meta)
 
     for block in metadata_blocks:
         _drop(block)
 
-    hits = heading_elements(doc)
+    hits = [h for h in heading_elements(anchors) if _is_attached(h, doc)]
     body: HtmlElement
     if whole:
-        body = doc.find("body") if doc.find("body") is not None else doc
-        body_links = collect_links(body, base)
+        body = root_body if root_body is not None else doc
+        body_links = page_links
     elif zjeg is not None and len(_text(zjeg).strip()) >= 10:
         body = zjeg
-        body_links = collect_links(zjeg, base)
+        body_links = collect_links(scan(zjeg).linking, base)
     else:
-        body = choose_body(doc, hits)
-        body_links = [link for link in page_links if _is_attached(link[0], doc) and _inside(link[0], body)]
+        body = choose_body(doc, hits, found)
+        body_links = [link for link in page_links if _inside(link[0], body)]
     if not whole and len(_text(body).strip()) < 100:
         detail, detail_title = _detail_body(scripts)
         if detail is not None:
             body = detail
-            body_links = collect_links(detail, base)
+            body_links = collect_links(scan(detail).linking, base)
             title = title or _clean_title(detail_title)
 
     protected: set[HtmlElement] = set()
@@ -668,7 +728,7 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
 
     if title and kept and _NO_WS_RE.sub("", title) not in _NO_WS_RE.sub("", "".join(kept[:40])):
         kept.insert(0, title)
-        heading = lxml.html.Element("h1")
+        heading = etree.Element("h1")
         heading.text = title
         heading.tail = body.text
         body.text = None
@@ -687,7 +747,7 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
             seen.add(link_url)
             attachments.append((link_url, link_text))
 
-    body_html = lxml.html.tostring(body, encoding="unicode", with_tail=False)
+    body_html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
     return HtmlExtract(
         text="\n".join(kept),
         body_html=body_html,
@@ -707,9 +767,7 @@ def _zjeg_fragment(text: str) -> HtmlElement | None:
     fragment = text[begin + len(chrome.ZJEG_BEGIN):end]
     if not fragment.strip():
         return None
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return None
-    etree.strip_tags(root, etree.Comment)
+    root = parse_fragment(fragment)
+    if root is not None:
+        etree.strip_tags(root, etree.Comment)
     return root
