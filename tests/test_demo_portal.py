@@ -158,7 +158,7 @@ def test_manifest_has_the_c5_shape_and_every_form(portal: DemoPortal) -> None:
     assert {d["kind"] for d in m["distractors"]} >= {"format_notice", "compile_notice", "website_report",
                                                       "rule_of_law_report", "final_accounts", "work_report"}
     assert {b["reason"] for b in m["blocked"]} == {"challenge-412", "challenge-521", "empty-shell", "soft-404"}
-    assert len(m["robots_disallowed"]) == 1
+    assert len(m["robots_disallowed"]) == 2  # the page and its /gate/big5/ copy
     urls = [r["url"] for r in m["reports"]] + [d["url"] for d in m["distractors"]] + [b["url"] for b in m["blocked"]]
     assert len(urls) == len(set(urls))
 
@@ -227,7 +227,7 @@ def test_trs_zero_based_pages_link_the_column_reports(portal: DemoPortal) -> Non
     expected = {r["url"] for r in reports_of(portal, "demo-trs") if first in r["list_urls"]}
     assert expected and expected <= linked
     # the robots-forbidden page and the 412 page are linked from the column too
-    assert set(portal.manifest["robots_disallowed"]) <= linked
+    assert portal.manifest["robots_disallowed"][0] in linked
     assert {b["url"] for b in portal.manifest["blocked"] if b["portal"] == "demo-trs"} <= linked
 
 
@@ -256,6 +256,22 @@ def test_trs_body_containers_and_p0_attachments_with_oldsrc(portal: DemoPortal) 
     m = re.search(r'<a appendix="true" href="(\./P0\d+\.pdf)" OLDSRC="(/protect/P0\d{6}/P0\d{8}/P0\d+\.pdf)"', html)
     assert m, "TRS attachment markup"
     assert urljoin(with_pdf["url"], m.group(1)) == with_pdf["attachments"][0]
+
+
+def test_big5_gateway_reserves_pages_in_traditional_characters(portal: DemoPortal) -> None:
+    aliases = portal.manifest["aliases"]
+    reports = {r["url"]: r for r in portal.manifest["reports"]}
+    assert aliases and all(a["canonical"] in reports for a in aliases)
+    alias = next(a for a in aliases if reports[a["canonical"]]["group"] == "year")
+    original, gated = fetch(alias["canonical"]).text(), fetch(alias["url"]).text()
+    assert "政府信息公開工作年度報告" in gated and "政府信息公开工作年度报告" in original
+    gate = urlsplit(alias["url"]).path.split("/zwgk/")[0]
+    assert gate.startswith("/gate/big5/")
+    site_links = [h for h in re.findall(r'href="(/[^"]*)"', gated)]
+    assert site_links and all(h.startswith(gate + "/") for h in site_links)  # links stay in the gateway, once
+    assert all(h.count("/gate/big5/") == 1 for h in site_links)
+    home = portal.url("demo-trs", "/")
+    assert f'href="{gate}/"' in fetch(home).text()  # the 繁體 switch leads there
 
 
 def test_trs_one_based_gbk_site(portal: DemoPortal) -> None:
@@ -512,9 +528,9 @@ def test_robots_txt_disallows_a_linked_report_page_and_sets_crawl_delay(portal: 
     lines = robots.text().splitlines()
     assert "User-agent: *" in lines and "Crawl-delay: 1" in lines
     disallowed = [ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("Disallow:")]
-    (page,) = portal.manifest["robots_disallowed"]
-    assert any(urlsplit(page).path.startswith(d) for d in disallowed if d)
-    assert fetch(page).status == 200  # it exists: only robots.txt keeps a polite crawler out
+    for page in portal.manifest["robots_disallowed"]:
+        assert any(urlsplit(page).path.startswith(d) for d in disallowed if d)
+        assert fetch(page).status == 200  # it exists: only robots.txt keeps a polite crawler out
     # the Hanweb host answers /robots.txt with a soft-404 HTML page (no rules)
     hanweb = fetch(portal.url("demo-hanweb", "/robots.txt"))
     assert hanweb.status == 200 and "页面不存在" in hanweb.text()

@@ -29,9 +29,10 @@ def site_metas(site: Site, column: str | None) -> dict[str, str]:
 
 
 def _header(site: Site) -> str:
+    big5 = f"/gate/big5/{site.domain}/" if site.big5_gateway else "javascript:void(0)"
     return f"""<div class="top-bar"><div class="w1200">
 <span class="welcome">欢迎访问{escape(site.name)}门户网站！</span>
-<a href="javascript:void(0)" class="jt">简体</a> | <a href="javascript:void(0)" class="ft">繁體</a>
+<a href="javascript:void(0)" class="jt">简体</a> | <a href="{big5}" class="ft">繁體</a>
 <a href="javascript:void(0)" id="wza">无障碍</a> <a href="javascript:void(0)" class="oldman">长者模式</a>
 <a href="/m/index.html">手机版</a> <span class="ipv6">支持IPv6</span> <a href="javascript:void(0)">智能问答</a>
 </div></div>

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
 
-from gxcrawl.demo import chrome, docfiles
+from gxcrawl.demo import big5gate, chrome, docfiles
 from gxcrawl.demo import content as contentlib
 from gxcrawl.demo.world import (
     REPORT_YEARS,
@@ -510,7 +510,9 @@ def build_trs(site: Site, rng: random.Random, opts: Options, registry: dict) -> 
             path=robots_path))
         extra_items.append(Item(robots_path, robots_title, "2023-03-10"))
         registry["robots_pages"].append((site, robots_path))
-        robots(site, ["/zwgk/nbsh/", "/search/"], site.crawl_delay)
+        site.big5_gateway = True
+        robots(site, ["/zwgk/nbsh/", "/search/", f"{big5gate.prefix(site)}/zwgk/nbsh/"], site.crawl_delay)
+        big5gate.install(site)
         site.behaviours += ["robots-disallow", "crawl-delay", "challenge-412", "misfiled-report", "gzip"]
     else:
         robots(site, [], None)

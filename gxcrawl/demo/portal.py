@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from gxcrawl.demo import families, reportgen
+from gxcrawl.demo import big5gate, families, reportgen
 from gxcrawl.demo.server import AccessLog, SiteServer, start_servers, stop_servers
 from gxcrawl.demo.world import FAMILIES, PRIMARY_REGIONS, REGISTRY_CMS, Report, Site, region_name
 
@@ -243,7 +243,11 @@ class DemoPortal:
                              "published": d.published} for s in self.sites for d in s.distractors],
             "blocked": [{"url": b.site.url(b.path), "reason": b.reason, "title": b.title, "portal": b.site.id}
                         for s in self.sites for b in s.blocked],
-            "robots_disallowed": [s.url(p) for s, p in self._robots_pages],
+            "robots_disallowed": [s.url(p) for s, p in self._robots_pages]
+            + [s.url(big5gate.prefix(s) + p) for s, p in self._robots_pages if s.big5_gateway],
+            # other URLs of the same page that a crawler must canonicalise (the /gate/big5/ gateway)
+            "aliases": [{"url": s.url(big5gate.prefix(s) + r.path), "canonical": s.url(r.path), "kind": "big5-gateway"}
+                        for s in self.sites if s.big5_gateway for r in s.reports],
         }
 
     def write_manifest(self) -> Path:
@@ -253,8 +257,8 @@ class DemoPortal:
 
 
 def _uncertain(truth: dict | None, layout: str) -> list[str]:
-    if truth is None or "raw" not in truth:
-        return []
+    if truth is None or "raw" not in truth or layout == "html":
+        return []  # reportgen.uncertain_cells is empty for "html" (real tables); skip its cost
     return reportgen.uncertain_cells(truth, layout)
 
 

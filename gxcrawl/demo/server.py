@@ -67,9 +67,13 @@ def dispatch(server: SiteServer, req: Request, raw_path: str) -> Response:
                 return Response(503, b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
                                 "text/html", [("Retry-After", "1")])
     handler = site.routes.get(raw_path) or site.routes.get(req.path)
-    if handler is None:
-        return _not_found(site)
-    return handler(req)
+    if handler is not None:
+        return handler(req)
+    for prefixed in site.prefix_routes:
+        resp = prefixed(req)
+        if resp is not None:
+            return resp
+    return _not_found(site)
 
 
 class _Handler(BaseHTTPRequestHandler):

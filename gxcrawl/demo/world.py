@@ -189,6 +189,9 @@ class Site:
     entry_path: str = "/"
     report_columns: list[str] = field(default_factory=list)
     routes: dict[str, Handler] = field(default_factory=dict)
+    # handlers tried in order when no route matches exactly; each returns None to pass
+    prefix_routes: list[Callable[[Request], Response | None]] = field(default_factory=list)
+    big5_gateway: bool = False
     reports: list[Report] = field(default_factory=list)
     distractors: list[Distractor] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
