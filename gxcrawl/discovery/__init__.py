@@ -1,1 +1,43 @@
+"""What to fetch: the portal registry, pagination strategies, the report classifier, listing metadata.
 
+Pure functions over URLs, text and lxml trees: no Scrapy, no archive, no settings.
+"""
+
+from __future__ import annotations
+
+from gxcrawl.discovery.classify import (
+    DISTRACTOR,
+    REPORT,
+    UNKNOWN,
+    Verdict,
+    body_fingerprint,
+    classify_page,
+    classify_title,
+    is_disclosure_link,
+    is_notice_column_link,
+    is_report_column_link,
+    looks_like_report_body,
+    url_date,
+    url_report_year,
+)
+from gxcrawl.discovery.fingerprint import fingerprint
+from gxcrawl.discovery.links import (
+    Anchor,
+    all_anchors,
+    attachment_anchors,
+    is_attachment_url,
+    json_anchors,
+    parse_html,
+    text_anchors,
+)
+from gxcrawl.discovery.metadata import listing_hints, page_hints
+from gxcrawl.discovery.pagination import ListPage, PageRequest, list_page_requests, strategies_for
+from gxcrawl.discovery.registry import Portal, load_registry, portal_for_url, select_portals
+
+__all__ = [
+    "DISTRACTOR", "REPORT", "UNKNOWN", "Anchor", "ListPage", "PageRequest", "Portal", "Verdict",
+    "all_anchors", "attachment_anchors", "body_fingerprint", "classify_page", "classify_title", "fingerprint",
+    "is_attachment_url", "is_disclosure_link", "is_notice_column_link", "is_report_column_link", "json_anchors",
+    "list_page_requests", "listing_hints", "load_registry", "looks_like_report_body", "page_hints", "parse_html",
+    "portal_for_url", "select_portals", "strategies_for", "text_anchors", "url_date", "url_report_year",
+]

@@ -1,0 +1,220 @@
+"""Links on a page, including the ones a plain link extractor never sees (portals.md §4.2 item 2).
+
+Hanweb lists keep their records in `<script type="text/xml">` datastore CDATA; TRS templates
+`document.write` attachment lists from JS strings (`var file_appendix='<a href=…>'`); gkmlpt and
+JPaaS return JSON whose values hold URLs or whole HTML fragments. All of these are unwrapped
+here into plain `Anchor`s. Pure functions: no network, no Scrapy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from w3lib.url import canonicalize_url
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar")
+REPORT_ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd")
+# extension-less download endpoints (VSB download.jsp, Hanweb downfile.jsp, gkmlpt /attachment/)
+DOWNLOAD_ENDPOINT = re.compile(r"download\.jsp|downfile\.jsp|/attachment/|downloadfile|/download\?|getfile", re.I)
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    url: str                 # absolute
+    text: str                # link text (or title attribute), whitespace collapsed
+    source: str = "html"     # "html" | "script" | "xml" | "json"
+    context: str = ""        # text of the enclosing list row (dates, agencies)
+
+
+def parse_html(data: bytes | str) -> etree._Element:
+    """An lxml tree for any HTML-ish input; empty or broken input gives an empty <html>."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace") if data else ""
+    if not data.strip():
+        return lxml.html.fromstring("<html></html>")
+    try:
+        return lxml.html.document_fromstring(data)
+    except (etree.ParserError, ValueError):
+        return lxml.html.fromstring("<html></html>")
+
+
+def _collapse(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _absolute(href: str, base_url: str) -> str | None:
+    href = (href or "").strip()
+    if not href or href.lower().startswith(SKIP_SCHEMES):
+        return None
+    url = urljoin(base_url, href)
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    return url.split("#", 1)[0]
+
+
+def _row_text(a: etree._Element) -> str:
+    row = a.getparent()
+    for _ in range(3):
+        if row is None:
+            break
+        if row.tag in ("li", "tr", "dd", "dl", "p"):
+            return _collapse(row.text_content())[:300]
+        row = row.getparent()
+    return ""
+
+
+def html_anchors(tree: etree._Element, base_url: str, *, source: str = "html") -> Iterator[Anchor]:
+    """`<a href>` anchors. The title attribute wins over truncated link text ("XX县2022年政府信息…")."""
+    for a in tree.iter("a"):
+        href = a.get("href")
+        url = _absolute(href or "", base_url)
+        if url is None:
+            continue
+        text = _collapse(a.text_content())
+        title = _collapse(a.get("title"))
+        if title and (not text or len(title) > len(text) or text.endswith(("…", "...", "..", "．．．"))):
+            text = title
+        yield Anchor(url, text, source, _row_text(a))
+
+
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_JS_STRING = re.compile(r"""(['"])((?:\\.|(?!\1).)*?<a\s[^'"]*?href=(?:\\.|(?!\1).)*?)\1""", re.S | re.I)
+_QUOTED_URL = re.compile(
+    r"""["']((?:https?://|/|\./|\.\./)[^"'\s<>]*?\.(?:s?html?|jhtml|pdf|docx?|wps|ofd)(?:\?[^"'\s<>]*)?)["']""",
+    re.I,
+)
+
+
+def _fragment_anchors(fragment: str, base_url: str, source: str) -> Iterator[Anchor]:
+    if "<a" not in fragment.lower():
+        return
+    try:
+        node = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return
+    yield from html_anchors(node, base_url, source=source)
+
+
+def script_anchors(tree: etree._Element, base_url: str) -> Iterator[Anchor]:
+    """Anchors inside `<script>`: XML datastore CDATA, JS strings holding `<a href>`, JSON configs,
+    and quoted article/attachment URLs."""
+    for script in tree.iter("script"):
+        code = script.text or ""
+        if not code.strip():
+            continue
+        yield from text_anchors(code, base_url, source="script")
+
+
+def text_anchors(code: str, base_url: str, *, source: str = "script") -> Iterator[Anchor]:
+    """Anchors in a script/XML/JSON body (also used for dataproxy.jsp XML and JSON API answers)."""
+    found = False
+    for m in _CDATA.finditer(code):
+        for anchor in _fragment_anchors(m.group(1), base_url, source):
+            found = True
+            yield anchor
+    for m in _JS_STRING.finditer(code):
+        fragment = m.group(2).encode("utf-8", "backslashreplace").decode("unicode_escape", "replace") \
+            if "\\" in m.group(2) else m.group(2)
+        for anchor in _fragment_anchors(fragment, base_url, source):
+            found = True
+            yield anchor
+    if not found:
+        for m in _QUOTED_URL.finditer(code):
+            url = _absolute(m.group(1), base_url)
+            if url:
+                yield Anchor(url, "", source)
+
+
+def json_anchors(data: object, base_url: str) -> Iterator[Anchor]:
+    """URLs and HTML fragments in a decoded JSON document (gkmlpt articles, JPaaS data.html, gov.cn feeds)."""
+    if isinstance(data, dict):
+        title = ""
+        for key in ("title", "TITLE", "titleO", "gk_doctitle", "name", "aT"):
+            if isinstance(data.get(key), str):
+                title = _collapse(re.sub(r"<[^>]+>", "", data[key]))
+                break
+        for key, value in data.items():
+            if isinstance(value, str):
+                if key.lower() in ("url", "post_url", "docpuburl", "link", "href", "au") and value.strip():
+                    url = _absolute(value, base_url)
+                    if url:
+                        yield Anchor(url, title, "json")
+                elif "<a" in value.lower():
+                    yield from _fragment_anchors(value, base_url, "json")
+            else:
+                yield from json_anchors(value, base_url)
+    elif isinstance(data, list):
+        for value in data:
+            yield from json_anchors(value, base_url)
+
+
+def json_config(code: str, name: str) -> dict | None:
+    """A JS object literal assigned to `name` (e.g. `window._CONFIG = {...}`), parsed leniently."""
+    m = re.search(re.escape(name) + r"\s*=\s*(\{.*?\})\s*;?\s*(?:</script>|$|\n\s*(?:var|window|let|const)\b)",
+                  code, re.S)
+    if not m:
+        return None
+    return loads_js_object(m.group(1))
+
+
+def loads_js_object(literal: str) -> dict | None:
+    """JSON, or a JS object literal with bare keys and single quotes."""
+    try:
+        value = json.loads(literal)
+        return value if isinstance(value, dict) else None
+    except json.JSONDecodeError:
+        pass
+    text = re.sub(r"'((?:\\.|[^'\\])*)'", lambda m: json.dumps(m.group(1).replace("\\'", "'")), literal)
+    text = re.sub(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:", r'\1"\2":', text)
+    text = re.sub(r",\s*([}\]])", r"\1", text)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def all_anchors(tree: etree._Element, base_url: str) -> list[Anchor]:
+    """HTML anchors, then anchors found only in scripts; one entry per URL (first text wins unless empty)."""
+    return dedupe(list(html_anchors(tree, base_url)) + list(script_anchors(tree, base_url)))
+
+
+def dedupe(anchors: Iterable[Anchor]) -> list[Anchor]:
+    out: dict[str, Anchor] = {}
+    for anchor in anchors:
+        key = canonicalize_url(anchor.url)
+        old = out.get(key)
+        if old is None or (not old.text and anchor.text):
+            out[key] = anchor
+    return list(out.values())
+
+
+def is_attachment_url(url: str, text: str = "") -> bool:
+    """A document download: known extension in the path or the link text, or a download endpoint."""
+    path = urlsplit(url).path.lower()
+    if path.endswith(ATTACHMENT_EXTENSIONS):
+        return True
+    if DOWNLOAD_ENDPOINT.search(url):
+        return True
+    return _collapse(text).lower().endswith(ATTACHMENT_EXTENSIONS) and not path.endswith((".html", ".htm", ".shtml"))
+
+
+def attachment_anchors(tree: etree._Element, base_url: str) -> list[Anchor]:
+    """Document attachments linked from a page (also from `file_appendix`-style script strings).
+
+    TRS pages give both `href` and `OLDSRC`; the `href` is tried first (portals.md §2.1).
+    """
+    out = [a for a in all_anchors(tree, base_url) if is_attachment_url(a.url, a.text)]
+    for node in tree.xpath("//*[@data-src or @data-href or @data-url]"):
+        for attr in ("data-src", "data-href", "data-url"):
+            url = _absolute(node.get(attr) or "", base_url)
+            if url and is_attachment_url(url):
+                out.append(Anchor(url, _collapse(node.text_content()), "html"))
+    return dedupe(out)

@@ -1,0 +1,161 @@
+"""Hints about a report from the list row and the page around it (portals.md §1.2, §1.4, §4.2 item 6).
+
+Order of trust for the publication date: `<meta>` tags -> the 信息公开 metadata table -> the
+header line (发布时间/日期) -> the URL. The parser reads the body; these are the crawler's
+hints, stored with the item so a report whose body lacks a date still gets one.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from gxcrawl.discovery.classify import classify_title, normalise, title_year, url_date, url_report_year
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+DATE_META = ("PubDate", "pubdate", "firstpublishedtime", "Maketime", "publishdate", "article:published_time")
+TITLE_META = ("ArticleTitle", "articletitle", "og:title")
+AGENCY_META = ("ContentSource", "contentsource", "author")
+DATE_LABELS = ("发布日期", "发布时间", "公开日期", "生成日期", "成文日期", "发文日期", "日期", "时间")
+AGENCY_LABELS = ("发布机构", "发文机关", "发布单位", "公开主体", "信息来源", "来源")
+
+
+def parse_date(text: str) -> str | None:
+    """First Y-M-D date in a string, as YYYY-MM-DD (dates split over lines are joined first)."""
+    m = _DATE.search(re.sub(r"\s+", "", text or ""))
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if 1 <= mo <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def _meta(tree: etree._Element, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        for node in tree.xpath(f'//meta[@name="{name}" or @property="{name}"]'):
+            content = (node.get("content") or "").strip()
+            if content:
+                return content
+    return None
+
+
+def _label_value(tree: etree._Element, labels: tuple[str, ...]) -> str | None:
+    """Value next to a label cell: `<td>发布日期：</td><td>…</td>`, `<dt>…</dt><dd>…</dd>`, `<li>发布日期：…</li>`."""
+    for node in tree.xpath("//td|//th|//dt|//span|//li|//label|//b|//strong"):
+        label = normalise(node.text_content()).rstrip(":：")
+        if not label or len(label) > 8:
+            continue
+        for wanted in labels:
+            if label == wanted:
+                nxt = node.getnext()
+                if nxt is None and node.getparent() is not None and node.tag in ("b", "strong", "span", "label"):
+                    nxt = node.getparent().getnext()
+                if nxt is not None:
+                    value = " ".join(nxt.text_content().split())
+                    if value:
+                        return value
+                tail = (node.tail or "").strip(" :：\u3000")
+                if tail:
+                    return tail
+    for node in tree.xpath("//li|//p|//span|//div[not(*)]"):
+        text = " ".join(node.text_content().split())
+        if len(text) > 80:
+            continue
+        for wanted in labels:
+            m = re.match(re.escape(wanted) + r"\s*[:：]\s*(\S.*)", text)
+            if m:
+                return m.group(1)
+    return None
+
+
+def page_title(tree: etree._Element) -> str | None:
+    """ArticleTitle meta -> h1 -> <title> with the site name trimmed."""
+    title = _meta(tree, TITLE_META)
+    if title:
+        return " ".join(title.split())
+    for xpath in ("//h1", "//*[@id='ivs_title' or @id='ti' or contains(@class,'article-title')]", "//h2"):
+        for node in tree.xpath(xpath):
+            text = " ".join(node.text_content().split())
+            if 4 <= len(text) <= 200:
+                return text
+    node = tree.find(".//title")
+    if node is not None and node.text:
+        parts = re.split(r"\s*[-_|—]\s*", " ".join(node.text.split()))
+        return max(parts, key=len) if parts else None
+    return None
+
+
+def header_date(tree: etree._Element) -> str | None:
+    """发布时间/日期 in the article header line (来源:… 时间:2023-01-31 点击率:…)."""
+    for node in tree.xpath("//*[not(self::script) and not(self::style)]/text()"):
+        text = str(node)
+        m = re.search(r"(发布时间|发布日期|时间|日期)\s*[:：]\s*((?:19|20)\d{2}[-年/.]\d{1,2}[-月/.]\d{1,2})", text)
+        if m:
+            return parse_date(m.group(2))
+    return None
+
+
+def agency_from_title(title: str | None) -> str | None:
+    """The issuing agency in a canonical title: the text before the year (XX县人民政府2022年…)."""
+    text = normalise(title or "")
+    m = re.match(r"^(.{2,40}?)(?:关于)?(?:19|20)\d{2}年", text)
+    if m and not re.search(r"\d", m.group(1)):
+        return m.group(1)
+    m = re.match(r"^(?:19|20)\d{2}年度?(.{2,40}?)(?:政府|政务)?信息公开", text)
+    if m:
+        return m.group(1)
+    return None
+
+
+def page_hints(tree: etree._Element, url: str) -> dict[str, object]:
+    """title, published, agency, report_year from one page (missing keys are omitted)."""
+    hints: dict[str, object] = {}
+    title = page_title(tree)
+    if title:
+        hints["title"] = title
+    published = parse_date(_meta(tree, DATE_META) or "") or parse_date(_label_value(tree, DATE_LABELS) or "") \
+        or header_date(tree) or url_date(url)
+    if published:
+        hints["published"] = published
+    agency = _label_value(tree, AGENCY_LABELS[:4]) or _meta(tree, AGENCY_META) or agency_from_title(title)
+    if agency and len(agency) <= 60:
+        hints["agency"] = agency
+    year = title_year(title or "") if title else None
+    if year is None:
+        year = url_report_year(url)
+    if year is None and published and int(str(published)[5:7]) <= 6:
+        year = int(str(published)[:4]) - 1
+    if year is not None:
+        hints["report_year"] = year
+    return hints
+
+
+def listing_hints(text: str, context: str = "", url: str = "", list_url: str | None = None) -> dict[str, object]:
+    """Hints from a list row: link text, date in the row, year in the title or the URL."""
+    hints: dict[str, object] = {}
+    if text:
+        hints["title"] = text
+        verdict = classify_title(text)
+        if verdict.year:
+            hints["report_year"] = verdict.year
+        agency = agency_from_title(text)
+        if agency:
+            hints["agency"] = agency
+    published = parse_date(context.replace(text, "")) if context else None
+    published = published or url_date(url)
+    if published:
+        hints["published"] = published
+    if "report_year" not in hints:
+        year = url_report_year(url)
+        if year:
+            hints["report_year"] = year
+    if list_url:
+        hints["list_url"] = list_url
+    return hints
+
+
+def same_site(url: str, other: str) -> bool:
+    return (urlsplit(url).hostname or "") == (urlsplit(other).hostname or "")

@@ -1,0 +1,24 @@
+"""Shanghai portal year archives: `index.html`, `index_2.html` … (1-based), total from `totalPage: N`
+or `.pagination("setPage", cur, total)` (portals.md §2.8)."""
+
+from __future__ import annotations
+
+import re
+
+from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range, sibling
+
+TOTAL = re.compile(r"""totalPage\s*[:=]\s*['"]?(\d+)|setPage['"]\s*,\s*\d+\s*,\s*(\d+)""")
+
+
+class ShanghaiTotalPage:
+    name = "shanghai"
+
+    def pages(self, page: ListPage) -> list[PageRequest]:
+        if page.kind != "html" or "createPageHTML" in page.text:
+            return []
+        m = TOTAL.search(page.text)
+        if not m:
+            return []
+        total = int(m.group(1) or m.group(2))
+        ext = "shtml" if ".shtml" in page.url else "html"
+        return [PageRequest(sibling(page.url, f"index_{k}.{ext}"), strategy=self.name) for k in page_range(2, total)]
