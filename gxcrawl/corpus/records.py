@@ -107,6 +107,8 @@ class ExportRow:
         text = self.record_json.strip()
         if not (text.startswith("{") and text.endswith("}")):
             raise ValueError(f"stored report record is not a JSON object: {text[:60]!r}")
+        if "\n" in text or "\r" in text:  # pretty-printed (JSON strings never hold raw line breaks): re-encode
+            return dumps_jsonl(self.record())
         body = text[1:-1].strip()
         tail = orjson.dumps(extra).decode("utf-8")[1:-1]
         return "{" + body + ("," if body and tail else "") + tail + "}\n"
