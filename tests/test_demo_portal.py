@@ -670,6 +670,20 @@ def test_serve_verb_prints_entry_urls_and_stops_on_ctrl_c(tmp_path) -> None:
             proc.wait(timeout=10)
 
 
+def test_https_entry_fails_while_http_works() -> None:
+    import ssl
+
+    with DemoPortal(sites=5, https_entry=True) as p:
+        reg = json.loads(p.registry_path.read_text(encoding="utf-8"))
+        entry = next(e for e in reg["portals"] if e["id"] == "demo-gkmlpt")["entry_urls"][0]
+        assert entry.startswith("https://")
+        ctx = ssl.create_default_context()
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        with pytest.raises((ssl.SSLError, urllib.error.URLError, ConnectionError)):
+            urllib.request.urlopen(entry, timeout=10, context=ctx)
+        assert fetch("http" + entry[len("https"):]).status == 200
+
+
 def test_start_time_is_printed_not_asserted(capsys) -> None:
     import time
 

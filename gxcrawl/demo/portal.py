@@ -43,6 +43,7 @@ class DemoPortal:
         defects: float = 0.15,
         text_layout_share: float = 0.25,
         port: int = 0,
+        https_entry: bool = False,
     ) -> None:
         n = len(FAMILIES) if sites is None else sites
         if not 1 <= n <= MAX_SITES:
@@ -56,6 +57,9 @@ class DemoPortal:
         self.slow_delay = slow_delay
         self.crawl_delay = crawl_delay
         self.port = port
+        # opt-in: the gkmlpt site's registry entry is https:// on its plain-HTTP port, so the TLS handshake
+        # fails and only a crawler that falls back to http:// gets in (portals.md §1.1, "HTTPS fails")
+        self.https_entry = https_entry
         self.options = families.Options(reports_per_site, defects, text_layout_share, slow_delay)
         self._own_dir = out_dir is None
         self.out_dir = Path(out_dir) if out_dir is not None else None
@@ -177,9 +181,12 @@ class DemoPortal:
     def registry(self) -> dict:
         portals = []
         for s in self.sites:
+            entry_url = s.url(s.entry_path)
+            if self.https_entry and s.family == "gkmlpt" and s.primary:
+                entry_url = "https" + entry_url[len("http"):]
             entry = {
                 "id": s.id, "name": s.name, "level": s.level, "region_code": s.code_digits,
-                "entry_urls": [s.url(s.entry_path)], "allowed_hosts": [f"{s.host}:{s.port}", s.host],
+                "entry_urls": [entry_url], "allowed_hosts": [f"{s.host}:{s.port}", s.host],
                 "cms": REGISTRY_CMS[s.family], "render": s.render,
             }
             if s.report_columns:  # only where a real registry would know the column

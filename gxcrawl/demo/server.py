@@ -7,6 +7,7 @@ per-page behaviours are the site's route handlers.
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -81,6 +82,18 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "nginx"
     sys_version = ""
+
+    timeout = 30  # an idle keep-alive connection is dropped after this many seconds
+
+    def handle(self) -> None:
+        # a TLS ClientHello on this plain-HTTP port: hang up at once, as a host whose https is broken does
+        try:
+            first = self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return
+        if first == b"\x16":
+            return
+        super().handle()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet; the AccessLog records requests
         return
