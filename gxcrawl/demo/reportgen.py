@@ -19,6 +19,7 @@ report that must not be read as v2019/v2021.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html as _html
 import random
 import re
@@ -1353,7 +1354,6 @@ def _render_text(truth: dict, layout: str, runs: list | None) -> str:
 _COUNT = re.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:件|项|个)?")
 _CHANGE = re.compile(r"[+\-]?(?:0|[1-9]\d*)")
 _MONEY = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
-_SPLIT_BUDGET = 200_000
 
 
 def _cell_value(text: str, col: str) -> Decimal:
@@ -1367,14 +1367,22 @@ def _cell_value(text: str, col: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
+@functools.lru_cache(maxsize=65536)
+def _parse_piece(kind: str, piece: str) -> Decimal | None:
+    """The value of a candidate piece of a glued run for a cell of this kind, None if it cannot be one."""
+    grammar = _MONEY if kind == "amount_wan_yuan" else _CHANGE if kind == "change" else _COUNT
+    return _cell_value(piece, kind) if grammar.fullmatch(piece) else None
+
+
 def _count_splits(run: list[tuple[tuple[str, str, str], str, str]], limit: int = 2) -> int:
     """How many ways the glued digits of one row split into its cells and satisfy the row's identities.
 
     Spaces written between cells are hard boundaries; everything else is one character stream. The
     identities are H1 (table 三 row: 总计 = sum of the six applicant columns) and H4a-c (table 四: each
-    group's 总计 = its four results); table 二 has none. Counting stops at `limit`.
+    group's 总计 = its four results); table 二 has none. A memoised walk over (position, cell, running
+    sum); counting stops at `limit`.
     """
-    table, row = run[0][0][0], run[0][0][1]
+    table = run[0][0][0]
     cols = [p[2] for p, _, _ in run]
     chunks: list[str] = []
     for _, text, sep in run:
@@ -1383,42 +1391,47 @@ def _count_splits(run: list[tuple[tuple[str, str, str], str, str]], limit: int =
             chunks.append(text)
         else:
             chunks[-1] += text
-    del row
-    grammar = [_MONEY if c == "amount_wan_yuan" else _CHANGE if c == "change" else _COUNT for c in cols]
+    if sum(len(c) for c in chunks) == len(cols):
+        return 1  # one character per cell: the only split (and the rendered one satisfies the identities)
+    # each cell adds to the running sum, closes it (must equal it), or is free
+    if table == "applications":
+        roles = ["add"] * 6 + ["check"]
+    elif table == "appeals":
+        roles = (["add"] * 4 + ["check"]) * 3
+    else:
+        roles = ["free"] * len(cols)
 
-    def ok(values: list[Decimal]) -> bool:
-        if table == "applications":
-            return sum(values[:6]) == values[6]
-        if table == "appeals":
-            return all(sum(values[g * 5 : g * 5 + 4]) == values[g * 5 + 4] for g in range(3))
-        return True
+    longest = [16 if c == "amount_wan_yuan" else 12 for c in cols]  # longest raw cell string of its kind
 
-    found = 0
-    budget = _SPLIT_BUDGET
+    def parse(k: int, piece: str) -> Decimal | None:
+        return _parse_piece(cols[k] if cols[k] in ("amount_wan_yuan", "change") else "count", piece)
 
-    def walk(ci: int, pos: int, values: list[Decimal]) -> None:
-        nonlocal found, budget
-        budget -= 1
-        if found >= limit or budget < 0:
-            return
+    @functools.cache
+    def ways(ci: int, pos: int, k: int, acc: Decimal) -> int:
         if ci == len(chunks):
-            if len(values) == len(cols) and ok(values):
-                found += 1
-            return
+            return 1 if k == len(cols) else 0
         chunk = chunks[ci]
         if pos == len(chunk):
-            walk(ci + 1, 0, values)
-            return
-        k = len(values)
+            return ways(ci + 1, 0, k, acc)
         if k == len(cols):
-            return
-        for end in range(pos + 1, len(chunk) + 1):
-            piece = chunk[pos:end]
-            if grammar[k].fullmatch(piece):
-                walk(ci, end, values + [_cell_value(piece, cols[k])])
+            return 0
+        total = 0
+        for end in range(pos + 1, min(len(chunk), pos + longest[k]) + 1):
+            value = parse(k, chunk[pos:end])
+            if value is None:
+                continue
+            if roles[k] == "add":
+                total += ways(ci, end, k + 1, acc + value)
+            elif roles[k] == "check":
+                if value == acc:
+                    total += ways(ci, end, k + 1, Decimal(0))
+            else:
+                total += ways(ci, end, k + 1, acc)
+            if total >= limit:
+                return limit
+        return total
 
-    walk(0, 0, [])
-    return limit if budget < 0 else found
+    return min(ways(0, 0, 0, Decimal(0)), limit)
 
 
 def uncertain_cells(truth: dict, layout: str) -> list[str]:
