@@ -13,7 +13,14 @@ is `None`, a value written `70280元` is 7.028 (万元).
 `render_body_html` and `render_text` draw the same report in every layout of `LAYOUTS`; every
 layout carries the same characters apart from whitespace and table separators, so a parser's
 normalised-text hash is the same for all of them. `render_pre2019` writes a free-form pre-2019
-report that must not be read as v2019/v2021.
+report that must not be read as v2019/v2021. `uncertain_cells(truth, layout)` names the cells a
+rendering leaves undecidable (glued digit runs with several identity-satisfying splits, rows whose
+blank cell became whitespace): a parser may leave those null, and must read every other cell exactly.
+
+Truth keys beyond the SCHEMA record: "raw" (the cell strings as written; a dropped cell has no key),
+"defects" ("kind:table.row.col"), "checks" (the H1–H4 and S3/S5 statuses a validator must report),
+"style" (rendering choices) and "doc" (title lines, intro, headings, paragraphs, labels, signature).
+"sections" hold each section's prose only (tables excluded).
 """
 
 from __future__ import annotations
