@@ -381,7 +381,7 @@ def test_html_tables_put_every_value_in_its_grid_column(seed: int, fmt: str) -> 
             got = t4.get((3, gi * 5 + ki))
             assert got == (None if raw is None else raw.strip()), (g, k, got, raw)
     # table 二: every row label followed by its values in order (misaligned colspans allowed)
-    t2_grids = [g for g in grids if any(v.startswith("第二十条") for v in g.values())]
+    t2_grids = [g for g in grids if "信息内容" in g.values()]
     assert len(t2_grids) in (1, 4 if fmt == "2021" else 5)
     labels = t["doc"]["labels"]["active"]
     for row, cols in ACTIVE_SHAPE[fmt].items():
@@ -488,7 +488,11 @@ def test_glued_layout_has_no_separators_between_cells() -> None:
 
 
 def test_cell_per_line_and_pipe_layouts_look_like_the_seeds() -> None:
-    t = make(11, "2021")
+    t = next(
+        t
+        for s in range(11, 80)
+        if not ((t := make(s, "2021"))["style"]["t2_caption_outside"] or t["style"]["caption_spaces"])
+    )
     pipes = reportgen.render_text(t, "pipe_rows")
     assert "行政许可 | " + t["raw"]["active"]["licensing"]["decisions"] + " | ||" in pipes  # seed 001
     assert re.search(r"^第二十条第[(（]一[)）]项 \| \|\|\|$", pipes, re.M)

@@ -624,9 +624,14 @@ def generate_report(
         "v2021_old_norm_label": fmt == "2021" and rng.random() < 0.1,
     }
     title_lines, title = _title_for(rng, agency, year)
+    pub = _dt.date(year + 1, 1, 1) + _dt.timedelta(days=rng.randint(0, 88))
+    # later variants come from their own stream so that adding one never changes earlier reports
+    extra = random.Random(f"{agency}|{year}|{fmt}|{pub.isoformat()}|{title}")
+    if title_lines[0].endswith("年度政府信息公开工作年度报告") and extra.random() < 0.3:
+        title_lines = [title_lines[0][: -len("年度报告")], "年度报告"]  # seed 004: "…工作" / "年度报告"
+    style["t2_caption_outside"] = style["t2_tables"] == "several" and extra.random() < 0.35
     title_lines = [_punct(t, style) for t in title_lines]
     title = "".join(title_lines)
-    pub = _dt.date(year + 1, 1, 1) + _dt.timedelta(days=rng.randint(0, 88))
 
     active = _gen_active(rng, fmt)
     apps = _gen_applications(rng, fmt)
@@ -939,6 +944,7 @@ class Grid:
     name: str  # "active" | "active:<n>" | "applications" | "appeals"
     width: int
     rows: list[list[Cell]]
+    caption: str | None = None  # a table-二 caption printed as a paragraph above the table
 
 
 _SPLIT_HEADERS = frozenset(("商业企业", "科研机构", "结果维持", "结果纠正", "其他结果", "尚未审结"))
@@ -985,6 +991,10 @@ def _active_grids(truth: dict) -> list[Grid]:
             rows.append(row)
         blocks.append(rows)
     if style.get("t2_tables") == "several":
+        if style.get("t2_caption_outside"):  # "第二十条第(一)项" as a paragraph, the table below it
+            return [
+                Grid(f"active:{i}", 4, rows[1:], caption=rows[0][0].text) for i, rows in enumerate(blocks)
+            ]
         return [Grid(f"active:{i}", 4, rows) for i, rows in enumerate(blocks)]
     return [Grid("active", 4, [r for rows in blocks for r in rows])]
 
@@ -1077,6 +1087,8 @@ def _document(truth: dict) -> list[tuple[str, object]]:
         for p in doc["paragraphs"][key]:
             out.append(("p", p))
         for grid in tables.get(key, []):
+            if grid.caption:
+                out.append(("p", grid.caption))
             out.append(("table", grid))
     out.append(("sign", doc["signature"]))
     return out
