@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
@@ -95,8 +96,17 @@ class Scan:
     """One pass over a tree: what the later stages look up (libxml2's //*[…] XPath is much slower)."""
 
     attributed: list[HtmlElement] = field(default_factory=list)  # elements with id/class/name
+    chrome_like: list[HtmlElement] = field(default_factory=list)  # chrome id/class token, or hidden by style
     linking: list[HtmlElement] = field(default_factory=list)  # elements that may carry an attachment URL
     anchors: list[Anchor] = field(default_factory=list)
+
+
+_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _is_chrome_token(token: str) -> bool:
+    return bool(chrome.CHROME_ATTR_RE.match(token))
 
 
 def scan(root: HtmlElement) -> Scan:
@@ -116,9 +126,16 @@ def scan(root: HtmlElement) -> Scan:
         attrib = el.attrib
         if not attrib:
             continue
+        chrome_like = False
         if "id" in attrib or "class" in attrib or "name" in attrib:
             result.attributed.append(el)
-        if tag in _LINK_TAGS or "oldsrc" in attrib or "onclick" in attrib or any(k.startswith("data-") for k in attrib):
+            chrome_like = any(_is_chrome_token(t) for t in _attr_tokens(el))
+        if not chrome_like:
+            style = attrib.get("style")
+            chrome_like = bool(style and ("none" in style or "hidden" in style) and _HIDDEN_RE.search(style))
+        if chrome_like:
+            result.chrome_like.append(el)
+        if tag in _LINK_TAGS or "oldsrc" in attrib or "onclick" in attrib or "data-" in " ".join(attrib.keys()):
             result.linking.append(el)
     return result
 
@@ -228,7 +245,7 @@ def is_data_table(table: HtmlElement) -> bool:
         return False
     for cell in table.iter("td", "th"):
         # cheap tests first: most cells have no child elements
-        if len(cell) and sum(1 for _ in islice(cell.iter(*_CELL_BLOCK_TAGS), 3)) >= 3 and len(_text(cell)) > 150:
+        if len(cell) and len(_text(cell)) > 150 and sum(1 for _ in islice(cell.iter(*_CELL_BLOCK_TAGS), 3)) >= 3:
             return False
     return True
 
@@ -463,32 +480,19 @@ def choose_body(doc: HtmlElement, hits: list[HtmlElement], found: list[list[Html
     return _density_body(root if root is not None else doc)
 
 
-def strip_chrome_elements(body: HtmlElement, protected: set[HtmlElement]) -> None:
-    doomed: list[HtmlElement] = []
-    for el in body.iter(etree.Element):
-        if el is body:
-            continue
-        if el.tag in chrome.DROP_TAGS:
-            doomed.append(el)
-            continue
-        if not el.attrib or el in protected:
+def strip_chrome_elements(body: HtmlElement, protected: set[HtmlElement], chrome_like: list[HtmlElement]) -> None:
+    """Drop tool bars, breadcrumbs, share widgets, hidden blocks… inside the body (never a heading's block)."""
+    doomed: list[HtmlElement] = [el for el in body.iter(*chrome.DROP_TAGS) if el is not body]
+    for el in chrome_like:
+        if el is body or el in protected or not _inside(el, body):
             continue
         style = el.get("style")
-        if style:
-            flat = style.replace(" ", "").lower()
-            if "display:none" in flat or "visibility:hidden" in flat:
-                doomed.append(el)
-                continue
-        tokens = _attr_tokens(el)
-        if (
-            tokens
-            and any(chrome.CHROME_ATTR_RE.match(t) for t in tokens)
-            and len(_text(el)) <= chrome.CHROME_BLOCK_MAX_CHARS
-            and el.find(".//table") is None
-        ):
+        hidden = bool(style and _HIDDEN_RE.search(style))
+        if hidden or (len(_text(el)) <= chrome.CHROME_BLOCK_MAX_CHARS and el.find(".//table") is None):
             doomed.append(el)
     for el in doomed:
         _drop(el)
+
 
 def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, str | None]:
     """gkmlpt detail pages: the body as an escaped JSON string in window._CONFIG.DETAIL."""
@@ -693,12 +697,14 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
 
     hits = [h for h in heading_elements(anchors) if _is_attached(h, doc)]
     body: HtmlElement
+    body_scan = page
     if whole:
         body = root_body if root_body is not None else doc
         body_links = page_links
     elif zjeg is not None and len(_text(zjeg).strip()) >= 10:
         body = zjeg
-        body_links = collect_links(scan(zjeg).linking, base)
+        body_scan = scan(zjeg)
+        body_links = collect_links(body_scan.linking, base)
     else:
         body = choose_body(doc, hits, found)
         body_links = [link for link in page_links if _inside(link[0], body)]
@@ -706,14 +712,15 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
         detail, detail_title = _detail_body(scripts)
         if detail is not None:
             body = detail
-            body_links = collect_links(scan(detail).linking, base)
+            body_scan = scan(detail)
+            body_links = collect_links(body_scan.linking, base)
             title = title or _clean_title(detail_title)
 
     protected: set[HtmlElement] = set()
     for h in hits:
         protected.add(h)
         protected.update(h.iterancestors())
-    strip_chrome_elements(body, protected)
+    strip_chrome_elements(body, protected, body_scan.chrome_like)
 
     rendered = render_lines(body)
     line_texts = [line for line, _ in rendered]
