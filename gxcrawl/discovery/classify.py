@@ -72,7 +72,10 @@ def classify_title(title: str | None) -> Verdict:
         if pattern.search(text):
             return Verdict(DISTRACTOR, title_year(text), (f"title:{reason}",))
     if REPORT_TITLE.search(text) or "政府信息公开年报" in text:
-        return Verdict(REPORT, title_year(text), ("title",))
+        year = title_year(text)
+        if year is None:  # 政府信息公开年报 / 年度报告 without a year is a column name, not a report
+            return Verdict(UNKNOWN, None, ("title: report wording without a year",))
+        return Verdict(REPORT, year, ("title",))
     return Verdict(UNKNOWN, title_year(text), ("title: no report wording",))
 
 

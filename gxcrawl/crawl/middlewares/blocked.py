@@ -1,0 +1,134 @@
+"""Challenge pages and shells: archived (the capture hook already wrote them), recorded as blocked with
+the reason, never parsed, never worked around (portals.md §3.9).
+
+Reasons: `challenge-412` (瑞数 `$_ts`), `challenge-521` (加速乐 `__jsl_clearance`), `challenge-418`
+(创宇盾), `challenge-js` (安全狗 / Aliyun `acw_sc__v2` / cookie-setting script on a 200), `empty-shell`
+(a 200 whose HTML shows nothing: `Please enable JavaScript`, `/_bot_sbu/`, an empty `#app`), `soft-404`
+(a 200 saying 页面不存在). A shell on a portal that may be rendered is first re-fetched through the
+browser (render.py); only a shell that stays empty is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
+
+from lxml import etree
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from gxcrawl.discovery.links import all_anchors, parse_html
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+CHALLENGE_STATUSES = {412: "challenge-412", 521: "challenge-521", 418: "challenge-418"}
+CHALLENGE_MARKERS = re.compile(
+    r"\$_ts\s*=|__jsl_clearance|__jsluid|acw_sc__v2|安全狗|Safedog|访问被拦截|/_bot_sbu/|_guard/auto\.js", re.I)
+SHELL_MARKERS = re.compile(r"enable JavaScript|启用JavaScript|开启JavaScript|window\.location\.reload\(|"
+                           r"document\.cookie\s*=", re.I)
+# SPA pages whose data sits in a known API: not shells (gkmlpt _CONFIG, JPaaS unit, Hanweb datastore)
+DATA_SOURCES = re.compile(r"window\._CONFIG|unitbuild|<datastore>|\.jpage\(|dataproxy\.jsp", re.I)
+SOFT_404 = re.compile(r"404|页面不存在|页面未找到|找不到(该)?页面|页面已删除|Not Found|无法找到|信息不存在", re.I)
+SHELL_MAX_BYTES = 4096
+SOFT_404_MAX_TEXT = 300
+
+
+def renderable_shell(text: str) -> bool:
+    """An app shell a browser may fill — not a bot check (cookie-setting/reloading scripts are never run)."""
+    head = text[:8192]
+    return not CHALLENGE_MARKERS.search(head) and not re.search(r"document\.cookie|location\.reload|self\.location",
+                                                                head)
+
+
+def visible_text(tree: etree._Element) -> str:
+    for bad in tree.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    return " ".join(tree.text_content().split())
+
+
+def detect_blocked(status: int, body: bytes, text: str | None, *, content_type: str = "") -> str | None:
+    """The block reason of a response, or None for an ordinary page. Pure: used by tests directly."""
+    if status in CHALLENGE_STATUSES:
+        return CHALLENGE_STATUSES[status]
+    if status != 200 or text is None or ("html" not in content_type and not text.lstrip().startswith("<")):
+        return None
+    head = text[:8192]
+    small = len(body) <= SHELL_MAX_BYTES
+    if small and CHALLENGE_MARKERS.search(head):
+        return "empty-shell" if "/_bot_sbu/" in head or "enable JavaScript" in head else "challenge-js"
+    if DATA_SOURCES.search(text[:200_000]):
+        return None
+    tree = parse_html(text)
+    title_node = tree.find(".//title")
+    title = " ".join((title_node.text or "").split()) if title_node is not None else ""
+    h1 = " ".join(" ".join(n.text_content().split()) for n in tree.xpath("//h1|//h2")[:2])
+    if SOFT_404.search(title) or (SOFT_404.search(h1) and len(visible_text(parse_html(text))) < 2000):
+        return "soft-404"
+    if small:
+        anchors = all_anchors(tree, "http://x/")
+        if not anchors and (SHELL_MARKERS.search(head) or len(visible_text(tree)) < 40):
+            return "empty-shell"
+    return None
+
+
+class BlockedPageMiddleware:
+    """Downloader middleware: sits outside the capture hook so `gx_capture_id` is set when it looks."""
+
+    def __init__(self, stats: StatsCollector, mark_blocked: Callable[[int, str], None] | None,
+                 on_blocked: Callable[[str, str, str | None], None] | None = None) -> None:
+        self.stats = stats
+        self.mark_blocked = mark_blocked
+        self.on_blocked = on_blocked
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("GX_BLOCKED_ENABLED", True):
+            raise NotConfigured("GX_BLOCKED_ENABLED is off")
+        mark = None
+        if crawler.settings.getbool("GX_WARC_ENABLED") and crawler.settings.get("GX_ARCHIVE_DIR"):
+            from gxcrawl.crawl.extensions.warc import archive_for
+
+            def mark(capture_id: int, reason: str) -> None:
+                archive_for(crawler).mark_blocked(capture_id, reason)
+
+        def on_blocked(url: str, reason: str, portal: str | None) -> None:
+            spider = crawler.spider
+            if spider is not None and hasattr(spider, "record_blocked"):
+                spider.record_blocked(url, reason, portal)
+
+        assert crawler.stats is not None
+        return cls(crawler.stats, mark, on_blocked)
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        if request.meta.get("gx_expect", "html") != "html" or request.meta.get("gx_role") == "attachment" \
+                or request.meta.get("dont_obey_robotstxt") or request.url.endswith("/robots.txt"):
+            return response
+        text = getattr(response, "text", None) if hasattr(response, "encoding") else None
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        reason = detect_blocked(response.status, response.body, text, content_type=content_type)
+        if reason is None:
+            return response
+        if reason == "empty-shell" and renderable_shell(text or "") and request.meta.get("gx_render_shell") \
+                and "playwright" not in response.flags:
+            # render.py may still make something of it: re-fetch once through the browser
+            self.stats.inc_value("gx/render/shell_retry")
+            return request.replace(dont_filter=True, meta={**request.meta, "playwright": True,
+                                                           "gx_render_shell": False})
+        self.record(request, response, reason)
+        raise IgnoreRequest(f"blocked ({reason}): {response.url}")
+
+    def record(self, request: Request, response: Response, reason: str) -> None:
+        self.stats.inc_value(f"gx/blocked/{reason}")
+        capture_id = request.meta.get("gx_capture_id")
+        if self.mark_blocked is not None and capture_id is not None:
+            self.mark_blocked(int(capture_id), reason)
+        portal = request.meta.get("gx_portal")
+        if self.on_blocked is not None:
+            self.on_blocked(request.url, reason, portal)
+        logger.warning("blocked page (%s), archived and not parsed: %s", reason, response.url)
