@@ -62,6 +62,59 @@ GX_REGISTRY = ""  # "" -> the bundled registry of real portals
 GX_RENDER_ENABLED = True
 GX_CHROMIUM_PATH = os.environ.get("GXCRAWL_CHROMIUM", "")  # "" -> look up chromium on PATH
 
+# --- spider engineer's block: discovery, politeness, blocked pages, rendering, coverage -------------
+# Crawl-delay from robots.txt (robots_parsed signal) -> per-host slot delay, capped; tests set
+# GX_CRAWL_DELAY_ENABLED=0 / DOWNLOAD_DELAY=0 / AUTOTHROTTLE_ENABLED=0 for speed.
+GX_CRAWL_DELAY_ENABLED = True
+GX_CRAWL_DELAY_MAX = 60.0
+# retries wait: Retry-After when the server sends one (capped), else GX_RETRY_BACKOFF_BASE * 2^attempt
+GX_RETRY_BACKOFF_BASE = 1.0
+GX_RETRY_AFTER_MAX = 120.0
+GX_BLOCKED_ENABLED = True
+GX_MAX_NAV_PAGES_PER_PORTAL = 20_000
+GX_COVERAGE_ENABLED = True
+GX_COVERAGE_FILE = ""  # "" -> <GX_ARCHIVE_DIR>/coverage.json
+DOWNLOADER_MIDDLEWARES = {
+    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    "gxcrawl.crawl.middlewares.politeness.CrawlDelayMiddleware": 110,  # after RobotsTxtMiddleware (100)
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "gxcrawl.crawl.middlewares.politeness.RetryAfterMiddleware": 550,
+    "gxcrawl.crawl.middlewares.blocked.BlockedPageMiddleware": 540,  # sees decoded bodies (after 590)
+    "gxcrawl.crawl.middlewares.render.RenderMiddleware": 560,
+}
+EXTENSIONS = {**globals().get("EXTENSIONS", {}), "gxcrawl.crawl.extensions.coverage.CoverageExtension": 500}
+
+
+def _chromium() -> str:
+    import shutil
+
+    if GX_CHROMIUM_PATH:
+        return GX_CHROMIUM_PATH if os.path.exists(GX_CHROMIUM_PATH) else ""
+    return next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), "")
+
+
+# scrapy-playwright handles a request only when meta["playwright"] is set (render.py decides); without a
+# Chromium the handlers stay Scrapy's own and render.py reports the pages it could not render.
+if _chromium():
+    DOWNLOAD_HANDLERS = {
+        **globals().get("DOWNLOAD_HANDLERS", {}),
+        "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    }
+    PLAYWRIGHT_BROWSER_TYPE = "chromium"
+    PLAYWRIGHT_LAUNCH_OPTIONS = {
+        "executable_path": _chromium(),
+        "headless": True,
+        "timeout": 30_000,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"],
+    }
+    PLAYWRIGHT_ABORT_REQUEST = "gxcrawl.crawl.middlewares.render.abort_request"
+    PLAYWRIGHT_MAX_CONTEXTS = 1
+    PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+    PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+# end of the spider engineer's block
+
 # --- replay and incremental recrawl (corpus engineer's block) ------------------------
 # Offline replay: `scrapy crawl portals -s GX_REPLAY=1 [-s GX_REPLAY_AT=2026-11-22T10:00:00]` serves every
 # request from the archive (newest capture at or before GX_REPLAY_AT, UTC), with no network at all; a URL not
