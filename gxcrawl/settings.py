@@ -81,6 +81,8 @@ DOWNLOADER_MIDDLEWARES = {
     "gxcrawl.crawl.middlewares.politeness.RetryAfterMiddleware": 550,
     "gxcrawl.crawl.middlewares.blocked.BlockedPageMiddleware": 540,  # sees decoded bodies (after 590)
     "gxcrawl.crawl.middlewares.render.RenderMiddleware": 560,
+    # between RedirectMiddleware (600) and CookiesMiddleware (700): the gate's cookie is already in the jar
+    "gxcrawl.crawl.middlewares.cookiegate.CookieGateMiddleware": 650,
 }
 EXTENSIONS = {**globals().get("EXTENSIONS", {}), "gxcrawl.crawl.extensions.coverage.CoverageExtension": 500}
 

@@ -39,6 +39,7 @@ from gxcrawl.discovery import (
     classify_title,
     is_attachment_url,
     is_disclosure_link,
+    is_group_link,
     is_notice_column_link,
     is_report_column_link,
     json_anchors,
@@ -254,6 +255,9 @@ class PortalsSpider(scrapy.Spider):
     def _follow_from_list(self, anchors: Iterable[Anchor], portal: Portal, role: str, depth: int,
                           page_url: str) -> list[scrapy.Request]:
         out: list[scrapy.Request] = []
+        anchors = list(anchors)
+        # a list row often links the page and its PDF under the same title: the page is the report
+        page_titles = {_stem(a.text) for a in anchors if not is_attachment_url(a.url, a.text)}
         for anchor in anchors:
             if not portal.allows(anchor.url) or anchor.url == page_url:
                 continue
@@ -263,6 +267,8 @@ class PortalsSpider(scrapy.Spider):
             hints = listing_hints(anchor.text, anchor.context, anchor.url, page_url)
             if verdict.label == REPORT:
                 kind = "attachment_report" if is_attachment_url(anchor.url, anchor.text) else "candidate"
+                if kind == "attachment_report" and _stem(anchor.text) in page_titles:
+                    continue
                 out.append(self._request(anchor.url, portal, kind, depth=depth, hints=hints, referer=page_url,
                                          priority=20))
                 continue
@@ -277,7 +283,8 @@ class PortalsSpider(scrapy.Spider):
                         is_disclosure_link(anchor.text, anchor.url)
                         or (role == "disclosure" and _under(anchor.url, page_url) and not _is_article_url(anchor.url))):
                     out.append(self._request(anchor.url, portal, "disclosure", depth=depth + 1, referer=page_url))
-            elif role == "column" and (_under(anchor.url, page_url) or is_report_column_link(anchor.text, anchor.url)):
+            elif role == "column" and (_under(anchor.url, page_url) or is_report_column_link(anchor.text, anchor.url)
+                                       or is_group_link(anchor.text)):
                 if _is_article_url(anchor.url):
                     out.append(self._request(anchor.url, portal, "candidate", depth=depth, hints=hints,
                                              referer=page_url, priority=15))
@@ -360,6 +367,10 @@ class PortalsSpider(scrapy.Spider):
                                 "report_year": item.hints.get("report_year"), "title": item.hints.get("title"),
                                 "attachments": [a["url"] for a in item.attachments]}
         return item
+
+
+def _stem(title: str) -> str:
+    return re.sub(r"\.(pdf|docx?|wps|ofd)$", "", "".join(title.split()), flags=re.I)
 
 
 def _report_document(anchor: Anchor) -> bool:

@@ -14,6 +14,7 @@ from gxcrawl.discovery.classify import (
     classify_page,
     classify_title,
     is_disclosure_link,
+    is_group_link,
     is_notice_column_link,
     is_report_column_link,
     looks_like_report_body,
@@ -37,7 +38,7 @@ from gxcrawl.discovery.registry import Portal, load_registry, portal_for_url, se
 __all__ = [
     "DISTRACTOR", "REPORT", "UNKNOWN", "Anchor", "ListPage", "PageRequest", "Portal", "Verdict",
     "all_anchors", "attachment_anchors", "body_fingerprint", "classify_page", "classify_title", "fingerprint",
-    "is_attachment_url", "is_disclosure_link", "is_notice_column_link", "is_report_column_link", "json_anchors",
+    "is_attachment_url", "is_disclosure_link", "is_group_link", "is_notice_column_link", "is_report_column_link", "json_anchors",
     "list_page_requests", "listing_hints", "load_registry", "looks_like_report_body", "page_hints", "parse_html",
     "portal_for_url", "select_portals", "strategies_for", "text_anchors", "url_date", "url_report_year",
 ]

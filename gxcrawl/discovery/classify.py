@@ -112,6 +112,17 @@ def is_disclosure_link(text: str, url: str) -> bool:
     return bool(DISCLOSURE_TEXT.search(t) and len(t) <= 16) or (not t and bool(DISCLOSURE_SLUGS.search(url)))
 
 
+GROUP_TEXT = re.compile(
+    r"^((?:19|20)\d{2}\s*年度?(?:年报)?|.{1,24}(?:人民政府|政府|办公室|办公厅|局|委员会|委|办|镇|乡|街道|办事处|中心|管委会|"
+    r"厅|署|院)|(?:本级|区级|县级|市级)?(?:政府)?(?:部门|乡镇|街道|镇街|县区|区县|县市区|各镇)(?:\(办\))?(?:信息公开)?(?:年报)?)$")
+
+
+def is_group_link(text: str) -> bool:
+    """A link to one group of a 年报 block: a year (2023年), an agency (XX局, XX镇人民政府) or a category (部门, 乡镇)."""
+    t = normalise(text)
+    return bool(t) and len(t) <= 26 and bool(GROUP_TEXT.match(t)) and classify_title(t).label != REPORT
+
+
 def is_notice_column_link(text: str) -> bool:
     return bool(NOTICE_TEXT.search(normalise(text)))
 

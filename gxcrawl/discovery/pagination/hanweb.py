@@ -73,10 +73,13 @@ class HanwebDataproxy:
         if "page" not in query:
             return []
         out = []
+        current = query["page"]
         for n in page_range(1, int(m.group(1))):
+            if str(n) == current:
+                continue
             query["page"] = str(n)
             url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
-            if url != page.url:
+            if url:
                 out.append(PageRequest(url, expect="xml", strategy=self.name, state={"variant": "get"}))
         return out
 
