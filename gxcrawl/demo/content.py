@@ -58,6 +58,8 @@ class Content:
     fmt: str  # "2019" | "2021" | "pre2019"
     truth: dict | None
     render: Callable[[], str] = field(repr=False)
+    # the agency's original document (real tables) that attachments are made from; None: same as the page body
+    render_original: Callable[[], str] | None = field(default=None, repr=False)
     _body: str | None = field(default=None, repr=False)
 
     @property
@@ -66,6 +68,13 @@ class Content:
         if self._body is None:
             self._body = self.render()
         return self._body
+
+    @property
+    def original_html(self) -> str:
+        """The report as the agency wrote it (Word tables intact): what PDF/DOCX attachments carry."""
+        if self.render_original is None or self.render_original is self.render:
+            return self.body_html
+        return self.render_original()
 
 
 def _lines_html(text: str) -> str:
@@ -108,7 +117,11 @@ def generated_report(
             return reportgen.render_body_html(truth)
         return _lines_html(reportgen.render_text(truth, layout))
 
-    return Content(truth["title"], agency, report_year, truth["published"], fmt, truth, render)
+    def render_original() -> str:
+        return reportgen.render_body_html(truth)
+
+    return Content(truth["title"], agency, report_year, truth["published"], fmt, truth, render,
+                   None if layout == "html" else render_original)
 
 
 def seed_report(key: str, *, generation: int) -> Content:

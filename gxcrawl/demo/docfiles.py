@@ -146,15 +146,29 @@ _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "sect
 
 
 class _BlockParser(HTMLParser):
-    """Splits a body fragment into paragraphs (str) and tables (Table); nested tables are flattened."""
+    """Splits a body fragment into paragraphs (str) and tables (Table).
+
+    A table nested in a cell means the outer one is a layout table (Word/CMS wrappers): the inner
+    table becomes a block of its own and the layout table keeps only its own text.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[str | Table] = []
         self._para: list[str] = []
-        self._table: Table | None = None
-        self._depth = 0
-        self._cell: Cell | None = None
+        self._stack: list[tuple[Table, Cell | None]] = []  # open tables, innermost last
+
+    @property
+    def _table(self) -> Table | None:
+        return self._stack[-1][0] if self._stack else None
+
+    @property
+    def _cell(self) -> Cell | None:
+        return self._stack[-1][1] if self._stack else None
+
+    def _set_cell(self, cell: Cell | None) -> None:
+        table, _ = self._stack[-1]
+        self._stack[-1] = (table, cell)
 
     def _flush_para(self) -> None:
         text = "".join(self._para).strip()
@@ -165,31 +179,29 @@ class _BlockParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "table":
-            self._depth += 1
-            if self._depth == 1:
+            if not self._stack:
                 self._flush_para()
-                self._table = Table()
-        elif tag == "tr" and self._table is not None and self._depth == 1:
+            self._stack.append((Table(), None))
+        elif tag == "tr" and self._table is not None:
             self._table.rows.append([])
-        elif tag in ("td", "th") and self._table is not None and self._depth == 1:
+        elif tag in ("td", "th") and self._table is not None:
             if not self._table.rows:
                 self._table.rows.append([])
-            self._cell = Cell(rowspan=_int(a.get("rowspan")), colspan=_int(a.get("colspan")))
-            self._table.rows[-1].append(self._cell)
+            cell = Cell(rowspan=_int(a.get("rowspan")), colspan=_int(a.get("colspan")))
+            self._table.rows[-1].append(cell)
+            self._set_cell(cell)
         elif tag == "br" and self._cell is not None:
             self._cell.text += "\n"
         elif tag in _BLOCK_TAGS and self._table is None:
             self._flush_para()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
-            self._depth -= 1
-            if self._depth == 0 and self._table is not None:
-                self.blocks.append(self._table)
-                self._table = None
-                self._cell = None
-        elif tag in ("td", "th") and self._depth == 1:
-            self._cell = None
+        if tag == "table" and self._stack:
+            table, _ = self._stack.pop()
+            if any(cell.text.strip() for row in table.rows for cell in row):
+                self.blocks.append(table)
+        elif tag in ("td", "th") and self._stack:
+            self._set_cell(None)
         elif tag in _BLOCK_TAGS and self._table is None:
             self._flush_para()
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -127,7 +128,8 @@ def http_date(ymd: str) -> str:
 
 def attachment_bytes(report: Report, att: Attachment, generation: int) -> bytes:
     c = report.content(generation)
-    blocks = docfiles.html_blocks(c.body_html)
+    # attachments are the original document, with real tables, whatever the page's pasted layout
+    blocks = docfiles.html_blocks(c.original_html)
     if att.kind == "pdf":
         return docfiles.make_pdf(docfiles.blocks_text_lines(blocks), title=c.title)
     return docfiles.make_docx(blocks, title=c.title)
@@ -379,7 +381,7 @@ def trs_list_page(site: Site, *, title: str, crumbs, items: list[Item], page: in
     if table:
         rows = "".join(
             f'<tr><td class="mc"><a href="{escape(rel(list_dir, it.path))}" title="{escape(it.title)}" target="_blank">'
-            f'{escape(short(it.title))}</a></td><td>{site.code_digits}/{it.date[:4]}-{abs(hash(it.path)) % 99999:05d}</td>'
+            f'{escape(short(it.title))}</a></td><td>{site.code_digits}/{it.date[:4]}-{zlib.crc32(it.path.encode()) % 99999:05d}</td>'
             f"<td>{escape(site.name)}</td><td>{it.date}</td></tr>" for it in items)
         listing = f'<table class="xxgk-list"><tr><th>名称</th><th>索引号</th><th>发布机构</th><th>发布日期</th></tr>{rows}</table>'
     else:

@@ -220,6 +220,11 @@ class DemoPortal:
             # cells a correct parser may leave null when reading this rendering (reportgen.uncertain_cells);
             # for attachment-only reports, the attachment's rendering (PDF text is one cell per line)
             "uncertain_cells": _uncertain(c.truth, "cell_per_line" if r.form == "attachment_only" else r.layout),
+            # per attachment URL: PDF text is one table cell per line with blank cells lost (as extractors
+            # give it); DOCX keeps real tables
+            "attachment_uncertain_cells": {
+                r.site.url(a.path): _uncertain(c.truth, "cell_per_line" if a.kind == "pdf" else "html")
+                for a in r.attachments},
             "layout": r.layout,
             "duplicate_of": r.duplicate_of.site.url(r.duplicate_of.path) if r.duplicate_of is not None else None,
             "changed_after_publication": r.changed,
@@ -267,6 +272,7 @@ def _uncertain(truth: dict | None, layout: str) -> list[str]:
     if truth is None or "raw" not in truth or layout == "html":
         return []  # reportgen.uncertain_cells is empty for "html" (real tables); skip its cost
     return reportgen.uncertain_cells(truth, layout)
+
 
 
 def _write_json(path: Path, data: dict) -> None:
