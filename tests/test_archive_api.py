@@ -230,12 +230,15 @@ def test_dropped_postgres_connection_is_retried(tmp_path: Path, postgres_url: st
     archive = Archive.open(tmp_path, postgres_url)
     try:
         archive.write_exchange(exchange("http://127.0.0.1/before", b"before"))
-        with archive.engine.connect() as connection:  # the pooled connection the next write will reuse
-            pid = connection.scalar(text("select pg_backend_pid()"))
-        # the server drops it (as a restart or a network cut would)
+        with archive.engine.connect() as connection:  # the pooled connection reads will reuse
+            pids = [connection.scalar(text("select pg_backend_pid()"))]
+        pids.append(archive._hot_connection().scalar(text("select pg_backend_pid()")))  # the writes' connection
+        archive._hot_connection().commit()
+        # the server drops both (as a restart or a network cut would)
         admin = create_engine(postgres_url)
         with admin.begin() as connection:
-            assert connection.scalar(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+            for pid in pids:
+                assert connection.scalar(text("select pg_terminate_backend(:pid)"), {"pid": pid})
         admin.dispose()
         ref = archive.write_exchange(exchange("http://127.0.0.1/after", b"after"))
         assert archive.read_payload(ref.id) == b"after"

@@ -46,7 +46,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    # pre-ping replaces connections the server dropped between uses
+    # pre-ping replaces pooled connections the server dropped (reads are not retried); the per-fetch writes
+    # use one long-lived connection instead of the pool, so they do not pay the ping
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from http import HTTPStatus
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -78,6 +79,7 @@ def _text(value: HeaderValue) -> str:
     return value.decode("iso-8859-1") if isinstance(value, bytes) else value
 
 
+@lru_cache(maxsize=8192)  # the same URL is encoded for the response, the request, final_url, referers
 def target_uri(url: str) -> str:
     """The ASCII form of `url` for WARC-Target-URI (IRIs percent-encoded; pywb #961)."""
     return safe_url_string(url, encoding="utf-8")
