@@ -175,6 +175,15 @@ def test_alembic_migrations_build_the_same_schema_as_create_all(tmp_path: Path) 
                 for t in inspector.get_table_names()}
 
     assert shape(created) == shape(migrated)
+    # and the models have no change that lacks a migration
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from gxcrawl.archive.models import Base
+
+    with migrated.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == [], f"models changed without a migration (alembic revision --autogenerate): {diff}"
     with created.connect() as a, migrated.connect() as b:
         assert a.scalar(text("select version_num from alembic_version")) == \
             b.scalar(text("select version_num from alembic_version"))
