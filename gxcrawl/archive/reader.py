@@ -8,7 +8,9 @@ from io import BytesIO
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader, DecompressingBufferedReader
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 
 
 class RecordNotFound(LookupError):
@@ -49,9 +51,7 @@ def _load(record: ArcWarcRecord) -> LoadedRecord:
                         http_protocol=protocol, http_headers=pairs, wire_payload=raw, payload=decoded)
 
 
-def _decode_payload(raw: bytes, http) -> bytes:  # noqa: ANN001 - warcio StatusAndHeaders
-    from warcio.bufferedreaders import ChunkedDataReader, DecompressingBufferedReader
-
+def _decode_payload(raw: bytes, http: StatusAndHeaders) -> bytes:
     encoding = (http.get_header("Content-Encoding") or "").strip().lower()
     chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
     decomp = encoding if encoding in ("gzip", "deflate", "br") else None

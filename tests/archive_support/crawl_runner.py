@@ -62,7 +62,7 @@ def main(config_path: str) -> int:
         "RETRY_ENABLED": False,
         **config.get("settings", {}),
     }, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(PagesSpider)
     process.crawl(crawler, pages=config["pages"])
     process.start()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from gxcrawl.crawl.items import ReportPage
 
@@ -36,13 +38,18 @@ class ParsePipeline:
         assert crawler.stats is not None
         return cls(parse_report, report_text, PARSER_VERSION, crawler.stats)
 
-    def process_item(self, item: Any) -> Any:
+    def _parse(self, item: ReportPage, where: str) -> tuple[dict[str, Any], str]:
+        record = self.parse_report(item.body, url=where, content_type=item.content_type)
+        text = self.report_text(item.body, url=where, content_type=item.content_type)
+        return record, text
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ReportPage):
             return item
         where = item.final_url or item.url
         try:
-            record = self.parse_report(item.body, url=where, content_type=item.content_type)
-            text = self.report_text(item.body, url=where, content_type=item.content_type)
+            # in a worker thread: a long PDF must not stall the reactor (downloads, timeouts)
+            record, text = await maybe_deferred_to_future(deferToThread(self._parse, item, where))
         except ValueError as exc:  # UnreadableDocument and friends: the capture stays archived
             self.stats.inc_value(f"gx/parse/failed/{type(exc).__name__}")
             raise DropItem(f"cannot parse {where} (capture {item.capture_id}): {exc}") from exc
