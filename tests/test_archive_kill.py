@@ -230,3 +230,13 @@ def test_records_flushed_but_never_indexed_are_indexed_on_reopen(tmp_path: Path)
         assert report.ok and not report.notes, (report.errors, report.notes)
     finally:
         reopened.close()
+
+
+def test_an_unreachable_index_stops_the_crawl_before_it_fetches(tmp_path: Path) -> None:
+    with LoopbackServer() as server:
+        pages = [{"url": server.route(f"/p/{n}.html", Route(b"<p>x</p>", delay=0.1))} for n in range(20)]
+        stats = run_crawl(tmp_path, tmp_path / "archive", pages, name="unreachable",
+                          database_url="postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+                          settings={"CONCURRENT_REQUESTS": 1})
+    assert stats["finish_reason"] == "gx_archive_failed" and "127.0.0.1" in stats["gx/archive/error"]
+    assert stats.get("downloader/response_count", 0) <= 2 and "gx/captures" not in stats

@@ -87,8 +87,14 @@ class WarcCapture:
         return ext
 
     def spider_opened(self, spider: Any) -> None:
-        self.archive = self.open_archive()
-        self.run_id = self.archive.start_run(getattr(spider, "name", "spider"))
+        try:
+            self.archive = self.open_archive()
+            self.run_id = self.archive.start_run(getattr(spider, "name", "spider"))
+        except Exception as exc:  # noqa: BLE001 - any failure here means nothing could be kept
+            self.archive = None
+            self.failed = True
+            self.on_failure(exc)
+            return
         for repaired in self.archive.repaired:
             self.stats.inc_value("gx/warc/repaired_files")
             self.stats.inc_value("gx/warc/repaired_bytes_cut", repaired.cut_bytes)
