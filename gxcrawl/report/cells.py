@@ -18,6 +18,7 @@ _NUMBER = re.compile(
     r"(?P<unit>万元|亿元|元|件|条|个|项|次|人次|家|宗|份)?"
 )
 _NA = re.compile(r"[/\\]|[—–\-~]+|无|N/?A|n/?a|不适用")
+MAX_DIGITS = 15
 _UNIT_FACTOR = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 
 
@@ -54,6 +55,8 @@ def parse_cell(raw: str, *, money: bool = False) -> CellValue:
     if not text or text == "&nbsp;":
         return CellValue(shown, "empty", None)
     match = _NUMBER.fullmatch(text)
+    if match is not None and len(match["int"]) + len(match["frac"] or "") > MAX_DIGITS:
+        return CellValue(shown, "text", None)  # no count or amount in these tables has this many digits
     if match is not None:
         unit = match["unit"]
         if unit in _UNIT_FACTOR and not money:

@@ -23,6 +23,7 @@ Candidate = tuple[str | None, ...]
 STEP_BUDGET = 200_000
 CANDIDATE_CAP = 256
 PLACEMENT_CAP = 5_000
+MAX_CELL_DIGITS = 12  # longer pieces are no table value; also bounds the work per search step
 
 _RUN = re.compile(r"(?P<sign>[+\-])?(?P<digits>\d+)(?P<tail>(?:,\d{3})*(?:\.\d+)?(?:万元|亿元|元|件|条|个|项)?)")
 
@@ -48,6 +49,8 @@ def glued_candidates(
     Returns None when the search ran out of budget or found too many readings (the caller reports it).
     """
     runs = [_splittable(t) for t in tokens]
+    if sum(len(r["digits"]) if r is not None else 1 for r in runs) > n * MAX_CELL_DIGITS:
+        return []  # too many digits for n cells
     capacity = [len(r["digits"]) if r is not None else 1 for r in runs]
     suffix_capacity = [0] * (len(tokens) + 1)
     for i in range(len(tokens) - 1, -1, -1):
@@ -95,7 +98,7 @@ def glued_candidates(
         else:
             digits, sign, tail = run["digits"], run["sign"] or "", run["tail"]
             options = []
-            for length in range(1, left_in_token + 1):
+            for length in range(1, min(left_in_token, MAX_CELL_DIGITS) + 1):
                 piece = digits[offset:offset + length]
                 last = offset + length == len(digits)
                 if len(piece) > 1 and piece[0] == "0" and not (last and tail.startswith(".")):

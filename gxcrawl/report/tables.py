@@ -315,30 +315,30 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         while len(items) > n and items[0] == "":
             items.pop(0)  # cells covered by a rowspan/colspan label, drawn empty (markdown grids)
     if len(items) == n:
-        cands: list[Candidate] | None = [tuple(items)]
-    elif len(items) > n:
+        row.candidates = [tuple(items)]  # one cell per column: certain, identities are checked, not used
+        return
+    if len(items) > n:
         row.note = f"{len(items)} values for {n} columns; the row is left null"
         row.candidates = []
         return
-    else:
-        cands = None
-        if row.mode == "space" and any(splittable(x) for x in items):
-            cands = glued_candidates(
-                items, n, identities, lambda raw: _value_of(raw, row.columns[0]),
-                lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS,
-            )
-            if cands is None:
-                row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
-                row.candidates = []
-                return
-            if cands:
-                row.note = "glued"
-        if not cands:
-            cands = placement_candidates(items, n) or []
-            row.note = f"{len(items)} values for {n} columns"
-            left = tuple(items) + (None,) * (n - len(items))
-            if row.mode != "space" and consistent(values(left), identities):
-                row.preferred = left
+    cands: list[Candidate] | None = None
+    if row.mode == "space" and any(splittable(x) for x in items):
+        cands = glued_candidates(
+            items, n, identities, lambda raw: _value_of(raw, row.columns[0]),
+            lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS,
+        )
+        if cands is None:
+            row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
+            row.candidates = []
+            return
+        if cands:
+            row.note = "glued"
+    if not cands:
+        cands = placement_candidates(items, n) or []
+        row.note = f"{len(items)} values for {n} columns"
+        left = tuple(items) + (None,) * (n - len(items))
+        if row.mode != "space" and consistent(values(left), identities):
+            row.preferred = left
     row.candidates = [c for c in cands if consistent(values(c), identities)]
 
 
