@@ -299,3 +299,14 @@ def test_concurrent_writers_record_one_document(tmp_path: Path, database_url: st
     finally:
         for archive in archives:
             archive.close()
+
+
+def test_check_names_a_missing_file_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Archive.open(tmp_path) as archive:
+        refs = [archive.write_exchange(exchange(f"http://127.0.0.1/{n}", f"{n}".encode())) for n in range(5)]
+        archive.write_text(refs[0], "text")
+    (tmp_path / refs[0].warc_file).unlink()
+    assert gxcrawl_main(["archive", "--archive", str(tmp_path), "check"]) == 1
+    out = capsys.readouterr().out
+    assert f"ERROR {refs[0].warc_file}: file missing from {tmp_path} (6 index row(s) point into it)" in out
+    assert out.count("ERROR") == 1

@@ -91,6 +91,9 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
         report.errors.append(f"no index tables in {engine.url!r}: run `gxcrawl archive init`")
         return report
     indexed: set[tuple[str, int]] = set()
+    scanned = {name for name, _ in found} | {f"{WARC_SUBDIR}/{p.name}" for p in directory.glob("*" + WARC_SUFFIX)} \
+        if directory.is_dir() else set()
+    missing_files: dict[str, int] = {}  # one message per missing file, not one per row
     with Session(engine) as session:
         originals = {}
         for capture in session.scalars(select(Capture).order_by(Capture.id)):
@@ -98,9 +101,13 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
             key = (capture.warc_file, capture.warc_offset)
             indexed.add(key)
             where = f"capture {capture.id} ({capture.url}) -> {capture.warc_file}@{capture.warc_offset}"
+            if capture.warc_file not in scanned:
+                missing_files[capture.warc_file] = missing_files.get(capture.warc_file, 0) + 1
+                originals[capture.id] = capture
+                continue
             record = found.get(key)
             if record is None:
-                report.errors.append(f"{where}: no record starts there (missing file or wrong offset)")
+                report.errors.append(f"{where}: no record starts there (wrong offset)")
                 continue
             if record.length != capture.warc_length:
                 report.errors.append(f"{where}: length {capture.warc_length} in the index, {record.length} in the file")
@@ -123,10 +130,16 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
             report.rows += 1
             key = (text.warc_file, text.warc_offset)
             indexed.add(key)
+            if text.warc_file not in scanned:
+                missing_files[text.warc_file] = missing_files.get(text.warc_file, 0) + 1
+                continue
             record = found.get(key)
             if record is None or record.record_id != text.warc_record_id or record.length != text.warc_length:
                 report.errors.append(f"text record {text.id} -> {text.warc_file}@{text.warc_offset}: "
                                      "no matching record there")
+    for name, rows in sorted(missing_files.items()):
+        report.errors.append(f"{name}: file missing from {root} ({rows} index row(s) point into it); restore it "
+                             "from a backup, or the index belongs to another archive directory (--archive)")
     for (name, offset), record in sorted(found.items()):
         if record.rec_type in ("response", "revisit", "resource", "conversion") and (name, offset) not in indexed:
             report.notes.append(f"{name}@{offset}: {record.rec_type} {record.record_id} is not in the index")
