@@ -714,3 +714,13 @@ def test_js_only_list_appears_in_a_real_browser(portal: DemoPortal) -> None:
     assert {r["url"] for r in reports} <= linked
     for r in reports:
         assert r["title"] in out.stdout
+
+
+def test_access_log_records_every_answer() -> None:
+    with DemoPortal(sites=2, seed=9) as p:
+        home = p.url("demo-trs1", "/")
+        fetch(home)
+        fetch(p.url("demo-trs1", "/no/such/page.html?x=1"))
+        assert p.requested_paths("demo-trs1") == ["/", "/no/such/page.html?x=1"]
+        assert [(a.status, a.method) for a in p.accesses if a.site == "demo-trs1"] == [(200, "GET"), (404, "GET")]
+        assert p.requested_paths("demo-trs") == []

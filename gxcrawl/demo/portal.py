@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 
 from gxcrawl.demo import big5gate, families, reportgen
-from gxcrawl.demo.server import AccessLog, SiteServer, start_servers, stop_servers
+from gxcrawl.demo.server import Access, AccessLog, SiteServer, start_servers, stop_servers
 from gxcrawl.demo.world import FAMILIES, PRIMARY_REGIONS, REGISTRY_CMS, Report, Site, region_name
 
 MAX_SITES = 250
@@ -146,6 +146,11 @@ class DemoPortal:
     def requested_paths(self, site_id: str) -> list[str]:
         """Paths (with query) the site has answered so far, in order."""
         return self.log.paths(site_id)
+
+    @property
+    def accesses(self) -> list[Access]:
+        """Every request answered so far (site, method, path, status, start time, seconds)."""
+        return list(self.log.entries)
 
     @property
     def reports(self) -> list[Report]:

@@ -10,6 +10,7 @@ import gzip
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,20 +20,30 @@ from gxcrawl.demo.world import Request, Response, Site
 MAX_BODY = 1 << 20
 
 
+@dataclass(frozen=True, slots=True)
+class Access:
+    site: str
+    method: str
+    path: str  # with query
+    status: int
+    started: float  # time.time() when the request line was read
+    seconds: float  # time spent answering (slow-host delay included)
+
+
 class AccessLog:
-    """Every request the portal answered: (site id, method, path with query, status). Thread-safe."""
+    """Every request the portal answered, in order. Thread-safe."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.entries: list[tuple[str, str, str, int]] = []
+        self.entries: list[Access] = []
 
-    def add(self, entry: tuple[str, str, str, int]) -> None:
+    def add(self, entry: Access) -> None:
         with self._lock:
             self.entries.append(entry)
 
     def paths(self, site_id: str) -> list[str]:
         with self._lock:
-            return [p for s, _m, p, _st in self.entries if s == site_id]
+            return [e.path for e in self.entries if e.site == site_id]
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -106,13 +117,14 @@ class _Handler(BaseHTTPRequestHandler):
         path = parts.path or "/"
         raw_path = path + ("?" + parts.query if parts.query else "")
         req = Request(method, path, parse_qs(parts.query, keep_blank_values=True), self.headers, body, site)
+        started, t0 = time.time(), time.perf_counter()
         if site.slow and self.server.slow_delay > 0:
             time.sleep(self.server.slow_delay)
         try:
             resp = dispatch(self.server, req, raw_path)
         except Exception as exc:  # noqa: BLE001 - a bug in one page must not kill the site
             resp = Response(500, f"internal error: {exc!r}".encode(), "text/plain; charset=utf-8")
-        self.server.log.add((site.id, method, raw_path, resp.status))
+        self.server.log.add(Access(site.id, method, raw_path, resp.status, started, time.perf_counter() - t0))
         self._write(method, resp)
 
     def _write(self, method: str, resp: Response) -> None:
