@@ -1,0 +1,120 @@
+"""`gxcrawl demo`: start the demo portal, crawl it with `scrapy crawl portals` into an archive, export the
+corpus, and check what the crawl found against the portal's manifest (what a user can trust).
+
+The crawl runs as its own process (the real `scrapy crawl portals` command with gxcrawl's settings) while
+the demo portal serves from this process. Politeness stays on: robots.txt (Crawl-delay included) is obeyed;
+only the default per-host delay is shortened, since every demo site is on this machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from gxcrawl.archive import Archive, target_uri
+from gxcrawl.archive.models import DocumentSource, Report
+
+
+def _crawl(registry: Path, archive_dir: Path, *, browser: bool) -> int:
+    cmd = [sys.executable, "-m", "scrapy.cmdline", "crawl", "portals", "-a", f"registry={registry}",
+           "-s", f"GX_ARCHIVE_DIR={archive_dir}", "-s", "DOWNLOAD_DELAY=0.1", "-s", "AUTOTHROTTLE_START_DELAY=0.1",
+           "-s", f"GX_RENDER_ENABLED={int(browser)}", "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=0",
+           "-s", "LOG_FILE=" + str(archive_dir / "crawl.log")]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "gxcrawl.settings"}
+    return subprocess.run(cmd, env=env, check=False).returncode
+
+
+def _records_by_url(archive: Archive) -> dict[str, dict[str, Any]]:
+    from sqlalchemy import select
+
+    with archive.session() as session:
+        rows = session.execute(select(DocumentSource.url, Report.record).join(
+            Report, Report.document_id == DocumentSource.document_id))
+        return {url: record for url, record in rows}
+
+
+def check_against_manifest(manifest: dict[str, Any], coverage: dict[str, Any],
+                           records: dict[str, dict[str, Any]], *, browser: bool) -> list[tuple[str, bool, str]]:
+    """(check, passed, detail) rows: reports found, distractors, blocked pages, parsed values."""
+    found = {r["url"]: r for r in coverage["reports"]}
+    expected = [r for r in manifest["reports"] if browser or not r.get("needs_browser") and
+                not next((s for s in manifest["sites"] if s["id"] == r["portal"] and s.get("render")), None)]
+    missed = [r["url"] for r in expected if r["url"] not in found]
+    checks = [("every report URL found", not missed, f"{len(expected) - len(missed)}/{len(expected)}")]
+    distractors = {d["url"] for d in manifest["distractors"]}
+    taken = [u for u in found if u in distractors]
+    checks.append(("no distractor taken for a report", not taken, f"{len(taken)} of {len(distractors)} distractors"))
+    want_blocked = {(b["url"], b["reason"]) for b in manifest["blocked"]}
+    got_blocked = {(b["url"], b["reason"]) for b in coverage["blocked"]}
+    checks.append(("every blocked page recorded with its reason", want_blocked <= got_blocked,
+                   f"{len(want_blocked & got_blocked)}/{len(want_blocked)}"))
+    values, wrong = 0, 0
+    for report in expected:
+        truth = report.get("truth")
+        item = found.get(report["url"])
+        if truth is None or item is None:
+            continue
+        record = records.get(target_uri(item["item_url"])) or {}
+        uncertain = set(report.get("uncertain_cells") or [])
+        for table in ("active", "applications", "appeals"):
+            for row, cols in (truth.get(table) or {}).items():
+                for col, value in (cols or {}).items():
+                    if f"{table}.{row}.{col}" in uncertain:
+                        continue
+                    values += 1
+                    wrong += ((record.get(table) or {}).get(row) or {}).get(col) != value
+    checks.append(("parsed table values equal the manifest's", wrong == 0, f"{values - wrong}/{values} values"))
+    return checks
+
+
+def run_demo(*, sites: int | None, seed: int, archive_dir: str | Path, browser: bool) -> int:
+    from gxcrawl.corpus.export import export_corpus
+    from gxcrawl.demo import DemoPortal
+
+    archive_dir = Path(archive_dir).resolve()
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with DemoPortal(sites=sites, seed=seed, out_dir=archive_dir / "demo-portal") as portal:
+        manifest = portal.manifest
+        print(f"demo portal: {len(manifest['sites'])} sites on 127.0.0.x; crawling with scrapy crawl portals "
+              f"({'with' if browser else 'without'} the browser)…", flush=True)
+        rc = _crawl(portal.registry_path, archive_dir, browser=browser)
+    if rc != 0:
+        print(f"gxcrawl demo: the crawl failed (exit {rc}); see {archive_dir / 'crawl.log'}", file=sys.stderr)
+        return rc
+    coverage = json.loads((archive_dir / "coverage.json").read_text(encoding="utf-8"))
+    export_path = archive_dir / "export" / "reports.jsonl"
+    export_path.parent.mkdir(parents=True, exist_ok=True)
+    with Archive.open(archive_dir) as archive:
+        records = _records_by_url(archive)
+        with archive.session() as session, export_path.open("w", encoding="utf-8") as out:
+            exported = export_corpus(session, out, fmt="jsonl", progress=False)
+
+    print(f"\ncrawl finished in {time.monotonic() - started:.0f} s\n\nreports found per site and year:")
+    per_site: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for report in coverage["reports"]:
+        per_site[report["portal"]][str(report.get("report_year"))] += 1
+    for site in manifest["sites"]:
+        years = per_site.get(site["id"], {})
+        line = ", ".join(f"{y}: {n}" for y, n in sorted(years.items())) or "none"
+        print(f"  {site['id']:<22} {sum(years.values()):>3}  ({line})")
+    print("\nblocked pages (archived, not parsed):")
+    for blocked in coverage["blocked"] or [{"url": "none", "reason": ""}]:
+        print(f"  {blocked['reason']:<15} {blocked['url']}")
+    if coverage["unrendered"]:
+        print(f"\npages not rendered (no browser): {len(coverage['unrendered'])}")
+        for page in coverage["unrendered"][:10]:
+            print(f"  {page['url']}")
+    checks = check_against_manifest(manifest, coverage, records, browser=browser)
+    print("\nchecks against the demo portal's manifest:")
+    for name, passed, detail in checks:
+        print(f"  [{'PASS' if passed else 'FAIL'}] {name} ({detail})")
+    print(f"\narchive: {archive_dir} (WARC files in warcs/, index in index.sqlite, crawl log crawl.log)")
+    print(f"export:  {export_path} ({exported} reports)")
+    return 0 if all(passed for _, passed, _ in checks) else 1
