@@ -105,6 +105,7 @@ def test_crawl_archives_wire_bytes(tmp_path: Path, database_url: str | None) -> 
     assert server_saw["Accept-Encoding"] == accept
     assert request["http"].get_header("User-Agent") == server_saw["User-Agent"]
     assert request["http"].get_header("Host") == server_saw["Host"]
+    assert {k.lower(): v for k, v in request["http"].headers} == {k.lower(): v for k, v in server_saw.items()}
 
     # metadata record: portal, fetch duration, concurrent to the response
     metadata = by_uri[(urls["plain"], "metadata")]
