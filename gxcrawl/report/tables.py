@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import lxml.html
 from lxml import etree
@@ -94,33 +94,35 @@ def _ordinal_re(ordinal: str) -> re.Pattern[str] | None:
 
 
 # --- HTML stage -------------------------------------------------------------------------------------------------
+_INNER_TABLES = etree.XPath("//table[not(.//table)]")
+_ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+_CELLS = etree.XPath("./td|./th")
+_TEXT = etree.XPath("normalize-space(string(.))")
+
+
 def html_tables_text(body_html: str) -> str:
-    """The innermost tables of a body fragment as rows of CELL_SEP-joined cells (one row per line)."""
+    """The innermost tables of a body fragment as rows of CELL_SEP-joined cells (one row per line).
+
+    Several tables (table 二 drawn block by block) and a layout table around the real one are both fine:
+    only tables without a table inside are read, in document order.
+    """
     try:
         root = lxml.html.fragment_fromstring(body_html, create_parent="div")
     except (etree.ParserError, ValueError):
         return ""
     lines: list[str] = []
-    for table in root.iter("table"):
-        if table.find(".//table") is not None:
-            continue  # a layout table around the real one
-        for tr in table.iter("tr"):
-            if tr.getparent() is None:
-                continue
-            owner = next(tr.iterancestors("table"), None)
-            if owner is not table:
-                continue
+    for table in _INNER_TABLES(root):
+        for tr in _ROWS(table):
             cells: list[str] = []
-            for td in tr:
-                if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
-                    continue
-                text = " ".join("".join(td.itertext()).split())
-                cells.append(text.replace(CELL_SEP, " "))
-                try:
-                    span = int(td.get("colspan", "1") or 1)
-                except ValueError:
-                    span = 1
-                cells.extend([CONT] * max(0, min(span, 64) - 1))
+            for td in _CELLS(tr):
+                cells.append(_TEXT(td).replace(CELL_SEP, " "))
+                span = td.get("colspan")
+                if span and span != "1":
+                    try:
+                        extra = min(int(span), 64) - 1
+                    except ValueError:
+                        extra = 0
+                    cells.extend([CONT] * max(0, extra))
             lines.append(CELL_SEP + CELL_SEP.join(cells))
         lines.append("")
     return "\n".join(lines)
@@ -280,8 +282,13 @@ def _blob_items(blob: str, *, header_before: bool, markdown: bool = False) -> tu
     return _space_items(blob)
 
 
+@lru_cache(maxsize=8192)
+def _cell(raw: str, money: bool) -> CellValue:
+    return parse_cell(raw, money=money)
+
+
 def _value_of(raw: str, column: str) -> int | float | None:
-    return parse_cell(raw, money=column in vocab.MONEY_COLUMNS).value
+    return _cell(raw, column in vocab.MONEY_COLUMNS).value
 
 
 def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
@@ -386,7 +393,7 @@ def _emit(table: TableRead, rows: list[_Row], resolved: dict[str, list[str | Non
                 cols[col] = None
                 table.kinds[(row.key, col)] = "absent"
                 continue
-            cell: CellValue = parse_cell(raw, money=col in vocab.MONEY_COLUMNS)
+            cell: CellValue = _cell(raw, col in vocab.MONEY_COLUMNS)
             cols[col] = cell.value
             table.kinds[(row.key, col)] = cell.kind
             table.cells.append(ReadCell(table.name, row.key, col, cell.raw, cell.kind, cell.value))
