@@ -26,11 +26,13 @@ class CrawlResult:
 
 
 def run_crawl(out: Path, archive: Path, start_urls: list[str], *, database_url: str | None = None,
-              settings: dict[str, Any] | None = None, timeout: float = 180, check: bool = True) -> CrawlResult:
+              settings: dict[str, Any] | None = None, timeout: float = 180, check: bool = True,
+              spider: str | None = None, spider_args: dict[str, str] | None = None) -> CrawlResult:
     out.mkdir(parents=True, exist_ok=True)
     config = out / "config.json"
     config.write_text(json.dumps({"archive": str(archive), "database_url": database_url, "start_urls": start_urls,
-                                  "settings": settings or {}, "out": str(out)}))
+                                  "settings": settings or {}, "out": str(out), "spider": spider,
+                                  "spider_args": spider_args or {}}))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GXCRAWL_DATABASE_URL", None)
     log_path = out / "crawl.log"

@@ -3,9 +3,10 @@ in its own process (a fresh reactor per crawl).
 
     python -m tests.corpus_support.runner CONFIG.json
 
-CONFIG: {"archive", "database_url", "start_urls", "settings", "out"}. The spider follows every link on the
-start host; pages under /report/ are yielded as ReportPage items, as the portals spider does. `out`
-receives seen.jsonl (one line per response the spider got: url, status, flags, body sha256, title),
+CONFIG: {"archive", "database_url", "start_urls", "settings", "out"} and optionally "spider" (a spider name
+such as "portals", with "spider_args"). The built-in test spider follows every link on the start host;
+pages under /report/ are yielded as ReportPage items, as the portals spider does. `out` receives
+seen.jsonl (one line per response the engine got: url, status, flags, body sha256, title),
 reports.jsonl (url, capture id, record of every stored ReportPage), stats.json and settings.json (the settings the crawler really ran with).
 """
 
@@ -32,21 +33,15 @@ class SiteSpider(scrapy.Spider):
     name = "corpus_test_site"
     custom_settings = {"HTTPERROR_ALLOW_ALL": True}
 
-    def __init__(self, start_urls: list[str], seen_path: str, **kwargs: Any) -> None:
+    def __init__(self, start_urls: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.start_urls = start_urls
-        self.seen = open(seen_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in closed()
 
     async def start(self):  # noqa: ANN201 - Scrapy's async start
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, meta={"gx_portal": "test"})
 
     def parse(self, response: scrapy.http.Response):  # noqa: ANN201
-        title = response.css("title::text").get() if isinstance(response, scrapy.http.TextResponse) else None
-        self.seen.write(json.dumps({
-            "url": response.url, "status": response.status, "flags": sorted(response.flags),
-            "sha256": hashlib.sha256(response.body).hexdigest(), "title": title,
-        }, ensure_ascii=False) + "\n")
         if response.status != 200 or not isinstance(response, scrapy.http.TextResponse):
             return
         host = urlsplit(response.url).netloc
@@ -62,9 +57,6 @@ class SiteSpider(scrapy.Spider):
                 capture_id=response.meta.get("gx_capture_id"), fetched_at=None, hints={}, attachments=[],
             )
 
-    def closed(self, reason: str) -> None:
-        self.seen.close()
-
 
 def main(config_path: str) -> int:
     config = json.loads(Path(config_path).read_text())
@@ -78,12 +70,21 @@ def main(config_path: str) -> int:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
         "RETRY_ENABLED": False,
-        "CLOSESPIDER_TIMEOUT": 120,
+        "CLOSESPIDER_TIMEOUT": 600,
         **config.get("settings", {}),
     }, priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
-    crawler = process.create_crawler(SiteSpider)
+    spider = config.get("spider")
+    crawler = process.create_crawler(spider or SiteSpider)
     reports = open(out / "reports.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    seen = open(out / "seen.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed below
+
+    def response_received(response: scrapy.http.Response, request: scrapy.Request, **_: Any) -> None:
+        title = response.css("title::text").get() if isinstance(response, scrapy.http.HtmlResponse) else None
+        seen.write(json.dumps({
+            "url": response.url, "status": response.status, "flags": sorted(response.flags),
+            "sha256": hashlib.sha256(response.body).hexdigest(), "title": title,
+        }, ensure_ascii=False) + "\n")
 
     def item_scraped(item: Any, **_: Any) -> None:
         if isinstance(item, ReportPage):
@@ -91,9 +92,14 @@ def main(config_path: str) -> int:
                                      ensure_ascii=False) + "\n")
 
     crawler.signals.connect(item_scraped, signal=scrapy.signals.item_scraped)
-    process.crawl(crawler, start_urls=config["start_urls"], seen_path=str(out / "seen.jsonl"))
+    crawler.signals.connect(response_received, signal=scrapy.signals.response_received)
+    if spider:
+        process.crawl(crawler, **config.get("spider_args", {}))
+    else:
+        process.crawl(crawler, start_urls=config["start_urls"])
     process.start()
     reports.close()
+    seen.close()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     (out / "stats.json").write_text(json.dumps(stats, default=str, indent=1))
     (out / "settings.json").write_text(json.dumps({k: crawler.settings.get(k) for k in REPORTED_SETTINGS},

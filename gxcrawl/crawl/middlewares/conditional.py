@@ -26,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from gxcrawl.corpus.captures import revalidation_capture
 from gxcrawl.crawl.adapters import response_from_stored
 from gxcrawl.crawl.extensions.warc import archive_for
+from gxcrawl.crawl.middlewares.replay import as_downloaded
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -105,7 +106,8 @@ class ConditionalRequestMiddleware:
             self.stats.inc_value("gx/recrawl/not_modified")
             request.meta[META_NOT_MODIFIED_OF] = previous
             stored = self.archive().read_response(previous)
-            return response_from_stored(stored, request, flags=[*response.flags, NOT_MODIFIED_FLAG])
+            return as_downloaded(response_from_stored(stored, request, flags=[*response.flags, NOT_MODIFIED_FLAG]),
+                                 request)
         if not 200 <= response.status < 300:
             return response  # redirects, errors: the page itself is counted where it is finally fetched
         if previous is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urldefrag
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -57,6 +58,17 @@ def parse_replay_at(value: str | datetime | None) -> datetime | None:
                 f"GX_REPLAY_AT={value!r} is not an ISO 8601 timestamp; use e.g. -s GX_REPLAY_AT=2026-11-22T10:00:00"
             ) from None
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def wire_url(request: Request) -> str:
+    """The URL a download handler answers with: the request's, without its #fragment (never sent)."""
+    return urldefrag(request.url)[0]
+
+
+def as_downloaded(response: Response, request: Request) -> Response:
+    """A response rebuilt from the archive, with the URL the live download would have given it."""
+    url = wire_url(request)
+    return response if response.url == url else response.replace(url=url)
 
 
 class ReplayAddon:
@@ -117,10 +129,10 @@ class ReplayMiddleware:
         if capture_id is None:
             self.stats.inc_value("gx/replay/miss")
             logger.debug("replay miss: %s is not archived", request.url)
-            return Response(request.url, status=404, body=b"", request=request, flags=[REPLAY_FLAG, MISS_FLAG])
+            return Response(wire_url(request), status=404, body=b"", request=request, flags=[REPLAY_FLAG, MISS_FLAG])
         stored = archive.read_response(capture_id)
         # the pipelines link what they derive to the archived capture, as in the live crawl
         request.meta["gx_capture_id"] = capture_id
         request.meta["gx_replayed_at"] = stored.fetched_at.isoformat()
         self.stats.inc_value("gx/replay/hit")
-        return response_from_stored(stored, request, flags=[REPLAY_FLAG])
+        return as_downloaded(response_from_stored(stored, request, flags=[REPLAY_FLAG]), request)
