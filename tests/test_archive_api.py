@@ -310,3 +310,19 @@ def test_check_names_a_missing_file_once(tmp_path: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert f"ERROR {refs[0].warc_file}: file missing from {tmp_path} (6 index row(s) point into it)" in out
     assert out.count("ERROR") == 1
+
+
+def test_check_finds_a_payload_that_no_longer_matches_its_digest(tmp_path: Path) -> None:
+    with Archive.open(tmp_path) as archive:
+        ref = archive.write_exchange(exchange("http://127.0.0.1/tampered", b"<p>original numbers: 1234</p>"))
+    path = tmp_path / ref.warc_file
+    data = path.read_bytes()
+    member = gzip.decompress(data[ref.warc_offset:ref.warc_offset + ref.warc_length])
+    assert b"1234" in member
+    tampered = gzip.compress(member.replace(b"1234", b"9999"), mtime=0)
+    path.write_bytes(data[:ref.warc_offset] + tampered + data[ref.warc_offset + ref.warc_length:])
+    with Archive.open(tmp_path) as archive:
+        report = check_archive(tmp_path, archive.engine)
+    problems = "\n".join(report.errors)
+    assert f"{ref.warc_file}@{ref.warc_offset}: payload digest failed" in problems
+    assert "payload sha256" in problems
