@@ -14,7 +14,7 @@ from gxcrawl.report import sections as _sections
 from gxcrawl.report.errors import UnreadableDocument
 from gxcrawl.report.model import Report
 from gxcrawl.report.tables import read_report_tables
-from gxcrawl.report.text import text_sha256, tidy
+from gxcrawl.report.text import HEADING_WINDOW, text_sha256, tidy
 from gxcrawl.report.validate import run_checks
 from gxcrawl.report.version import is_not_a_report, overall_format
 
@@ -56,19 +56,20 @@ def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str |
 
 def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     """The pipeline after page loading; separate so callers holding a Page do not load it twice."""
-    text = unicodedata.normalize("NFKC", page.text or "").replace("−", "-")
+    nfkc_text = unicodedata.normalize("NFKC", page.text or "")
+    text = nfkc_text.replace("−", "-")
     report = Report(parser_version=PARSER_VERSION)
     report.page = {
         "metadata": dict(page.metadata or {}),
         "attachments": [{"url": a.url, "text": a.text} for a in (page.attachments or ())],
     }
-    report.text_sha256 = text_sha256(page.text or "")
+    report.text_sha256 = text_sha256(nfkc_text, already_nfkc=True)
     if not text.strip():
         report.sections = dict.fromkeys(_sections_keys())
         report.issues.append("document: no text found")
         return report
 
-    headings = _sections.find_headings(text)
+    headings = _sections.find_headings(text[:HEADING_WINDOW])
     preamble = text[: headings[0].start] if headings else text[:3000]
     report.sections = _sections.section_texts(text, headings)
     page_title = unicodedata.normalize("NFKC", page.title).strip() if page.title else None
@@ -94,7 +95,7 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     if len(text) > MAX_TABLE_TEXT:
         report.issues.append(f"document: text is {len(text)} characters; tables searched in the first "
                              f"{MAX_TABLE_TEXT} only")
-    tables = read_report_tables(table_text, page.body_html)
+    tables = read_report_tables(table_text, page.body_html, normalised=True)
     if tables and not any(t.numeric_cells() for t in tables.values()):
         report.issues.append("document: tables have labels but no numbers (a blank template); no values read")
         tables = {}

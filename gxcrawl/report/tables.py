@@ -68,9 +68,11 @@ APPLICATION_ROW_IDENTITIES: tuple[Identity, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
 APPEALS_IDENTITIES: tuple[Identity, ...] = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
 
 
-def prepare(text: str) -> str:
+def prepare(text: str, *, normalised: bool = False) -> str:
     """Normalise text for reading tables: NFKC, no markdown rules, label line breaks closed up."""
-    text = normalise(_ZERO_WIDTH.sub("", text))
+    text = _ZERO_WIDTH.sub("", text)
+    if not normalised:
+        text = normalise(text)
     text = _MD_RULE.sub("", text)
     text = _SPACES.sub(" ", text)
     return _SQUEEZE.sub("", text)
@@ -568,7 +570,7 @@ def read_tables(text: str, method: str) -> dict[str, TableRead]:
     return {name: t for name, t in out.items() if t.found}
 
 
-def read_report_tables(text: str, body_html: str | None) -> dict[str, TableRead]:
+def read_report_tables(text: str, body_html: str | None, *, normalised: bool = False) -> dict[str, TableRead]:
     """The cascade: HTML tables first, then the text for the tables the HTML stage did not find."""
     found: dict[str, TableRead] = {}
     if body_html and "<table" in body_html.lower():
@@ -576,6 +578,6 @@ def read_report_tables(text: str, body_html: str | None) -> dict[str, TableRead]
         if grid.strip():
             found.update(read_tables(prepare(grid), "html"))
     if len(found) < 3 and text:
-        for name, table in read_tables(prepare(text), "text").items():
+        for name, table in read_tables(prepare(text, normalised=normalised), "text").items():
             found.setdefault(name, table)
     return found

@@ -23,19 +23,28 @@ _CHROME_LINE = re.compile(
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
-def normalise_for_hash(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+#: headings are looked for in this much text only (a report is 5-100 kB; a 20 MB page must not crawl)
+HEADING_WINDOW = 1_000_000
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalise_for_hash(text: str, *, already_nfkc: bool = False) -> str:
+    if not already_nfkc:
+        text = nfkc(text)
     text = _MD_RULE.sub("", text)
-    headings = find_headings(text)
+    headings = find_headings(text[:HEADING_WINDOW])
     if headings:
         text = text[headings[0].start:]
     text = _CHROME_LINE.sub("", text)
     return _DROP.sub("", text)
 
 
-def text_sha256(text: str) -> str:
+def text_sha256(text: str, *, already_nfkc: bool = False) -> str:
     """Hex sha256 of the normalised report text: the same report in any layout gets one hash."""
-    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalise_for_hash(text, already_nfkc=already_nfkc).encode("utf-8")).hexdigest()
 
 
 def tidy(text: str) -> str:
