@@ -8,8 +8,11 @@ blank cells leave no trace and table 二 has no identities, promises the same: c
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
+import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +24,7 @@ TEXT_LAYOUTS = tuple(x for x in reportgen.LAYOUTS if x != "html")
 EXACT_LAYOUTS = tuple(x for x in reportgen.LAYOUTS if x != "glued")
 AGENCIES = ("某某市民政局", "某县人力资源和社会保障局", "某某区人民政府办公室", "新村镇人民政府")
 
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "gxcrawl" / "schemas" / "report.schema.json").read_text())
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -60,6 +64,7 @@ def test_valid_reports_parse_back_exactly(seed: int, fmt: str, layout: str) -> N
     record = _render(truth, layout)
     wrong, missing = _compare(truth, record)
     assert not wrong and not missing, (layout, wrong[:5], missing[:5])
+    jsonschema.validate(record, SCHEMA)
     assert record["format"] == truth["format"]
     assert record["report_year"] == truth["report_year"]
     assert record["issues"] == []
@@ -91,6 +96,7 @@ def test_defects_never_misplace_a_value(seed: int, fmt: str, layout: str) -> Non
     record = _render(truth, layout)
     wrong, _ = _compare(truth, record)
     assert not wrong, (layout, truth["defects"][:6], wrong[:5])
+    jsonschema.validate(record, SCHEMA)
 
 
 @SETTINGS
