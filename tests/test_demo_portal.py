@@ -724,3 +724,18 @@ def test_access_log_records_every_answer() -> None:
         assert p.requested_paths("demo-trs1") == ["/", "/no/such/page.html?x=1"]
         assert [(a.status, a.method) for a in p.accesses if a.site == "demo-trs1"] == [(200, "GET"), (404, "GET")]
         assert p.requested_paths("demo-trs") == []
+
+
+def test_attachment_only_ofd_report(portal: DemoPortal) -> None:
+    import zipfile
+
+    r = next(r for r in portal.manifest["reports"] if r["attachment_kinds"] == ["ofd"])
+    assert r["form"] == "attachment_only" and r["truth"] is None and r["encoding"] == "gbk"
+    page = fetch(r["url"]).text("gbk")
+    assert "详见附件" in page and r["attachments"][0].rsplit("/", 1)[1] in page
+    got = fetch(r["attachments"][0])
+    assert got.headers["content-type"] == "application/ofd"
+    with zipfile.ZipFile(io.BytesIO(got.body)) as zf:
+        assert r["title"] in zf.read("OFD.xml").decode("utf-8")
+        content = zf.read("Doc_0/Pages/Page_0/Content.xml").decode("utf-8")
+    assert "<ofd:TextCode" in content and "一、总体情况" in content

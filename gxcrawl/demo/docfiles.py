@@ -1,4 +1,4 @@
-"""Real attachment files written with the standard library only: a text PDF and a DOCX.
+"""Real attachment files written with the standard library only: a text PDF, a DOCX and an OFD.
 
 The PDF uses a Type0 font with Identity-H encoding (CID = Unicode code point) and a ToUnicode CMap,
 so text extractors (pypdf, pdfminer) get the Chinese text back. The font is not embedded (viewers
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from xml.sax.saxutils import escape
@@ -127,6 +128,58 @@ def make_pdf(lines: list[str], *, title: str) -> bytes:
     return out.getvalue()
 
 
+# --- OFD (GB/T 33190, the national fixed-layout format) ------------------------------------------------------------
+
+_OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def make_ofd(lines: list[str], *, title: str) -> bytes:
+    """A minimal OFD package: OFD.xml -> Document.xml -> one Content.xml per page of TextObjects."""
+    wrapped = _wrap(lines) or [" "]
+    per_page = 50
+    pages = [wrapped[i : i + per_page] for i in range(0, len(wrapped), per_page)]
+    files: dict[str, str] = {}
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    files["OFD.xml"] = (
+        f"{head}<ofd:OFD {_OFD_NS} Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody><ofd:DocInfo>"
+        f"<ofd:DocID>{zlib.crc32(title.encode()):012d}</ofd:DocID><ofd:Title>{escape(title)}</ofd:Title>"
+        "<ofd:Creator>gxcrawl demo portal</ofd:Creator></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+        "</ofd:DocBody></ofd:OFD>"
+    )
+    next_id = 10
+    page_refs = []
+    for n, page_lines in enumerate(pages):
+        objs = []
+        for k, line in enumerate(page_lines):
+            next_id += 1
+            y = 20 + k * 5
+            objs.append(f'<ofd:TextObject ID="{next_id}" Boundary="20 {y} 170 5" Font="2" Size="3.5">'
+                        f'<ofd:TextCode X="0" Y="3.5">{escape(line)}</ofd:TextCode></ofd:TextObject>')
+        files[f"Doc_0/Pages/Page_{n}/Content.xml"] = (
+            f"{head}<ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID=\"{next_id + 1}\">" + "".join(objs)
+            + "</ofd:Layer></ofd:Content></ofd:Page>"
+        )
+        next_id += 1
+        page_refs.append(f'<ofd:Page ID="{n + 3}" BaseLoc="Pages/Page_{n}/Content.xml"/>')
+    files["Doc_0/Document.xml"] = (
+        f"{head}<ofd:Document {_OFD_NS}><ofd:CommonData><ofd:MaxUnitID>{next_id}</ofd:MaxUnitID>"
+        "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+        "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>" + "".join(page_refs)
+        + "</ofd:Pages></ofd:Document>"
+    )
+    files["Doc_0/PublicRes.xml"] = (
+        f'{head}<ofd:Res {_OFD_NS} BaseLoc="Res"><ofd:Fonts><ofd:Font ID="2" FontName="宋体" FamilyName="宋体"/>'
+        "</ofd:Fonts></ofd:Res>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data.encode("utf-8"))
+    return buf.getvalue()
+
+
 # --- HTML fragment -> blocks ---------------------------------------------------------------------------------
 
 
@@ -142,78 +195,56 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
 
 
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "section", "pre"}
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "pre", "tr"}
+_VOID_TAGS = {"br", "img", "meta", "hr", "input", "link", "col", "wbr"}
 
 
-class _BlockParser(HTMLParser):
-    """Splits a body fragment into paragraphs (str) and tables (Table).
+@dataclass
+class _Node:
+    tag: str
+    attrs: dict[str, str | None]
+    children: list[_Node | str] = field(default_factory=list)
 
-    A table nested in a cell means the outer one is a layout table (Word/CMS wrappers): the inner
-    table becomes a block of its own and the layout table keeps only its own text.
-    """
+    def has_table_inside(self) -> bool:
+        return any(isinstance(c, _Node) and (c.tag == "table" or c.has_table_inside()) for c in self.children)
+
+    def text(self) -> str:
+        out = []
+        for c in self.children:
+            if isinstance(c, str):
+                out.append(c)
+            elif c.tag == "br":
+                out.append("\n")
+            else:
+                out.append(c.text())
+        return "".join(out)
+
+
+class _TreeBuilder(HTMLParser):
+    """A forgiving element tree (the fragment comes from our own renderers, but is CMS-shaped)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[str | Table] = []
-        self._para: list[str] = []
-        self._stack: list[tuple[Table, Cell | None]] = []  # open tables, innermost last
-
-    @property
-    def _table(self) -> Table | None:
-        return self._stack[-1][0] if self._stack else None
-
-    @property
-    def _cell(self) -> Cell | None:
-        return self._stack[-1][1] if self._stack else None
-
-    def _set_cell(self, cell: Cell | None) -> None:
-        table, _ = self._stack[-1]
-        self._stack[-1] = (table, cell)
-
-    def _flush_para(self) -> None:
-        text = "".join(self._para).strip()
-        if text:
-            self.blocks.append(text)
-        self._para = []
+        self.root = _Node("root", {})
+        self._stack = [self.root]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "table":
-            if not self._stack:
-                self._flush_para()
-            self._stack.append((Table(), None))
-        elif tag == "tr" and self._table is not None:
-            self._table.rows.append([])
-        elif tag in ("td", "th") and self._table is not None:
-            if not self._table.rows:
-                self._table.rows.append([])
-            cell = Cell(rowspan=_int(a.get("rowspan")), colspan=_int(a.get("colspan")))
-            self._table.rows[-1].append(cell)
-            self._set_cell(cell)
-        elif tag == "br" and self._cell is not None:
-            self._cell.text += "\n"
-        elif tag in _BLOCK_TAGS and self._table is None:
-            self._flush_para()
+        node = _Node(tag, dict(attrs))
+        self._stack[-1].children.append(node)
+        if tag not in _VOID_TAGS:
+            self._stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._stack[-1].children.append(_Node(tag, dict(attrs)))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table" and self._stack:
-            table, _ = self._stack.pop()
-            if any(cell.text.strip() for row in table.rows for cell in row):
-                self.blocks.append(table)
-        elif tag in ("td", "th") and self._stack:
-            self._set_cell(None)
-        elif tag in _BLOCK_TAGS and self._table is None:
-            self._flush_para()
+        for i in range(len(self._stack) - 1, 0, -1):
+            if self._stack[i].tag == tag:
+                del self._stack[i:]
+                return
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.text += data
-        elif self._table is None:
-            self._para.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush_para()
+        self._stack[-1].children.append(data)
 
 
 def _int(value: str | None) -> int:
@@ -223,11 +254,62 @@ def _int(value: str | None) -> int:
         return 1
 
 
+def _table(node: _Node) -> Table:
+    table = Table()
+
+    def rows(n: _Node) -> None:
+        for c in n.children:
+            if not isinstance(c, _Node):
+                continue
+            if c.tag == "tr":
+                table.rows.append([Cell(cell.text(), _int(cell.attrs.get("rowspan")), _int(cell.attrs.get("colspan")))
+                                   for cell in c.children if isinstance(cell, _Node) and cell.tag in ("td", "th")])
+            elif c.tag in ("thead", "tbody", "tfoot"):
+                rows(c)
+
+    rows(node)
+    return table
+
+
 def html_blocks(fragment: str) -> list[str | Table]:
-    parser = _BlockParser()
-    parser.feed(fragment)
-    parser.close()
-    return parser.blocks
+    """Paragraphs (str) and tables (Table) in document order.
+
+    A table that holds another table is a layout wrapper (Word/CMS templates): it is walked through as if
+    it were not there, so its paragraphs and inner tables keep their order.
+    """
+    builder = _TreeBuilder()
+    builder.feed(fragment)
+    builder.close()
+    blocks: list[str | Table] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        text = "".join(para).strip()
+        if text:
+            blocks.append(text)
+        para.clear()
+
+    def walk(node: _Node) -> None:
+        for c in node.children:
+            if isinstance(c, str):
+                para.append(c)
+            elif c.tag == "br":
+                para.append("\n")
+            elif c.tag == "table" and not c.has_table_inside():
+                flush()
+                table = _table(c)
+                if any(cell.text.strip() for row in table.rows for cell in row):
+                    blocks.append(table)
+            elif c.tag in _BLOCK_TAGS or c.tag in ("table", "td", "th"):
+                flush()
+                walk(c)
+                flush()
+            else:
+                walk(c)
+
+    walk(builder.root)
+    flush()
+    return blocks
 
 
 def blocks_text_lines(blocks: list[str | Table]) -> list[str]:

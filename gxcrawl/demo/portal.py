@@ -206,6 +206,7 @@ class DemoPortal:
     def _report_entry(self, r: Report) -> dict:
         gen = self.generation
         c = r.content(gen)
+        truth = None if r.form == "attachment_only" and r.attachment_kind != "pdf" else c.truth
         return {
             "url": r.site.url(r.path),
             "portal": r.site.id,
@@ -218,17 +219,19 @@ class DemoPortal:
             "form": r.form,
             "attachments": [r.site.url(a.path) for a in r.attachments],
             "attachment_kinds": [a.kind for a in r.attachments],
-            "truth": c.truth,
+            # null when no parser can be expected to read it: seeds (values not transcribed here) and
+            # attachment-only reports whose file is OFD
+            "truth": truth,
             # where the truth can be read: the page itself, or (attachment-only reports) the attachment
-            "truth_source": None if c.truth is None else ("attachment" if r.form == "attachment_only" else "page"),
+            "truth_source": None if truth is None else ("attachment" if r.form == "attachment_only" else "page"),
             "source": r.source,
             # cells a correct parser may leave null when reading this rendering (reportgen.uncertain_cells);
             # for attachment-only reports, the attachment's rendering (PDF text is one cell per line)
-            "uncertain_cells": _uncertain(c.truth, "cell_per_line" if r.form == "attachment_only" else r.layout),
+            "uncertain_cells": _uncertain(truth, "cell_per_line" if r.form == "attachment_only" else r.layout),
             # per attachment URL: PDF text is one table cell per line with blank cells lost (as extractors
             # give it); DOCX keeps real tables
             "attachment_uncertain_cells": {
-                r.site.url(a.path): _uncertain(c.truth, "cell_per_line" if a.kind == "pdf" else "html")
+                r.site.url(a.path): _uncertain(truth, "cell_per_line" if a.kind == "pdf" else "html")
                 for a in r.attachments},
             "layout": r.layout,
             "duplicate_of": r.duplicate_of.site.url(r.duplicate_of.path) if r.duplicate_of is not None else None,

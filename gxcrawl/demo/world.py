@@ -121,6 +121,7 @@ class Report:
     changed: bool = False
     needs_browser: bool = False
     cookie_gate: bool = False
+    attachment_kind: str = "pdf"  # the file an attachment-only report links: "pdf" | "ofd"
     _contents: dict[int, contentlib.Content] = field(default_factory=dict, repr=False)
 
     def content(self, generation: int = 0) -> contentlib.Content:

@@ -121,12 +121,21 @@ def http_date(ymd: str) -> str:
     return format_datetime(datetime(y, m, d, 9, 30, tzinfo=UTC), usegmt=True)
 
 
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "ofd": "application/ofd",
+}
+
+
 def attachment_bytes(report: Report, att: Attachment, generation: int) -> bytes:
     c = report.content(generation)
     # attachments are the original document, with real tables, whatever the page's pasted layout
     blocks = docfiles.html_blocks(c.original_html)
     if att.kind == "pdf":
         return docfiles.make_pdf(docfiles.blocks_text_lines(blocks), title=c.title)
+    if att.kind == "ofd":
+        return docfiles.make_ofd(docfiles.blocks_text_lines(blocks), title=c.title)
     return docfiles.make_docx(blocks, title=c.title)
 
 
@@ -138,8 +147,7 @@ def attachment_handler(report: Report, att: Attachment) -> Callable[[Request], R
             body = "<html><body><h3>下载失败：非法访问，请从网站页面点击下载。</h3></body></html>"
             return Response(403, body.encode("utf-8"))
         data = attachment_bytes(report, att, site.generation)
-        ctype = "application/pdf" if att.kind == "pdf" else (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        ctype = ATTACHMENT_TYPES[att.kind]
         headers = []
         if "download.jsp" in att.path or "downfile.jsp" in att.path:
             # extension-less endpoints: the name only travels in Content-Disposition (percent-encoded UTF-8)
@@ -187,7 +195,7 @@ def index_no(report: Report) -> str:
 
 
 def add_attachments(report: Report, path_for: Callable[[Report, str, int], str], *, referer: bool = False) -> None:
-    kinds = {"html+pdf": ["pdf"], "html+docx": ["docx"], "attachment_only": ["pdf"]}.get(report.form, [])
+    kinds = {"html+pdf": ["pdf"], "html+docx": ["docx"], "attachment_only": [report.attachment_kind]}.get(report.form, [])
     for i, kind in enumerate(kinds):
         name = f"{report.title}.{kind}"
         att = Attachment(path_for(report, kind, i), kind, name, referer_required=referer)

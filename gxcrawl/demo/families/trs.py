@@ -283,6 +283,16 @@ def build_trs1(site: Site, rng: random.Random, opts: Options, registry: dict) ->
         report_route(seed, lambda rep, gen: trs_article(
             site, title=rep.title, agency=rep.agency, published=rep.published, body=body_of(rep, gen), path=rep.path,
             report=rep, editor="old"))
+        # an attachment-only report whose file is OFD (the national e-document format): archived, not parsed
+        if site.departments:
+            ofd = pl.report(site.departments[-1], "department", 2023, "flat", form="attachment_only")
+            ofd.attachment_kind = "ofd"
+            ofd.path = trs_report_path(bm, ofd, "htm")
+            ofd.list_paths = [bm + "index.html"]
+            add_attachments(ofd, lambda rep, kind, i: f"{rep.path.rsplit('/', 1)[0]}/P0{rep.ymd}{rep.docid % 1000000:06d}{i}.{kind}")
+            report_route(ofd, lambda rep, gen: trs_article(
+                site, title=rep.title, agency=rep.agency, published=rep.published, body=body_of(rep, gen),
+                path=rep.path, report=rep, editor="old"))
         did = pl.docid()
         p404 = f"{bm}202201/t20220120_{did}.htm"
         add_blocked(site, p404, "soft-404", f"{site.region}统计局2021年度政府信息公开工作报告")
