@@ -157,3 +157,51 @@ def test_short_row_contradicting_an_identity_is_not_left_aligned() -> None:
     assert row["natural_person"] == 4 and row["total"] == 4
     assert [row[c] for c in ("commercial", "research", "social_welfare", "legal_service", "other_org")] == [None] * 5
     assert any("carried_forward" in issue for issue in apps.issues)
+
+
+# --- the HTML grid stage -----------------------------------------------------------------------------------
+from gxcrawl.report.tables import read_report_tables  # noqa: E402
+
+_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+
+
+def _row(label: str, cells: str) -> str:
+    return f"<tr><td colspan=3>{label}</td>{cells}</tr>"
+
+
+def test_html_value_merged_across_rows_is_not_copied() -> None:
+    html = (f"<table><tr><td>{_NOTE}</td><td>申请人情况</td></tr>"
+            + _row("一、本年新收政府信息公开申请数量", "<td rowspan=2>5</td>" + "<td>0</td>" * 5 + "<td>5</td>")
+            + _row("二、上年结转政府信息公开申请数量", "<td>0</td>" * 6)
+            + "</table>")
+    apps = read_report_tables("", html)["applications"]
+    assert apps.method == "html"
+    assert apps.values["new_received"]["natural_person"] == 5
+    assert apps.values["carried_over"]["natural_person"] is None
+    assert apps.values["carried_over"]["total"] == 0
+    assert any("carried_over" in i and "merged" in i for i in apps.issues)
+
+
+def test_html_value_merged_across_columns_is_left_null() -> None:
+    html = (f"<table><tr><td>{_NOTE}</td></tr>"
+            + _row("一、本年新收政府信息公开申请数量", "<td>3</td><td colspan=2>0</td>" + "<td>0</td>" * 3 + "<td>3</td>")
+            + "</table>")
+    row = read_report_tables("", html)["applications"].values["new_received"]
+    assert row["natural_person"] == 3 and row["total"] == 3
+    assert row["commercial"] is None and row["research"] is None
+
+
+def test_html_misaligned_colspans_nested_layout_and_several_tables() -> None:
+    block1 = ("<table><tr><td colspan=4>第二十条第(一)项</td></tr><tr><td>信息内容</td><td>本年新<br>制作数量</td>"
+              "<td>本年新<br>公开数量</td><td>对外公开总数量</td></tr>"
+              "<tr><td>规章</td><td>1</td><td>1</td><td>4</td></tr><tr><td>规范性文件</td><td>2</td><td>2</td>"
+              "<td>9</td></tr></table>")
+    block2 = ("<table><tr><td colspan=4>第二十条第(九)项</td></tr><tr><td>信息内容</td><td>采购项目数量</td>"
+              "<td colspan=2>采购总金额</td></tr><tr><td>政府集中采购</td><td colspan=2>3</td><td>70280元</td></tr>"
+              "</table>")
+    html = f"<table><tr><td><p>二、主动公开政府信息情况</p>{block1}<p>说明</p>{block2}</td></tr></table>"
+    active = read_report_tables("", html)["active"]
+    assert active.version == "2019"
+    assert active.values["regulations"] == {"new_made": 1, "new_published": 1, "total_published": 4}
+    assert active.values["normative_documents"]["total_published"] == 9
+    assert active.values["procurement"] == {"projects": 3, "amount_wan_yuan": 7.028}

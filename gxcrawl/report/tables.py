@@ -38,6 +38,7 @@ from gxcrawl.report.model import ReadCell, TableRead
 
 CELL_SEP = "\x1f"  # between the cells of an HTML row
 CONT = "\x1d"  # the 2nd.. columns of a cell with colspan > 1
+ROWCONT = "\x1c"  # a grid slot covered by a value cell of an earlier row (rowspan > 1)
 
 # whitespace between two label characters is a line break inside a label ("(三)不予\n\n公开", "商业 企业")
 _LABEL_CHAR = "\u3400-\u9fff()、“”\"'《》"
@@ -102,6 +103,15 @@ _CELLS = etree.XPath("./td|./th")
 _TEXT = etree.XPath("normalize-space(string(.))")
 
 
+def _span(value: str | None) -> int:
+    if not value or value == "1":
+        return 1
+    try:
+        return max(1, min(int(value), 64))
+    except ValueError:
+        return 1
+
+
 def html_tables_text(body_html: str) -> str:
     """The innermost tables of a body fragment as rows of CELL_SEP-joined cells (one row per line).
 
@@ -114,17 +124,31 @@ def html_tables_text(body_html: str) -> str:
         return ""
     lines: list[str] = []
     for table in _INNER_TABLES(root):
+        # rowspan/colspan expansion: `below` holds columns covered by cells from rows above
+        below: dict[int, int] = {}  # column -> rows it stays covered
         for tr in _ROWS(table):
             cells: list[str] = []
+            col = 0
+            first_own: int | None = None
             for td in _CELLS(tr):
+                while below.get(col, 0) > 0:
+                    if first_own is not None:
+                        cells.append(ROWCONT)  # a value merged with the row above sits in this row's grid
+                    col += 1
+                if first_own is None:
+                    first_own = col
                 cells.append(_TEXT(td).replace(CELL_SEP, " "))
-                span = td.get("colspan")
-                if span and span != "1":
-                    try:
-                        extra = min(int(span), 64) - 1
-                    except ValueError:
-                        extra = 0
-                    cells.extend([CONT] * max(0, extra))
+                colspan = _span(td.get("colspan"))
+                rowspan = _span(td.get("rowspan"))
+                cells.extend([CONT] * (colspan - 1))
+                for c in range(col, col + colspan):
+                    if rowspan > 1:
+                        below[c] = max(below.get(c, 0), rowspan)
+                col += colspan
+            while first_own is not None and below.get(col, 0) > 0:
+                cells.append(ROWCONT)
+                col += 1
+            below = {c: n - 1 for c, n in below.items() if n > 1}
             lines.append(CELL_SEP + CELL_SEP.join(cells))
         lines.append("")
     return "\n".join(lines)
@@ -177,8 +201,8 @@ def _mode(blob: str) -> str:
 def _field_items(fields: Sequence[str], *, skip_leading_empty: bool) -> list[str]:
     items: list[str] = []
     for field in fields:
-        if field == CONT:
-            items.append(CONT)
+        if field in (CONT, ROWCONT):
+            items.append(field)
             continue
         text = field.strip()
         if not text:
@@ -306,16 +330,16 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         return [None if raw is None else _value_of(raw, row.columns[i]) for i, raw in enumerate(c)]
 
     if row.mode == "exact":
-        if len(items) >= n and all(x in ("", CONT) for x in items[n:]):
+        if len(items) >= n and all(x in ("", CONT, ROWCONT) for x in items[n:]):
             slots: list[str | None] = list(items[:n])
-            merged = [i for i in range(n) if slots[i] == CONT or (i + 1 < n and slots[i + 1] == CONT)]
+            merged = [i for i in range(n) if slots[i] in (CONT, ROWCONT) or (i + 1 < n and slots[i + 1] == CONT)]
             for i in merged:
                 slots[i] = None
             if merged:
-                row.note = f"{len(merged)} of {n} cells are merged across columns and left null"
+                row.note = f"{len(merged)} of {n} cells are merged with a neighbouring cell and left null"
             row.candidates = [tuple(slots)]
             return
-        items = [x for x in items if x != CONT]
+        items = [x for x in items if x not in (CONT, ROWCONT)]
     elif row.mode == "markdown" and len(items) >= n and all(x == "" for x in items[: len(items) - n]):
         items = items[len(items) - n:]  # a markdown grid row: values are its last n cells
     else:
@@ -403,7 +427,7 @@ def _emit(table: TableRead, rows: list[_Row], resolved: dict[str, list[str | Non
         table.values[row.key] = cols
         if placed < len(row.columns):
             for raw in row.items:
-                if raw not in ("", CONT) and raw not in [s for s in slots if s is not None]:
+                if raw not in ("", CONT, ROWCONT) and raw not in [s for s in slots if s is not None]:
                     cell = parse_cell(raw)
                     table.cells.append(ReadCell(table.name, row.key, None, cell.raw, cell.kind, cell.value))
         if row.note == "glued":
