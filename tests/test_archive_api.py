@@ -326,3 +326,14 @@ def test_check_finds_a_payload_that_no_longer_matches_its_digest(tmp_path: Path)
     problems = "\n".join(report.errors)
     assert f"{ref.warc_file}@{ref.warc_offset}: payload digest failed" in problems
     assert "payload sha256" in problems
+
+
+def test_http2_fetch_is_stored_with_an_http1_status_line(archive: Archive) -> None:
+    ref = archive.write_exchange(exchange("http://127.0.0.1/h2", b"<p>h2</p>", http_version="h2"))
+    records = records_of(archive.root / ref.warc_file)
+    response = next(h for kind, h, _ in records if kind == "response")
+    assert response is not None
+    stored = archive.read_response(ref.id)
+    assert (stored.http_version, stored.status, stored.reason) == ("HTTP/1.1", 200, "OK")
+    metadata = next(body for kind, _, body in records if kind == "metadata")
+    assert b"protocol: h2\r\n" in metadata

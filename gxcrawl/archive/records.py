@@ -110,12 +110,18 @@ def response_header_pairs(headers: HeaderPairs) -> list[tuple[str, str]]:
     return [(_text(k), _text(v)) for k, v in headers if _text(k).lower() not in _FRAMING_HEADERS]
 
 
+def http_protocol(version: str | None) -> str:
+    """The status-line protocol to store. HTTP/2 has no status line; replay tools parse HTTP/1.x ones, so an
+    h2 fetch is stored as HTTP/1.1 (its real protocol goes into the metadata record)."""
+    return version if version and version.upper().startswith("HTTP/1.") else "HTTP/1.1"
+
+
 def _request_line(ex: Exchange, uri: str) -> str:
     parts = urlsplit(uri)
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    return f"{ex.method.upper()} {path} {ex.http_version or 'HTTP/1.1'}"
+    return f"{ex.method.upper()} {path} {http_protocol(ex.http_version)}"
 
 
 def _request_headers(ex: Exchange, uri: str) -> list[tuple[str, str]]:
@@ -130,7 +136,7 @@ def response_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str) -
     http_headers = RawStatusAndHeaders(
         f"{ex.status} {reason_phrase(ex.status, ex.reason)}".rstrip(),
         response_header_pairs(ex.response_headers),
-        protocol=ex.http_version or "HTTP/1.1",
+        protocol=http_protocol(ex.http_version),
     )
     warc_headers = {"WARC-Date": date}
     if ex.ip_address:
@@ -149,7 +155,7 @@ def revisit_record(
     http_headers = RawStatusAndHeaders(
         f"{ex.status} {reason_phrase(ex.status, ex.reason)}".rstrip(),
         response_header_pairs(ex.response_headers),
-        protocol=ex.http_version or "HTTP/1.1",
+        protocol=http_protocol(ex.http_version),
     )
     warc_headers = {"WARC-Date": date, "WARC-Refers-To": refers_to_id}
     if ex.ip_address:
@@ -189,6 +195,7 @@ def metadata_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str, c
         ("fetchTimeMs", None if ex.duration is None else round(ex.duration * 1000)),
         ("crawlRun", ex.crawl_run_id),
         ("rendered", "browser" if ex.rendered else None),
+        ("protocol", ex.http_version if ex.http_version != http_protocol(ex.http_version) else None),
     ]
     fields.extend(sorted(ex.extra_metadata.items()))
     body = _warc_fields(fields)
