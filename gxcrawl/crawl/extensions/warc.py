@@ -105,7 +105,7 @@ class WarcCapture:
             return
         try:
             ref = self.archive.write_exchange(exchange_from_scrapy(request, response, crawl_run_id=self.run_id))
-        except (ArchiveWriteError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever the cause, a fetch we cannot keep stops the crawl
             self.failed = True
             request.meta["gx_archive_error"] = str(exc)
             self.on_failure(exc)
