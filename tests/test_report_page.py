@@ -18,15 +18,10 @@ PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 INDEX = json.loads((PAGES / "index.json").read_text(encoding="utf-8"))["pages"]
 
-# portals.md §1.3 (header/toolbar, breadcrumbs, article tools, footer) and §1.4 (metadata labels).
-CHROME_STRINGS: tuple[str, ...] = (
-    "当前位置", "您当前", "您现在的位置", "所在位置", "首页 >", "首页 >>", "首页 /",
-    "字体", "字号", "大 中 小", "打印本页", "打印", "关闭窗口", "分享到", "扫一扫", "上一篇", "下一篇",
-    "点击率", "浏览次数", "来源:", "来源：", "发布时间", "发布日期：",
-    "索引号", "索 引 号", "信息分类", "发布机构", "生成日期", "成文日期", "发文字号", "主题词", "公开方式", "有效性",
-    "主办单位", "承办", "技术支持", "网站标识码", "ICP备", "公网安备", "版权所有", "Copyright", "网站地图",
-    "联系我们", "网站声明", "国家部委网站", "省内各市网站", "无障碍", "长者模式", "繁體", "简体", "智能问答",
-    "_jiucuo_", "jiucuo.js", "conac", "document.write", "file_appendix", "_showDynClicks",
+# portals.md §1.3 (header/toolbar, breadcrumbs, article tools, footer) and §1.4 (metadata labels), as data.
+CHROME_STRINGS: tuple[str, ...] = tuple(
+    line for line in (PAGES / "chrome_strings.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 )
 
 
@@ -206,3 +201,20 @@ def test_attachment_shapes() -> None:
         "https://www.x.gov.cn/uploads/2023/nb.docx",
     ]
     assert page.attachments[0] == Link(page.attachments[0].url, "年报.pdf")
+
+
+def test_stub_page_with_metadata_table_keeps_its_one_line_body_and_attachment() -> None:
+    # Attachment-only reports: the metadata table, title and stub all fit in one short <div>; only the table
+    # is metadata (regression: the whole short article was once taken for the metadata block).
+    html = """<html><body><div class="main"><div class="article">
+    <table class="xxgk_table"><tr><td><b>索　引　号：</b></td><td>99000142/2023-42736</td>
+    <td><b>发布机构：</b></td><td>云溪市医疗保障局</td></tr><tr><td><b>发布日期：</b></td><td>2023-02-13</td></tr></table>
+    <h1>云溪市医疗保障局政府信息公开工作年度报告(2022年度)</h1>
+    <div class="trs_editor_view"><p>云溪市医疗保障局政府信息公开工作年度报告(2022年度)详见附件。</p>
+    <p class="insertfileTag"><a appendix="true" href="./P0202302139427360950980.pdf">年度报告.pdf</a></p></div>
+    </div></div></body></html>"""
+    page = load_page(html, url="http://www.yx.gov.cn/zwgk/ndbg/202302/t20230213_9942736.html")
+    assert page.text == "云溪市医疗保障局政府信息公开工作年度报告(2022年度)详见附件。\n年度报告.pdf"
+    assert page.attachments[0].url == "http://www.yx.gov.cn/zwgk/ndbg/202302/P0202302139427360950980.pdf"
+    assert page.metadata["index_no"] == "99000142/2023-42736"
+    assert page.metadata["published"] == "2023-02-13"

@@ -368,7 +368,9 @@ def find_metadata_blocks(anchors: list[Anchor], keep: set[HtmlElement]) -> list[
                     break
                 count, strong = _label_count(text)
                 if count >= 2 and strong:
-                    best = el
+                    # the smallest block holding the labels: an outer one may hold the whole (short) article
+                    best = el.getparent() if el.tag == "tbody" and el.getparent() is not None else el
+                    break
             el = el.getparent()
         if best is not None and best not in seen:
             seen.add(best)
