@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import lxml.html
 from lxml import etree
 
 from gxcrawl.report import vocab
@@ -100,7 +99,7 @@ def _ordinal_re(ordinal: str) -> re.Pattern[str] | None:
 _INNER_TABLES = etree.XPath("//table[not(.//table)]")
 _ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 _CELLS = etree.XPath("./td|./th")
-_TEXT = etree.XPath("normalize-space(string(.))")
+_HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def _span(value: str | None) -> int:
@@ -119,8 +118,10 @@ def html_tables_text(body_html: str) -> str:
     only tables without a table inside are read, in document order.
     """
     try:
-        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(f"<html><body>{body_html}</body></html>", _HTML_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return ""
+    if root is None:
         return ""
     lines: list[str] = []
     for table in _INNER_TABLES(root):
@@ -137,7 +138,7 @@ def html_tables_text(body_html: str) -> str:
                     col += 1
                 if first_own is None:
                     first_own = col
-                cells.append(_TEXT(td).replace(CELL_SEP, " "))
+                cells.append(" ".join("".join(td.itertext()).split()).replace(CELL_SEP, " "))
                 colspan = _span(td.get("colspan"))
                 rowspan = _span(td.get("rowspan"))
                 cells.extend([CONT] * (colspan - 1))
