@@ -218,3 +218,22 @@ def test_stub_page_with_metadata_table_keeps_its_one_line_body_and_attachment() 
     assert page.attachments[0].url == "http://www.yx.gov.cn/zwgk/ndbg/202302/P0202302139427360950980.pdf"
     assert page.metadata["index_no"] == "99000142/2023-42736"
     assert page.metadata["published"] == "2023-02-13"
+
+
+def test_statutory_tables_anchor_the_body_when_there_are_no_headings() -> None:
+    table = (
+        "<table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+        "<tr><td>规章</td><td>0</td><td>0</td><td>3</td></tr></table>"
+    )
+    html = (
+        "<html><body><div class='side'><a href='/a'>机构概况</a><a href='/b'>政策文件</a></div>"
+        f"<div class='wrap'><p>主动公开政府信息情况如下表。</p>{table}<p>本年度未收到政府信息公开申请。</p></div>"
+        "<div class='bottom-bar'>主办单位：XX县人民政府办公室</div></body></html>"
+    )
+    page = load_page(html)
+    assert page.text.splitlines() == [
+        "主动公开政府信息情况如下表。",
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+        "规章\t0\t0\t3",
+        "本年度未收到政府信息公开申请。",
+    ]

@@ -207,7 +207,10 @@ def read_doc(data: bytes) -> DocumentText:
             raise UnreadableDocument(f"antiword did not finish reading the .doc within {ANTIWORD_TIMEOUT_S:.0f} s") from exc
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[-1] if message else f"exit status {proc.returncode}"
+        if proc.returncode < 0:
+            detail = f"antiword crashed (signal {-proc.returncode})"
+        else:
+            detail = message[-1] if message else f"exit status {proc.returncode}"
         raise UnreadableDocument(
             f"an OLE file antiword cannot read as a Word document (WPS/XLS/damaged .doc?): {detail}"
         )

@@ -71,7 +71,12 @@ _HEADER_DATE_RE = re.compile(
 _HEADER_SOURCE_RE = re.compile(r"(?:信息来源|来源)[\s\u3000\xa0]*[:：][\s\u3000\xa0]*([^\s\u3000\xa0:：|｜【】\[\]]{2,30})")
 _HEADER_LABEL_CUT_RE = re.compile(r"(?:发布时间|发布日期|时间|日期|编辑|作者|点击|浏览|访问|字号|字体|责任编辑)$")
 _DETAIL_RE = re.compile(r"DETAIL\s*[:=]\s*")
-_DETAIL_FIELD_RE = re.compile(r"[\"']?(content|title)[\"']?\s*:\s*(?=\")")
+_DETAIL_FIELD_RE = re.compile(
+    r"[\"']?(content|title|publisher|identifier|document_number|display_publish_time)[\"']?\s*:\s*(?=\")"
+)
+# gkmlpt DETAIL field -> metadata key
+_DETAIL_METADATA = {"publisher": "agency", "identifier": "index_no", "document_number": "doc_no",
+                    "display_publish_time": "published"}
 
 _METADATA_ANCHORS = ("索", "发布机构", "发文机关", "成文日期", "发文字号", "发布单位")
 # Text that may carry a metadata label or a statutory heading (one scan finds both).
@@ -474,10 +479,15 @@ def choose_body(doc: HtmlElement, hits: list[HtmlElement], found: list[list[Html
         return body
     if hits:
         body = _climb_to_container(_lca(hits))
-        if len(hits) == 1:
-            while len(_text(body)) < 200 and body.getparent() is not None and body.tag != "body":
+        if len(hits) == 1:  # a lone heading may sit in its own small wrapper
+            while len(_text(body)) < 200 and body.getparent() is not None and body.getparent().tag != "body":
                 body = _climb_to_container(body.getparent())
         return body
+    # no headings: the statutory tables themselves (本年制发件数, 申请人情况, 行政复议 …) anchor the body
+    tables = [t for t in doc.iter("table") if chrome.REPORT_TABLE_RE.search(_text(t)[:3000]) and is_data_table(t)]
+    if tables:
+        anchor = _lca(tables)
+        return _climb_to_container(anchor.getparent() if anchor.tag == "table" and anchor.getparent() is not None else anchor)
     root = doc.find("body")
     return _density_body(root if root is not None else doc)
 
@@ -496,8 +506,8 @@ def strip_chrome_elements(body: HtmlElement, protected: set[HtmlElement], chrome
         _drop(el)
 
 
-def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, str | None]:
-    """gkmlpt detail pages: the body as an escaped JSON string in window._CONFIG.DETAIL."""
+def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, dict[str, str]]:
+    """gkmlpt detail pages: the body as an escaped JSON string in window._CONFIG.DETAIL, plus its fields."""
     decoder = json.JSONDecoder()
     for script in scripts:
         m = _DETAIL_RE.search(script)
@@ -511,14 +521,12 @@ def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, str | None]:
                 continue
             if isinstance(value, str):
                 fields.setdefault(fm.group(1), value)
-            if len(fields) == 2:
-                break
         content = fields.get("content")
         if content and content.strip():
             fragment = parse_fragment(content)
             if fragment is not None:
-                return fragment, fields.get("title")
-    return None, None
+                return fragment, fields
+    return None, {}
 
 
 # --- title -------------------------------------------------------------------------------------------
@@ -711,12 +719,14 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
         body = choose_body(doc, hits, found)
         body_links = [link for link in page_links if _inside(link[0], body)]
     if not whole and len(_text(body).strip()) < 100:
-        detail, detail_title = _detail_body(scripts)
+        detail, fields = _detail_body(scripts)
         if detail is not None:
             body = detail
             body_scan = scan(detail)
             body_links = collect_links(body_scan.linking, base)
-            title = title or _clean_title(detail_title)
+            title = title or _clean_title(fields.get("title"))
+            for field_name, key in _DETAIL_METADATA.items():
+                meta.offer(key, fields.get(field_name, ""), RANK_TABLE)
 
     protected: set[HtmlElement] = set()
     for h in hits:
