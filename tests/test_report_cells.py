@@ -205,3 +205,12 @@ def test_html_misaligned_colspans_nested_layout_and_several_tables() -> None:
     assert active.values["regulations"] == {"new_made": 1, "new_published": 1, "total_published": 4}
     assert active.values["normative_documents"]["total_published"] == 9
     assert active.values["procurement"] == {"projects": 3, "amount_wan_yuan": 7.028}
+
+
+def test_only_total_filled_with_blanks_lost_is_not_left_aligned() -> None:
+    # cell-per-line text whose blank cells vanished: one number per row cannot be placed safely
+    lines = [_NOTE, "一、本年新收政府信息公开申请数量", "5", "二、上年结转政府信息公开申请数量", "0",
+             "(七)总计", "5", "四、结转下年度继续办理", "0"]
+    apps = read_tables(prepare("\n\n".join(lines)), "text")["applications"]
+    assert all(v is None for v in apps.values["new_received"].values())
+    assert any("new_received" in issue for issue in apps.issues)

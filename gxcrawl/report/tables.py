@@ -371,7 +371,9 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         cands = placement_candidates(items, n) or []
         row.note = f"{len(items)} values for {n} columns"
         left = tuple(items) + (None,) * (n - len(items))
-        if row.mode != "space" and consistent(values(left), identities):
+        # one missing cell at the end is how a row with fewer cells is published (seed 001); a row
+        # missing more (only 总计 filled, blanks lost in flattening) is not guessed
+        if row.mode != "space" and n - len(items) == 1 and consistent(values(left), identities):
             row.preferred = left
     row.candidates = [c for c in cands if consistent(values(c), identities)]
 
