@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,20 @@ def test_stdout_and_clear_errors(corpus: Corpus, tmp_path: Path, capsys: pytest.
     assert main(["export", "--archive", str(tmp_path / "nothing-here")]) == 2
     assert "no archive index" in capsys.readouterr().err
     assert not (tmp_path / "nothing-here").exists()  # looking did not create an empty archive
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "bar.jsonl"
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main(corpus.args("export", "--out", str(out))) == 0
+    assert quiet.getvalue() == f"gxcrawl export: 4 report(s) written to {out} (jsonl)\n"
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(corpus.args("export", "--out", str(out))) == 0
+    assert "export: 100%" in terminal.getvalue() and "4/4" in terminal.getvalue()

@@ -105,7 +105,7 @@ def iter_export_rows(
     """One ExportRow per distinct report (latest version, latest parse, all sources), in document order.
 
     Core selects only (no ORM objects); the record stays JSON text, and the few values needed from it
-    (report_year, parser_version, attachment links) are extracted by the database.
+    (report_year, parser_version, attachment links) are read from that text without decoding the rest.
     """
     flt = flt or ExportFilter()
     for documents in iter_document_batches(session, _document_conditions(flt), batch_size):
