@@ -102,8 +102,10 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     report.format, format_issues = overall_format(tables, text, report.title)
     overall = report.format["overall"]
     if overall in ("pre2019", "unknown"):
-        if overall == "unknown":
-            report.sections = dict.fromkeys(_sections_keys())
+        if overall == "unknown" and len(headings) < 3:
+            report.sections = dict.fromkeys(_sections_keys())  # not a report: no statutory sections
+        elif overall == "unknown":
+            report.issues.append("tables: no table 二/三/四 found (images or attachments?); format unknown")
         report.tables = {}
         return report
     appeals = tables.get("appeals")
