@@ -261,7 +261,11 @@ def test_trs_body_containers_and_p0_attachments_with_oldsrc(portal: DemoPortal) 
 def test_big5_gateway_reserves_pages_in_traditional_characters(portal: DemoPortal) -> None:
     aliases = portal.manifest["aliases"]
     reports = {r["url"]: r for r in portal.manifest["reports"]}
-    assert aliases and all(a["canonical"] in reports for a in aliases)
+    others = {d["url"] for d in portal.manifest["distractors"]} | {b["url"] for b in portal.manifest["blocked"]}
+    assert aliases and all(a["canonical"] in reports or a["canonical"] in others for a in aliases)
+    blocked = next(a for a in aliases if a["canonical"] in {b["url"] for b in portal.manifest["blocked"]})
+    assert fetch(blocked["url"]).status == fetch(blocked["canonical"]).status == 412
+    aliases = [a for a in aliases if a["canonical"] in reports]
     alias = next(a for a in aliases if reports[a["canonical"]]["group"] == "year")
     original, gated = fetch(alias["canonical"]).text(), fetch(alias["url"]).text()
     assert "政府信息公開工作年度報告" in gated and "政府信息公开工作年度报告" in original

@@ -266,8 +266,11 @@ class DemoPortal:
             "robots_disallowed": [s.url(p) for s, p in self._robots_pages]
             + [s.url(big5gate.prefix(s) + p) for s, p in self._robots_pages if s.big5_gateway],
             # other URLs of the same page that a crawler must canonicalise (the /gate/big5/ gateway)
-            "aliases": [{"url": s.url(big5gate.prefix(s) + r.path), "canonical": s.url(r.path), "kind": "big5-gateway"}
-                        for s in self.sites if s.big5_gateway for r in s.reports],
+            # (reports, distractors and blocked pages alike: the gateway answers what the page answers)
+            "aliases": [{"url": s.url(big5gate.prefix(s) + path), "canonical": s.url(path), "kind": "big5-gateway"}
+                        for s in self.sites if s.big5_gateway
+                        for path in [r.path for r in s.reports] + [d.path for d in s.distractors]
+                        + [b.path for b in s.blocked]],
         }
 
     def write_manifest(self) -> Path:
