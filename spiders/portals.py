@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
@@ -52,6 +53,7 @@ from gxcrawl.discovery import (
     text_anchors,
 )
 from gxcrawl.discovery.fingerprint import URL_SHAPES
+from gxcrawl.discovery.metadata import page_title
 
 logger = logging.getLogger(__name__)
 
@@ -216,20 +218,24 @@ class PortalsSpider(scrapy.Spider):
         url = response.url
         tree = parse_html(response.text)
         anchors = [a for a in all_anchors(tree, url)]
-        hints = {**response.meta.get("gx_hints", {}), **page_hints(tree, url)}
+        title = page_title(tree)
+        # pagination reads the list's scripts: ask before _body_text strips them
+        paging = list_page_requests(ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {})),
+                                    portal.cms) if role in ("column", "notice", "candidate") else []
         listed_reports = [a for a in anchors if a.url != url and classify_title(a.text).label == REPORT
                           and portal.allows(a.url) and not is_attachment_url(a.url, a.text)]
-        attachments = [a for a in attachment_anchors(tree, url) if _report_document(a)]
-        verdict = classify_page(hints.get("title"), _body_text(tree), url=url, has_attachments=bool(attachments))
+        attachments = [a for a in attachment_anchors(tree, url, anchors) if _report_document(a)]
+        verdict = classify_page(title, _body_text(tree), url=url, has_attachments=bool(attachments))
         # a list of reports (≥3 report links: 上一篇/下一篇 give a report page two) is navigation, unless the
         # body itself is a report
         is_list = len(listed_reports) >= 3 and "body" not in verdict.reasons
         if verdict.label == DISTRACTOR and not is_list:
             self.crawler.stats.inc_value("gx/discovery/distractors")
-            self.distractors[url] = {"url": url, "portal": portal.id, "title": hints.get("title"),
+            self.distractors[url] = {"url": url, "portal": portal.id, "title": title,
                                      "reasons": list(verdict.reasons)}
             return
         if verdict.label == REPORT and not is_list:
+            hints = {**response.meta.get("gx_hints", {}), **page_hints(tree, url)}
             if verdict.year and "report_year" not in response.meta.get("gx_hints", {}):
                 hints["report_year"] = verdict.year
             async for item in self._report(response, portal, hints, attachments, verdict.reasons):
@@ -245,10 +251,8 @@ class PortalsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("gx/discovery/nav_limit")
             return
         depth = response.meta.get("gx_depth", 0)
-        if role in ("column", "notice"):
-            page = ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {}))
-            for request in list_page_requests(page, portal.cms):
-                yield self._page_request(request, portal, depth, url)
+        for request in paging:
+            yield self._page_request(request, portal, depth, url)
         for request in self._follow_from_list(anchors, portal, role, depth, url):
             yield request
 
@@ -379,8 +383,12 @@ def _report_document(anchor: Anchor) -> bool:
 
 
 def _body_text(tree: Any) -> str:
-    parts = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
-    return "\n".join(p.strip() for p in parts if p.strip())
+    """Visible text of the page body (scripts dropped: their links were read before)."""
+    body = tree.find(".//body")
+    if body is None:
+        return ""
+    etree.strip_elements(body, "script", "style", with_tail=False)
+    return "\n".join(t.strip() for t in body.itertext() if t.strip())
 
 
 def _fetched_at(response: Response) -> str | None:

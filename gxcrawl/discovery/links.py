@@ -206,12 +206,14 @@ def is_attachment_url(url: str, text: str = "") -> bool:
     return _collapse(text).lower().endswith(ATTACHMENT_EXTENSIONS) and not path.endswith((".html", ".htm", ".shtml"))
 
 
-def attachment_anchors(tree: etree._Element, base_url: str) -> list[Anchor]:
+def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor] | None = None) -> list[Anchor]:
     """Document attachments linked from a page (also from `file_appendix`-style script strings).
 
-    TRS pages give both `href` and `OLDSRC`; the `href` is tried first (portals.md §2.1).
+    TRS pages give both `href` and `OLDSRC`; the `href` is tried first (portals.md §2.1). Pass the page's
+    `all_anchors` when already computed.
     """
-    out = [a for a in all_anchors(tree, base_url) if is_attachment_url(a.url, a.text)]
+    anchors = all_anchors(tree, base_url) if anchors is None else anchors
+    out = [a for a in anchors if is_attachment_url(a.url, a.text)]
     for node in tree.xpath("//*[@data-src or @data-href or @data-url]"):
         for attr in ("data-src", "data-href", "data-url"):
             url = _absolute(node.get(attr) or "", base_url)

@@ -42,32 +42,38 @@ def _meta(tree: etree._Element, names: tuple[str, ...]) -> str | None:
     return None
 
 
+_LABEL_TEXT = re.compile(r"^\s*([^\s:：]{1,4}(?:\s|\u3000)*[^\s:：]{0,4}(?:\s|\u3000)*[^\s:：]{0,4})\s*[:：]?\s*(.*)$", re.S)
+
+
 def _label_value(tree: etree._Element, labels: tuple[str, ...]) -> str | None:
-    """Value next to a label cell: `<td>发布日期：</td><td>…</td>`, `<dt>…</dt><dd>…</dd>`, `<li>发布日期：…</li>`."""
-    for node in tree.xpath("//td|//th|//dt|//span|//li|//label|//b|//strong"):
-        label = normalise(node.text_content()).rstrip(":：")
-        if not label or len(label) > 8:
+    """Value next to a label: `<td>发布日期：</td><td>…</td>`, `<dt>…</dt><dd>…</dd>`, `<li>发布日期：…</li>`.
+
+    Scans text nodes, not elements: calling text_content() on every cell of a big page is what costs.
+    """
+    wanted = set(labels)
+    for node in tree.xpath("//body//text()"):
+        raw = str(node)
+        if len(raw) > 120 or not raw.strip():
             continue
-        for wanted in labels:
-            if label == wanted:
-                nxt = node.getnext()
-                if nxt is None and node.getparent() is not None and node.tag in ("b", "strong", "span", "label"):
-                    nxt = node.getparent().getnext()
-                if nxt is not None:
-                    value = " ".join(nxt.text_content().split())
-                    if value:
-                        return value
-                tail = (node.tail or "").strip(" :：\u3000")
-                if tail:
-                    return tail
-    for node in tree.xpath("//li|//p|//span|//div[not(*)]"):
-        text = " ".join(node.text_content().split())
-        if len(text) > 80:
+        m = _LABEL_TEXT.match(raw)
+        if not m:
             continue
-        for wanted in labels:
-            m = re.match(re.escape(wanted) + r"\s*[:：]\s*(\S.*)", text)
-            if m:
-                return m.group(1)
+        label = normalise(m.group(1))
+        if label not in wanted:
+            continue
+        inline = m.group(2).strip(" \u3000")
+        if inline:
+            return " ".join(inline.split())
+        owner = node.getparent()
+        if owner is None:
+            continue
+        nxt = owner.getnext() if node.is_text else owner.getnext()
+        if nxt is None and owner.getparent() is not None and owner.tag in ("b", "strong", "span", "label", "font"):
+            nxt = owner.getparent().getnext()
+        if nxt is not None:
+            value = " ".join(nxt.text_content().split())
+            if value:
+                return value
     return None
 
 

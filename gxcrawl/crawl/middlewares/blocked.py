@@ -34,9 +34,11 @@ SHELL_MARKERS = re.compile(r"enable JavaScript|启用JavaScript|开启JavaScript
                            r"document\.cookie\s*=", re.I)
 # SPA pages whose data sits in a known API: not shells (gkmlpt _CONFIG, JPaaS unit, Hanweb datastore)
 DATA_SOURCES = re.compile(r"window\._CONFIG|unitbuild|<datastore>|\.jpage\(|dataproxy\.jsp", re.I)
-SOFT_404 = re.compile(r"404|页面不存在|页面未找到|找不到(该)?页面|页面已删除|Not Found|无法找到|信息不存在", re.I)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
+_H1 = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.S | re.I)
+SOFT_404_MAX_BYTES = 20_000
+SOFT_404 = re.compile(r"(?<!\d)404(?!\d)|页面不存在|页面未找到|找不到(该)?页面|页面已删除|Not Found|无法找到|信息不存在", re.I)
 SHELL_MAX_BYTES = 4096
-SOFT_404_MAX_TEXT = 300
 
 
 def renderable_shell(text: str) -> bool:
@@ -64,13 +66,16 @@ def detect_blocked(status: int, body: bytes, text: str | None, *, content_type: 
         return "empty-shell" if "/_bot_sbu/" in head or "enable JavaScript" in head else "challenge-js"
     if DATA_SOURCES.search(text[:200_000]):
         return None
-    tree = parse_html(text)
-    title_node = tree.find(".//title")
-    title = " ".join((title_node.text or "").split()) if title_node is not None else ""
-    h1 = " ".join(" ".join(n.text_content().split()) for n in tree.xpath("//h1|//h2")[:2])
-    if SOFT_404.search(title) or (SOFT_404.search(h1) and len(visible_text(parse_html(text))) < 2000):
+    title_m = _TITLE.search(head)
+    title = " ".join((title_m.group(1) if title_m else "").split())
+    if SOFT_404.search(title):
         return "soft-404"
+    if len(body) <= SOFT_404_MAX_BYTES:
+        h1 = " ".join(" ".join(re.sub(r"<[^>]+>", "", h).split()) for h in _H1.findall(text)[:2])
+        if SOFT_404.search(h1):
+            return "soft-404"
     if small:
+        tree = parse_html(text)
         anchors = all_anchors(tree, "http://x/")
         if not anchors and (SHELL_MARKERS.search(head) or len(visible_text(tree)) < 40):
             return "empty-shell"

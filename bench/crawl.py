@@ -1,0 +1,121 @@
+"""Crawl throughput: the full `portals` spider (discovery + WARC capture + parse/dedupe/store pipelines) against a
+bare Scrapy spider that only follows links, both over the same demo portal at scale, politeness delays off.
+
+    .venv/bin/python bench/crawl.py [--sites 9] [--reports-per-site 150] [--seed 1]
+
+Prints pages/s for each run, their ratio (target: full >= 0.7 x bare) and each run's peak memory (Scrapy's
+memusage/max, RSS of the crawling process). Each run is its own process, so neither warms the other's caches.
+Rendering is off in both runs (the browser would dominate and the bare spider cannot use it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "GX_CRAWL_DELAY_ENABLED": False, "GX_RETRY_BACKOFF_BASE": 0,
+        "GX_RENDER_ENABLED": False, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
+        "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
+
+
+def child(kind: str, registry: str, archive: str) -> None:
+    """Run one crawl in this process and print its stats as one JSON line."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.linkextractors import LinkExtractor
+    from scrapy.settings import Settings
+
+    from gxcrawl.discovery import load_registry
+
+    settings = Settings()
+    settings.setmodule("gxcrawl.settings", priority="project")
+    settings.setdict({**FAST, "GX_ARCHIVE_DIR": archive}, priority="cmdline")
+    portals = load_registry(registry)
+    if kind == "bare":
+        # no gxcrawl component at all: Scrapy's own downloader stack, robots.txt, no archive, no items
+        settings.setdict({"EXTENSIONS": {}, "ITEM_PIPELINES": {}, "DOWNLOADER_MIDDLEWARES": {},
+                          "DOWNLOAD_HANDLERS": {}, "ADDONS": {}}, priority="cmdline")
+
+        class BareSpider(scrapy.Spider):
+            name = "bare"
+            allowed_domains = sorted({h.split(":")[0] for p in portals for h in p.allowed_hosts})
+            start_urls = [u for p in portals for u in p.entry_urls]
+            extractor = LinkExtractor(deny_extensions=[])
+
+            def parse(self, response: Any) -> Any:
+                if not hasattr(response, "text"):
+                    return
+                for link in self.extractor.extract_links(response):
+                    yield scrapy.Request(link.url, callback=self.parse)
+
+        spider_cls: Any = BareSpider
+        kwargs: dict[str, Any] = {}
+    else:
+        sys.path.insert(0, str(ROOT))
+        from spiders.portals import PortalsSpider
+
+        spider_cls, kwargs = PortalsSpider, {"registry": registry}
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(spider_cls)
+    process.crawl(crawler, **kwargs)
+    process.start()
+    stats = crawler.stats.get_stats()
+    print(json.dumps({"responses": stats.get("downloader/response_count", 0), "items": stats.get("item_scraped_count", 0),
+                      "elapsed": stats.get("elapsed_time_seconds"), "memusage_max": stats.get("memusage/max"),
+                      "reports_found": sum(v for k, v in stats.items() if k.startswith("gx/reports/found/"))}))
+
+
+def run(kind: str, registry: Path, archive: Path) -> dict[str, Any]:
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, __file__, "--child", kind, str(registry), str(archive)], cwd=ROOT,
+                            capture_output=True, text=True, env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
+    if result.returncode != 0:
+        sys.exit(f"{kind} crawl failed:\n{result.stderr[-3000:]}")
+    stats = json.loads(result.stdout.strip().splitlines()[-1])
+    stats["wall"] = time.monotonic() - started
+    return stats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=9)
+    parser.add_argument("--reports-per-site", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "REGISTRY", "ARCHIVE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return 0
+    sys.path.insert(0, str(ROOT))
+    from gxcrawl.demo import DemoPortal
+
+    with tempfile.TemporaryDirectory(prefix="gx-bench-crawl-") as tmp, \
+            DemoPortal(sites=args.sites, seed=args.seed, reports_per_site=args.reports_per_site, out_dir=Path(tmp) / "demo",
+                       slow_delay=0.0) as portal:
+        print(f"demo portal: {len(portal.manifest['sites'])} sites, {len(portal.manifest['reports'])} reports "
+              f"(seed {args.seed})", flush=True)
+        bare = run("bare", portal.registry_path, Path(tmp) / "bare")
+        full = run("full", portal.registry_path, Path(tmp) / "full")
+    rows = [("bare spider (links only)", bare), ("full pipeline", full)]
+    for name, s in rows:
+        rate = s["responses"] / s["elapsed"] if s["elapsed"] else 0.0
+        s["rate"] = rate
+        mem = f"{s['memusage_max'] / 2**20:.0f} MiB" if s.get("memusage_max") else "n/a"
+        print(f"{name:<26} {s['responses']:>6} pages in {s['elapsed']:7.1f} s = {rate:7.1f} pages/s   "
+              f"items {s['items']:>5}   peak memory {mem}")
+    ratio = full["rate"] / bare["rate"] if bare["rate"] else 0.0
+    print(f"ratio full/bare: {ratio:.2f} (target >= 0.70){'' if ratio >= 0.7 else '  BELOW TARGET'}")
+    print(f"reports found by the full pipeline: {full['reports_found']} of {len(portal.manifest['reports'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
