@@ -743,3 +743,11 @@ def test_attachment_only_ofd_report(portal: DemoPortal) -> None:
         assert r["title"] in zf.read("OFD.xml").decode("utf-8")
         content = zf.read("Doc_0/Pages/Page_0/Content.xml").decode("utf-8")
     assert "<ofd:TextCode" in content and "一、总体情况" in content
+
+
+@pytest.mark.parametrize("kwargs", [{"sites": 0}, {"sites": 251}, {"reports_per_site": -1}, {"defects": 1.5},
+                                    {"text_layout_share": -0.1}])
+def test_bad_arguments_are_refused_with_a_clear_message(kwargs: dict) -> None:
+    name = next(iter(kwargs))
+    with pytest.raises(ValueError, match=name):
+        DemoPortal(**kwargs)

@@ -24,10 +24,13 @@ _LEVELS = {"trs": "city", "trs1": "county", "hanweb": "city", "vsb": "county", "
 class DemoPortal:
     """The local imitation of government portals; a context manager for tests.
 
-    sites: how many sites (None: one of each family, 9); more than 9 repeats the families with new
-    names and no access quirks. reports_per_site: reports per site (None: a family default).
-    slow_delay: seconds the slow host waits before each answer. crawl_delay: the Crawl-delay the TRS
-    site's robots.txt asks for. defects: share of generated reports with real-world table defects.
+    sites: how many sites (None: one of each family, 9); more than 9 repeat the families with new
+    names and without access quirks. reports_per_site: reports per site (None: a family default).
+    slow_delay: seconds the slow host waits before each answer. crawl_delay: the Crawl-delay of the
+    TRS site's robots.txt (None: no Crawl-delay line). defects: share of generated reports drawn with
+    real-world table defects. text_layout_share: share of report pages whose tables were pasted as
+    text. https_entry: make the gkmlpt site's registry entry https:// on a port that speaks only HTTP.
+    port: 0 picks a free port per address; a fixed number uses it on every address.
     """
 
     def __init__(
@@ -50,6 +53,9 @@ class DemoPortal:
             raise ValueError(f"sites must be between 1 and {MAX_SITES}, not {sites}")
         if reports_per_site is not None and reports_per_site < 0:
             raise ValueError(f"reports_per_site must be >= 0, not {reports_per_site}")
+        for name, share in (("defects", defects), ("text_layout_share", text_layout_share)):
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"{name} is a share between 0 and 1, not {share}")
         self.n_sites = n
         self.seed = seed
         self.reports_per_site = reports_per_site
@@ -60,7 +66,7 @@ class DemoPortal:
         # opt-in: the gkmlpt site's registry entry is https:// on its plain-HTTP port, so the TLS handshake
         # fails and only a crawler that falls back to http:// gets in (portals.md §1.1, "HTTPS fails")
         self.https_entry = https_entry
-        self.options = families.Options(reports_per_site, defects, text_layout_share, slow_delay)
+        self.options = families.Options(reports_per_site, defects, text_layout_share)
         self._own_dir = out_dir is None
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.sites: list[Site] = []

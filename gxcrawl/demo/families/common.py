@@ -46,7 +46,6 @@ class Options:
     reports_per_site: int | None
     defects: float
     text_layout_share: float
-    slow_delay: float
 
 
 # --- shared helpers --------------------------------------------------------------------------------------------
