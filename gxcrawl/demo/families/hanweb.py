@@ -226,6 +226,7 @@ def hanweb_annual_module(site: Site, col: int) -> str:
                                      main=f'<div class="nb-years"><ul>{links}</ul></div>'))
 
     site.routes[ANNUAL_MODULE] = handle
+    site.behaviours.append("annual-report-module")
     return f"{ANNUAL_MODULE}?area={area}"
 
 

@@ -287,6 +287,7 @@ def build_trs1(site: Site, rng: random.Random, opts: Options, registry: dict) ->
         if site.departments:
             ofd = pl.report(site.departments[-1], "department", 2023, "flat", form="attachment_only")
             ofd.attachment_kind = "ofd"
+            site.behaviours.append("ofd-attachment")
             ofd.path = trs_report_path(bm, ofd, "htm")
             ofd.list_paths = [bm + "index.html"]
             add_attachments(ofd, lambda rep, kind, i: f"{rep.path.rsplit('/', 1)[0]}/P0{rep.ymd}{rep.docid % 1000000:06d}{i}.{kind}")
