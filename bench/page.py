@@ -11,6 +11,7 @@ same bytes. Also one 20 MB Word-export page and one 20 MB page of a dense table 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import resource
 import time
@@ -75,6 +76,11 @@ def main() -> None:
         theirs, n = rate(lambda d: trafilatura.extract(d, include_tables=True), page, args.seconds)
         print(f"trafilatura.extract:  {theirs:8.1f} pages per CPU second  ({n} runs)")
         print(f"time ratio load_page / trafilatura.extract: {theirs / ours:.2f}")
+
+    fixtures = ROOT / "tests" / "fixtures" / "pages"
+    small = [(fixtures / e["file"]).read_bytes() for e in json.loads((fixtures / "index.json").read_text())["pages"]]
+    ours, n = rate(lambda _d: [load_page(d) for d in small], b"", args.seconds)
+    print(f"load_page on the {len(small)} family fixtures (4-19 KB pages): {ours * len(small):8.1f} pages per CPU second")
 
     for label, big in (("20 MB Word export", word_page(20_000_000)), ("20 MB dense table", dense_table_page(20_000_000))):
         start, wall = time.process_time(), time.perf_counter()

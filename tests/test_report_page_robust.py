@@ -130,3 +130,11 @@ def test_twenty_megabyte_text() -> None:
     text = "【字体: 打印本页\n一、总体情况\n" + line * (20_000_000 // len(line.encode("utf-8")))
     page = load_page(text.encode("utf-8"))
     assert page.text.startswith("一、总体情况\n")
+
+
+def test_truncated_gbk_page_declared_utf8_still_reads_as_gb18030() -> None:
+    page_html = f"<html><head><meta charset='utf-8'></head><body><div id='zoom'>{REPORT}</div></body></html>"
+    data = page_html.encode("gbk") + "附".encode("gbk")[:1]  # cut in the middle of a character
+    text, encoding = decode(data, "text/html; charset=utf-8")
+    assert encoding == "gb18030"
+    assert "一、总体情况" in load_page(data).text.splitlines()

@@ -81,14 +81,17 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
         return text, encoding
     if "\ufffd" in text:
+        # The declared (or guessed) charset leaves replacement characters: take the charset that leaves the
+        # fewest (a GBK page declared UTF-8, or a GBK page cut off in the middle of a character).
+        best, best_bad = text, text.count("\ufffd")
         for candidate in ("gb18030", "utf-8"):
             if candidate == encoding:
                 continue
-            try:
-                alternative = data.decode(candidate)
-            except UnicodeDecodeError:
-                continue
-            return alternative.lstrip("\ufeff"), candidate
+            alternative = data.decode(candidate, "replace").lstrip("\ufeff")
+            bad = alternative.count("\ufffd")
+            if bad * 2 < best_bad:
+                best, best_bad, encoding = alternative, bad, candidate
+        return best, encoding
     elif encoding not in ("utf-8", "ascii") and not data.isascii():
         # Declared GBK (or anything else) but valid UTF-8 with multi-byte sequences: long runs of GBK
         # text are practically never valid UTF-8, so the declaration is the thing that is wrong.
