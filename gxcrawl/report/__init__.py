@@ -71,18 +71,21 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
 
     headings = _sections.find_headings(text[:HEADING_WINDOW])
     preamble = text[: headings[0].start] if headings else text[:3000]
+    # the same lines as printed (NFKC keeps line breaks), for a title "as printed"
+    printed = "\n".join((page.text or "").split("\n")[: preamble.count("\n") + 1])
     report.sections = _sections.section_texts(text, headings)
-    page_title = unicodedata.normalize("NFKC", page.title).strip() if page.title else None
-    text_title = _sections.find_title(preamble)
-    if page_title and "报告" in page_title and not (text_title and page_title in text_title):
+    page_title = " ".join(page.title.split()) if page.title else None
+    text_title = _sections.find_title(preamble, printed)
+    norm = (lambda s: unicodedata.normalize("NFKC", s) if s else "")  # noqa: E731
+    if page_title and "报告" in page_title and not (text_title and norm(page_title) in norm(text_title)):
         title = page_title
     else:
         title = text_title or page_title
     report.title = " ".join(title.split()) if title else None
     metadata = {k: unicodedata.normalize("NFKC", v) for k, v in (page.metadata or {}).items()}
-    report.agency = _agency(report.title, preamble, metadata)
+    report.agency = _agency(report.title, preamble, dict(page.metadata or {}))
     report.published = _sections.find_published(preamble, text, metadata)
-    report.report_year = _sections.find_report_year(report.title, text, report.sections.get("overview"),
+    report.report_year = _sections.find_report_year(norm(report.title), text, report.sections.get("overview"),
                                                     report.published)
 
     if is_not_a_report(report.title):

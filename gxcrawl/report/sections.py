@@ -90,22 +90,32 @@ def _clean_line(line: str) -> str:
     return " ".join(line.replace("\t", " ").split())
 
 
-def find_title(preamble: str) -> str | None:
-    """The report title in the text before the first heading (joined when printed on two lines)."""
-    lines = [_clean_line(x) for x in preamble.split("\n")]
-    lines = [x for x in lines if x]
+def find_title(preamble: str, printed: str | None = None) -> str | None:
+    """The report title in the text before the first heading (joined when printed on two lines).
+
+    `preamble` is NFKC-normalised text, matched against; `printed` the same lines as printed (the title
+    is returned as printed, e.g. with full-width parentheses).
+    """
+    norm_lines = preamble.split("\n")
+    printed_lines = printed.split("\n") if printed is not None else norm_lines
+    if len(printed_lines) != len(norm_lines):
+        printed_lines = norm_lines
+    pairs = [(_clean_line(n), _clean_line(o)) for n, o in zip(norm_lines, printed_lines, strict=True)]
+    pairs = [p for p in pairs if p[0]]
+    lines = [n for n, _ in pairs]
+    shown = [o for _, o in pairs]
     for i, line in enumerate(lines[:40]):
         if _TITLE_SKIP.match(line) or len(line) > 80 or re.search(r"[,。;:]", line):
             continue
         if not _REPORT_WORD.search(line):
             if i + 1 < len(lines) and re.fullmatch(r"(?:年度)?报告", lines[i + 1]) and "政府信息公开" in line:
-                return line + lines[i + 1]
+                return shown[i] + shown[i + 1]
             continue
         if re.match(r"^(?:19|20)\d{2}", line) and i > 0:
             prev = lines[i - 1]
             if len(prev) <= 30 and _AGENCY_END.search(prev) and not _TITLE_SKIP.match(prev):
-                return prev + line
-        return line
+                return shown[i - 1] + shown[i]
+        return shown[i]
     return None
 
 
@@ -118,7 +128,7 @@ def find_agency(title: str | None, preamble: str, metadata: dict[str, str]) -> s
     if title:
         cut = [m.start() for m in (_YEAR.search(title), re.search("政府信息公开", title)) if m]
         if cut:
-            name = title[: min(cut)].strip(" (")
+            name = title[: min(cut)].strip(" (（")
             if 2 <= len(name) <= 40:
                 return name
     return None
