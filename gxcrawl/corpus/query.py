@@ -22,6 +22,10 @@ from gxcrawl.archive.models import Capture, Document, DocumentSource, DocumentVe
 from gxcrawl.corpus.records import ExportRow, export_fields, peek_json_values
 
 BATCH_SIZE = 500
+# read from each stored record's JSON text, searching from the near end: report_year comes early, and
+# parser_version and the attachment list (the parser's under "page", or one a pipeline appends at the top
+# level, which would then be the last) are written last. A full scan of a ~30 KB text costs ~80 us.
+PEEKED_KEYS = {"report_year": "first", "parser_version": "last", "attachments": "last"}
 
 
 def open_existing_archive(root: str | Path, database_url: str | None = None) -> Any:
@@ -119,8 +123,7 @@ def iter_export_rows(
             )
         }
         # the few values needed from each record, read from its JSON text without decoding all of it
-        peeked = {doc_id: peek_json_values(r.record_json, ("report_year", "parser_version", "attachments"))
-                  for doc_id, r in reports.items()}
+        peeked = {doc_id: peek_json_values(r.record_json, PEEKED_KEYS) for doc_id, r in reports.items()}
 
         sources: dict[int, list[dict[str, Any]]] = {}
         for source in session.execute(

@@ -117,25 +117,30 @@ class ExportRow:
 _JSON_DECODER = json.JSONDecoder()
 
 
-def peek_json_values(text: str, keys: Iterable[str]) -> dict[str, list[Any]]:
-    """Values of `keys` wherever they occur as object keys in JSON `text`, without decoding the rest.
+def peek_json_values(text: str, keys: Mapping[str, str] | Iterable[str]) -> dict[str, list[Any]]:
+    """Values of `keys` where they occur as object keys in JSON `text`, without decoding the rest.
 
     In JSON text a key is a quoted string right after `{` or `,` (whitespace allowed) and followed by
     `:`; inside a string value every quote is escaped, so this pattern cannot match string content.
     Only the matched values are decoded (json raw_decode from their offset), which is what keeps the
-    export from paying for a full decode of every ~30 KB record.
+    export from paying for a full decode of every ~30 KB record. `keys` may map a key to "first" (stop
+    at the first occurrence), "last" (search from the end: a top-level key written last) or "all".
     """
+    modes = dict(keys) if isinstance(keys, Mapping) else dict.fromkeys(keys, "all")
     found: dict[str, list[Any]] = {}
-    for key in keys:
+    for key, mode in modes.items():
         values = found.setdefault(key, [])
         needle = f'"{key}"'
-        at = text.find(needle)
+        backwards = mode == "last"
+        at = text.rfind(needle) if backwards else text.find(needle)
         while at >= 0:
             after = at + len(needle)
             colon = _skip_space(text, after)
             if text[colon:colon + 1] == ":" and _previous_char(text, at) in ("{", ","):
                 values.append(_JSON_DECODER.raw_decode(text, _skip_space(text, colon + 1))[0])
-            at = text.find(needle, after)
+                if mode != "all":
+                    break
+            at = text.rfind(needle, 0, at) if backwards else text.find(needle, after)
     return found
 
 
