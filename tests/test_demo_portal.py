@@ -695,7 +695,7 @@ def test_start_time_is_printed_not_asserted(capsys) -> None:
     with DemoPortal(seed=1) as p:
         elapsed = time.perf_counter() - t0
         assert fetch(p.entry_urls[0]).status == 200  # serving as soon as start() returned
-    print(f"demo portal start (8 sites, {len(p.manifest['reports'])} reports): {elapsed:.2f} s")
+    print(f"demo portal start ({len(p.sites)} sites, {len(p.manifest['reports'])} reports): {elapsed:.2f} s")
 
 
 @pytest.mark.browser
