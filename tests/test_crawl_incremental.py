@@ -79,6 +79,8 @@ def test_second_crawl_is_conditional_and_counts_what_changed(
     assert (second_seen["status"], second_seen["sha256"]) == (200, first_seen["sha256"])
     assert "not-modified" in second_seen["flags"]
     assert {r["url"]: r["record"] for r in second.reports}[a] == {r["url"]: r["record"] for r in first.reports}[a]
+    # ... linked to the capture that holds that body, not to the empty 304 record
+    assert {r["url"]: r["capture_id"] for r in second.reports}[a] == {r["url"]: r["capture_id"] for r in first.reports}[a]
     # unchanged pages add no document; the changed report is one new document, a second version of its URL
     assert stats.get("gx/documents/new") == 1
     assert stats.get("gx/documents/versions") == 1

@@ -119,7 +119,8 @@ def _jobs(archive: Any, batch_size: int) -> Iterator[list[_Job]]:
             reports = latest_reports(session, ids)
             chosen = {d.id: (r.capture_id if (r := reports.get(d.id)) and r.capture_id else d.first_capture_id)
                       for d in documents}
-            captures = {c.id: (c.url, c.content_type) for c in
+            # parsed as the pipeline parses: at the final URL (after redirects), with the served Content-Type
+            captures = {c.id: (c.final_url or c.url, c.content_type) for c in
                         session.scalars(select(Capture).where(Capture.id.in_(set(chosen.values()) - {None})))}
             batch = []
             for d in documents:

@@ -3,8 +3,9 @@
 For a GET of a URL the index already holds a 200 capture of, `ConditionalRequestMiddleware` sends that
 capture's validators (If-None-Match from its ETag, If-Modified-Since from its Last-Modified). A 304 is
 archived by the capture hook as it came (a revisit of the stored original is the archive's business);
-here it is replaced by the stored original response, so the spider and the pipelines carry on with the
-archived body and the unchanged text adds no document. A 200 is compared with the stored payload digest:
+here it is replaced by the stored original response, and `gx_capture_id` is pointed at that original, so
+the spider and the pipelines carry on with the archived body, linked to the record that holds it, and the
+unchanged text adds no document. A 200 is compared with the stored payload digest:
 identical -> unchanged (the archive writes a revisit), different -> changed (the pipelines record a new
 version when the report text differs), no earlier capture -> new. Stats: `gx/recrawl/new`,
 `gx/recrawl/changed`, `gx/recrawl/unchanged` (of which `gx/recrawl/not_modified` were 304s) and
@@ -46,6 +47,7 @@ META_PREVIOUS = "gx_previous_capture"          # id of the capture the validator
 META_PREVIOUS_SHA256 = "gx_previous_payload_sha256"
 META_VALIDATORS_ADDED = "gx_conditional_headers"
 META_NOT_MODIFIED_OF = "gx_not_modified_of"    # set on a 304: the capture whose body the spider received
+META_NOT_MODIFIED_CAPTURE = "gx_not_modified_capture"  # set on a 304: the capture of the 304 answer itself
 META_SKIP = "gx_conditional"                    # False: never make this request conditional
 
 VALIDATOR_HEADERS = (b"If-None-Match", b"If-Modified-Since")
@@ -105,6 +107,11 @@ class ConditionalRequestMiddleware:
             self.count("unchanged")
             self.stats.inc_value("gx/recrawl/not_modified")
             request.meta[META_NOT_MODIFIED_OF] = previous
+            # the pipelines must link what they parse to the capture that holds this body: the 304 record
+            # the capture hook just wrote has none (its id stays available for provenance)
+            if "gx_capture_id" in request.meta:
+                request.meta[META_NOT_MODIFIED_CAPTURE] = request.meta["gx_capture_id"]
+            request.meta["gx_capture_id"] = previous
             stored = self.archive().read_response(previous)
             return as_downloaded(response_from_stored(stored, request, flags=[*response.flags, NOT_MODIFIED_FLAG]),
                                  request)
