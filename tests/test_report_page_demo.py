@@ -3,6 +3,8 @@ every report page served over loopback loses all of its chrome and keeps its tit
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,9 +23,19 @@ CHROME_STRINGS = [
 ]
 
 
-def _fetch(url: str) -> tuple[bytes, str | None] | None:
+def _flat(text: str) -> str:
+    return re.sub(r"[\s\u3000\xa0|]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _paragraphs(truth: dict | None) -> list[str]:
+    sections = (truth or {}).get("sections") or {}
+    return [line for text in sections.values() for line in text.splitlines() if line.strip()]
+
+
+def _fetch(url: str, referer: str | None = None) -> tuple[bytes, str | None] | None:
+    request = urllib.request.Request(url, headers={"Referer": referer} if referer else {})
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # loopback only (127.0.0.x)
+        with urllib.request.urlopen(request, timeout=10) as response:  # loopback only (127.0.0.x)
             return response.read(), response.headers.get("Content-Type")
     except urllib.error.HTTPError:
         return None  # the demo's access behaviours (503, cookie gates) are the spider's business
@@ -49,4 +61,24 @@ def test_demo_report_pages() -> None:
                 assert page.metadata.get("published") == report["published"], report["url"]
             urls = {a.url for a in page.attachments}
             assert set(report.get("attachments") or []) <= urls, report["url"]
+            if report["form"] != "attachment_only":  # every paragraph of the report survives chrome stripping
+                flat = _flat(page.text)
+                assert [p for p in _paragraphs(report.get("truth")) if _flat(p) not in flat] == [], report["url"]
         assert checked >= 0.8 * len(reports)
+
+
+def test_demo_attachments() -> None:
+    with DemoPortal(seed=3) as portal:
+        read = 0
+        for report in portal.manifest["reports"]:
+            for url in report.get("attachments") or []:
+                fetched = _fetch(url, referer=report["url"])
+                if fetched is None:
+                    continue
+                body, content_type = fetched
+                page = load_page(body, url=url, content_type=content_type)
+                read += 1
+                assert page.kind in ("pdf", "docx", "doc", "ofd"), url
+                flat = _flat(page.text)
+                assert [p for p in _paragraphs(report.get("truth")) if _flat(p) not in flat] == [], url
+        assert read > 0

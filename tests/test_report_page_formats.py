@@ -188,7 +188,60 @@ def test_damaged_docx_is_unreadable() -> None:
 def test_other_zip_formats_are_named() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("OFD.xml", "<ofd:OFD/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(UnreadableDocument, match="XLSX"):
+        load_page(buffer.getvalue(), url="http://x.gov.cn/a.xlsx")
+
+
+# --- OFD ----------------------------------------------------------------------------------------------
+
+OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def make_ofd(pages: list[list[tuple[float, float, str]]], *, title: str) -> bytes:
+    """An OFD package (GB/T 33190): OFD.xml -> Doc_0/Document.xml -> one Content.xml per page whose
+    TextObjects are placed at (x, y) in millimetres."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {OFD_NS} Version="1.0" DocType="OFD"><ofd:DocBody>'
+            f"<ofd:DocInfo><ofd:Title>{title}</ofd:Title></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+            "</ofd:DocBody></ofd:OFD>",
+        )
+        refs = "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+        archive.writestr("Doc_0/Document.xml", f"<ofd:Document {OFD_NS}><ofd:Pages>{refs}</ofd:Pages></ofd:Document>")
+        for i, runs in enumerate(pages):
+            objects = "".join(
+                f'<ofd:TextObject ID="{100 + n}" Boundary="{x} {y} 170 5" Font="2" Size="3.5">'
+                f'<ofd:TextCode X="0" Y="3.5">{text}</ofd:TextCode></ofd:TextObject>'
+                for n, (x, y, text) in enumerate(runs)
+            )
+            archive.writestr(
+                f"Doc_0/Pages/Page_{i}/Content.xml",
+                f"<ofd:Page {OFD_NS}><ofd:Content><ofd:Layer ID=\"1\">{objects}</ofd:Layer></ofd:Content></ofd:Page>",
+            )
+    return buffer.getvalue()
+
+
+def test_ofd_text_in_reading_order_with_table_cells_tab_separated() -> None:
+    data = make_ofd(
+        [
+            [(20, 30, "一、总体情况"), (20, 20, TITLE), (20, 40, "规章"), (80, 40, "0"), (120, 40, "3")],
+            [(20, 20, "六、其他需要报告的事项"), (20, 25, "无。")],
+        ],
+        title=TITLE,
+    )
+    page = load_page(data, url="http://x.gov.cn/P0202402142583820.ofd")
+    assert page.kind == "ofd"
+    assert page.text.splitlines() == [TITLE, "一、总体情况", "规章\t0\t3", "六、其他需要报告的事项", "无。"]
+    assert page.title == TITLE
+
+
+def test_damaged_ofd_is_unreadable() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD")
     with pytest.raises(UnreadableDocument, match="OFD"):
         load_page(buffer.getvalue(), url="http://x.gov.cn/a.ofd")
 

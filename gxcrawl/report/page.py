@@ -39,10 +39,10 @@ class Page:
     metadata: dict[str, str] = field(default_factory=dict)
     attachments: tuple[Link, ...] = ()
     encoding: str | None = None  # the decoding used for bytes input
-    kind: str = "text"  # "html" | "text" | "pdf" | "docx" | "doc"
+    kind: str = "text"  # "html" | "text" | "pdf" | "docx" | "doc" | "ofd"
 
 
-KINDS = ("html", "text", "pdf", "docx", "doc")
+KINDS = ("html", "text", "pdf", "docx", "doc", "ofd")
 
 _HTML_SNIFF_RE = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|span|br|h[1-6]|center|font|form)\b", re.IGNORECASE
@@ -115,7 +115,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def sniff_kind(data: bytes | str, *, url: str | None = None, content_type: str | None = None) -> str:
-    """'html' | 'text' | 'pdf' | 'docx' | 'doc' from magic bytes, then content type, then URL extension."""
+    """'html' | 'text' | 'pdf' | 'docx' | 'doc' | 'ofd' from magic bytes, then content type, then URL extension."""
     ctype = (content_type or "").split(";", 1)[0].strip().lower()
     path = urlsplit(url).path.lower() if url else ""
     if isinstance(data, bytes):
@@ -124,8 +124,8 @@ def sniff_kind(data: bytes | str, *, url: str | None = None, content_type: str |
             return "pdf"
         if data.startswith(formats.ZIP_MAGIC):
             kind = formats.zip_kind(data)
-            if kind == "docx":
-                return "docx"
+            if kind in ("docx", "ofd"):
+                return kind
             raise UnreadableDocument(f"{_where(url)} is {kind}")
         if data.startswith(formats.OLE_MAGIC):
             return "doc"
@@ -184,6 +184,8 @@ def load_page(data: bytes | str, *, url: str | None = None, content_type: str | 
         return _from_document(formats.read_docx(_as_bytes(data)), "docx", url)
     if kind == "doc":
         return _from_document(formats.read_doc(_as_bytes(data)), "doc", url)
+    if kind == "ofd":
+        return _from_document(formats.read_ofd(_as_bytes(data)), "ofd", url)
 
     encoding: str | None = None
     if isinstance(data, bytes):
@@ -225,6 +227,8 @@ def _empty_kind(url: str | None, content_type: str | None) -> str:
         return "docx"
     if "msword" in ctype or path.endswith(".doc"):
         return "doc"
+    if "ofd" in ctype or path.endswith(".ofd"):
+        return "ofd"
     if "html" in ctype or path.endswith(_HTML_EXTS):
         return "html"
     return "text"
