@@ -237,3 +237,12 @@ def test_statutory_tables_anchor_the_body_when_there_are_no_headings() -> None:
         "规章\t0\t0\t3",
         "本年度未收到政府信息公开申请。",
     ]
+
+
+def test_traditional_character_copy_finds_its_body() -> None:
+    html = (
+        "<html><body><div class='side'><a href='/a'>機構概況</a></div><div class='x'>"
+        "<p>一、總體情況</p><p>全年主動公開政府信息。</p><p>六、其他需要報告的事項</p><p>無。</p></div>"
+        "<div class='footer'>主辦單位：XX縣人民政府辦公室</div></body></html>"
+    )
+    assert load_page(html).text.splitlines() == ["一、總體情況", "全年主動公開政府信息。", "六、其他需要報告的事項", "無。"]

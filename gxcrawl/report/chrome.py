@@ -74,10 +74,15 @@ HEADING_RE = re.compile(
     r"^[\s\u3000\xa0]*[一二三四五六七八九十]{1,2}[\s\u3000]*[、.．,，][\s\u3000]*"
     r"(?:政府信息公开(?:工作)?)?"
     r"(?:总体情况|概述|基本情况|主动公开|依申请公开|收到和处理|.{0,14}行政复议|因政府信息公开|"
-    r".{0,10}存在的?主要问题|存在问题|其他需要报告|需要说明|其他事项|其他)"
+    r".{0,10}存在的?主要问题|存在问题|其他需要报告|需要说明|其他事项|其他|"
+    # traditional-character copies (/gate/big5/ gateways, mirrors)
+    r"總體情況|主動公開|依申請公開|收到和處理|.{0,14}行政復議|.{0,10}存在的?主要問題|其他需要報告)"
 )
 # Words whose text nodes may carry a heading (cheap XPath pre-filter for HEADING_RE).
-HEADING_KEYWORDS: tuple[str, ...] = ("总体情况", "主动公开", "收到和处理", "行政复议", "主要问题", "其他需要报告", "概述")
+HEADING_KEYWORDS: tuple[str, ...] = (
+    "总体情况", "主动公开", "收到和处理", "行政复议", "主要问题", "其他需要报告", "概述",
+    "總體情況", "主動公開", "收到和處理", "行政復議", "主要問題", "其他需要報告",
+)
 # Table fingerprints of the statutory tables.
 REPORT_TABLE_RE = re.compile(r"本年(?:新)?制(?:作|发)|申请人情况|本年新收|行政复议|现行有效件数|信息内容")
 TITLE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开|政务信息公开).{0,16}(?:年度报告|年报|工作报告)|年度报告")
