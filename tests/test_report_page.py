@@ -246,3 +246,33 @@ def test_traditional_character_copy_finds_its_body() -> None:
         "<div class='footer'>主辦單位：XX縣人民政府辦公室</div></body></html>"
     )
     assert load_page(html).text.splitlines() == ["一、總體情況", "全年主動公開政府信息。", "六、其他需要報告的事項", "無。"]
+
+
+def test_text_chrome_filter_keeps_content_that_merely_looks_like_chrome() -> None:
+    text = "\n".join([
+        "您当前的位置：首页 > 政务公开 > 年报",
+        "XX县2023年政府信息公开工作年度报告",
+        "发布时间：2024-01-20 来源：县政府办 【字体：大 中 小】",
+        "一、总体情况",
+        "通过网站、微信、微博等渠道公开信息。",
+        "公开渠道",
+        "微信",  # a table cell, one per line
+        "微博",
+        "来源：本报告数据来源于各部门报送。",  # mid-report: label-looking prose stays
+        "六、其他需要报告的事项",
+        "无。",
+        "XX县人民政府",
+        "2024年1月20日",
+        "【打印本页】【关闭窗口】",
+        "上一篇：XX县2022年政府信息公开工作年度报告",
+        "主办单位：XX县人民政府办公室 网站标识码：1304000009",
+        "冀ICP备05029117号-1",
+    ])
+    page = load_page(text)
+    assert page.text.splitlines() == [
+        "XX县2023年政府信息公开工作年度报告", "一、总体情况", "通过网站、微信、微博等渠道公开信息。", "公开渠道",
+        "微信", "微博", "来源：本报告数据来源于各部门报送。", "六、其他需要报告的事项", "无。", "XX县人民政府",
+        "2024年1月20日",
+    ]
+    assert page.metadata["published"] == "2024-01-20"
+    assert page.title == "XX县2023年政府信息公开工作年度报告"

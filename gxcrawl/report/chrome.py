@@ -190,14 +190,17 @@ TRUNCATED_LABEL_LINE_RE = re.compile(rf"^{_SP}(?P<label>[号称]){_SP}[:：]")
 # Tokens whose presence makes a line chrome when nothing else is left on it.
 STRONG_TOKENS: tuple[str, ...] = (
     "打印本页", "打印本文", "打印整页", "打印内容", "打印此页", "打印", "关闭窗口", "关闭本页", "关闭",
-    "分享到", "分享", "字体", "字号", "我要纠错", "纠错", "上一篇", "下一篇", "扫一扫在手机打开当前页",
-    "扫一扫", "下载Word", "下载PDF", "下载word", "下载pdf", "收藏本页", "收藏", "返回顶部", "返回首页",
-    "返回", "保存本页", "默认", "视力保护色", "无障碍阅读", "无障碍", "长者模式", "关怀版", "简体", "繁體",
-    "繁体", "手机版", "微信", "微博", "QQ空间",
+    "分享到", "字体", "字号", "我要纠错", "纠错", "上一篇", "下一篇", "扫一扫在手机打开当前页", "扫一扫",
+    "下载Word", "下载PDF", "下载word", "下载pdf", "收藏本页", "返回顶部", "返回首页", "保存本页",
+    "视力保护色", "无障碍阅读", "长者模式", "关怀版", "手机版", "智能问答",
 )
-WEAK_TOKENS: tuple[str, ...] = ("大", "中", "小", "本页", "窗口", "当前页", "【", "】", "[", "]", "|", "｜", "/")
+# Only chrome next to a strong token: alone on a line they may be report content (a table cell "微信").
+WEAK_TOKENS: tuple[str, ...] = (
+    "大", "中", "小", "本页", "窗口", "当前页", "分享", "收藏", "返回", "默认", "简体", "繁體", "繁体", "无障碍",
+    "微信", "微博", "QQ空间", "【", "】", "[", "]", "|", "｜", "/",
+)
 _STRONG_RE = re.compile("|".join(re.escape(t) for t in sorted(STRONG_TOKENS, key=len, reverse=True)))
-_WEAK_RE = re.compile("|".join(re.escape(t) for t in WEAK_TOKENS))
+_WEAK_RE = re.compile("|".join(re.escape(t) for t in sorted(WEAK_TOKENS, key=len, reverse=True)))
 _RESIDUE_RE = re.compile(r"[\s\u3000\xa0:：,，.。、;；!！?？()（）<>《》“”\"'‘’\-—_=+*·•>»›＞〉]+")
 
 BREADCRUMB_RE = re.compile(
