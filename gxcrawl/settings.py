@@ -120,8 +120,8 @@ if _chromium():
 # --- replay and incremental recrawl (corpus engineer's block) ------------------------
 # Offline replay: `scrapy crawl portals -s GX_REPLAY=1 [-s GX_REPLAY_AT=2026-11-22T10:00:00]` serves every
 # request from the archive (newest capture at or before GX_REPLAY_AT, UTC), with no network at all; a URL not
-# archived gets a 404 (stat gx/replay/miss). ReplayAddon then also switches off politeness delays,
-# AutoThrottle, WARC capture and conditional requests, and replaces the http/https download handlers.
+# archived gets a 404 (stat gx/replay/miss). ReplayAddon then also switches off politeness delays (Crawl-delay,
+# retry back-off), AutoThrottle, WARC capture and conditional requests, and replaces the http/https handlers.
 GX_REPLAY = False
 GX_REPLAY_AT = ""  # ISO timestamp: latest capture at or before it ("" = newest)
 # Incremental recrawl: If-None-Match / If-Modified-Since from the index; stats gx/recrawl/new|changed|unchanged

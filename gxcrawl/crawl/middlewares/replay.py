@@ -6,8 +6,8 @@
 archived capture of its URL at or before GX_REPLAY_AT (naive times are UTC); the response carries the
 stored wire body and headers, so decompression, redirects and cookies run as they did live. A URL that
 is not archived is answered 404 (flag "replay-miss", stat `gx/replay/miss`) and never fetched;
-robots.txt goes the same way. `ReplayAddon` makes replay a single switch: politeness delays and
-AutoThrottle off (there is no server to be polite to), WARC capture off (nothing new to archive), and
+robots.txt goes the same way. `ReplayAddon` makes replay a single switch: politeness delays, robots.txt
+Crawl-delay, retry back-off and AutoThrottle off (there is no server to be polite to), WARC capture off (nothing new to archive), and
 every network download handler replaced by one that refuses, so no request can leak out even if a
 component bypasses the middleware.
 """
@@ -83,8 +83,9 @@ class ReplayAddon:
         parse_replay_at(settings.get("GX_REPLAY_AT"))  # a bad timestamp fails here, before anything starts
         for name, value in {
             "DOWNLOAD_DELAY": 0,
-            "RANDOMIZE_DOWNLOAD_DELAY": False,
             "AUTOTHROTTLE_ENABLED": False,
+            "GX_CRAWL_DELAY_ENABLED": False,  # an archived robots.txt's Crawl-delay
+            "GX_RETRY_BACKOFF_BASE": 0,  # a replayed 503 is retried at once: the archive will not recover
             "CONCURRENT_REQUESTS_PER_DOMAIN": settings.getint("CONCURRENT_REQUESTS", 16),
             "GX_WARC_ENABLED": False,
             "GX_CONDITIONAL_ENABLED": False,
