@@ -1,7 +1,7 @@
 """Crawl throughput: the full `portals` spider (discovery + WARC capture + parse/dedupe/store pipelines) against a
 bare Scrapy spider that only follows links, both over the same demo portal at scale, politeness delays off.
 
-    .venv/bin/python bench/crawl.py [--sites 9] [--reports-per-site 150] [--seed 1]
+    .venv/bin/python bench/crawl.py [--sites 9] [--reports-per-site 150] [--seed 1] [--breakdown]
 
 Prints pages/s for each run, their ratio (target: full >= 0.7 x bare) and each run's peak memory (Scrapy's
 memusage/max, RSS of the crawling process). Each run is its own process, so neither warms the other's caches.
@@ -59,6 +59,10 @@ def child(kind: str, registry: str, archive: str) -> None:
         spider_cls: Any = BareSpider
         kwargs: dict[str, Any] = {}
     else:
+        if kind == "spider":  # the portals spider alone: no WARC capture, no item pipelines
+            settings.setdict({"GX_WARC_ENABLED": False, "ITEM_PIPELINES": {}}, priority="cmdline")
+        elif kind == "archive":  # spider + WARC capture, no parse/dedupe/store
+            settings.setdict({"ITEM_PIPELINES": {}}, priority="cmdline")
         sys.path.insert(0, str(ROOT))
         from spiders.portals import PortalsSpider
 
@@ -89,6 +93,8 @@ def main() -> int:
     parser.add_argument("--sites", type=int, default=9)
     parser.add_argument("--reports-per-site", type=int, default=150)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also run the portals spider without archive, and with WARC capture but no pipelines")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "REGISTRY", "ARCHIVE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -104,7 +110,10 @@ def main() -> int:
               f"(seed {args.seed})", flush=True)
         bare = run("bare", portal.registry_path, Path(tmp) / "bare")
         full = run("full", portal.registry_path, Path(tmp) / "full")
-    rows = [("bare spider (links only)", bare), ("full pipeline", full)]
+        rows = [("bare spider (links only)", bare), ("full pipeline", full)]
+        if args.breakdown:  # where the full pipeline's time goes
+            rows.insert(1, ("portals spider, no archive", run("spider", portal.registry_path, Path(tmp) / "spider")))
+            rows.insert(2, ("spider + WARC capture", run("archive", portal.registry_path, Path(tmp) / "archive")))
     for name, s in rows:
         rate = s["responses"] / s["elapsed"] if s["elapsed"] else 0.0
         s["rate"] = rate

@@ -122,7 +122,7 @@ class PortalsSpider(scrapy.Spider):
         path = spider._registry_path or crawler.settings.get("GX_REGISTRY") or None
         spider.portals = select_portals(load_registry(path), spider._portal_ids)
         spider.by_id = {p.id: p for p in spider.portals}
-        spider.max_nav_pages = crawler.settings.getint("GX_MAX_NAV_PAGES_PER_PORTAL", 20_000)
+        spider.max_nav_pages = crawler.settings.getint("GX_MAX_NAV_PAGES_PER_PORTAL", 5_000)
         return spider
 
     # --- hooks for the middlewares / coverage extension ------------------------------------------------
