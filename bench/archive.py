@@ -1,14 +1,15 @@
 """Archive throughput: gxcrawl's Archive.write_exchange (what the crawl's capture hook calls) against plain
 warcio writing the same payloads, in the same process.
 
-    .venv/bin/python bench/archive.py [-n 2000] [--database-url URL] [--rounds 2]
+    .venv/bin/python bench/archive.py [-n 1000] [--database-url URL] [--rounds 5]
 
 Payloads: mixed sizes (1 KB - 400 KB, log-uniform), 30% gzip-encoded on the wire, Chinese HTML text, every
 payload distinct (no revisits, so both sides write full records). Plain warcio writes a response + request
 record per payload (WARCWriter, gzip, WARC/1.1); gxcrawl writes response + request + metadata records,
 computes sha256, looks the digest up and inserts an index row per payload. Prints records/s, MB/s (payload
-bytes) and the time ratio gxcrawl / warcio, wall clock and CPU (target: <= 1.5). Best of `--rounds` runs per
-side, the two sides interleaved, fresh payloads per round.
+bytes) and the time ratio gxcrawl / warcio, wall clock and CPU (time.process_time; target: <= 1.5): `--rounds`
+runs per side, interleaved in one process (the order alternating), fresh payloads per round; the ratio of each
+round, then the median of those ratios.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import gzip
 import math
 import random
 import shutil
+import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -90,13 +92,14 @@ def run_gxcrawl(payloads: list, directory: Path, database_url: str | None) -> tu
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=2000, help="responses to archive (default 2000)")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("-n", type=int, default=1000, help="responses to archive per run (default 1000)")
+    parser.add_argument("--rounds", type=int, default=5, help="runs per side, interleaved (default 5)")
     parser.add_argument("--database-url", default=None, help="index database (default: SQLite in a temp dir)")
     args = parser.parse_args()
 
-    best = {"warcio": math.inf, "gxcrawl": math.inf}
-    best_cpu = {"warcio": math.inf, "gxcrawl": math.inf}
+    runs: dict[str, list[tuple[float, float]]] = {"warcio": [], "gxcrawl": []}
+    ratios: list[tuple[float, float]] = []
+    total = 0
     for round_ in range(args.rounds):
         # fresh payloads each round: a shared server database keeps the digests of earlier rounds
         payloads = make_payloads(args.n, seed=7 + round_)
@@ -104,27 +107,36 @@ def main() -> int:
         if round_ == 0:
             gz = sum(1 for _, _, h in payloads if ("Content-Encoding", "gzip") in h)
             print(f"{args.n} responses, {total / 1e6:.1f} MB of payload ({gz} gzip-encoded), "
-                  f"index: {args.database_url or 'SQLite'}")
-        for side in ("warcio", "gxcrawl"):
+                  f"index: {args.database_url or 'SQLite'}, {args.rounds} rounds")
+        # alternate which side goes first, so neither always runs on a warmer (or busier) machine
+        order = ("warcio", "gxcrawl") if round_ % 2 == 0 else ("gxcrawl", "warcio")
+        this_round: dict[str, tuple[float, float]] = {}
+        for side in order:
             directory = Path(tempfile.mkdtemp(prefix=f"gx-bench-{side}-"))
             try:
                 if side == "warcio":
-                    elapsed, cpu = run_warcio(payloads, directory)
+                    this_round[side] = run_warcio(payloads, directory)
                 else:
-                    elapsed, cpu = run_gxcrawl(payloads, directory, args.database_url)
+                    this_round[side] = run_gxcrawl(payloads, directory, args.database_url)
             finally:
                 shutil.rmtree(directory, ignore_errors=True)
-            best[side] = min(best[side], elapsed)
-            best_cpu[side] = min(best_cpu[side], cpu)
+            runs[side].append(this_round[side])
+        (w_wall, w_cpu), (g_wall, g_cpu) = this_round["warcio"], this_round["gxcrawl"]
+        ratios.append((g_wall / w_wall, g_cpu / w_cpu))
+        print(f"  round {round_ + 1}: warcio {w_wall:6.2f} s wall {w_cpu:6.2f} s CPU | gxcrawl {g_wall:6.2f} s wall "
+              f"{g_cpu:6.2f} s CPU | ratio {ratios[-1][0]:.2f}x wall {ratios[-1][1]:.2f}x CPU")
     for side, records in (("warcio", 2), ("gxcrawl", 3)):
-        seconds = best[side]
-        print(f"{side:>8}: {seconds:7.2f} s wall ({best_cpu[side]:6.2f} s CPU in this process)  "
+        seconds = statistics.median(wall for wall, _ in runs[side])
+        cpu = statistics.median(cpu for _, cpu in runs[side])
+        print(f"{side:>8}: {seconds:7.2f} s wall ({cpu:6.2f} s CPU in this process)  "
               f"{args.n / seconds:8.1f} responses/s  "
-              f"{args.n * records / seconds:8.1f} records/s  {total / 1e6 / seconds:7.1f} MB/s")
-    ratio = best["gxcrawl"] / best["warcio"]
-    cpu_ratio = best_cpu["gxcrawl"] / best_cpu["warcio"]
-    print(f"ratio gxcrawl / plain warcio: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU of this process (target <= 1.5x;"
-          " on a loaded machine the CPU ratio is the steadier one; a server database's work is in the wall ratio)")
+              f"{args.n * records / seconds:8.1f} records/s  {total / 1e6 / seconds:7.1f} MB/s  (medians)")
+    wall_ratio = statistics.median(wall for wall, _ in ratios)
+    cpu_ratio = statistics.median(cpu for _, cpu in ratios)
+    print(f"median ratio gxcrawl / plain warcio: {wall_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU of this process "
+          f"(target <= 1.5x; per-round ratios wall {min(r[0] for r in ratios):.2f}-{max(r[0] for r in ratios):.2f}, "
+          f"CPU {min(r[1] for r in ratios):.2f}-{max(r[1] for r in ratios):.2f}; on a loaded machine the CPU ratio is "
+          "the steadier one; a server database's own work shows only in the wall ratio)")
     return 0
 
 

@@ -241,8 +241,12 @@ def test_dropped_postgres_connection_is_retried(tmp_path: Path, postgres_url: st
         archive.write_exchange(exchange("http://127.0.0.1/before", b"before"))
         with archive.engine.connect() as connection:  # the pooled connection reads will reuse
             pids = [connection.scalar(text("select pg_backend_pid()"))]
-        pids.append(archive._hot_connection().scalar(text("select pg_backend_pid()")))  # the writes' connection
-        archive._hot_connection().commit()
+        hot = archive._hot_connection()  # the per-fetch statements' DBAPI connection
+        cursor = hot.cursor()
+        cursor.execute("select pg_backend_pid()")
+        pids.append(cursor.fetchone()[0])
+        cursor.close()
+        hot.commit()
         # the server drops both (as a restart or a network cut would)
         admin = create_engine(postgres_url)
         with admin.begin() as connection:
@@ -337,3 +341,78 @@ def test_http2_fetch_is_stored_with_an_http1_status_line(archive: Archive) -> No
     assert (stored.http_version, stored.status, stored.reason) == ("HTTP/1.1", 200, "OK")
     metadata = next(body for kind, _, body in records if kind == "metadata")
     assert b"protocol: h2\r\n" in metadata
+
+
+def test_known_digests_never_hide_what_another_writer_archived(tmp_path: Path, database_url: str | None) -> None:
+    """Two processes on one index: each one's digest cache knows only its own fetches, yet a payload the other
+    archived still becomes a revisit (a cache miss asks the database), and a cache hit names the same original
+    the database would."""
+    first, second = (Archive.open(tmp_path / "archive", database_url) for _ in range(2))
+    try:
+        x = first.write_exchange(exchange("http://127.0.0.1/x", b"payload x"))
+        y = second.write_exchange(exchange("http://127.0.0.1/y", b"payload y"))
+        y_again_elsewhere = first.write_exchange(exchange("http://127.0.0.1/y", b"payload y", at=T0 + timedelta(1)))
+        x_again_elsewhere = second.write_exchange(exchange("http://127.0.0.1/x", b"payload x", at=T0 + timedelta(1)))
+        assert (x.record_type, y.record_type) == ("response", "response")
+        assert (y_again_elsewhere.record_type, y_again_elsewhere.revisit_of_id) == ("revisit", y.id)
+        assert (x_again_elsewhere.record_type, x_again_elsewhere.revisit_of_id) == ("revisit", x.id)
+        # now both caches know both digests: hits give what a fresh process (empty cache) gets from the database
+        fresh = Archive.open(tmp_path / "archive", database_url)
+        try:
+            for writer in (first, second, fresh):
+                for url, body, original in (("x", b"payload x", x), ("y", b"payload y", y)):
+                    ref = writer.write_exchange(exchange(f"http://127.0.0.1/{url}", body, at=T0 + timedelta(2)))
+                    assert (ref.record_type, ref.revisit_of_id) == ("revisit", original.id)
+                    stored = writer.capture(ref.id)
+                    assert stored.revisit_of_id == original.id and writer.read_payload(ref.id) == body
+            # a mirror URL: the first capture anywhere (nothing at the mirror itself yet), cached or not
+            mirrored = [w.write_exchange(exchange("http://127.0.0.1/mirror", b"payload x")) for w in (first, fresh)]
+            assert [ref.revisit_of_id for ref in mirrored] == [x.id, x.id]
+        finally:
+            fresh.close()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_known_digests_are_bounded() -> None:
+    from gxcrawl.archive.api import _KnownDigests
+    from gxcrawl.archive.index import OriginalCapture
+
+    known = _KnownDigests(3)
+    for n in range(5):
+        known.put(f"{n}" * 64, "http://127.0.0.1/", OriginalCapture(n, "http://127.0.0.1/", T0, f"<urn:{n}>"))
+    assert len(known) == 3
+    assert known.get("0" * 64, "http://127.0.0.1/") is None and known.get("1" * 64, "http://127.0.0.1/") is None
+    assert known.get("2" * 64, "http://127.0.0.1/").id == 2  # used: now the newest
+    known.put("5" * 64, "http://127.0.0.1/", OriginalCapture(5, "http://127.0.0.1/", T0, "<urn:5>"))
+    assert known.get("3" * 64, "http://127.0.0.1/") is None and known.get("2" * 64, "http://127.0.0.1/") is not None
+    assert known.get("2" * 64, "http://127.0.0.1/other") is None  # keyed by (digest, URI)
+    disabled = _KnownDigests(0)
+    disabled.put("2" * 64, "http://127.0.0.1/", OriginalCapture(2, "http://127.0.0.1/", T0, "<urn:2>"))
+    assert len(disabled) == 0
+
+
+def test_fetch_statements_store_exactly_what_core_stores(archive: Archive) -> None:
+    """The per-fetch insert runs on the DBAPI cursor with the columns' own type processors: the stored row is
+    byte for byte what SQLAlchemy Core's insert stores, and reads back as given (UTC-aware times)."""
+    from gxcrawl.archive import index
+
+    ref = archive.write_exchange(Exchange(
+        url="http://127.0.0.1/报告?id=1", status=200, body=b"<p>body</p>", fetched_at=T0 + timedelta(hours=8),
+        response_headers=[("Content-Type", "text/html"), ("ETag", '"e"'), ("Last-Modified", "Tue, 01 Jan 2026")],
+        duration=0.125, portal="p", referer="http://127.0.0.1/list", depth=2))
+    info = archive.capture(ref.id)
+    assert info.fetched_at == T0 + timedelta(hours=8) and info.fetched_at.tzinfo is not None
+    assert (info.url, info.etag, info.last_modified, info.portal) == (
+        "http://127.0.0.1/%E6%8A%A5%E5%91%8A?id=1", '"e"', "Tue, 01 Jan 2026", "p")
+    columns = [c for c in index.CAPTURE_FETCH_COLUMNS if c != "warc_record_id"]
+    with archive.engine.begin() as connection:
+        fast_row = connection.execute(select(Capture.__table__).where(Capture.id == ref.id)).mappings().one()
+        values = {c: fast_row[c] for c in index.CAPTURE_FETCH_COLUMNS} | {"warc_record_id": "<urn:uuid:core>"}
+        core_id = index.insert_capture(connection, values)
+        listed = ", ".join(columns)
+        fast_raw, core_raw = (connection.exec_driver_sql(f"SELECT {listed} FROM capture WHERE id = {n}").one()
+                              for n in (ref.id, core_id))
+    assert tuple(fast_raw) == tuple(core_raw)
+    assert dict(zip(columns, fast_raw, strict=True))["duration"] == 0.125

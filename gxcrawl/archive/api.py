@@ -12,22 +12,21 @@ import hashlib
 import logging
 import socket
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import gxcrawl
 from gxcrawl.archive import index
 from gxcrawl.archive.database import (
-    ArchiveWriteError,
     ensure_schema,
-    is_transient,
     make_engine,
     resolve_database_url,
     with_retries,
@@ -53,6 +52,7 @@ from gxcrawl.archive.writer import RecordWriter
 logger = logging.getLogger(__name__)
 
 WARC_SUBDIR = "warcs"
+KNOWN_DIGESTS = 50_000  # (digest, URI) pairs remembered per Archive: ~10 MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +134,10 @@ def _info(c: Capture) -> CaptureInfo:
 
 class _FastTransaction:
     """The digest lookup and the capture insert of one fetch in one transaction on the archive's long-lived
-    connection (no pool checkout, reset or second commit per fetch: bench/archive.py). On the first database
-    error it steps aside: the step is redone through the retrying path (`fallback`), so transient errors are
-    still retried and a write that keeps failing still raises ArchiveWriteError."""
+    DBAPI connection, through `index.FetchStatements` (no pool checkout, no Core execute machinery per fetch:
+    bench/archive.py). On the first database error it steps aside: the step is redone through the retrying
+    Core path (`fallback`), so transient errors are still retried, an IntegrityError is still Core's, and a
+    write that keeps failing still raises ArchiveWriteError."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
@@ -156,13 +157,9 @@ class _FastTransaction:
                     connection.commit()
                     self.pending = False
                 return result
-            except IntegrityError:
+            except self.archive.engine.dialect.loaded_dbapi.Error as exc:
+                logger.debug("fast index path failed, redoing the step through the retrying path: %s", exc)
                 self._drop()
-                raise
-            except DBAPIError as exc:
-                self._drop()
-                if not is_transient(exc):
-                    raise ArchiveWriteError(f"index write failed: {exc}") from exc
         return fallback()
 
     def _drop(self) -> None:
@@ -175,18 +172,48 @@ class _FastTransaction:
             self._drop()
 
 
+class _KnownDigests:
+    """(payload sha256, target URI) -> the capture a revisit refers to, for digests this process has written or
+    looked up (bounded LRU). A hit is the answer the database gave (or, for a capture written here, would give:
+    captures are never deleted and the first one wins); a miss still asks the database, so digests other processes archived still become revisits."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str], index.OriginalCapture] = OrderedDict()
+
+    def get(self, payload_sha256: str, uri: str) -> index.OriginalCapture | None:
+        key = (payload_sha256, uri)
+        original = self._entries.get(key)
+        if original is not None:
+            self._entries.move_to_end(key)
+        return original
+
+    def put(self, payload_sha256: str, uri: str, original: index.OriginalCapture) -> None:
+        if self.size <= 0:
+            return
+        self._entries[(payload_sha256, uri)] = original
+        self._entries.move_to_end((payload_sha256, uri))
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class Archive:
     """WARC files under `<root>/warcs/` plus the SQL index. Use `Archive.open(...)`; close() when done."""
 
     def __init__(self, root: Path, engine: Engine, writer: RecordWriter,
-                 repaired: list[RepairedFile] | None = None) -> None:
+                 repaired: list[RepairedFile] | None = None, *, known_digests: int = KNOWN_DIGESTS) -> None:
         self.root = root
         self.engine = engine
         self.writer = writer
         self.repaired = repaired or []
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock = threading.RLock()
-        self._hot: Connection | None = None
+        self._hot: Any = None  # a pooled DBAPI connection (engine.raw_connection()) for the per-fetch statements
+        self._fetch_statements = index.FetchStatements(engine.dialect)
+        self._known = _KnownDigests(known_digests)
 
     @classmethod
     def open(cls, root: str | Path = "archive", database_url: str | None = None, *,
@@ -237,16 +264,18 @@ class Archive:
 
         return with_retries(run, what)
 
-    def _hot_connection(self) -> Connection:
+    def _hot_connection(self) -> Any:
         if self._hot is None:
-            self._hot = self.engine.connect()
+            self._hot = self.engine.raw_connection()
         return self._hot
 
     def _drop_hot_connection(self) -> None:
         hot, self._hot = self._hot, None
         if hot is not None:
             with contextlib.suppress(Exception):
-                hot.close()  # rolls back
+                hot.rollback()
+            with contextlib.suppress(Exception):
+                hot.invalidate()  # a connection that failed is not returned to the pool
 
     def close(self) -> None:
         with self._lock:
@@ -292,10 +321,12 @@ class Archive:
                                       content_type=ex.header("Content-Type") or "text/html; charset=utf-8")
             else:
                 if ex.body:  # an empty payload is not worth a revisit (and trips replay tools)
-                    def lookup(c: Connection) -> index.OriginalCapture | None:
-                        return index.original_by_digest(c, payload_sha256, uri)
-
-                    original = fast.run(lookup, lambda: self._core(lookup, "looking up the payload digest"))
+                    original = self._known.get(payload_sha256, uri)
+                    if original is None:
+                        original = fast.run(
+                            lambda c: self._fetch_statements.original_by_digest(c, payload_sha256, uri),
+                            lambda: self._core(lambda c: index.original_by_digest(c, payload_sha256, uri),
+                                               "looking up the payload digest"))
                 if original is not None:
                     record_type = "revisit"
                     main = revisit_record(builder, ex, uri, date, payload_digest=warc_sha1(ex.body),
@@ -322,10 +353,16 @@ class Archive:
                 last_modified=ex.header("Last-Modified"),
             )
 
-            def insert(c: Connection) -> int:
-                return index.insert_capture(c, row)
-
-            capture_id = fast.run(insert, lambda: self._core(insert, f"indexing the capture of {uri}"), commit=True)
+            capture_id = fast.run(
+                lambda c: self._fetch_statements.insert_capture(c, row),
+                lambda: self._core(lambda c: index.insert_capture(c, row), f"indexing the capture of {uri}"),
+                commit=True)
+            # remembered only once committed: a cache hit always names a row that exists
+            if original is not None:
+                self._known.put(payload_sha256, uri, original)
+            elif record_type == "response" and ex.body:
+                self._known.put(payload_sha256, uri, index.OriginalCapture(
+                    id=capture_id, url=uri, fetched_at=row["fetched_at"], warc_record_id=main_id))
             return CaptureRef(id=capture_id, url=uri, record_type=record_type, warc_record_id=main_id,
                               warc_file=location.warc_file, warc_offset=location.offset,
                               warc_length=location.length, payload_sha256=payload_sha256,
