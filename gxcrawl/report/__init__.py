@@ -18,7 +18,7 @@ from gxcrawl.report.text import HEADING_WINDOW, text_sha256, tidy
 from gxcrawl.report.validate import run_checks
 from gxcrawl.report.version import is_not_a_report, overall_format
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 #: text beyond this many characters is not searched for tables (reports are 5–100 kB of text)
 MAX_TABLE_TEXT = 2_000_000

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 #: whitespace the normaliser turns into nothing inside a cell (NFKC already maps U+3000/NBSP to " ")
 _INNER_SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
@@ -72,6 +73,7 @@ def parse_cell(raw: str, *, money: bool = False) -> CellValue:
     return CellValue(shown, "text", None)
 
 
+@lru_cache(maxsize=16384)
 def is_cell_token(text: str) -> bool:
     """True when `text` reads as a table cell (a number, money, or a not-applicable mark)."""
     text = _INNER_SPACE.sub("", text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gxcrawl.report import vocab
 
@@ -49,6 +50,11 @@ class Heading:
 
 def find_headings(text: str) -> list[Heading]:
     """The statutory headings found in `text`, in document order (at most one per section)."""
+    return list(_find_headings(text))
+
+
+@lru_cache(maxsize=4)  # parse_page and text_sha256 look for the headings of the same text
+def _find_headings(text: str) -> tuple[Heading, ...]:
     found: list[Heading] = []
     pos = 0
     for key in vocab.SECTION_KEYS:
@@ -60,7 +66,7 @@ def find_headings(text: str) -> list[Heading]:
         end = rest.end() if rest else match.end()
         found.append(Heading(key, match.start(), end))
         pos = end
-    return found
+    return tuple(found)
 
 
 def _strip_signature(body: str) -> str:

@@ -64,6 +64,11 @@ _APPEALS_END = re.compile(r"五\s*[、.][^\n]{0,20}?(?:问题|改进)|其他需�
 _HAS_VALUE = re.compile(r"\d|[/\\—–~]|(?<![\u3400-\u9fff])无(?![\u3400-\u9fff])")
 _APPEALS_HEADER = re.compile("|".join(vocab.APPEAL_HEADER_WORDS) + "|审结|计")
 
+#: layouts where a blank cell can leave no trace (PDF text, cell-per-line with blank lines dropped, tab-led
+#: cell lines with NBSP-only cells dropped, glued text): a row with fewer values than columns may miss any
+#: of its cells, so it is never read left-aligned, only where every identity-consistent placement agrees
+VANISHING_MODES = frozenset({"space", "lines", "tablines"})
+
 APPLICATION_ROW_IDENTITIES: tuple[Identity, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
 APPEALS_IDENTITIES: tuple[Identity, ...] = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
 
@@ -97,8 +102,21 @@ def _ordinal_re(ordinal: str) -> re.Pattern[str] | None:
 
 # --- HTML stage -------------------------------------------------------------------------------------------------
 _INNER_TABLES = etree.XPath("//table[not(.//table)]")
-_ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-_CELLS = etree.XPath("./td|./th")
+_TEXT_OF = etree.tostring
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """./tr|./thead/tr|./tbody/tr|./tfoot/tr in document order (child loops: XPath per row costs more)."""
+    out: list[etree._Element] = []
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            out.append(child)
+        elif tag in _ROW_GROUPS:
+            out.extend(c for c in child if c.tag == "tr")
+    return out
 _HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
@@ -127,29 +145,34 @@ def html_tables_text(body_html: str) -> str:
     for table in _INNER_TABLES(root):
         # rowspan/colspan expansion: `below` holds columns covered by cells from rows above
         below: dict[int, int] = {}  # column -> rows it stays covered
-        for tr in _ROWS(table):
+        for tr in _rows(table):
             cells: list[str] = []
             col = 0
             first_own: int | None = None
-            for td in _CELLS(tr):
+            for td in tr:
+                if td.tag not in _CELL_TAGS:
+                    continue
                 while below.get(col, 0) > 0:
                     if first_own is not None:
                         cells.append(ROWCONT)  # a value merged with the row above sits in this row's grid
                     col += 1
                 if first_own is None:
                     first_own = col
-                cells.append(" ".join("".join(td.itertext()).split()).replace(CELL_SEP, " "))
+                text = _TEXT_OF(td, method="text", encoding=str, with_tail=False)  # 4x itertext's speed
+                cells.append(" ".join(text.split()).replace(CELL_SEP, " ") if text else "")
                 colspan = _span(td.get("colspan"))
                 rowspan = _span(td.get("rowspan"))
-                cells.extend([CONT] * (colspan - 1))
-                for c in range(col, col + colspan):
-                    if rowspan > 1:
+                if colspan > 1:
+                    cells.extend([CONT] * (colspan - 1))
+                if rowspan > 1:
+                    for c in range(col, col + colspan):
                         below[c] = max(below.get(c, 0), rowspan)
                 col += colspan
             while first_own is not None and below.get(col, 0) > 0:
                 cells.append(ROWCONT)
                 col += 1
-            below = {c: n - 1 for c, n in below.items() if n > 1}
+            if below:
+                below = {c: n - 1 for c, n in below.items() if n > 1}
             lines.append(CELL_SEP + CELL_SEP.join(cells))
         lines.append("")
     return "\n".join(lines)
@@ -283,6 +306,12 @@ def _appeals_data_items(blob: str, mode: str) -> list[str]:
     return _field_items(fields, skip_leading_empty=False)
 
 
+def _cell_lines(fields: Sequence[str]) -> bool:
+    """Tab-led cells one per line ("\\t12\\n\\t3\\n"), where a dropped NBSP-only line leaves no trace,
+    rather than one row per line ("\\t12\\t\\t3\\n", where a blank cell keeps its place)."""
+    return sum(1 for f in fields[:-1] if "\n" in f) > 1
+
+
 def _blob_items(blob: str, *, header_before: bool, markdown: bool = False) -> tuple[list[str], str]:
     """Cells of the text after a label (or after table 四's header when `header_before`)."""
     mode = _mode(blob)
@@ -300,11 +329,17 @@ def _blob_items(blob: str, *, header_before: bool, markdown: bool = False) -> tu
         return _field_items(fields, skip_leading_empty=False), mode
     if mode in ("pipe", "tab"):
         if header_before:
-            return _appeals_data_items(blob, mode), mode
+            items = _appeals_data_items(blob, mode)
+            if mode == "tab" and _cell_lines(blob.split("\t")[1:len(items) + 1]):
+                mode = "tablines"
+            return items, mode
         if mode == "pipe" and markdown:
             fields = _pipe_line_fields(blob.split("\n", 1)[0])[1:]
             return _field_items(fields, skip_leading_empty=False), "markdown"
         fields = blob.split("|" if mode == "pipe" else "\t")[1:]  # [0]: the rest of the label's own cell
+        if mode == "tab" and _cell_lines(fields):
+            mode = "tablines"
+            fields = blob.rstrip("\t").split("\t")[1:]  # a trailing tab leads the next label's line
         return _field_items(fields, skip_leading_empty=False), mode
     return _space_items(blob)
 
@@ -343,6 +378,9 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         items = [x for x in items if x not in (CONT, ROWCONT)]
     elif row.mode == "markdown" and len(items) >= n and all(x == "" for x in items[: len(items) - n]):
         items = items[len(items) - n:]  # a markdown grid row: values are its last n cells
+    elif row.mode in VANISHING_MODES:
+        while len(items) > n and items[-1] == "":
+            items.pop()  # a kept whitespace-only line is a blank cell; only surplus ones are dropped
     else:
         while items and items[-1] == "":
             items.pop()  # flattened rows are padded to the grid width with empty cells
@@ -373,7 +411,7 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         left = tuple(items) + (None,) * (n - len(items))
         # one missing cell at the end is how a row with fewer cells is published (seed 001); a row
         # missing more (only 总计 filled, blanks lost in flattening) is not guessed
-        if row.mode != "space" and n - len(items) == 1 and consistent(values(left), identities):
+        if row.mode not in VANISHING_MODES and n - len(items) == 1 and consistent(values(left), identities):
             row.preferred = left
     row.candidates = [c for c in cands if consistent(values(c), identities)]
 
@@ -479,26 +517,41 @@ def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) 
     return rows
 
 
+_H3_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
 def _applications_check(row: _Row, cand: Candidate, known: dict[str, list[str | None]], version: str) -> bool:
     """H2/H3 per column with `cand` in `row` and the other rows as resolved so far."""
     result_rows = vocab.RESULT_ROWS[version]
+    in_h2 = row.key == "total_processed" or row.key in result_rows
+    in_h3 = row.key in _H3_ROWS
+    if not (in_h2 or in_h3):
+        return True
 
-    def val(key: str, i: int) -> int | float | None:
-        slots = list(cand) if key == row.key else known.get(key)
-        if slots is None or slots[i] is None:
-            return None
-        return _value_of(slots[i], "x")  # type: ignore[arg-type]
+    def slots_of(key: str) -> Sequence[str | None] | None:
+        return cand if key == row.key else known.get(key)
 
+    def column(rows: Sequence[Sequence[str | None] | None], i: int) -> list[int | float] | None:
+        out: list[int | float] = []
+        for slots in rows:
+            raw = None if slots is None else slots[i]
+            value = None if raw is None else _value_of(raw, "x")
+            if value is None:
+                return None
+            out.append(value)
+        return out
+
+    h2_rows = [slots_of(k) for k in (*result_rows, "total_processed")] if in_h2 else []
+    h3_rows = [slots_of(k) for k in _H3_ROWS] if in_h3 else []
     for i in range(len(vocab.APPLICATION_COLS)):
-        h2 = [val(k, i) for k in result_rows]
-        total = val("total_processed", i)
-        if (row.key in (*result_rows, "total_processed") and total is not None
-                and all(v is not None for v in h2) and total != sum(h2)):  # type: ignore[arg-type]
-            return False
-        h3 = [val(k, i) for k in ("new_received", "carried_over", "total_processed", "carried_forward")]
-        if (row.key in ("new_received", "carried_over", "total_processed", "carried_forward")
-                and all(v is not None for v in h3) and h3[0] + h3[1] != h3[2] + h3[3]):  # type: ignore[operator]
-            return False
+        if in_h2:
+            h2 = column(h2_rows, i)
+            if h2 is not None and h2[-1] != sum(h2[:-1]):
+                return False
+        if in_h3:
+            h3 = column(h3_rows, i)
+            if h3 is not None and h3[0] + h3[1] != h3[2] + h3[3]:
+                return False
     return True
 
 
