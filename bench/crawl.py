@@ -118,7 +118,8 @@ def main() -> int:
         rate = s["responses"] / s["elapsed"] if s["elapsed"] else 0.0
         s["rate"] = rate
         mem = f"{s['memusage_max'] / 2**20:.0f} MiB" if s.get("memusage_max") else "n/a"
-        print(f"{name:<26} {s['responses']:>6} pages in {s['elapsed']:7.1f} s = {rate:7.1f} pages/s   "
+        share = f"{rate / rows[0][1]['rate']:.2f}x bare" if rows[0][1].get("rate") else ""
+        print(f"{name:<26} {s['responses']:>6} pages in {s['elapsed']:7.1f} s = {rate:7.1f} pages/s {share:>10}   "
               f"items {s['items']:>5}   peak memory {mem}")
     ratio = full["rate"] / bare["rate"] if bare["rate"] else 0.0
     print(f"ratio full/bare: {ratio:.2f} (target >= 0.70){'' if ratio >= 0.7 else '  BELOW TARGET'}")
