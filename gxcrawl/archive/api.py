@@ -175,7 +175,8 @@ class _FastTransaction:
 class _KnownDigests:
     """(payload sha256, target URI) -> the capture a revisit refers to, for digests this process has written or
     looked up (bounded LRU). A hit is the answer the database gave (or, for a capture written here, would give:
-    captures are never deleted and the first one wins); a miss still asks the database, so digests other processes archived still become revisits."""
+    captures are never deleted and the first one wins); a miss still asks the database, so a digest another
+    process archived still becomes a revisit."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -266,7 +267,12 @@ class Archive:
 
     def _hot_connection(self) -> Any:
         if self._hot is None:
-            self._hot = self.engine.raw_connection()
+            hot = self.engine.raw_connection()
+            if self.engine.dialect.name == "postgresql":
+                # each statement commits on its own (the insert is a single statement, so atomic): no BEGIN and
+                # COMMIT round trips per fetch
+                hot.driver_connection.autocommit = True
+            self._hot = hot
         return self._hot
 
     def _drop_hot_connection(self) -> None:
@@ -275,7 +281,7 @@ class Archive:
             with contextlib.suppress(Exception):
                 hot.rollback()
             with contextlib.suppress(Exception):
-                hot.invalidate()  # a connection that failed is not returned to the pool
+                hot.invalidate()  # never back to the pool: it may have failed, or be in autocommit mode
 
     def close(self) -> None:
         with self._lock:
