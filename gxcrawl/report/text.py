@@ -20,6 +20,10 @@ _CHROME_LINE = re.compile(
     r"(?m)^[^\n]{0,40}(?:打印本页|关闭窗口|【打印】|【关闭】|版权所有|网站地图|主办单位|ICP备|字体[:：]?\s*[【\[]|"
     r"您当前的位置|当前位置[:：]|分享到)[^\n]{0,60}$"
 )
+#: the chrome words alone: a plain search for them is cheap, the line pattern only runs when one is there
+_CHROME_WORD = re.compile(
+    r"打印本页|关闭窗口|【打印】|【关闭】|版权所有|网站地图|主办单位|ICP备|字体|您当前的位置|当前位置[:：]|分享到"
+)
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -34,11 +38,13 @@ def nfkc(text: str) -> str:
 def normalise_for_hash(text: str, *, already_nfkc: bool = False) -> str:
     if not already_nfkc:
         text = nfkc(text)
-    text = _MD_RULE.sub("", text)
+    if "---" in text:
+        text = _MD_RULE.sub("", text)
     headings = find_headings(text[:HEADING_WINDOW])
     if headings:
         text = text[headings[0].start:]
-    text = _CHROME_LINE.sub("", text)
+    if _CHROME_WORD.search(text):
+        text = _CHROME_LINE.sub("", text)
     return _DROP.sub("", text)
 
 
