@@ -416,3 +416,17 @@ def test_fetch_statements_store_exactly_what_core_stores(archive: Archive) -> No
                               for n in (ref.id, core_id))
     assert tuple(fast_raw) == tuple(core_raw)
     assert dict(zip(columns, fast_raw, strict=True))["duration"] == 0.125
+
+
+def test_sqlite_index_pragmas(tmp_path: Path) -> None:
+    """WAL with synchronous=NORMAL (survives a killed process: tests/test_archive_kill.py) and a checkpoint every
+    ~40 MB of WAL, on every connection the archive opens (the per-fetch one included)."""
+    with Archive.open(tmp_path) as archive:
+        archive.write_exchange(exchange("http://127.0.0.1/p", b"pragmas"))
+        cursor = archive._hot_connection().cursor()
+        settings = [cursor.execute(f"PRAGMA {name}").fetchone()[0]
+                    for name in ("journal_mode", "synchronous", "wal_autocheckpoint", "foreign_keys")]
+        cursor.close()
+        assert settings == ["wal", 1, 10000, 1]
+        with archive.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
