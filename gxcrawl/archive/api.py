@@ -133,9 +133,9 @@ def _info(c: Capture) -> CaptureInfo:
 
 
 class _FastTransaction:
-    """The digest lookup and the capture insert of one fetch in one transaction on the archive's long-lived
-    DBAPI connection, through `index.FetchStatements` (no pool checkout, no Core execute machinery per fetch:
-    bench/archive.py). On the first database error it steps aside: the step is redone through the retrying
+    """The digest lookup and the capture insert of one fetch on the archive's long-lived DBAPI connection,
+    through `index.FetchStatements` (no pool checkout, no Core execute machinery per fetch: bench/archive.py);
+    one commit per fetch (PostgreSQL: autocommit, the insert being a single statement). On the first database error it steps aside: the step is redone through the retrying
     Core path (`fallback`), so transient errors are still retried, an IntegrityError is still Core's, and a
     write that keeps failing still raises ArchiveWriteError."""
 
