@@ -22,22 +22,21 @@ EXPECTED_CELLS = {
 def _sum_check(rule: str, scope: str, table: TableRead, left: list[tuple[str, str]],
                right: list[tuple[str, str]]) -> Check:
     strict = True
-    lenient = True
-    values: dict[tuple[str, str], float] = {}
-    for cell in (*left, *right):
-        kind = table.kinds.get(cell, "absent")
-        value = table.values.get(cell[0], {}).get(cell[1])
-        if kind in _NUMERIC and value is not None:
-            values[cell] = value
-        elif kind == "empty":
-            strict = False
-            values[cell] = 0
-        else:
-            strict = lenient = False
-    if not lenient:
-        return Check(rule, scope, "not_assessable")
-    lsum = sum(values[c] for c in left)
-    rsum = sum(values[c] for c in right)
+    kinds, values = table.kinds, table.values
+    sums: list[int | float] = [0, 0]
+    for side, cells in ((0, left), (1, right)):
+        for cell in cells:
+            kind = kinds.get(cell, "absent")
+            if kind in _NUMERIC:
+                value = values.get(cell[0], {}).get(cell[1])
+                if value is None:
+                    return Check(rule, scope, "not_assessable")
+                sums[side] += value
+            elif kind == "empty":
+                strict = False  # read as 0 by the lenient reading
+            else:
+                return Check(rule, scope, "not_assessable")
+    lsum, rsum = sums
     lsum, rsum = _tidy(lsum), _tidy(rsum)
     if strict:
         return Check(rule, scope, "pass" if lsum == rsum else "fail", lsum, rsum)
