@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from corpus_support.crawl import run_crawl
 from corpus_support.site import Page, Site
 from sqlalchemy import func, select
+from warcio.archiveiterator import ArchiveIterator
 
 from gxcrawl.archive import Archive, target_uri
-from gxcrawl.archive.models import Capture, Document, DocumentVersion
+from gxcrawl.archive.models import Capture, Document, DocumentSource, DocumentVersion
+from gxcrawl.archive.records import warc_date
 from gxcrawl.corpus.export import export_corpus
 from gxcrawl.corpus.records import validation_errors
 
@@ -108,3 +112,82 @@ def test_second_crawl_is_conditional_and_counts_what_changed(
     assert c["versions"] == 2 and c_first["text_sha256"] != c_second["text_sha256"]
     assert c["text_sha256"] == c_second["text_sha256"]  # the latest version only
     assert by_url[target_uri(a)]["versions"] == 1
+
+
+def test_304_is_archived_as_a_server_not_modified_revisit(
+        tmp_path: Path, seeds_dir: Path, database_url: str | None) -> None:
+    """A 304 becomes a WARC/1.1 revisit (server-not-modified) of the capture it revalidated: warcio reads it,
+    read_payload() of it is the original body, the report adds no document but moves last_seen forward,
+    `gxcrawl archive check` passes, and offline replay still serves the original body."""
+    seed = sorted(seeds_dir.glob("*.txt"))[0].read_text(encoding="utf-8")
+    body = report_html("甲", seed)
+    archive_dir = tmp_path / "archive"
+    with Site() as site:
+        site.pages.update({
+            "/robots.txt": Page(b"User-agent: *\nAllow: /\n", content_type="text/plain"),
+            "/index.html": Page(b"<html><body><a href='/report/a.html'>a</a></body></html>"),
+            "/report/a.html": Page(body),
+        })
+        a = site.url("/report/a.html")
+        first = run_crawl(tmp_path / "first", archive_dir, [site.url("/index.html")], database_url=database_url,
+                          settings=LIVE)
+        hits_before = len(site.hits)
+        second = run_crawl(tmp_path / "second", archive_dir, [site.url("/index.html")], database_url=database_url,
+                           settings=LIVE)
+        recrawl_statuses = {h.path: h.status for h in site.hits[hits_before:]}
+    assert recrawl_statuses == {"/robots.txt": 304, "/index.html": 304, "/report/a.html": 304}
+    assert first.stats["gx/documents/new"] == 1, first.log[-3000:]
+    assert not second.stats.get("gx/documents/new"), "an unchanged report is no new document"
+    assert second.stats["gx/documents/unchanged"] == 1
+    assert second.stats["gx/revisits"] == 3
+
+    with Archive.open(archive_dir, database_url) as archive:
+        with archive.session() as session:
+            original, not_modified = session.scalars(
+                select(Capture).where(Capture.url == target_uri(a)).order_by(Capture.id)).all()
+            source = session.scalars(select(DocumentSource).where(DocumentSource.url == target_uri(a))).one()
+            document = session.get(Document, source.document_id)
+            assert session.scalar(select(func.count(Document.id))) == 1
+            revisits = session.scalars(select(Capture).where(Capture.record_type == "revisit")).all()
+        assert (original.record_type, original.status) == ("response", 200)
+        assert (not_modified.record_type, not_modified.status) == ("revisit", 304)
+        assert not_modified.revisit_of_id == original.id
+        assert not_modified.payload_sha256 == original.payload_sha256
+        assert all(r.status == 304 and r.revisit_of_id is not None for r in revisits) and len(revisits) == 3
+        assert archive.read_payload(not_modified.id) == archive.read_payload(original.id) == body
+        # the report was seen again when the 304 came: last_seen moves, first_seen stays
+        assert not_modified.fetched_at > original.fetched_at
+        assert source.first_seen == original.fetched_at
+        assert source.last_seen == not_modified.fetched_at
+        assert document.last_seen == not_modified.fetched_at
+
+    # the WARC record, as warcio reads it
+    records = {}
+    for path in sorted((archive_dir / "warcs").glob("*.warc.gz")):
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream, check_digests=True):
+                http = record.http_headers
+                records[record.rec_headers.get_header("WARC-Record-ID")] = (
+                    record.rec_type, dict(record.rec_headers.headers), http.get_statuscode() if http else None, http)
+    rec_type, warc_headers, status, http_headers = records[not_modified.warc_record_id]
+    assert rec_type == "revisit" and status == "304"
+    assert warc_headers["WARC-Profile"] == "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+    assert warc_headers["WARC-Target-URI"] == target_uri(a)
+    assert warc_headers["WARC-Refers-To-Target-URI"] == original.url
+    assert warc_headers["WARC-Refers-To-Date"] == warc_date(original.fetched_at)
+    assert warc_headers["WARC-Refers-To"] == original.warc_record_id
+    assert http_headers.get_header("etag") == Page(body).etag  # the 304's own headers are the record content
+    concurrent = sorted(t for t, h, _, _ in records.values() if h.get("WARC-Concurrent-To") == not_modified.warc_record_id)
+    assert concurrent == ["metadata", "request"]
+
+    check = subprocess.run([str(Path(sys.executable).with_name("gxcrawl")), "archive", "--archive", str(archive_dir),
+                            *(["--database", database_url] if database_url else []), "check"],
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.rstrip().endswith("OK")
+
+    # the server is gone: replay answers from the archive with the original body, not the 304
+    replay = run_crawl(tmp_path / "replay", archive_dir, [site.url("/index.html")], database_url=database_url,
+                       settings={"GX_REPLAY": True})
+    replayed = replay.seen_by_url()[a]
+    assert (replayed["status"], replayed["sha256"]) == (200, first.seen_by_url()[a]["sha256"])

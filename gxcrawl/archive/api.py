@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +38,7 @@ from gxcrawl.archive.records import (
     Exchange,
     content_record,
     metadata_record,
+    not_modified_record,
     request_record,
     response_record,
     revisit_record,
@@ -52,6 +53,7 @@ from gxcrawl.archive.writer import RecordWriter
 logger = logging.getLogger(__name__)
 
 WARC_SUBDIR = "warcs"
+NOT_MODIFIED = 304
 KNOWN_DIGESTS = 50_000  # (digest, URI) pairs remembered per Archive: ~10 MB
 
 
@@ -113,6 +115,33 @@ class StoredResponse:
 def warc_sha1(data: bytes) -> str:
     """WARC-Payload-Digest form (sha1, base32), as warcio writes it."""
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def _payload_holder(connection: Connection, capture_id: int) -> tuple[index.OriginalCapture, str, int] | None:
+    """The `response` capture holding the payload of capture `capture_id` (itself, or the original it is a
+    revisit of), with that payload's sha256 and length; None if there is none."""
+    row = connection.execute(select(Capture).where(Capture.id == capture_id)).first()
+    seen = set()
+    while row is not None and row.record_type == "revisit" and row.revisit_of_id not in seen:
+        seen.add(row.id)
+        row = connection.execute(select(Capture).where(Capture.id == row.revisit_of_id)).first()
+    if row is None or row.record_type != "response":
+        logger.warning("capture %s is not (a revisit of) an indexed response: the 304 answering a conditional "
+                       "request made from it is archived as a plain response record", capture_id)
+        return None
+    return (index.OriginalCapture(id=row.id, url=row.url, fetched_at=row.fetched_at,
+                                  warc_record_id=row.warc_record_id), row.payload_sha256, row.payload_length)
+
+
+def _last_confirmed(session: Session, capture_id: int) -> datetime | None:
+    """When the payload of a capture was last fetched at its URL: its own fetch or its newest revisit there."""
+    capture = session.get(Capture, capture_id)
+    if capture is None:
+        return None
+    newest_revisit = session.scalar(
+        select(func.max(Capture.fetched_at))
+        .where(Capture.revisit_of_id == capture.id, Capture.url == capture.url))
+    return max(capture.fetched_at, newest_revisit) if newest_revisit is not None else capture.fetched_at
 
 
 def _ref(capture: Capture) -> CaptureRef:
@@ -318,6 +347,7 @@ class Archive:
         uri = target_uri(ex.url)
         date = warc_date(ex.fetched_at)
         payload_sha256 = sha256_hex(ex.body)
+        payload_length = len(ex.body)
         builder = self.writer.builder
         with self._lock, _FastTransaction(self) as fast:
             original: index.OriginalCapture | None = None
@@ -325,6 +355,15 @@ class Archive:
                 record_type = "resource"
                 main = content_record(builder, uri, date, ex.body, record_type="resource",
                                       content_type=ex.header("Content-Type") or "text/html; charset=utf-8")
+            elif ex.status == NOT_MODIFIED and ex.not_modified_of is not None and (holder := self._core(
+                    lambda c: _payload_holder(c, ex.not_modified_of), "looking up the revalidated capture")):
+                # the payload is the revalidated capture's: a server-not-modified revisit of the response
+                # holding it, indexed with that payload's digest so read_payload() yields it
+                original, payload_sha256, payload_length = holder
+                record_type = "revisit"
+                main = not_modified_record(builder, ex, uri, date, refers_to_uri=original.url,
+                                           refers_to_date=warc_date(original.fetched_at),
+                                           refers_to_id=original.warc_record_id)
             else:
                 if ex.body:  # an empty payload is not worth a revisit (and trips replay tools)
                     original = self._known.get(payload_sha256, uri)
@@ -352,7 +391,7 @@ class Archive:
                 url=uri, final_url=target_uri(ex.final_url or ex.url), method=ex.method.upper(),
                 fetched_at=ex.fetched_at.astimezone(UTC), status=ex.status,
                 content_type=(ex.header("Content-Type") or None), payload_sha256=payload_sha256,
-                payload_length=len(ex.body), record_type=record_type, warc_record_id=main_id,
+                payload_length=payload_length, record_type=record_type, warc_record_id=main_id,
                 warc_file=location.warc_file, warc_offset=location.offset, warc_length=location.length,
                 revisit_of_id=original.id if original else None, portal=ex.portal, crawl_run_id=ex.crawl_run_id,
                 referer=ex.referer, depth=ex.depth, duration=ex.duration, etag=ex.header("ETag"),
@@ -364,7 +403,7 @@ class Archive:
                 lambda: self._core(lambda c: index.insert_capture(c, row), f"indexing the capture of {uri}"),
                 commit=True)
             # remembered only once committed: a cache hit always names a row that exists
-            if original is not None:
+            if original is not None and record_type == "revisit" and ex.body:
                 self._known.put(payload_sha256, uri, original)
             elif record_type == "response" and ex.body:
                 self._known.put(payload_sha256, uri, index.OriginalCapture(
@@ -413,14 +452,16 @@ class Archive:
 
     def record_document(self, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None,
                         seen_at: datetime | None = None) -> DocumentOutcome:
-        """Dedupe one report text seen at `url` (see index.record_document)."""
+        """Dedupe one report text seen at `url` (see index.record_document). Without `seen_at`, the text was
+        seen when the capture's payload was last confirmed at its URL: by the capture itself or a later revisit
+        of it there (a 304 to a conditional request hands the spider the original capture, and must still move
+        last_seen forward)."""
         url = target_uri(url)
 
         def record(session: Session) -> DocumentOutcome:
             when = seen_at
             if when is None and capture_id is not None:
-                capture = session.get(Capture, capture_id)
-                when = capture.fetched_at if capture else None
+                when = _last_confirmed(session, capture_id)
             return index.record_document(session, text_sha256=text_sha256, url=url, portal=portal,
                                          capture_id=capture_id, seen_at=when or datetime.now(UTC))
 

@@ -35,7 +35,8 @@ class Exchange:
     """One fetch as plain values; `body` is the payload as it came off the wire (still Content-Encoded).
 
     `rendered=True` marks a browser-rendered DOM (not an HTTP payload): it is archived as a
-    `resource` record, never as a `response`.
+    `resource` record, never as a `response`. `not_modified_of` (with status 304) names the capture a
+    conditional request revalidated.
     """
 
     url: str
@@ -57,6 +58,9 @@ class Exchange:
     ip_address: str | None = None
     rendered: bool = False
     extra_metadata: dict[str, str] = field(default_factory=dict)
+    # a 304 answering a conditional request: the id of the capture whose validators were sent (its payload
+    # is what the server says is unchanged); the 304 is then archived as a server-not-modified revisit
+    not_modified_of: int | None = None
 
     def header(self, name: str) -> str | None:
         """First response header value named `name` (case-insensitive), decoded as ISO-8859-1."""
@@ -164,6 +168,33 @@ def revisit_record(
         uri, payload_digest, refers_to_uri, refers_to_date,
         http_headers=http_headers, warc_headers_dict=warc_headers,
     )
+
+
+SERVER_NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
+def not_modified_record(
+    builder: RecordBuilder, ex: Exchange, uri: str, date: str, *,
+    refers_to_uri: str, refers_to_date: str, refers_to_id: str,
+) -> ArcWarcRecord:
+    """A revisit (server-not-modified profile) for a 304 answer: the record content is the 304's own status
+    line and headers; the payload is the one of the record it refers to. No WARC-Payload-Digest: the server
+    sent no payload to digest (WARC 1.1 §6.7.3)."""
+    http_headers = RawStatusAndHeaders(
+        f"{ex.status} {reason_phrase(ex.status, ex.reason)}".rstrip(),
+        response_header_pairs(ex.response_headers),
+        protocol=http_protocol(ex.http_version),
+    )
+    warc_headers = {
+        "WARC-Date": date,
+        "WARC-Profile": SERVER_NOT_MODIFIED_PROFILE,
+        "WARC-Refers-To": refers_to_id,
+        "WARC-Refers-To-Target-URI": refers_to_uri,
+        "WARC-Refers-To-Date": refers_to_date,
+    }
+    if ex.ip_address:
+        warc_headers["WARC-IP-Address"] = ex.ip_address
+    return builder.create_warc_record(uri, "revisit", http_headers=http_headers, warc_headers_dict=warc_headers)
 
 
 def request_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str, concurrent_to: str) -> ArcWarcRecord:

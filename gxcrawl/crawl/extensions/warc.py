@@ -1,7 +1,8 @@
 """Archive every response as it came off the wire (the `response_downloaded` signal fires before the
 downloader middlewares, so HttpCompressionMiddleware has not decoded the body yet).
 
-Writes a response (or revisit) + request + metadata record per download and stores the capture id in
+Writes a response (or revisit) + request + metadata record per download (a 304 answering a conditional
+request becomes a server-not-modified revisit of the capture it revalidated) and stores the capture id in
 `request.meta["gx_capture_id"]` (the response sees it as `response.meta`). A scrapy-playwright response is a
 rendered DOM and becomes a `resource` record. If the archive cannot be written, the crawl stops with the
 close reason "gx_archive_failed" rather than keep fetching pages it cannot keep.
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ARCHIVE_FAILED = "gx_archive_failed"
+# set by the conditional-request middleware: the capture whose validators this request carries
+META_PREVIOUS_CAPTURE = "gx_previous_capture"
 _ATTR = "_gx_archive"
 
 
@@ -104,7 +107,11 @@ class WarcCapture:
         if self.archive is None or self.failed:
             return
         try:
-            ref = self.archive.write_exchange(exchange_from_scrapy(request, response, crawl_run_id=self.run_id))
+            exchange = exchange_from_scrapy(request, response, crawl_run_id=self.run_id)
+            if response.status == 304 and request.meta.get(META_PREVIOUS_CAPTURE) is not None:
+                # the answer to a conditional request: archived as a revisit of the capture it revalidated
+                exchange.not_modified_of = request.meta[META_PREVIOUS_CAPTURE]
+            ref = self.archive.write_exchange(exchange)
         except Exception as exc:  # noqa: BLE001 - whatever the cause, a fetch we cannot keep stops the crawl
             self.failed = True
             request.meta["gx_archive_error"] = str(exc)
