@@ -1461,7 +1461,9 @@ def uncertain_cells(truth: dict, layout: str) -> list[str]:
       identities (table 二 rows have none, so most multi-digit ones), and any row with a blank, `/`/`—`
       or dropped cell (the glued digits no longer say which cell is missing).
     - "cell_per_line", "cell_per_line_pipes" and "tabs": a row with a blank cell (an NBSP-only line,
-      "\xa0 |" or "\t\xa0", which whitespace normalisation turns into nothing or a separator).
+      "\xa0 |" or "\t\xa0", which whitespace normalisation turns into nothing or a separator) or a
+      dropped cell (a short row): once a cell has no line of its own, nothing says which one is missing.
+      Table 四 is one row of 15 cells there, so one such cell makes all 15 uncertain.
     - the other layouts keep every cell's position: nothing is uncertain.
     """
     if layout not in LAYOUTS:
@@ -1476,7 +1478,8 @@ def uncertain_cells(truth: dict, layout: str) -> list[str]:
     if layout in ("cell_per_line", "cell_per_line_pipes", "tabs"):
         for table in ("active", "applications", "appeals"):
             for row, cols in truth["raw"][table].items():
-                if any(v.strip() == "" for v in cols.values()):
+                dropped = len(cols) < len(truth[table][row])
+                if dropped or any(v.strip() == "" for v in cols.values()):
                     out.extend(row_paths(table, row))
     elif layout == "glued":
         runs: list = []
