@@ -20,10 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 class ParsePipeline:
-    def __init__(self, parse_report: Callable[..., dict[str, Any]], report_text: Callable[..., str],
-                 parser_version: str, stats: StatsCollector) -> None:
-        self.parse_report = parse_report
-        self.report_text = report_text
+    def __init__(self, parse_document: Callable[..., tuple[dict[str, Any], str]], parser_version: str,
+                 stats: StatsCollector) -> None:
+        self.parse_document = parse_document
         self.parser_version = parser_version
         self.stats = stats
 
@@ -32,16 +31,24 @@ class ParsePipeline:
         if not crawler.settings.getbool("GX_PARSE_ENABLED", True):
             raise NotConfigured("GX_PARSE_ENABLED is off")
         try:  # imported here: the crawl glue depends only on the report package's public API
-            from gxcrawl.report import PARSER_VERSION, parse_report, report_text
+            from gxcrawl.report import PARSER_VERSION, parse_page
+            from gxcrawl.report.page import load_page
+            from gxcrawl.report.text import tidy
         except ImportError as exc:
             raise NotConfigured(f"the report parser is not available: {exc}") from exc
+
+        def parse_document(body: bytes, *, url: str, content_type: str | None) -> tuple[dict[str, Any], str]:
+            # load_page (decode, chrome stripping, PDF/DOCX extraction) once: parse_report + report_text would
+            # each load the page again. Same results: parse_report = parse_page(load_page(..)).to_json(),
+            # report_text = tidy(load_page(..).text)
+            page = load_page(body, url=url, content_type=content_type)
+            return parse_page(page).to_json(), tidy(page.text)
+
         assert crawler.stats is not None
-        return cls(parse_report, report_text, PARSER_VERSION, crawler.stats)
+        return cls(parse_document, PARSER_VERSION, crawler.stats)
 
     def _parse(self, item: ReportPage, where: str) -> tuple[dict[str, Any], str]:
-        record = self.parse_report(item.body, url=where, content_type=item.content_type)
-        text = self.report_text(item.body, url=where, content_type=item.content_type)
-        return record, text
+        return self.parse_document(item.body, url=where, content_type=item.content_type)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ReportPage):
