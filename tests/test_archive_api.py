@@ -430,3 +430,60 @@ def test_sqlite_index_pragmas(tmp_path: Path) -> None:
         assert settings == ["wal", 1, 10000, 1]
         with archive.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
+
+
+def test_not_modified_is_a_server_not_modified_revisit(archive: Archive) -> None:
+    """A 304 answering a conditional request refers to the response holding the payload it revalidated
+    (through an identical-payload revisit too); read_payload() of it is that payload, and the document seen
+    through the original capture is last seen at the newest revisit there."""
+    url = "http://127.0.0.1/report"
+    body = "<p>年度报告</p>".encode()
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("ETag", '"v1"')]
+    first = archive.write_exchange(Exchange(url=url, status=200, body=body, fetched_at=T0, response_headers=headers))
+    same = archive.write_exchange(Exchange(url=url, status=200, body=body, fetched_at=T0 + timedelta(days=1),
+                                           response_headers=headers))
+    assert same.record_type == "revisit"
+    not_modified = archive.write_exchange(Exchange(
+        url=url, status=304, body=b"", fetched_at=T0 + timedelta(days=2), response_headers=[("ETag", '"v1"')],
+        request_headers=[("If-None-Match", '"v1"')], not_modified_of=same.id))
+    assert not_modified.record_type == "revisit"
+    assert not_modified.revisit_of_id == first.id  # the record holding the payload, not a revisit of it
+    assert not_modified.payload_sha256 == first.payload_sha256
+    assert archive.read_payload(not_modified.id) == body
+    stored = archive.read_response(not_modified.id)
+    assert (stored.status, stored.body) == (304, body)
+    info = archive.capture(not_modified.id)
+    assert (info.status, info.etag) == (304, '"v1"')
+
+    records = records_of(archive.root / not_modified.warc_file)
+    revisit = next(h for kind, h, _ in records if h.get_header("WARC-Record-ID") == not_modified.warc_record_id)
+    assert revisit.get_header("WARC-Profile") == "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+    assert revisit.get_header("WARC-Refers-To") == first.warc_record_id
+    assert revisit.get_header("WARC-Refers-To-Target-URI") == url
+    assert revisit.get_header("WARC-Refers-To-Date") == "2026-01-02T03:04:05.123456Z"
+    assert revisit.get_header("WARC-Payload-Digest") is None  # the server sent no payload
+    request = next(h for kind, h, _ in records
+                   if kind == "request" and h.get_header("WARC-Concurrent-To") == not_modified.warc_record_id)
+    assert request.get_header("WARC-Target-URI") == url
+    assert check_archive(archive.root, archive.engine).ok
+
+    # the spider parses the original capture's body after the 304: first seen when it was fetched, last seen
+    # at the 304; a second sighting is unchanged
+    outcome = archive.record_document(text_sha256="a" * 64, url=url, portal=None, capture_id=first.id)
+    assert outcome.new_document and outcome.changed
+    again = archive.record_document(text_sha256="a" * 64, url=url, portal=None, capture_id=first.id)
+    assert not again.changed
+    with archive.session() as session:
+        source = session.scalars(select(DocumentSource).where(DocumentSource.document_id == outcome.document_id)).one()
+        document = session.get(Document, outcome.document_id)
+        version = session.scalars(select(DocumentVersion).where(DocumentVersion.url == url)).one()
+        for row in (source, document, version):
+            assert (row.first_seen, row.last_seen) == (T0, T0 + timedelta(days=2))
+
+
+def test_not_modified_without_an_indexed_original_stays_a_plain_record(archive: Archive) -> None:
+    ref = archive.write_exchange(Exchange(url="http://127.0.0.1/x", status=304, body=b"", fetched_at=T0,
+                                          not_modified_of=987654))
+    assert (ref.record_type, ref.revisit_of_id) == ("response", None)
+    assert archive.read_payload(ref.id) == b""
+    assert check_archive(archive.root, archive.engine).ok

@@ -133,15 +133,16 @@ def _payload_holder(connection: Connection, capture_id: int) -> tuple[index.Orig
                                   warc_record_id=row.warc_record_id), row.payload_sha256, row.payload_length)
 
 
-def _last_confirmed(session: Session, capture_id: int) -> datetime | None:
-    """When the payload of a capture was last fetched at its URL: its own fetch or its newest revisit there."""
+def _fetch_times(session: Session, capture_id: int) -> tuple[datetime | None, datetime | None]:
+    """When a capture was fetched, and when its payload was last confirmed at its URL by a later revisit of
+    it there (a 304 or an identical payload), or None."""
     capture = session.get(Capture, capture_id)
     if capture is None:
-        return None
+        return None, None
     newest_revisit = session.scalar(
         select(func.max(Capture.fetched_at))
         .where(Capture.revisit_of_id == capture.id, Capture.url == capture.url))
-    return max(capture.fetched_at, newest_revisit) if newest_revisit is not None else capture.fetched_at
+    return capture.fetched_at, newest_revisit
 
 
 def _ref(capture: Capture) -> CaptureRef:
@@ -453,17 +454,21 @@ class Archive:
     def record_document(self, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None,
                         seen_at: datetime | None = None) -> DocumentOutcome:
         """Dedupe one report text seen at `url` (see index.record_document). Without `seen_at`, the text was
-        seen when the capture's payload was last confirmed at its URL: by the capture itself or a later revisit
-        of it there (a 304 to a conditional request hands the spider the original capture, and must still move
-        last_seen forward)."""
+        first seen when the capture was fetched and last seen at the newest revisit of it at that URL (a 304
+        to a conditional request hands the spider the original capture; last_seen must still move forward)."""
         url = target_uri(url)
 
         def record(session: Session) -> DocumentOutcome:
-            when = seen_at
+            when, confirmed = seen_at, None
             if when is None and capture_id is not None:
-                when = _last_confirmed(session, capture_id)
-            return index.record_document(session, text_sha256=text_sha256, url=url, portal=portal,
-                                         capture_id=capture_id, seen_at=when or datetime.now(UTC))
+                when, confirmed = _fetch_times(session, capture_id)
+            outcome = index.record_document(session, text_sha256=text_sha256, url=url, portal=portal,
+                                            capture_id=capture_id, seen_at=when or datetime.now(UTC))
+            if confirmed is not None and when is not None and confirmed > when:
+                # the same text at the same URL again: only moves last_seen (the outcome is the first call's)
+                index.record_document(session, text_sha256=text_sha256, url=url, portal=portal,
+                                      capture_id=capture_id, seen_at=confirmed)
+            return outcome
 
         try:
             return self._transaction(record, "recording the document")
