@@ -2,7 +2,7 @@
 
 For a GET of a URL the index already holds a 200 capture of, `ConditionalRequestMiddleware` sends that
 capture's validators (If-None-Match from its ETag, If-Modified-Since from its Last-Modified). A 304 is
-archived by the capture hook as it came (a revisit of the stored original is the archive's business);
+archived by the capture hook as a server-not-modified revisit of that capture (`revisit_of` set in the index);
 here it is replaced by the stored original response, and `gx_capture_id` is pointed at that original, so
 the spider and the pipelines carry on with the archived body, linked to the record that holds it, and the
 unchanged text adds no document. A 200 is compared with the stored payload digest:
