@@ -81,9 +81,11 @@ def test_glued_text_is_correct_or_null(seed: int, fmt: str) -> None:
     wrong, missing = _compare(truth, record)
     assert not wrong, wrong[:5]
     assert record["format"] == truth["format"]
-    # the identities of tables 三 and 四 recover almost every glued row
-    apps_missing = [m for m in missing if m.startswith(("applications", "appeals"))]
-    assert len(apps_missing) <= 21, apps_missing
+    # the identities of tables 三 and 四 recover every glued row that has exactly one consistent split;
+    # only rows the identities leave open (reportgen.uncertain_cells) may stay null
+    undecidable = set(reportgen.uncertain_cells(truth, "glued"))
+    apps_missing = [m for m in missing if m.startswith(("applications", "appeals")) and m not in undecidable]
+    assert not apps_missing, apps_missing
     if missing:
         assert record["issues"], "null cells must be explained"
 
