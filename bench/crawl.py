@@ -3,8 +3,9 @@ bare Scrapy spider that only follows links, both over the same demo portal at sc
 
     .venv/bin/python bench/crawl.py [--sites 9] [--reports-per-site 150] [--seed 1] [--breakdown]
 
-Prints pages/s for each run, their ratio (target: full >= 0.7 x bare) and each run's peak memory (Scrapy's
-memusage/max, RSS of the crawling process). Each run is its own process, so neither warms the other's caches.
+Prints pages/s for each run, their ratio (target: full >= 0.7 x bare), each run's CPU seconds (user + system, all
+threads; compare these when the machine is busy and wall times are noisy) and peak memory (Scrapy's memusage/max,
+RSS of the crawling process). Each run is its own process, so neither warms the other's caches.
 Rendering is off in both runs (the browser would dominate and the bare spider cannot use it).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -72,7 +74,9 @@ def child(kind: str, registry: str, archive: str) -> None:
     process.crawl(crawler, **kwargs)
     process.start()
     stats = crawler.stats.get_stats()
-    print(json.dumps({"responses": stats.get("downloader/response_count", 0), "items": stats.get("item_scraped_count", 0),
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU of this crawl (all threads): wall time alone
+    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime,
+                      "responses": stats.get("downloader/response_count", 0), "items": stats.get("item_scraped_count", 0),
                       "elapsed": stats.get("elapsed_time_seconds"), "memusage_max": stats.get("memusage/max"),
                       "reports_found": sum(v for k, v in stats.items() if k.startswith("gx/reports/found/"))}))
 
@@ -120,7 +124,7 @@ def main() -> int:
         mem = f"{s['memusage_max'] / 2**20:.0f} MiB" if s.get("memusage_max") else "n/a"
         share = f"{rate / rows[0][1]['rate']:.2f}x bare" if rows[0][1].get("rate") else ""
         print(f"{name:<26} {s['responses']:>6} pages in {s['elapsed']:7.1f} s = {rate:7.1f} pages/s {share:>10}   "
-              f"items {s['items']:>5}   peak memory {mem}")
+              f"items {s['items']:>5}   cpu {s['cpu']:6.1f} s   peak memory {mem}")
     ratio = full["rate"] / bare["rate"] if bare["rate"] else 0.0
     print(f"ratio full/bare: {ratio:.2f} (target >= 0.70){'' if ratio >= 0.7 else '  BELOW TARGET'}")
     print(f"reports found by the full pipeline: {full['reports_found']} of {len(portal.manifest['reports'])}")
