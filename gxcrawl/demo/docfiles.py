@@ -26,8 +26,18 @@ _LINES_PER_PAGE = (_PAGE_H - 120) // _LEADING
 _CHARS_PER_LINE = 40
 
 
-def _to_unicode_cmap() -> bytes:
-    ranges = [f"<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>" for hi in range(256) if not 0xD8 <= hi <= 0xDF]
+def _to_unicode_cmap(codes: set[int]) -> bytes:
+    """ToUnicode CMap for exactly the code points the document uses, as real subset fonts embed it
+    (a whole-BMP map makes every extractor rebuild 60,000 entries per page: unrealistically slow)."""
+    ranges: list[str] = []
+    run: list[int] = []
+    for code in sorted(codes) + [-1]:
+        # a bfrange may not cross a change of the high byte
+        if run and (code != run[-1] + 1 or code >> 8 != run[0] >> 8):
+            ranges.append(f"<{run[0]:04X}> <{run[-1]:04X}> <{run[0]:04X}>")
+            run = []
+        if code >= 0:
+            run.append(code)
     chunks = []
     for i in range(0, len(ranges), 100):
         part = ranges[i : i + 100]
@@ -77,7 +87,7 @@ def make_pdf(lines: list[str], *, title: str) -> bytes:
 
     catalog = add(b"")  # filled in below, once the page tree's number is known
     pages_obj = add(b"")
-    cmap = _to_unicode_cmap()
+    cmap = _to_unicode_cmap({int(_hex(ch), 16) for line in wrapped for ch in line} | {0x3000})
     to_unicode = add(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
     descriptor = add(
         b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
