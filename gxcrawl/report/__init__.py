@@ -23,7 +23,10 @@ PARSER_VERSION = "1.1.0"
 #: text beyond this many characters is not searched for tables (reports are 5–100 kB of text)
 MAX_TABLE_TEXT = 2_000_000
 
-__all__ = ["PARSER_VERSION", "UnreadableDocument", "parse_page", "parse_report", "report_text", "text_sha256"]
+__all__ = [
+    "PARSER_VERSION", "UnreadableDocument", "parse_page", "parse_report", "parse_report_and_text", "report_text",
+    "text_sha256",
+]
 
 
 def _load(data: bytes | str, url: str | None, content_type: str | None):  # -> Page
@@ -44,6 +47,15 @@ def parse_report(data: bytes | str, *, url: str | None = None, content_type: str
 def report_text(data: bytes | str, *, url: str | None = None, content_type: str | None = None) -> str:
     """The report body as text for people (chrome stripped), to archive next to the capture."""
     return tidy(_load(data, url, content_type).text)
+
+
+def parse_report_and_text(
+    data: bytes | str, *, url: str | None = None, content_type: str | None = None
+) -> tuple[dict[str, Any], str]:
+    """``(parse_report(...), report_text(...))`` with the document loaded once (decoding, chrome stripping
+    and PDF/DOCX extraction are most of the cost), for callers that archive the text next to the record."""
+    page = _load(data, url, content_type)
+    return parse_page(page).to_json(), tidy(page.text)
 
 
 def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str | None:

@@ -31,24 +31,12 @@ class ParsePipeline:
         if not crawler.settings.getbool("GX_PARSE_ENABLED", True):
             raise NotConfigured("GX_PARSE_ENABLED is off")
         try:  # imported here: the crawl glue depends only on the report package's public API
-            from gxcrawl.report import PARSER_VERSION, parse_page
-            from gxcrawl.report.page import load_page
-            from gxcrawl.report.text import tidy
+            from gxcrawl.report import PARSER_VERSION, parse_report_and_text
         except ImportError as exc:
             raise NotConfigured(f"the report parser is not available: {exc}") from exc
 
-        def parse_document(body: bytes, *, url: str, content_type: str | None) -> tuple[dict[str, Any], str]:
-            # load_page (decode, chrome stripping, PDF/DOCX extraction) once: parse_report + report_text would
-            # each load the page again. Same results: parse_report = parse_page(load_page(..)).to_json(),
-            # report_text = tidy(load_page(..).text)
-            page = load_page(body, url=url, content_type=content_type)
-            return parse_page(page).to_json(), tidy(page.text)
-
         assert crawler.stats is not None
-        return cls(parse_document, PARSER_VERSION, crawler.stats)
-
-    def _parse(self, item: ReportPage, where: str) -> tuple[dict[str, Any], str]:
-        return self.parse_document(item.body, url=where, content_type=item.content_type)
+        return cls(parse_report_and_text, PARSER_VERSION, crawler.stats)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ReportPage):
@@ -56,7 +44,8 @@ class ParsePipeline:
         where = item.final_url or item.url
         try:
             # in a worker thread: a long PDF must not stall the reactor (downloads, timeouts)
-            record, text = await maybe_deferred_to_future(deferToThread(self._parse, item, where))
+            record, text = await maybe_deferred_to_future(deferToThread(
+                self.parse_document, item.body, url=where, content_type=item.content_type))
         except ValueError as exc:  # UnreadableDocument and friends: the capture stays archived
             self.stats.inc_value(f"gx/parse/failed/{type(exc).__name__}")
             raise DropItem(f"cannot parse {where} (capture {item.capture_id}): {exc}") from exc
