@@ -175,8 +175,9 @@ def collapse(text: str) -> str:
 
 
 def _text(el: HtmlElement) -> str:
-    # itertext, not XPath string(): an XPath evaluation costs ~20-50 µs even on a tiny element
-    return "".join(el.itertext())
+    # tostring's text method: the same string as "".join(itertext()) (no comments/PIs, no own tail) at ~4x
+    # the speed; XPath string() costs ~20-50 µs even on a tiny element
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
 def _text_upto(el: HtmlElement, limit: int) -> str | None:
@@ -279,7 +280,7 @@ def is_data_table(table: HtmlElement) -> bool:
 def _row_cells(tr: HtmlElement) -> list[str]:
     # Inside a cell every block boundary and <br> joins with "" ("本年新<br>制作数量" -> one cell).
     return [
-        collapse("".join(td.itertext()) if len(td) else (td.text or ""))
+        collapse(_text(td) if len(td) else (td.text or ""))
         for td in tr
         if td.tag in ("td", "th")
     ]
@@ -289,7 +290,7 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
     """Block elements -> lines; data-table rows -> one line, cells joined by tab; <br> in a cell -> ''.
 
     Returns (line, element that produced it) pairs so that dropped lines can be dropped from the tree.
-    Rows of data tables are rendered whole (C-level itertext), which keeps huge tables fast.
+    Rows of data tables are rendered whole (C-level text serialisation), which keeps huge tables fast.
     """
     lines: list[tuple[str, HtmlElement]] = []
     cur: list[str] = []
@@ -329,7 +330,7 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
                         lines.append(("\t".join(cells), el))
                     walker.skip_subtree()
                 elif tag in ("td", "th", "caption"):  # a cell outside any row, or a caption
-                    line = collapse("".join(el.itertext()))
+                    line = collapse(_text(el))
                     if line:
                         lines.append((line, el))
                     walker.skip_subtree()
