@@ -40,6 +40,9 @@ class Page:
     attachments: tuple[Link, ...] = ()
     encoding: str | None = None  # the decoding used for bytes input
     kind: str = "text"  # "html" | "text" | "pdf" | "docx" | "doc" | "ofd"
+    # The body's tables as the parser reads them (tables.html_tables_text(body_html)), taken from the tree
+    # that page loading has already built; None -> the parser parses body_html itself.
+    table_grid: str | None = field(default=None, compare=False, repr=False)
 
 
 KINDS = ("html", "text", "pdf", "docx", "doc", "ofd")
@@ -207,6 +210,7 @@ def load_page(data: bytes | str, *, url: str | None = None, content_type: str | 
             attachments=tuple(Link(u, t) for u, t in extract.attachments),
             encoding=encoding,
             kind="html",
+            table_grid=extract.table_grid,
         )
     body, title, metadata = clean_text(text, url)
     return Page(text=body, body_html=None, title=title, metadata=metadata, encoding=encoding, kind="text")
@@ -275,6 +279,7 @@ def _from_document(doc: formats.DocumentText, kind: str, url: str | None) -> Pag
             attachments=tuple(Link(u, t) for u, t in extract.attachments),
             encoding=None,
             kind=kind,
+            table_grid=extract.table_grid,
         )
     body, title, metadata = clean_text(doc.text or "", url)
     return Page(

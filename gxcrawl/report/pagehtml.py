@@ -24,6 +24,7 @@ from lxml import etree
 
 from gxcrawl.report import chrome
 from gxcrawl.report.pagemeta import RANK_HEADER, RANK_TABLE, RANK_URL, MetadataBuilder, date_from_url
+from gxcrawl.report.tables import tables_grid
 
 HtmlElement = etree._Element
 
@@ -160,6 +161,7 @@ class HtmlExtract:
     title: str | None
     metadata: dict[str, str]
     attachments: list[tuple[str, str]] = field(default_factory=list)
+    table_grid: str | None = None  # tables.html_tables_text(body_html), read from the tree in hand
 
 
 # --- small helpers --------------------------------------------------------------------------------
@@ -795,6 +797,7 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
         title=title,
         metadata=meta.build(),
         attachments=attachments,
+        table_grid=tables_grid(body),
     )
 
 

@@ -102,7 +102,7 @@ def _ordinal_re(ordinal: str) -> re.Pattern[str] | None:
 
 
 # --- HTML stage -------------------------------------------------------------------------------------------------
-_INNER_TABLES = etree.XPath("//table[not(.//table)]")
+_INNER_TABLES = etree.XPath("descendant-or-self::table[not(.//table)]")
 _TEXT_OF = etree.tostring
 _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 _CELL_TAGS = frozenset({"td", "th"})
@@ -142,6 +142,12 @@ def html_tables_text(body_html: str) -> str:
         return ""
     if root is None:
         return ""
+    return tables_grid(root)
+
+
+def tables_grid(root: etree._Element) -> str:
+    """`html_tables_text` of an already parsed element (itself included when it is a table): page loading
+    reads the grid from its own tree, so the parser need not parse the body HTML a second time."""
     lines: list[str] = []
     for table in _INNER_TABLES(root):
         # rowspan/colspan expansion: `below` holds columns covered by cells from rows above
@@ -654,11 +660,17 @@ def read_tables(text: str, method: str) -> dict[str, TableRead]:
     return {name: t for name, t in out.items() if t.found}
 
 
-def read_report_tables(text: str, body_html: str | None, *, normalised: bool = False) -> dict[str, TableRead]:
-    """The cascade: HTML tables first, then the text for the tables the HTML stage did not find."""
+def read_report_tables(
+    text: str, body_html: str | None, *, normalised: bool = False, grid: str | None = None
+) -> dict[str, TableRead]:
+    """The cascade: HTML tables first, then the text for the tables the HTML stage did not find.
+
+    `grid`: `html_tables_text(body_html)` when the caller has it already (Page.table_grid).
+    """
     found: dict[str, TableRead] = {}
-    if body_html and "<table" in body_html.lower():
-        grid = html_tables_text(body_html)
+    if body_html and (grid is not None or "<table" in body_html.lower()):
+        if grid is None:
+            grid = html_tables_text(body_html)
         if grid.strip():
             found.update(read_tables(prepare(grid), "html"))
     if len(found) < 3 and text:
