@@ -116,13 +116,22 @@ def _is_chrome_token(token: str) -> bool:
     return bool(chrome.CHROME_ATTR_RE.match(token))
 
 
+@lru_cache(maxsize=4096)
+def _is_chrome_class(classes: str) -> bool:
+    # per class attribute, not per token: Word/CMS pages repeat one class string on hundreds of elements
+    return any(_is_chrome_token(t) for t in classes.split())
+
+
+_SCAN_SKIP_TAGS = chrome.DROP_TAGS - _LINK_TAGS
+
+
 def scan(root: HtmlElement) -> Scan:
     result = Scan()
     search = _ANCHOR_RE.search
     anchors, attributed, linking, chrome_like = result.anchors, result.attributed, result.linking, result.chrome_like
     for el in root.iter(etree.Element):
         tag = el.tag
-        if tag in chrome.DROP_TAGS and tag not in _LINK_TAGS:
+        if tag in _SCAN_SKIP_TAGS:
             continue
         text = el.text
         if text and search(text):
@@ -135,16 +144,17 @@ def scan(root: HtmlElement) -> Scan:
         keys = el.keys()
         if not keys:
             continue
+        # membership in the key list first: each el.get() builds a str from libxml2's UTF-8
         is_chrome = False
-        ident = el.get("id")
-        classes = el.get("class")
+        ident = el.get("id") if "id" in keys else None
+        classes = el.get("class") if "class" in keys else None
         if ident or classes or "name" in keys:
             attributed.append(el)
             if ident and _is_chrome_token(ident):
                 is_chrome = True
             elif classes:
-                is_chrome = any(_is_chrome_token(t) for t in classes.split())
-        if not is_chrome:
+                is_chrome = _is_chrome_class(classes)
+        if not is_chrome and "style" in keys:
             style = el.get("style")
             is_chrome = bool(style and ("none" in style or "hidden" in style) and _HIDDEN_RE.search(style))
         if is_chrome:
