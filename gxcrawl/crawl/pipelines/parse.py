@@ -1,4 +1,9 @@
-"""Parse each ReportPage with the report library (contract C2): the record and the normalised text."""
+"""Parse each ReportPage with the report library (contract C2): the record and the normalised text.
+
+The parse runs in worker processes (`GX_PARSE_WORKERS`, default one per core but one): it is CPU work that in
+this process would slow down every download and archive write. `GX_PARSE_WORKERS=0` parses in a thread of this
+process instead (for debugging, or with a non-asyncio reactor). `GX_PARSE_TIMEOUT` bounds one parse.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,11 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet.threads import deferToThread
 
 from gxcrawl.crawl.items import ReportPage
+from gxcrawl.crawl.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -21,14 +28,16 @@ logger = logging.getLogger(__name__)
 
 class ParsePipeline:
     def __init__(self, parse_document: Callable[..., tuple[dict[str, Any], str]], parser_version: str,
-                 stats: StatsCollector) -> None:
+                 stats: StatsCollector, *, workers: WorkerPool | None = None) -> None:
         self.parse_document = parse_document
         self.parser_version = parser_version
         self.stats = stats
+        self.workers = workers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("GX_PARSE_ENABLED", True):
+        settings = crawler.settings
+        if not settings.getbool("GX_PARSE_ENABLED", True):
             raise NotConfigured("GX_PARSE_ENABLED is off")
         try:  # imported here: the crawl glue depends only on the report package's public API
             from gxcrawl.report import PARSER_VERSION, parse_report_and_text
@@ -36,17 +45,42 @@ class ParsePipeline:
             raise NotConfigured(f"the report parser is not available: {exc}") from exc
 
         assert crawler.stats is not None
-        return cls(parse_report_and_text, PARSER_VERSION, crawler.stats)
+        count = settings.getint("GX_PARSE_WORKERS", -1)
+        if count < 0:
+            count = default_workers()
+        workers = None
+        if count > 0:
+            if is_asyncio_reactor_installed():
+                workers = WorkerPool(count, timeout=settings.getfloat("GX_PARSE_TIMEOUT", 600.0),
+                                     preload="gxcrawl.report.page")
+            else:
+                logger.warning("GX_PARSE_WORKERS needs the asyncio reactor: parsing in a thread instead")
+        return cls(parse_report_and_text, PARSER_VERSION, crawler.stats, workers=workers)
+
+    def open_spider(self) -> None:
+        if self.workers is not None:
+            self.workers.start()
+
+    def close_spider(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            if self.workers.replaced:
+                self.stats.set_value("gx/parse/workers_replaced", self.workers.replaced)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ReportPage):
             return item
         where = item.final_url or item.url
         try:
-            # in a worker thread: a long PDF must not stall the reactor (downloads, timeouts)
-            record, text = await maybe_deferred_to_future(deferToThread(
-                self.parse_document, item.body, url=where, content_type=item.content_type))
-        except ValueError as exc:  # UnreadableDocument and friends: the capture stays archived
+            if self.workers is not None:
+                record, text = await self.workers.run(self.parse_document, item.body, url=where,
+                                                      content_type=item.content_type)
+            else:  # a thread, so that a long PDF at least does not stall the reactor's timeouts
+                record, text = await maybe_deferred_to_future(deferToThread(
+                    self.parse_document, item.body, url=where, content_type=item.content_type))
+        except (ValueError, WorkerCrashed, WorkerTimeout) as exc:
+            # UnreadableDocument and friends, a parser crash or hang: the capture stays archived (reparse can
+            # try again with a better parser)
             self.stats.inc_value(f"gx/parse/failed/{type(exc).__name__}")
             raise DropItem(f"cannot parse {where} (capture {item.capture_id}): {exc}") from exc
         record.setdefault("parser_version", self.parser_version)

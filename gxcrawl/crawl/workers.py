@@ -1,0 +1,116 @@
+"""Worker processes for the CPU-bound part of a crawl: parsing reports.
+
+Parsing a report (decoding, chrome stripping, PDF text extraction, tables) costs milliseconds of pure Python.
+In a thread it would hold the GIL the reactor needs for downloads, WARC capture and the index, so the crawl
+would go no faster than the sum of both; in worker processes it runs on the other cores. A worker that
+crashes (a segfault in a C extension on a hostile PDF) or hangs past the time limit is replaced: the task
+that broke it fails with a clear error and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class WorkerCrashed(RuntimeError):
+    """The worker process running a task died (twice: the task was retried once on a fresh worker)."""
+
+
+class WorkerTimeout(TimeoutError):
+    """A task ran longer than the time limit; its worker was killed and replaced."""
+
+
+def default_workers() -> int:
+    """One process per core but one (the reactor's), at least one, at most four."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+class WorkerPool:
+    """A process pool whose tasks are awaited from asyncio, with a per-task time limit and crash recovery.
+
+    Workers are started with ``spawn``: the crawler process runs threads (reactor, thread pool, Chromium
+    driver), and a ``fork`` of a threaded process can inherit a held lock and deadlock.
+    """
+
+    def __init__(self, workers: int, *, timeout: float = 600.0, preload: str | None = None) -> None:
+        if workers < 1:
+            raise ValueError(f"a worker pool needs at least one worker, not {workers}")
+        self.workers = workers
+        self.timeout = timeout
+        self.preload = preload
+        self._pool: ProcessPoolExecutor | None = None
+        self._generation = 0
+        self.replaced = 0  # pools replaced after a crash or a timeout (for stats)
+
+    def start(self) -> None:
+        """Start the workers now (they import the preload module while the crawl warms up)."""
+        self._current()
+
+    def _current(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            initializer, initargs = (_preload, (self.preload,)) if self.preload else (None, ())
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=initializer, initargs=initargs)
+            for _ in range(self.workers):  # spawn every worker now, not at the first task
+                self._pool.submit(int)
+        return self._pool
+
+    def _replace(self, generation: int, *, kill: bool) -> None:
+        """Throw away the pool of `generation` (if it is still the current one); the next task starts a new one."""
+        if generation != self._generation or self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        self._generation += 1
+        self.replaced += 1
+        if kill:  # a hung task: its process would never finish on its own
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(*args, **kwargs)`` in a worker; its exceptions are raised here. A task whose worker died
+        is retried once on a fresh pool (another task may have been the culprit)."""
+        for attempt in (1, 2):
+            generation = self._generation
+            try:
+                future: Future[T] = self._current().submit(fn, *args, **kwargs)
+                return await self._wait(future, generation)
+            except BrokenProcessPool as exc:
+                self._replace(generation, kill=False)
+                if attempt == 2:
+                    raise WorkerCrashed(f"the worker process died while running this task ({exc})") from exc
+                logger.warning("a worker process died; retrying its task on a fresh worker")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _wait(self, future: Future[T], generation: int) -> T:
+        wrapped = asyncio.wrap_future(future)
+        try:
+            return await asyncio.wait_for(asyncio.shield(wrapped), self.timeout)
+        except TimeoutError:
+            self._replace(generation, kill=True)
+            wrapped.cancel()
+            raise WorkerTimeout(f"took longer than {self.timeout:g} s; its worker was killed") from None
+
+    def close(self) -> None:
+        """Stop the workers (tasks not yet started are cancelled)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _preload(module: str) -> None:
+    """Worker initializer: import the task's module once, before the first task."""
+    __import__(module)
