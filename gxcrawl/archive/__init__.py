@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gxcrawl.archive.api import Archive, CaptureInfo, CaptureRef, StoredResponse, warc_sha1
+from gxcrawl.archive.api import Archive, CaptureInfo, CaptureRef, ParsedOutcome, StoredResponse, warc_sha1
 from gxcrawl.archive.database import ArchiveWriteError
 from gxcrawl.archive.index import DocumentOutcome
 from gxcrawl.archive.reader import RecordNotFound
@@ -15,6 +15,7 @@ __all__ = [
     "CaptureRef",
     "DocumentOutcome",
     "Exchange",
+    "ParsedOutcome",
     "RecordNotFound",
     "StoredResponse",
     "target_uri",

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,7 +48,7 @@ from gxcrawl.archive.records import (
 )
 from gxcrawl.archive.reindex import index_orphans
 from gxcrawl.archive.rotation import RepairedFile, WarcRotator, repair_unclean_files
-from gxcrawl.archive.writer import RecordWriter
+from gxcrawl.archive.writer import RecordLocation, RecordWriter
 
 logger = logging.getLogger(__name__)
 
@@ -133,16 +133,28 @@ def _payload_holder(connection: Connection, capture_id: int) -> tuple[index.Orig
                                   warc_record_id=row.warc_record_id), row.payload_sha256, row.payload_length)
 
 
-def _fetch_times(session: Session, capture_id: int) -> tuple[datetime | None, datetime | None]:
-    """When a capture was fetched, and when its payload was last confirmed at its URL by a later revisit of
-    it there (a 304 or an identical payload), or None."""
-    capture = session.get(Capture, capture_id)
-    if capture is None:
-        return None, None
-    newest_revisit = session.scalar(
-        select(func.max(Capture.fetched_at))
-        .where(Capture.revisit_of_id == capture.id, Capture.url == capture.url))
-    return capture.fetched_at, newest_revisit
+def _record_sighting(connection: Connection, text_sha256: str, url: str, portal: str | None,
+                     capture_id: int | None, seen_at: datetime | None,
+                     sighting: index.CaptureSighting | None) -> DocumentOutcome:
+    """index.record_document dated by the capture (first seen when fetched; last seen at its newest revisit)."""
+    when = seen_at or (sighting.fetched_at if sighting else None) or datetime.now(UTC)
+    outcome = index.record_document(connection, text_sha256=text_sha256, url=url, portal=portal,
+                                    capture_id=capture_id, seen_at=when)
+    confirmed = sighting.confirmed_at if sighting and seen_at is None else None
+    if confirmed is not None and confirmed > when:
+        # the same text at the same URL again: only moves last_seen (the outcome is the first call's)
+        index.record_document(connection, text_sha256=text_sha256, url=url, portal=portal,
+                              capture_id=capture_id, seen_at=confirmed)
+    return outcome
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOutcome:
+    """What `Archive.record_parsed` did."""
+
+    document: DocumentOutcome
+    new_report: bool                # a Report row was added (False: this parser version had one already)
+    text_record_id: int | None      # the conversion record written (None: the sighting was not new)
 
 
 def _ref(capture: Capture) -> CaptureRef:
@@ -418,27 +430,22 @@ class Archive:
         """Archive text derived from a capture (the extracted report text) as a `conversion` (or
         `resource`) record referring to it; returns the TextRecord id."""
         capture_id = capture if isinstance(capture, int) else capture.id
-        source = self._transaction(lambda s: s.get(Capture, capture_id), "looking up the capture")
+        source = self._core(lambda c: index.capture_sighting(c, capture_id), "looking up the capture")
         if source is None:
             raise LookupError(f"no capture {capture_id} in the index")
         data = text.encode("utf-8")
+        location = self._write_text_record(source, data, kind)
+        return self._core(lambda c: index.insert_text_record(c, capture_id, kind, sha256_hex(data), location),
+                          "indexing the text record")
+
+    def _write_text_record(self, source: index.CaptureSighting, data: bytes, kind: str) -> RecordLocation:
         with self._lock:
             # `urn:text:<url>` (as Browsertrix does): with the page's own URI, pywb would index the text as a
             # capture of the page and replay it instead of the page; WARC-Refers-To links it to the capture
             record = content_record(self.writer.builder, f"urn:text:{source.url}", warc_date(datetime.now(UTC)), data,
                                     record_type=kind, content_type="text/plain; charset=utf-8",
                                     refers_to_id=source.warc_record_id)
-            location = self.writer.write_group([record])[0]
-
-            def insert(session: Session) -> int:
-                row = TextRecord(capture_id=capture_id, kind=kind, text_sha256=sha256_hex(data),
-                                 warc_record_id=location.record_id, warc_file=location.warc_file,
-                                 warc_offset=location.offset, warc_length=location.length)
-                session.add(row)
-                session.flush()
-                return row.id
-
-            return self._transaction(insert, "indexing the text record")
+            return self.writer.write_group([record])[0]
 
     def mark_blocked(self, capture_id: int, reason: str) -> None:
         """Flag a capture as a block page (CAPTCHA, WAF, login wall...)."""
@@ -458,33 +465,52 @@ class Archive:
         to a conditional request hands the spider the original capture; last_seen must still move forward)."""
         url = target_uri(url)
 
-        def record(session: Session) -> DocumentOutcome:
-            when, confirmed = seen_at, None
-            if when is None and capture_id is not None:
-                when, confirmed = _fetch_times(session, capture_id)
-            outcome = index.record_document(session, text_sha256=text_sha256, url=url, portal=portal,
-                                            capture_id=capture_id, seen_at=when or datetime.now(UTC))
-            if confirmed is not None and when is not None and confirmed > when:
-                # the same text at the same URL again: only moves last_seen (the outcome is the first call's)
-                index.record_document(session, text_sha256=text_sha256, url=url, portal=portal,
-                                      capture_id=capture_id, seen_at=confirmed)
-            return outcome
+        def record(connection: Connection) -> DocumentOutcome:
+            sighting = index.capture_sighting(connection, capture_id) if capture_id is not None else None
+            return _record_sighting(connection, text_sha256, url, portal, capture_id, seen_at, sighting)
 
         try:
-            return self._transaction(record, "recording the document")
+            return self._core(record, "recording the document")
         except IntegrityError:  # another writer inserted the same text/URL first: now it exists
-            return self._transaction(record, "recording the document")
+            return self._core(record, "recording the document")
 
     def store_report(self, *, document_id: int, parser_version: str, record: dict[str, Any],
                      capture_id: int | None = None, replace: bool = False) -> bool:
-        def store(session: Session) -> bool:
-            return index.store_report(session, document_id=document_id, parser_version=parser_version,
+        def store(connection: Connection) -> bool:
+            return index.store_report(connection, document_id=document_id, parser_version=parser_version,
                                       record=record, capture_id=capture_id, replace=replace)
 
         try:
-            return self._transaction(store, "storing the report")
+            return self._core(store, "storing the report")
         except IntegrityError:
-            return self._transaction(store, "storing the report")
+            return self._core(store, "storing the report")
+
+    def record_parsed(self, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None,
+                      parser_version: str, record: dict[str, Any], text: str,
+                      kind: str = "conversion") -> ParsedOutcome:
+        """One parsed report, in one transaction: dedupe its text (record_document), store its record
+        (store_report) and, when the sighting is new, archive its text as a `conversion` record of the capture
+        (write_text). A crawl that dies in between leaves all of it or none of it in the index."""
+        url = target_uri(url)
+        data = text.encode("utf-8")
+        written: list[RecordLocation] = []  # the WARC text record, written once even if the transaction is retried
+
+        def run(connection: Connection) -> ParsedOutcome:
+            sighting = index.capture_sighting(connection, capture_id) if capture_id is not None else None
+            outcome = _record_sighting(connection, text_sha256, url, portal, capture_id, None, sighting)
+            new_report = index.store_report(connection, document_id=outcome.document_id,
+                                            parser_version=parser_version, record=record, capture_id=capture_id)
+            text_id = None
+            if sighting is not None and outcome.changed:
+                if not written:
+                    written.append(self._write_text_record(sighting, data, kind))
+                text_id = index.insert_text_record(connection, sighting.id, kind, sha256_hex(data), written[0])
+            return ParsedOutcome(document=outcome, new_report=new_report, text_record_id=text_id)
+
+        try:
+            return self._core(run, "recording the parsed report")
+        except IntegrityError:  # another writer inserted the same text/URL first: now it exists
+            return self._core(run, "recording the parsed report")
 
     # --- reading ----------------------------------------------------------------------------------------
     def capture(self, capture_id: int) -> CaptureInfo:

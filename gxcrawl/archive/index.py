@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, bindparam, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Dialect, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
-from gxcrawl.archive.models import Capture, CrawlRun, Document, DocumentSource, DocumentVersion, Report
+from gxcrawl.archive.models import (
+    Capture,
+    CrawlRun,
+    Document,
+    DocumentSource,
+    DocumentVersion,
+    Report,
+    TextRecord,
+)
+from gxcrawl.archive.writer import RecordLocation
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +125,15 @@ def latest_capture(session: Session, url: str, at: datetime | None = None) -> Ca
 
 
 @dataclass(frozen=True, slots=True)
+class CaptureSighting:
+    id: int
+    url: str
+    warc_record_id: str
+    fetched_at: datetime
+    confirmed_at: datetime | None  # the newest revisit of the capture at its URL
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentOutcome:
     """What recording one (text, URL) sighting did."""
 
@@ -130,61 +148,116 @@ class DocumentOutcome:
         return self.new_document or self.new_source or self.new_version
 
 
-def record_document(session: Session, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None,
-                    seen_at: datetime) -> DocumentOutcome:
+# The statements of one report's dedupe-and-store, built once: building a statement (and an aliased subquery)
+# per call cost as much as running it.
+_revisit = aliased(Capture)
+_CAPTURE_SIGHTING = select(
+    Capture.url, Capture.warc_record_id, Capture.fetched_at,
+    select(func.max(_revisit.fetched_at))
+    .where(_revisit.revisit_of_id == Capture.id, _revisit.url == Capture.url).scalar_subquery(),
+).where(Capture.id == bindparam("capture_id"))
+_DOCUMENT_BY_TEXT = select(Document.id, Document.last_seen).where(Document.text_sha256 == bindparam("text_sha256"))
+_INSERT_DOCUMENT = insert(Document).returning(Document.id)
+_TOUCH_DOCUMENT = update(Document).where(Document.id == bindparam("row_id")).values(last_seen=bindparam("seen_at"))
+_SOURCE = select(DocumentSource.id, DocumentSource.last_seen, DocumentSource.capture_id).where(
+    DocumentSource.document_id == bindparam("document_id"), DocumentSource.url == bindparam("url"))
+_INSERT_SOURCE = insert(DocumentSource)
+_TOUCH_SOURCE = update(DocumentSource).where(DocumentSource.id == bindparam("row_id")).values(
+    last_seen=bindparam("seen_at"), capture_id=bindparam("capture"))
+_LATEST_VERSION = select(DocumentVersion.id, DocumentVersion.version, DocumentVersion.document_id,
+                         DocumentVersion.last_seen).where(DocumentVersion.url == bindparam("url")) \
+    .order_by(DocumentVersion.version.desc()).limit(1)
+_INSERT_VERSION = insert(DocumentVersion)
+_TOUCH_VERSION = update(DocumentVersion).where(DocumentVersion.id == bindparam("row_id")).values(
+    last_seen=bindparam("seen_at"))
+_REPORT = select(Report.id, Report.capture_id).where(
+    Report.document_id == bindparam("document_id"), Report.parser_version == bindparam("parser_version"))
+_INSERT_REPORT = insert(Report)
+_REPLACE_REPORT = update(Report).where(Report.id == bindparam("row_id")).values(
+    record=bindparam("new_record"), capture_id=bindparam("capture"))
+_INSERT_TEXT_RECORD = insert(TextRecord).returning(TextRecord.id)
+
+
+def record_document(db: Connection | Session, *, text_sha256: str, url: str, portal: str | None,
+                    capture_id: int | None, seen_at: datetime) -> DocumentOutcome:
     """A known text at a new URL adds a source; a new text at a known URL adds a version; the same text at
-    the same URL again only moves last_seen."""
-    document = session.scalar(select(Document).where(Document.text_sha256 == text_sha256))
+    the same URL again only moves last_seen.
+
+    Core statements, not ORM objects: this runs once per report in a crawl, and the unit of work's flushes
+    were most of its cost."""
+    document = db.execute(_DOCUMENT_BY_TEXT, {"text_sha256": text_sha256}).first()
     new_document = document is None
     if document is None:
-        document = Document(text_sha256=text_sha256, first_seen=seen_at, last_seen=seen_at,
-                            first_capture_id=capture_id)
-        session.add(document)
-        session.flush()
+        document_id = db.execute(_INSERT_DOCUMENT, {
+            "text_sha256": text_sha256, "first_seen": seen_at, "last_seen": seen_at, "first_capture_id": capture_id,
+        }).scalar_one()
     else:
-        document.last_seen = max(document.last_seen, seen_at)
+        document_id = document.id
+        if seen_at > document.last_seen:
+            db.execute(_TOUCH_DOCUMENT, {"row_id": document_id, "seen_at": seen_at})
 
-    source = session.scalar(select(DocumentSource).where(DocumentSource.document_id == document.id,
-                                                         DocumentSource.url == url))
+    source = db.execute(_SOURCE, {"document_id": document_id, "url": url}).first()
     new_source = source is None
     if source is None:
-        session.add(DocumentSource(document_id=document.id, url=url, portal=portal, first_seen=seen_at,
-                                   last_seen=seen_at, capture_id=capture_id))
-    else:
-        source.last_seen = max(source.last_seen, seen_at)
-        source.capture_id = capture_id or source.capture_id
+        db.execute(_INSERT_SOURCE, {"document_id": document_id, "url": url, "portal": portal, "first_seen": seen_at,
+                                    "last_seen": seen_at, "capture_id": capture_id})
+    elif seen_at > source.last_seen or (capture_id and capture_id != source.capture_id):
+        db.execute(_TOUCH_SOURCE, {"row_id": source.id, "seen_at": max(source.last_seen, seen_at),
+                                   "capture": capture_id or source.capture_id})
 
-    latest = session.scalar(select(DocumentVersion).where(DocumentVersion.url == url)
-                            .order_by(DocumentVersion.version.desc()).limit(1))
+    latest = db.execute(_LATEST_VERSION, {"url": url}).first()
     new_version = False
-    if latest is None or latest.document_id != document.id:
+    if latest is None or latest.document_id != document_id:
         version = 1 if latest is None else latest.version + 1
         new_version = latest is not None
-        session.add(DocumentVersion(url=url, version=version, document_id=document.id, first_seen=seen_at,
-                                    last_seen=seen_at, capture_id=capture_id))
+        db.execute(_INSERT_VERSION, {"url": url, "version": version, "document_id": document_id,
+                                     "first_seen": seen_at, "last_seen": seen_at, "capture_id": capture_id})
     else:
         version = latest.version
-        latest.last_seen = max(latest.last_seen, seen_at)
-    session.flush()
-    return DocumentOutcome(document_id=document.id, new_document=new_document, new_source=new_source,
+        if seen_at > latest.last_seen:
+            db.execute(_TOUCH_VERSION, {"row_id": latest.id, "seen_at": seen_at})
+    return DocumentOutcome(document_id=document_id, new_document=new_document, new_source=new_source,
                            new_version=new_version, version=version)
 
 
-def store_report(session: Session, *, document_id: int, parser_version: str, record: dict[str, Any],
+def store_report(db: Connection | Session, *, document_id: int, parser_version: str, record: dict[str, Any],
                  capture_id: int | None, replace: bool = False) -> bool:
     """Store the parsed record of a document for a parser version; False if one was already there
     (and not replaced)."""
-    existing = session.scalar(select(Report).where(Report.document_id == document_id,
-                                                   Report.parser_version == parser_version))
+    existing = db.execute(_REPORT, {"document_id": document_id, "parser_version": parser_version}).first()
     if existing is not None:
         if replace:
-            existing.record = record
-            existing.capture_id = capture_id or existing.capture_id
+            db.execute(_REPLACE_REPORT, {"row_id": existing.id, "new_record": record,
+                                         "capture": capture_id or existing.capture_id})
         return False
-    session.add(Report(document_id=document_id, parser_version=parser_version, record=record,
-                       capture_id=capture_id))
-    session.flush()
+    db.execute(_INSERT_REPORT, {"document_id": document_id, "parser_version": parser_version, "record": record,
+                                "capture_id": capture_id, "parsed_at": datetime.now(UTC)})
     return True
+
+
+def capture_sighting(db: Connection | Session, capture_id: int) -> CaptureSighting | None:
+    """What a derived record needs of a capture: its URI and record id, when it was fetched, and when its
+    payload was last confirmed at that URL by a later revisit of it (a 304 or an identical payload)."""
+    row = db.execute(_CAPTURE_SIGHTING, {"capture_id": capture_id}).first()
+    if row is None:
+        return None
+    confirmed = row[3]
+    if isinstance(confirmed, str):  # SQLite hands back max() of a datetime column as text
+        confirmed = datetime.fromisoformat(confirmed)
+    if confirmed is not None and confirmed.tzinfo is None:
+        confirmed = confirmed.replace(tzinfo=UTC)
+    return CaptureSighting(id=capture_id, url=row[0], warc_record_id=row[1], fetched_at=row[2],
+                           confirmed_at=confirmed)
+
+
+def insert_text_record(db: Connection | Session, capture_id: int, kind: str, text_sha256: str,
+                       location: RecordLocation) -> int:
+    """Index a text record (conversion/resource) written for a capture."""
+    return db.execute(_INSERT_TEXT_RECORD, {
+        "capture_id": capture_id, "kind": kind, "text_sha256": text_sha256, "warc_record_id": location.record_id,
+        "warc_file": location.warc_file, "warc_offset": location.offset, "warc_length": location.length,
+        "created_at": datetime.now(UTC),
+    }).scalar_one()
 
 
 def start_run(session: Session, spider: str) -> CrawlRun:

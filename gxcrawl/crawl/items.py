@@ -24,5 +24,5 @@ class ReportPage:
     # filled by the pipelines
     record: dict[str, Any] | None = None         # ParsePipeline: the parsed report record (SCHEMA.md)
     text: str | None = None                      # ParsePipeline: the normalised report text
-    document_id: int | None = None               # DedupePipeline
-    outcome: DocumentOutcome | None = field(default=None, repr=False)  # DedupePipeline: what the sighting changed
+    document_id: int | None = None               # StorePipeline
+    outcome: DocumentOutcome | None = field(default=None, repr=False)  # StorePipeline: what the sighting changed

@@ -1,1 +1,1 @@
-"""Item pipelines, in order: parse (300) -> dedupe (400) -> store (500)."""
+"""Item pipelines, in order: parse (300, in worker processes) -> dedupe and store (400, one archive transaction)."""
