@@ -7,9 +7,10 @@ the page itself.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from gxcrawl.archive import target_uri
@@ -33,12 +34,27 @@ def replayable_capture(session: Session, url: str, at: datetime | None = None, *
     return session.scalar(newest_first.where(Capture.record_type != "resource").limit(1))
 
 
-def revalidation_capture(session: Session, url: str) -> Capture | None:
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a conditional request needs of the capture it revalidates."""
+
+    capture_id: int
+    payload_sha256: str
+    etag: str | None
+    last_modified: str | None
+
+
+# run before every GET of a crawl: built once, on a plain connection (no ORM session per request)
+_REVALIDATION = (
+    select(Capture.id, Capture.payload_sha256, Capture.etag, Capture.last_modified)
+    .where(Capture.url == bindparam("url"), Capture.status == 200, Capture.record_type != "resource")
+    .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+    .limit(1)
+)
+
+
+def revalidation_capture(db: Connection | Session, url: str) -> Validators | None:
     """The newest successful (200) HTTP capture of `url`: its validators go into a conditional request
     and its payload answers a 304."""
-    return session.scalar(
-        select(Capture)
-        .where(Capture.url == target_uri(url), Capture.status == 200, Capture.record_type != "resource")
-        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
-        .limit(1)
-    )
+    row = db.execute(_REVALIDATION, {"url": target_uri(url)}).first()
+    return Validators(*row) if row else None

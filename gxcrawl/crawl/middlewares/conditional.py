@@ -82,14 +82,14 @@ class ConditionalRequestMiddleware:
             return None
         if any(name in request.headers for name in VALIDATOR_HEADERS):
             return None  # the spider revalidates on its own terms
-        with self.archive().session() as session:
-            previous = revalidation_capture(session, request.url)
-            if previous is None:
-                request.meta[META_PREVIOUS] = None
-                return None
-            request.meta[META_PREVIOUS] = previous.id
-            request.meta[META_PREVIOUS_SHA256] = previous.payload_sha256
-            etag, last_modified = previous.etag, previous.last_modified
+        with self.archive().engine.connect() as connection:
+            previous = revalidation_capture(connection, request.url)
+        if previous is None:
+            request.meta[META_PREVIOUS] = None
+            return None
+        request.meta[META_PREVIOUS] = previous.capture_id
+        request.meta[META_PREVIOUS_SHA256] = previous.payload_sha256
+        etag, last_modified = previous.etag, previous.last_modified
         if etag:
             request.headers[b"If-None-Match"] = etag
         if last_modified:
