@@ -383,12 +383,13 @@ def _report_document(anchor: Anchor) -> bool:
 
 
 def _body_text(tree: Any) -> str:
-    """Visible text of the page body (scripts dropped: their links were read before)."""
+    """Visible text of the page body (scripts dropped: their links were read before), for classify_page, which
+    ignores whitespace: lxml's text serialisation, not a join of every text node (4x cheaper)."""
     body = tree.find(".//body")
     if body is None:
         return ""
-    etree.strip_elements(body, "script", "style", with_tail=False)
-    return "\n".join(t.strip() for t in body.itertext() if t.strip())
+    etree.strip_elements(body, "script", "style", etree.Comment, with_tail=False)
+    return etree.tostring(body, method="text", encoding=str, with_tail=False)
 
 
 def _fetched_at(response: Response) -> str | None:

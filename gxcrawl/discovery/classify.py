@@ -175,9 +175,10 @@ def classify_page(title: str | None, text: str | None, *, url: str | None = None
     - unknown title -> report only when the body fingerprints (misfiled reports with odd titles).
     """
     by_title = classify_title(title)
-    body = text or ""
     if by_title.label == DISTRACTOR:
         return by_title
+    # normalised once here: the helpers normalise again, which is idempotent and cheap on normalised text
+    body = normalise(text or "")
     fingerprint = looks_like_report_body(body)
     year = by_title.year or _body_year(body) or url_report_year(url or "")
     if by_title.label == REPORT:

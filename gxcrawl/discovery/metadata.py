@@ -8,6 +8,7 @@ hints, stored with the item so a report whose body lacks a date still gets one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -45,35 +46,52 @@ def _meta(tree: etree._Element, names: tuple[str, ...]) -> str | None:
 _LABEL_TEXT = re.compile(r"^\s*([^\s:：]{1,4}(?:\s|\u3000)*[^\s:：]{0,4}(?:\s|\u3000)*[^\s:：]{0,4})\s*[:：]?\s*(.*)$", re.S)
 
 
-def _label_value(tree: etree._Element, labels: tuple[str, ...]) -> str | None:
-    """Value next to a label: `<td>发布日期：</td><td>…</td>`, `<dt>…</dt><dd>…</dd>`, `<li>发布日期：…</li>`.
+def _label_values(tree: etree._Element, *groups: tuple[str, ...]) -> list[str | None]:
+    """For each group of labels, the value next to the first of them on the page: `<td>发布日期：</td><td>…</td>`,
+    `<dt>…</dt><dd>…</dd>`, `<li>发布日期：…</li>`. One pass over the page for all groups.
 
-    Scans text nodes, not elements: calling text_content() on every cell of a big page is what costs.
+    Scans text nodes, not elements: calling text_content() on every cell of a big page is what costs; and only
+    nodes whose first character can start a label reach the regex.
     """
-    wanted = set(labels)
+    wanted = [set(labels) for labels in groups]
+    firsts = {label[0] for labels in groups for label in labels}
+    found: list[str | None] = [None] * len(groups)
     for node in tree.xpath("//body//text()"):
         raw = str(node)
-        if len(raw) > 120 or not raw.strip():
+        if len(raw) > 120:
+            continue
+        first = raw.lstrip()[:1]
+        if not first or (first not in firsts and unicodedata.normalize("NFKC", first)[:1] not in firsts):
             continue
         m = _LABEL_TEXT.match(raw)
         if not m:
             continue
         label = normalise(m.group(1))
-        if label not in wanted:
+        open_groups = [i for i, labels in enumerate(wanted) if found[i] is None and label in labels]
+        if not open_groups:
             continue
-        inline = m.group(2).strip(" \u3000")
-        if inline:
-            return " ".join(inline.split())
-        owner = node.getparent()
-        if owner is None:
-            continue
-        nxt = owner.getnext() if node.is_text else owner.getnext()
-        if nxt is None and owner.getparent() is not None and owner.tag in ("b", "strong", "span", "label", "font"):
-            nxt = owner.getparent().getnext()
-        if nxt is not None:
-            value = " ".join(nxt.text_content().split())
-            if value:
-                return value
+        value = _value_after(node, m.group(2))
+        if value:
+            for i in open_groups:
+                found[i] = value
+            if all(v is not None for v in found):
+                break
+    return found
+
+
+def _value_after(node: etree._ElementUnicodeResult, inline: str) -> str | None:
+    """The value of a label text node: the rest of its line, else the text of the element that follows."""
+    inline = inline.strip(" \u3000")
+    if inline:
+        return " ".join(inline.split())
+    owner = node.getparent()
+    if owner is None:
+        return None
+    nxt = owner.getnext()
+    if nxt is None and owner.getparent() is not None and owner.tag in ("b", "strong", "span", "label", "font"):
+        nxt = owner.getparent().getnext()
+    if nxt is not None:
+        return " ".join(nxt.text_content().split()) or None
     return None
 
 
@@ -122,11 +140,12 @@ def page_hints(tree: etree._Element, url: str) -> dict[str, object]:
     title = page_title(tree)
     if title:
         hints["title"] = title
-    published = parse_date(_meta(tree, DATE_META) or "") or parse_date(_label_value(tree, DATE_LABELS) or "") \
+    date_label, agency_label = _label_values(tree, DATE_LABELS, AGENCY_LABELS[:4])
+    published = parse_date(_meta(tree, DATE_META) or "") or parse_date(date_label or "") \
         or header_date(tree) or url_date(url)
     if published:
         hints["published"] = published
-    agency = _label_value(tree, AGENCY_LABELS[:4]) or _meta(tree, AGENCY_META) or agency_from_title(title)
+    agency = agency_label or _meta(tree, AGENCY_META) or agency_from_title(title)
     if agency and len(agency) <= 60:
         hints["agency"] = agency
     year = title_year(title or "") if title else None
