@@ -4,8 +4,9 @@ bare Scrapy spider that only follows links, both over the same demo portal at sc
     .venv/bin/python bench/crawl.py [--sites 9] [--reports-per-site 150] [--seed 1] [--breakdown]
 
 Prints pages/s for each run, their ratio (target: full >= 0.7 x bare), each run's CPU seconds (user + system, all
-threads; compare these when the machine is busy and wall times are noisy) and peak memory (Scrapy's memusage/max,
-RSS of the crawling process). Each run is its own process, so neither warms the other's caches.
+threads; compare these when the machine is busy and wall times are noisy), the CPU of its parse worker processes
+and of the demo portal serving it (the three share the machine's cores), and peak memory (Scrapy's memusage/max,
+RSS of the crawling process; the largest parse worker's peak RSS beside it). Each run is its own process, so neither warms the other's caches.
 Rendering is off in both runs (the browser would dominate and the bare spider cannot use it).
 """
 
@@ -75,7 +76,9 @@ def child(kind: str, registry: str, archive: str) -> None:
     process.start()
     stats = crawler.stats.get_stats()
     usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU of this crawl (all threads): wall time alone
-    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime,
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the parse worker processes (joined by now)
+    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "workers_cpu": workers.ru_utime + workers.ru_stime,
+                      "workers_maxrss": workers.ru_maxrss * 1024,
                       "responses": stats.get("downloader/response_count", 0), "items": stats.get("item_scraped_count", 0),
                       "elapsed": stats.get("elapsed_time_seconds"), "memusage_max": stats.get("memusage/max"),
                       "reports_found": sum(v for k, v in stats.items() if k.startswith("gx/reports/found/"))}))
@@ -83,12 +86,15 @@ def child(kind: str, registry: str, archive: str) -> None:
 
 def run(kind: str, registry: Path, archive: Path) -> dict[str, Any]:
     started = time.monotonic()
+    served = resource.getrusage(resource.RUSAGE_SELF)  # this process only serves the demo portal meanwhile
     result = subprocess.run([sys.executable, __file__, "--child", kind, str(registry), str(archive)], cwd=ROOT,
                             capture_output=True, text=True, env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
     if result.returncode != 0:
         sys.exit(f"{kind} crawl failed:\n{result.stderr[-3000:]}")
     stats = json.loads(result.stdout.strip().splitlines()[-1])
     stats["wall"] = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    stats["server_cpu"] = after.ru_utime + after.ru_stime - served.ru_utime - served.ru_stime
     return stats
 
 
@@ -122,9 +128,12 @@ def main() -> int:
         rate = s["responses"] / s["elapsed"] if s["elapsed"] else 0.0
         s["rate"] = rate
         mem = f"{s['memusage_max'] / 2**20:.0f} MiB" if s.get("memusage_max") else "n/a"
+        if s.get("workers_maxrss"):
+            mem += f" (+ parse workers {s['workers_maxrss'] / 2**20:.0f} MiB)"
         share = f"{rate / rows[0][1]['rate']:.2f}x bare" if rows[0][1].get("rate") else ""
         print(f"{name:<26} {s['responses']:>6} pages in {s['elapsed']:7.1f} s = {rate:7.1f} pages/s {share:>10}   "
-              f"items {s['items']:>5}   cpu {s['cpu']:6.1f} s   peak memory {mem}")
+              f"items {s['items']:>5}   cpu {s['cpu']:5.1f} s + workers {s['workers_cpu']:4.1f} s "
+              f"(demo server {s['server_cpu']:4.1f} s)   peak memory {mem}")
     ratio = full["rate"] / bare["rate"] if bare["rate"] else 0.0
     print(f"ratio full/bare: {ratio:.2f} (target >= 0.70){'' if ratio >= 0.7 else '  BELOW TARGET'}")
     print(f"reports found by the full pipeline: {full['reports_found']} of {len(portal.manifest['reports'])}")

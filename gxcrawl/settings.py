@@ -17,6 +17,9 @@ USER_AGENT = f"gxcrawl/0.1 (+{GX_CONTACT_URL}; archiving annual reports on open 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# responses held while their items are parsed and archived (report pages and their PDFs are large; the
+# default 5 MB stalls downloads whenever a few attachments wait for a parse worker)
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 50_000_000
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -43,15 +46,16 @@ GX_ARCHIVE_DIR = os.environ.get("GXCRAWL_ARCHIVE_DIR", "archive")
 GX_DATABASE_URL = os.environ.get("GXCRAWL_DATABASE_URL", "")  # "" -> sqlite:///<GX_ARCHIVE_DIR>/index.sqlite
 GX_WARC_ENABLED = True
 GX_WARC_MAX_SIZE = 1_000_000_000
-# archive engineer's block: capture hook + item pipelines (parse -> dedupe -> store)
+# archive engineer's block: capture hook + item pipelines (parse -> dedupe and store)
 GX_WARC_PREFIX = "gxcrawl"  # WARC file names: <prefix>-<UTC timestamp>-<pid>-<serial>-<random>.warc.gz
 GX_WARC_FSYNC = False  # fsync each record group (survives power loss, not just a killed process); slower
 GX_PARSE_ENABLED = True
+GX_PARSE_WORKERS = -1  # parse worker processes; -1: one per core but one (at most 4); 0: a thread of the crawler
+GX_PARSE_TIMEOUT = 600.0  # seconds one parse may take before its worker is killed and the item dropped
 EXTENSIONS = {"gxcrawl.crawl.extensions.warc.WarcCapture": 100}
 ITEM_PIPELINES = {
     "gxcrawl.crawl.pipelines.parse.ParsePipeline": 300,
-    "gxcrawl.crawl.pipelines.dedupe.DedupePipeline": 400,
-    "gxcrawl.crawl.pipelines.store.StorePipeline": 500,
+    "gxcrawl.crawl.pipelines.store.StorePipeline": 400,
 }
 # end of the archive engineer's block
 
