@@ -291,11 +291,8 @@ def is_data_table(table: HtmlElement) -> bool:
 
 def _row_cells(tr: HtmlElement) -> list[str]:
     # Inside a cell every block boundary and <br> joins with "" ("本年新<br>制作数量" -> one cell).
-    return [
-        collapse(_text(td) if len(td) else (td.text or ""))
-        for td in tr
-        if td.tag in ("td", "th")
-    ]
+    # iterchildren's tag filter runs in C: no .tag string per child
+    return [collapse(_text(td) if len(td) else (td.text or "")) for td in tr.iterchildren("td", "th")]
 
 
 def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
