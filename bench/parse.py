@@ -52,7 +52,7 @@ def main() -> int:
     print(f"corpus: {len(pages)} seed pages x {args.repeat} = {n} parses, mean page {size / 1024:.1f} KiB")
     print(f"gxcrawl parse_report : {n / ours:8.1f} reports/s per core (CPU {ours / n * 1000:.2f} ms/report; "
           f"wall {n / ours_wall:.1f}/s)")
-    print(f"  of which load_page (decode, chrome, metadata): {load_cpu / n * 1000:.2f} ms; "
+    print(f"  of which load_page (decode, chrome, metadata, table grid): {load_cpu / n * 1000:.2f} ms; "
           f"sections+tables+checks+hash: {rest_cpu / n * 1000:.2f} ms")
     print(f"trafilatura.extract  : {n / theirs:8.1f} pages/s per core   (CPU {theirs / n * 1000:.2f} ms/page; "
           f"wall {n / theirs_wall:.1f}/s)")
