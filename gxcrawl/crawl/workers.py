@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -60,9 +63,8 @@ class WorkerPool:
 
     def _current(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            initializer, initargs = (_preload, (self.preload,)) if self.preload else (None, ())
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=initializer, initargs=initargs)
+                                             initializer=_start_worker, initargs=(os.getpid(), self.preload))
             for _ in range(self.workers):  # spawn every worker now, not at the first task
                 self._pool.submit(int)
         return self._pool
@@ -111,6 +113,15 @@ class WorkerPool:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _preload(module: str) -> None:
-    """Worker initializer: import the task's module once, before the first task."""
-    __import__(module)
+def _start_worker(parent: int, preload: str | None) -> None:
+    """Worker initializer: exit when the crawler process is gone (killed with -9, a worker would otherwise wait
+    for tasks forever), and import the task's module once, before the first task."""
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="gx-parent-watch", daemon=True).start()
+    if preload:
+        importlib.import_module(preload)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)

@@ -1,0 +1,131 @@
+"""The parse worker pool: results and errors come back, a crashed or hung worker is replaced, and workers do not
+outlive the crawler process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from gxcrawl.crawl.workers import WorkerCrashed, WorkerPool, WorkerTimeout
+from gxcrawl.report import UnreadableDocument, parse_report_and_text
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds" / "html"
+
+
+def _crash() -> None:
+    os._exit(3)  # as a segfault in a C extension would: no exception, the process is gone
+
+
+def _hang(seconds: float) -> str:
+    time.sleep(seconds)
+    return "woke"
+
+
+def _unreadable() -> None:
+    raise UnreadableDocument("not a report document: JPEG image")
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_a_parse_in_a_worker_equals_the_parse_in_this_process() -> None:
+    page = sorted(SEEDS.glob("*.html"))[0].read_bytes()
+    url = "https://www.example.gov.cn/a.html"
+    pool = WorkerPool(1, timeout=60, preload="gxcrawl.report.page")
+    try:
+        record, text = asyncio.run(pool.run(parse_report_and_text, page, url=url, content_type="text/html"))
+    finally:
+        pool.close()
+    assert (record, text) == parse_report_and_text(page, url=url, content_type="text/html")
+    assert record["format"]["overall"] in ("2019", "2021")
+
+
+def test_the_task_s_own_error_is_raised_as_it_is() -> None:
+    pool = WorkerPool(1, timeout=60)
+    try:
+        with pytest.raises(UnreadableDocument, match="JPEG"):
+            asyncio.run(pool.run(_unreadable))
+    finally:
+        pool.close()
+    assert pool.replaced == 0
+
+
+def test_a_crashed_worker_is_replaced_and_the_pool_goes_on() -> None:
+    pool = WorkerPool(1, timeout=60)
+
+    async def scenario() -> tuple[BaseException | None, int]:
+        try:
+            await pool.run(_crash)
+        except WorkerCrashed as exc:
+            error: BaseException | None = exc
+        else:
+            error = None
+        return error, await pool.run(_pid)
+
+    try:
+        error, pid = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(error, WorkerCrashed)
+    assert "died" in str(error)
+    assert pid != os.getpid()
+    assert pool.replaced == 2  # the crash, then the crash again on the retry
+
+
+def test_a_hung_task_times_out_and_its_neighbours_still_finish() -> None:
+    pool = WorkerPool(2, timeout=1.5)
+
+    async def scenario() -> list[object]:
+        return await asyncio.gather(pool.run(_hang, 60), pool.run(_hang, 0.2), return_exceptions=True)
+
+    started = time.monotonic()
+    try:
+        hung, quick = asyncio.run(scenario())
+        after = asyncio.run(pool.run(_hang, 0))
+    finally:
+        pool.close()
+    assert isinstance(hung, WorkerTimeout)
+    assert "killed" in str(hung)
+    assert quick == "woke"
+    assert after == "woke"
+    assert time.monotonic() - started < 30  # the 60 s task did not run to its end
+
+
+def test_workers_exit_when_the_crawler_process_is_killed(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import asyncio, os, sys
+        sys.path[:0] = {sys.path!r}
+        from gxcrawl.crawl.workers import WorkerPool
+        from test_crawl_workers import _pid
+        if __name__ == "__main__":
+            pool = WorkerPool(1, timeout=60)
+            print(asyncio.run(pool.run(_pid)), flush=True)
+            os._exit(9)  # no close(): as if killed
+    """)
+    path = tmp_path / "crawler.py"
+    path.write_text(script)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, env=env)
+    worker = int(out.stdout.strip().splitlines()[-1])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.2)
+    assert not _alive(worker), f"worker {worker} outlived its crawler process"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie of an exited child counts as gone
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(") ", 1)[-1].startswith("Z"))
