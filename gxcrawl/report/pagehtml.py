@@ -348,8 +348,9 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
                 flush()
                 if tag != "br":
                     blocks.append(el)
-            if el.text:
-                cur.append(el.text)
+            text = el.text  # each .text/.tail read builds a new str: read once
+            if text:
+                cur.append(text)
             continue
 
         # end event
@@ -365,8 +366,10 @@ def render_lines(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
                 blocks.pop()
         if el is root:
             break
-        if el.tail and not (tables and tables[-1]):
-            cur.append(el.tail)
+        if not (tables and tables[-1]):
+            tail = el.tail
+            if tail:
+                cur.append(tail)
     flush()
     return lines
 
