@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any
 
 from gxcrawl.report import sections as _sections
+from gxcrawl.report.cells import nfkc
 from gxcrawl.report.errors import UnreadableDocument
 from gxcrawl.report.model import Report
 from gxcrawl.report.tables import read_report_tables
@@ -68,7 +69,7 @@ def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str |
 
 def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     """The pipeline after page loading; separate so callers holding a Page do not load it twice."""
-    nfkc_text = unicodedata.normalize("NFKC", page.text or "")
+    nfkc_text = nfkc(page.text or "")
     text = nfkc_text.replace("−", "-")
     report = Report(parser_version=PARSER_VERSION)
     report.page = {

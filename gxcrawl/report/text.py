@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
+from gxcrawl.report.cells import nfkc
 from gxcrawl.report.sections import find_headings
 
 _DROP = re.compile(r"[\s|\u200b\u200c\u200d\u2060\ufeff]+")
@@ -31,8 +31,6 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 HEADING_WINDOW = 1_000_000
 
 
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
 
 
 def normalise_for_hash(text: str, *, already_nfkc: bool = False) -> str:
