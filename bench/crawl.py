@@ -41,6 +41,7 @@ def child(kind: str, registry: str, archive: str) -> None:
     settings = Settings()
     settings.setmodule("gxcrawl.settings", priority="project")
     settings.setdict({**FAST, "GX_ARCHIVE_DIR": archive}, priority="cmdline")
+    settings.setdict(json.loads(os.environ.get("GX_BENCH_SETTINGS") or "{}"), priority="cmdline")  # --set
     portals = load_registry(registry)
     if kind == "bare":
         # no gxcrawl component at all: Scrapy's own downloader stack, robots.txt, no archive, no items
@@ -105,11 +106,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--breakdown", action="store_true",
                         help="also run the portals spider without archive, and with WARC capture but no pipelines")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for every run, e.g. --set GX_PARSE_WORKERS=2 (repeatable)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "REGISTRY", "ARCHIVE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return 0
+    os.environ["GX_BENCH_SETTINGS"] = json.dumps(dict(item.split("=", 1) for item in args.set))
     sys.path.insert(0, str(ROOT))
     from gxcrawl.demo import DemoPortal
 

@@ -7,8 +7,11 @@ hints, stored with the item so a report whose body lacks a date still gets one.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -54,9 +57,9 @@ def _label_values(tree: etree._Element, *groups: tuple[str, ...]) -> list[str | 
     nodes whose first character can start a label reach the regex.
     """
     wanted = [set(labels) for labels in groups]
-    firsts = {label[0] for labels in groups for label in labels}
+    firsts = frozenset(label[0] for labels in groups for label in labels)
     found: list[str | None] = [None] * len(groups)
-    for node in tree.xpath("//body//text()"):
+    for node in _label_candidates(firsts)(tree):
         raw = str(node)
         if len(raw) > 120:
             continue
@@ -77,6 +80,26 @@ def _label_values(tree: etree._Element, *groups: tuple[str, ...]) -> list[str | 
             if all(v is not None for v in found):
                 break
     return found
+
+
+# white space str.strip() removes but XPath's normalize-space() keeps (control characters cannot be written in an
+# XPath: a label after a vertical tab or form feed, which no page has shown, is not looked for)
+_NON_XML_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\r\n"
+                         and not (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F))
+
+
+@functools.cache
+def _label_candidates(firsts: frozenset[str]) -> Callable[[etree._Element], list[Any]]:
+    """The body's text nodes that may start with one of `firsts` once white space is stripped and NFKC applied:
+    the characters themselves, their compatibility forms, and any node led by white space that normalize-space()
+    does not strip. libxml2 does the filtering; Python only sees the few candidates."""
+    starts = set(firsts) | set(_NON_XML_SPACE) | {
+        c for c in map(chr, (*range(0x80, 0x10000), *range(0x2F800, 0x2FA20)))
+        if c not in firsts and unicodedata.normalize("NFKC", c)[:1] in firsts}
+    chars = "".join(sorted(starts))
+    xpath = etree.XPath("//body//text()[string-length(.) <= 120 and normalize-space(.) != ''"
+                        " and contains($starts, substring(normalize-space(.), 1, 1))]")
+    return lambda tree: xpath(tree, starts=chars)
 
 
 def _value_after(node: etree._ElementUnicodeResult, inline: str) -> str | None:

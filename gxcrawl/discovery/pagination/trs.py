@@ -35,16 +35,19 @@ class TrsCreatePageHtml:
             return []
         text = page.text
         names: list[str] = []
-        if m := PAGING.search(text):
+        # the patterns only after a plain substring test: COUNT_PAGE has no literal prefix for the regex engine
+        # to skip ahead on, and report pages are long
+        pager = "createPageHTML" in text
+        if pager and (m := PAGING.search(text)):
             total, prefix, ext = int(m.group(2)), m.group(4), m.group(5)
             names = _names(prefix, ext, page_range(2, total))
-        elif m := THREE.search(text):
+        elif pager and (m := THREE.search(text)):
             total, prefix, ext = int(m.group(2)), m.group(4), m.group(5)
             names = _names(prefix, ext, page_range(1, total - 1))
-        elif m := CLASSIC.search(text):
+        elif pager and (m := CLASSIC.search(text)):
             total, prefix, ext = int(m.group(1)), m.group(3), m.group(4)
             names = _names(prefix, ext, page_range(1, total - 1))
-        elif m := COUNT_PAGE.search(text):
+        elif "countPage" in text and (m := COUNT_PAGE.search(text)):
             total = int(m.group(1))
             static = [(p, int(n), e) for p, n, e in STATIC_PAGE.findall(text)]
             prefix, ext = (static[0][0], static[0][2]) if static else ("index", _ext_of(page.url))
