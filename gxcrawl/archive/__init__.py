@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gxcrawl.archive.api import Archive, CaptureInfo, CaptureRef, ParsedOutcome, StoredResponse, warc_sha1
-from gxcrawl.archive.database import ArchiveWriteError
+from gxcrawl.archive.database import ArchiveWriteError, EncodedJSON
 from gxcrawl.archive.index import DocumentOutcome
 from gxcrawl.archive.reader import RecordNotFound
 from gxcrawl.archive.records import Exchange, target_uri
@@ -14,6 +14,7 @@ __all__ = [
     "CaptureInfo",
     "CaptureRef",
     "DocumentOutcome",
+    "EncodedJSON",
     "Exchange",
     "ParsedOutcome",
     "RecordNotFound",

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import gxcrawl
 from gxcrawl.archive import index
 from gxcrawl.archive.database import (
+    EncodedJSON,
     ensure_schema,
     make_engine,
     resolve_database_url,
@@ -486,11 +487,12 @@ class Archive:
             return self._core(store, "storing the report")
 
     def record_parsed(self, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None,
-                      parser_version: str, record: dict[str, Any], text: str,
+                      parser_version: str, record: dict[str, Any] | EncodedJSON, text: str,
                       kind: str = "conversion") -> ParsedOutcome:
         """One parsed report, in one transaction: dedupe its text (record_document), store its record
         (store_report) and, when the sighting is new, archive its text as a `conversion` record of the capture
-        (write_text). A crawl that dies in between leaves all of it or none of it in the index."""
+        (write_text). A crawl that dies in between leaves all of it or none of it in the index. `record` may come
+        serialised already (EncodedJSON: the crawl's parse workers do that work off the reactor)."""
         url = target_uri(url)
         data = text.encode("utf-8")
         written: list[RecordLocation] = []  # the WARC text record, written once even if the transaction is retried
@@ -499,7 +501,8 @@ class Archive:
             sighting = index.capture_sighting(connection, capture_id) if capture_id is not None else None
             outcome = _record_sighting(connection, text_sha256, url, portal, capture_id, None, sighting)
             new_report = index.store_report(connection, document_id=outcome.document_id,
-                                            parser_version=parser_version, record=record, capture_id=capture_id)
+                                            parser_version=parser_version, record=record, capture_id=capture_id,
+                                            new_document=outcome.new_document)
             text_id = None
             if sighting is not None and outcome.changed:
                 if not written:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -31,9 +32,18 @@ def resolve_database_url(root: Path, database_url: str | None) -> str:
     return url or f"sqlite:///{(root / 'index.sqlite').resolve()}"
 
 
+class EncodedJSON(str):
+    """A JSON document already serialised (by `json.dumps`, e.g. in a worker process): stored in a JSON column as
+    it is, not encoded again."""
+
+
+def _json_serializer(value: Any) -> str:
+    return value if isinstance(value, EncodedJSON) else json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_serializer)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -51,7 +61,7 @@ def make_engine(url: str) -> Engine:
         return engine
     # pre-ping replaces pooled connections the server dropped (reads are not retried); the per-fetch writes
     # use one long-lived connection instead of the pool, so they do not pay the ping
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_serializer)
 
 
 def is_transient(exc: BaseException) -> bool:

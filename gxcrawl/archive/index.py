@@ -196,7 +196,8 @@ def record_document(db: Connection | Session, *, text_sha256: str, url: str, por
         if seen_at > document.last_seen:
             db.execute(_TOUCH_DOCUMENT, {"row_id": document_id, "seen_at": seen_at})
 
-    source = db.execute(_SOURCE, {"document_id": document_id, "url": url}).first()
+    # a document inserted just now has no sources yet
+    source = None if new_document else db.execute(_SOURCE, {"document_id": document_id, "url": url}).first()
     new_source = source is None
     if source is None:
         db.execute(_INSERT_SOURCE, {"document_id": document_id, "url": url, "portal": portal, "first_seen": seen_at,
@@ -220,11 +221,13 @@ def record_document(db: Connection | Session, *, text_sha256: str, url: str, por
                            new_version=new_version, version=version)
 
 
-def store_report(db: Connection | Session, *, document_id: int, parser_version: str, record: dict[str, Any],
-                 capture_id: int | None, replace: bool = False) -> bool:
+def store_report(db: Connection | Session, *, document_id: int, parser_version: str, record: dict[str, Any] | str,
+                 capture_id: int | None, replace: bool = False, new_document: bool = False) -> bool:
     """Store the parsed record of a document for a parser version; False if one was already there
-    (and not replaced)."""
-    existing = db.execute(_REPORT, {"document_id": document_id, "parser_version": parser_version}).first()
+    (and not replaced). `record` may be an EncodedJSON; `new_document`: the document was inserted in this
+    transaction, so it has no report yet."""
+    existing = None if new_document else db.execute(
+        _REPORT, {"document_id": document_id, "parser_version": parser_version}).first()
     if existing is not None:
         if replace:
             db.execute(_REPLACE_REPORT, {"row_id": existing.id, "new_record": record,

@@ -23,6 +23,7 @@ class ReportPage:
     kind: str = "page"              # "page" | "attachment"
     # filled by the pipelines
     record: dict[str, Any] | None = None         # ParsePipeline: the parsed report record (SCHEMA.md)
+    record_json: str | None = field(default=None, repr=False)  # ParsePipeline: `record` as json.dumps wrote it
     text: str | None = None                      # ParsePipeline: the normalised report text
     document_id: int | None = None               # StorePipeline
     outcome: DocumentOutcome | None = field(default=None, repr=False)  # StorePipeline: what the sighting changed

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import json
 import logging
 import multiprocessing
 import os
@@ -111,6 +112,15 @@ class WorkerPool:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def parse_for_archive(data: bytes, *, url: str | None, content_type: str | None) -> tuple[dict[str, Any], str, str]:
+    """The task of a parse worker: the report record, its text, and the record as JSON (serialised here, not in
+    the crawler process). Lives in this light module so a worker need not import Scrapy to unpickle it."""
+    from gxcrawl.report import parse_report_and_text
+
+    record, text = parse_report_and_text(data, url=url, content_type=content_type)
+    return record, text, json.dumps(record)
 
 
 def _start_worker(parent: int, preload: str | None) -> None:

@@ -7,6 +7,7 @@ process instead (for debugging, or with a non-asyncio reactor). `GX_PARSE_TIMEOU
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
@@ -17,7 +18,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet.threads import deferToThread
 
 from gxcrawl.crawl.items import ReportPage
-from gxcrawl.crawl.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
+from gxcrawl.crawl.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers, parse_for_archive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 class ParsePipeline:
-    def __init__(self, parse_document: Callable[..., tuple[dict[str, Any], str]], parser_version: str,
+    def __init__(self, parse_document: Callable[..., tuple[dict[str, Any], str, str]], parser_version: str,
                  stats: StatsCollector, *, workers: WorkerPool | None = None) -> None:
         self.parse_document = parse_document
         self.parser_version = parser_version
@@ -40,7 +41,7 @@ class ParsePipeline:
         if not settings.getbool("GX_PARSE_ENABLED", True):
             raise NotConfigured("GX_PARSE_ENABLED is off")
         try:  # imported here: the crawl glue depends only on the report package's public API
-            from gxcrawl.report import PARSER_VERSION, parse_report_and_text
+            from gxcrawl.report import PARSER_VERSION
         except ImportError as exc:
             raise NotConfigured(f"the report parser is not available: {exc}") from exc
 
@@ -55,7 +56,7 @@ class ParsePipeline:
                                      preload="gxcrawl.report.page")
             else:
                 logger.warning("GX_PARSE_WORKERS needs the asyncio reactor: parsing in a thread instead")
-        return cls(parse_report_and_text, PARSER_VERSION, crawler.stats, workers=workers)
+        return cls(parse_for_archive, PARSER_VERSION, crawler.stats, workers=workers)
 
     def open_spider(self) -> None:
         if self.workers is not None:
@@ -73,18 +74,21 @@ class ParsePipeline:
         where = item.final_url or item.url
         try:
             if self.workers is not None:
-                record, text = await self.workers.run(self.parse_document, item.body, url=where,
-                                                      content_type=item.content_type)
+                record, text, encoded = await self.workers.run(self.parse_document, item.body, url=where,
+                                                               content_type=item.content_type)
             else:  # a thread, so that a long PDF at least does not stall the reactor's timeouts
-                record, text = await maybe_deferred_to_future(deferToThread(
+                record, text, encoded = await maybe_deferred_to_future(deferToThread(
                     self.parse_document, item.body, url=where, content_type=item.content_type))
         except (ValueError, WorkerCrashed, WorkerTimeout) as exc:
             # UnreadableDocument and friends, a parser crash or hang: the capture stays archived (reparse can
             # try again with a better parser)
             self.stats.inc_value(f"gx/parse/failed/{type(exc).__name__}")
             raise DropItem(f"cannot parse {where} (capture {item.capture_id}): {exc}") from exc
-        record.setdefault("parser_version", self.parser_version)
+        if "parser_version" not in record:
+            record["parser_version"] = self.parser_version
+            encoded = json.dumps(record)
         item.record = record
+        item.record_json = encoded
         item.text = text
         overall = (record.get("format") or {}).get("overall") or "unknown"
         self.stats.inc_value(f"gx/parse/{overall}")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from gxcrawl.archive import Archive, ArchiveWriteError
+from gxcrawl.archive import Archive, ArchiveWriteError, EncodedJSON
 from gxcrawl.crawl.extensions.warc import archive_for, stop_crawl
 from gxcrawl.crawl.items import ReportPage
 
@@ -48,7 +48,8 @@ class StorePipeline:
             stored = self.open_archive().record_parsed(
                 text_sha256=item.record.get("text_sha256") or self.text_sha256(item.text), url=item.url,
                 portal=item.portal, capture_id=item.capture_id,
-                parser_version=str(item.record.get("parser_version") or ""), record=item.record, text=item.text)
+                parser_version=str(item.record.get("parser_version") or ""),
+                record=EncodedJSON(item.record_json) if item.record_json is not None else item.record, text=item.text)
         except (ArchiveWriteError, OSError) as exc:
             self.on_failure(exc)
             raise
