@@ -34,6 +34,9 @@ SHELL_MARKERS = re.compile(r"enable JavaScript|启用JavaScript|开启JavaScript
                            r"document\.cookie\s*=", re.I)
 # SPA pages whose data sits in a known API: not shells (gkmlpt _CONFIG, JPaaS unit, Hanweb datastore)
 DATA_SOURCES = re.compile(r"window\._CONFIG|unitbuild|<datastore>|\.jpage\(|dataproxy\.jsp", re.I)
+_DATA_SOURCE_WORDS = ("window._config", "unitbuild", "<datastore>", ".jpage(", "dataproxy.jsp")
+# the only characters a case-insensitive regex may take for an ASCII letter (ſ, K, İ, ı)
+_CASE_ODDITIES = ("\u017f", "\u212a", "\u0130", "\u0131")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 _H1 = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.S | re.I)
 SOFT_404_MAX_BYTES = 20_000
@@ -54,6 +57,15 @@ def visible_text(tree: etree._Element) -> str:
     return " ".join(tree.text_content().split())
 
 
+def _mentions_data_source(text: str) -> bool:
+    """DATA_SOURCES.search(text), by substring tests on the lower-cased text (the regex, with no literal prefix,
+    cost half a millisecond per page); the regex itself where a character could case-fold into ASCII."""
+    if any(c in text for c in _CASE_ODDITIES):
+        return DATA_SOURCES.search(text) is not None
+    lowered = text.lower()
+    return any(word in lowered for word in _DATA_SOURCE_WORDS)
+
+
 def detect_blocked(status: int, body: bytes, text: str | None, *, content_type: str = "") -> str | None:
     """The block reason of a response, or None for an ordinary page. Pure: used by tests directly."""
     if status in CHALLENGE_STATUSES:
@@ -64,7 +76,7 @@ def detect_blocked(status: int, body: bytes, text: str | None, *, content_type: 
     small = len(body) <= SHELL_MAX_BYTES
     if small and CHALLENGE_MARKERS.search(head):
         return "empty-shell" if "/_bot_sbu/" in head or "enable JavaScript" in head else "challenge-js"
-    if DATA_SOURCES.search(text[:200_000]):
+    if _mentions_data_source(text[:200_000]):
         return None
     title_m = _TITLE.search(head)
     title = " ".join((title_m.group(1) if title_m else "").split())
