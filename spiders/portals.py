@@ -268,13 +268,12 @@ class PortalsSpider(scrapy.Spider):
             verdict = classify_title(anchor.text)
             if verdict.label == DISTRACTOR:
                 continue
-            hints = listing_hints(anchor.text, anchor.context, anchor.url, page_url)
             if verdict.label == REPORT:
                 kind = "attachment_report" if is_attachment_url(anchor.url, anchor.text) else "candidate"
                 if kind == "attachment_report" and _stem(anchor.text) in page_titles:
                     continue
-                out.append(self._request(anchor.url, portal, kind, depth=depth, hints=hints, referer=page_url,
-                                         priority=20))
+                out.append(self._request(anchor.url, portal, kind, depth=depth, priority=20, referer=page_url,
+                                         hints=listing_hints(anchor.text, anchor.context, anchor.url, page_url)))
                 continue
             if is_attachment_url(anchor.url, anchor.text):
                 continue
@@ -290,8 +289,9 @@ class PortalsSpider(scrapy.Spider):
             elif role == "column" and (_under(anchor.url, page_url) or is_report_column_link(anchor.text, anchor.url)
                                        or is_group_link(anchor.text)):
                 if _is_article_url(anchor.url):
-                    out.append(self._request(anchor.url, portal, "candidate", depth=depth, hints=hints,
-                                             referer=page_url, priority=15))
+                    out.append(self._request(anchor.url, portal, "candidate", depth=depth, referer=page_url,
+                                             priority=15,
+                                             hints=listing_hints(anchor.text, anchor.context, anchor.url, page_url)))
                 elif depth < MAX_COLUMN_DEPTH:
                     out.append(self._request(anchor.url, portal, "column", depth=depth + 1, referer=page_url,
                                              priority=10))

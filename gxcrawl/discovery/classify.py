@@ -7,6 +7,7 @@ the whole template, so their bodies match the fingerprint too.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ def title_year(title: str) -> int | None:
     return years[0] if years else None
 
 
+@functools.lru_cache(maxsize=16_384)  # a portal's menus repeat the same link texts on every page
 def classify_title(title: str | None) -> Verdict:
     """Report, distractor or unknown from a link text / page title alone."""
     text = normalise(title or "")

@@ -8,6 +8,7 @@ here into plain `Anchor`s. Pure functions: no network, no Scrapy.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -186,10 +187,14 @@ def all_anchors(tree: etree._Element, base_url: str) -> list[Anchor]:
     return dedupe(list(html_anchors(tree, base_url)) + list(script_anchors(tree, base_url)))
 
 
+# a portal's menus link the same URLs from every page
+_canonical_url = functools.lru_cache(maxsize=65_536)(canonicalize_url)
+
+
 def dedupe(anchors: Iterable[Anchor]) -> list[Anchor]:
     out: dict[str, Anchor] = {}
     for anchor in anchors:
-        key = canonicalize_url(anchor.url)
+        key = _canonical_url(anchor.url)
         old = out.get(key)
         if old is None or (not old.text and anchor.text):
             out[key] = anchor
