@@ -140,12 +140,15 @@ def attachment_bytes(report: Report, att: Attachment, generation: int) -> bytes:
 
 def attachment_handler(report: Report, att: Attachment) -> Callable[[Request], Response]:
     site = report.site
+    built: dict[int, bytes] = {}  # generation -> file: a real server sends a stored file, it does not rebuild it
 
     def handle(req: Request) -> Response:
         if att.referer_required and not req.headers.get("Referer", "").startswith(site.base_url):
             body = "<html><body><h3>下载失败：非法访问，请从网站页面点击下载。</h3></body></html>"
             return Response(403, body.encode("utf-8"))
-        data = attachment_bytes(report, att, site.generation)
+        data = built.get(site.generation)
+        if data is None:
+            data = built[site.generation] = attachment_bytes(report, att, site.generation)
         ctype = ATTACHMENT_TYPES[att.kind]
         headers = []
         if "download.jsp" in att.path or "downfile.jsp" in att.path:
