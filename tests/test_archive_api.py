@@ -418,6 +418,70 @@ def test_fetch_statements_store_exactly_what_core_stores(archive: Archive) -> No
     assert dict(zip(columns, fast_raw, strict=True))["duration"] == 0.125
 
 
+def _record_parsed_story(archive: Archive) -> list[object]:
+    """Sightings of two report texts at three URLs over three days, with records given as dicts and as
+    pre-encoded JSON: new document, same text again, a mirror, a changed text, the old text back."""
+    from gxcrawl.archive import EncodedJSON
+
+    outcomes: list[object] = []
+    story = [("a", "1" * 64, 0, {"title": "一"}), ("a", "1" * 64, 1, EncodedJSON('{"title": "\\u4e00"}')),
+             ("mirror", "1" * 64, 1, {"title": "一"}), ("a", "2" * 64, 2, {"title": "二", "n": [1, None]}),
+             ("a", "1" * 64, 3, {"title": "一"})]
+    for path, digest, day, record in story:
+        ref = archive.write_exchange(exchange(f"http://127.0.0.1/{path}", f"{digest}{day}".encode(),
+                                              at=T0 + timedelta(days=day)))
+        outcomes.append(archive.record_parsed(text_sha256=digest, url=f"http://127.0.0.1/{path}", portal="p",
+                                              capture_id=ref.id, parser_version="9.9", record=record,
+                                              text=f"text {digest[0]}"))
+    return outcomes
+
+
+def _index_rows(archive: Archive) -> dict[str, list[tuple]]:
+    tables = {"document": "id, text_sha256, first_seen, last_seen, first_capture_id",
+              "document_source": "id, document_id, url, portal, first_seen, last_seen, capture_id",
+              "document_version": "id, url, version, document_id, first_seen, last_seen, capture_id",
+              "report": "id, document_id, parser_version, record, capture_id",
+              "text_record": "id, capture_id, kind, text_sha256"}
+    with archive.engine.connect() as connection:
+        return {name: [tuple(r) for r in connection.exec_driver_sql(f"SELECT {cols} FROM {name} ORDER BY id")]
+                for name, cols in tables.items()}
+
+
+def test_record_parsed_on_the_cursor_stores_exactly_what_core_stores(tmp_path: Path) -> None:
+    """SQLite's record_parsed runs on the DBAPI cursor (index.DbapiExecutor); forced through Core instead, the
+    same sightings give the same outcomes and the same rows, byte for byte."""
+    fast, core = Archive.open(tmp_path / "fast"), Archive.open(tmp_path / "core")
+
+    def no_cursor_path() -> None:
+        raise sqlite3.OperationalError("cursor path switched off by the test")
+
+    core._hot_connection = no_cursor_path  # type: ignore[method-assign]  # every write goes through Core
+    try:
+        fast_outcomes, core_outcomes = _record_parsed_story(fast), _record_parsed_story(core)
+        assert fast_outcomes == core_outcomes
+        assert [(o.document.new_document, o.document.new_source, o.document.new_version, o.document.version,
+                 o.new_report, o.text_record_id is not None) for o in fast_outcomes] == [
+            (True, True, False, 1, True, True), (False, False, False, 1, False, False),
+            (False, True, False, 1, False, True), (True, True, True, 2, True, True),
+            (False, False, True, 3, False, True)]
+        fast_rows, core_rows = _index_rows(fast), _index_rows(core)
+        assert fast_rows == core_rows
+        assert fast_rows["report"][0][3] == '{"title": "\\u4e00"}'
+        assert fast.read_text(5) == core.read_text(5) == "text 1"  # capture 5: the old text back on day 3
+    finally:
+        fast.close()
+        core.close()
+
+
+def test_record_parsed_story_on_every_backend(archive: Archive) -> None:
+    outcomes = _record_parsed_story(archive)
+    assert [o.document.version for o in outcomes] == [1, 1, 1, 2, 3]
+    rows = _index_rows(archive)
+    assert len(rows["document"]) == 2 and len(rows["report"]) == 2 and len(rows["text_record"]) == 4
+    first_seen, last_seen = rows["document"][0][2:4]
+    assert first_seen != last_seen  # the text seen again on day 3 moved last_seen
+
+
 def test_sqlite_index_pragmas(tmp_path: Path) -> None:
     """WAL with synchronous=NORMAL (survives a killed process: tests/test_archive_kill.py) and a checkpoint every
     ~40 MB of WAL, on every connection the archive opens (the per-fetch one included)."""

@@ -257,6 +257,7 @@ class Archive:
         self._lock = threading.RLock()
         self._hot: Any = None  # a pooled DBAPI connection (engine.raw_connection()) for the per-fetch statements
         self._fetch_statements = index.FetchStatements(engine.dialect)
+        self._parsed_statements = index.DbapiExecutor(engine.dialect)
         self._known = _KnownDigests(known_digests)
 
     @classmethod
@@ -497,7 +498,7 @@ class Archive:
         data = text.encode("utf-8")
         written: list[RecordLocation] = []  # the WARC text record, written once even if the transaction is retried
 
-        def run(connection: Connection) -> ParsedOutcome:
+        def run(connection: Connection | index.DbapiExecutor) -> ParsedOutcome:
             sighting = index.capture_sighting(connection, capture_id) if capture_id is not None else None
             outcome = _record_sighting(connection, text_sha256, url, portal, capture_id, None, sighting)
             new_report = index.store_report(connection, document_id=outcome.document_id,
@@ -510,10 +511,17 @@ class Archive:
                 text_id = index.insert_text_record(connection, sighting.id, kind, sha256_hex(data), written[0])
             return ParsedOutcome(document=outcome, new_report=new_report, text_record_id=text_id)
 
-        try:
-            return self._core(run, "recording the parsed report")
-        except IntegrityError:  # another writer inserted the same text/URL first: now it exists
-            return self._core(run, "recording the parsed report")
+        def core() -> ParsedOutcome:
+            try:
+                return self._core(run, "recording the parsed report")
+            except IntegrityError:  # another writer inserted the same text/URL first: now it exists
+                return self._core(run, "recording the parsed report")
+
+        if self.engine.dialect.name != "sqlite":
+            # the fast path's connection is in autocommit mode on PostgreSQL: these statements must commit together
+            return core()
+        with self._lock, _FastTransaction(self) as fast:  # the statements on the DBAPI cursor, one commit
+            return fast.run(lambda c: run(self._parsed_statements.on(c)), core, commit=True)
 
     # --- reading ----------------------------------------------------------------------------------------
     def capture(self, capture_id: int) -> CaptureInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -105,6 +106,60 @@ class FetchStatements:
             return int(cursor.fetchone()[0])
         finally:
             cursor.close()
+
+
+class _Rows:
+    """The little of a Result that the index functions use."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def first(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def scalar_one(self) -> Any:
+        if len(self._rows) != 1:
+            raise LookupError(f"expected one row, got {len(self._rows)}")
+        return self._rows[0][0]
+
+
+class DbapiExecutor:
+    """`Connection.execute(statement, params)` for the module's prebuilt statements, straight on a DBAPI
+    connection: each statement is compiled once for the dialect (with its bind/result processors) and run on the
+    cursor, so record_document / store_report / capture_sighting / insert_text_record run unchanged on it at a
+    fraction of Core's per-execute cost. The caller owns the transaction; errors are the driver's own."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        # keyed by the statement object: only the module-level statements, which live as long as the module
+        self._prepared: dict[tuple[int, tuple[str, ...]], tuple[_Prepared, type | None]] = {}
+        self.connection: Any = None
+
+    def on(self, dbapi_connection: Any) -> DbapiExecutor:
+        self.connection = dbapi_connection
+        return self
+
+    def execute(self, statement: Any, params: dict[str, Any]) -> _Rows:
+        key = (id(statement), tuple(params))
+        entry = self._prepared.get(key)
+        if entry is None:
+            prepared = _Prepared(statement, self.dialect, list(params), insert_columns=statement.is_insert)
+            # rows of a SELECT by column name, as Core gives them; an INSERT ... RETURNING id is read by position
+            columns = [c.key or f"_{i}" for i, c in enumerate(getattr(statement, "selected_columns", ()))]
+            row_type = namedtuple("Row", columns, rename=True) if columns else None  # noqa: PYI024
+            entry = self._prepared[key] = (prepared, row_type)
+        prepared, row_type = entry
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(prepared.sql, prepared.params(params))
+            raw = cursor.fetchall() if cursor.description is not None else []
+        finally:
+            cursor.close()
+        if row_type is None:
+            return _Rows([tuple(r) for r in raw])
+        if prepared.result_processors:
+            return _Rows([row_type(*prepared.row(r)) for r in raw])
+        return _Rows([row_type(*r) for r in raw])
 
 
 def original_by_digest(connection: Connection, payload_sha256: str, prefer_url: str) -> OriginalCapture | None:
