@@ -211,6 +211,9 @@ def is_attachment_url(url: str, text: str = "") -> bool:
     return _collapse(text).lower().endswith(ATTACHMENT_EXTENSIONS) and not path.endswith((".html", ".htm", ".shtml"))
 
 
+_DATA_LINKS = etree.XPath("//*[@data-src or @data-href or @data-url]")
+
+
 def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor] | None = None) -> list[Anchor]:
     """Document attachments linked from a page (also from `file_appendix`-style script strings).
 
@@ -219,7 +222,7 @@ def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor
     """
     anchors = all_anchors(tree, base_url) if anchors is None else anchors
     out = [a for a in anchors if is_attachment_url(a.url, a.text)]
-    for node in tree.xpath("//*[@data-src or @data-href or @data-url]"):
+    for node in _DATA_LINKS(tree):
         for attr in ("data-src", "data-href", "data-url"):
             url = _absolute(node.get(attr) or "", base_url)
             if url and is_attachment_url(url):

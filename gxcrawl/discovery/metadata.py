@@ -37,11 +37,16 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+_METAS = etree.XPath("//meta[@name or @property]")
+
+
 def _meta(tree: etree._Element, names: tuple[str, ...]) -> str | None:
+    """Content of the first non-empty <meta name|property=...> of the first name that has one (one pass over the
+    page for all the names, not one per name)."""
+    metas = [(node.get("name"), node.get("property"), (node.get("content") or "").strip()) for node in _METAS(tree)]
     for name in names:
-        for node in tree.xpath(f'//meta[@name="{name}" or @property="{name}"]'):
-            content = (node.get("content") or "").strip()
-            if content:
+        for meta_name, meta_property, content in metas:
+            if content and name in (meta_name, meta_property):
                 return content
     return None
 
