@@ -76,11 +76,14 @@ def detect_blocked(status: int, body: bytes, text: str | None, *, content_type: 
     small = len(body) <= SHELL_MAX_BYTES
     if small and CHALLENGE_MARKERS.search(head):
         return "empty-shell" if "/_bot_sbu/" in head or "enable JavaScript" in head else "challenge-js"
-    if _mentions_data_source(text[:200_000]):
-        return None
     title_m = _TITLE.search(head)
     title = " ".join((title_m.group(1) if title_m else "").split())
-    if SOFT_404.search(title):
+    soft_title = SOFT_404.search(title) is not None
+    if not soft_title and len(body) > SOFT_404_MAX_BYTES:
+        return None  # nothing below can flag a large page without a 404 title: no need to scan it for APIs
+    if _mentions_data_source(text[:200_000]):
+        return None
+    if soft_title:
         return "soft-404"
     if len(body) <= SOFT_404_MAX_BYTES:
         h1 = " ".join(" ".join(re.sub(r"<[^>]+>", "", h).split()) for h in _H1.findall(text)[:2])

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from gxcrawl.corpus.captures import revalidation_capture
+from gxcrawl.corpus.captures import has_revalidation_captures, revalidation_capture
 from gxcrawl.crawl.adapters import response_from_stored
 from gxcrawl.crawl.extensions.warc import archive_for
 from gxcrawl.crawl.middlewares.replay import as_downloaded
@@ -58,6 +58,7 @@ class ConditionalRequestMiddleware:
     def __init__(self, archive: Callable[[], Archive], stats: StatsCollector) -> None:
         self.archive = archive
         self.stats = stats
+        self.history = True  # until spider_opened has looked
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -68,8 +69,16 @@ class ConditionalRequestMiddleware:
             raise NotConfigured("replay is on: there is no server to revalidate against")
         assert crawler.stats is not None
         middleware = cls(lambda: archive_for(crawler), crawler.stats)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
+
+    def spider_opened(self, spider: Any) -> None:
+        # an index with no page fetched before this crawl has nothing to revalidate: no look-up per request
+        with self.archive().engine.connect() as connection:
+            self.history = has_revalidation_captures(connection)
+        if not self.history:
+            logger.info("conditional requests: the archive holds no earlier fetch, none will be made")
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.pop(META_VALIDATORS_ADDED, False):
@@ -82,6 +91,9 @@ class ConditionalRequestMiddleware:
             return None
         if any(name in request.headers for name in VALIDATOR_HEADERS):
             return None  # the spider revalidates on its own terms
+        if not self.history:
+            request.meta[META_PREVIOUS] = None
+            return None
         with self.archive().engine.connect() as connection:
             previous = revalidation_capture(connection, request.url)
         if previous is None:
