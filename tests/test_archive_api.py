@@ -448,7 +448,7 @@ def _index_rows(archive: Archive) -> dict[str, list[tuple]]:
 
 
 def test_record_parsed_on_the_cursor_stores_exactly_what_core_stores(tmp_path: Path) -> None:
-    """SQLite's record_parsed runs on the DBAPI cursor (index.DbapiExecutor); forced through Core instead, the
+    """SQLite's record_parsed runs on the DBAPI cursor (index.DbapiStatements); forced through Core instead, the
     same sightings give the same outcomes and the same rows, byte for byte."""
     fast, core = Archive.open(tmp_path / "fast"), Archive.open(tmp_path / "core")
 

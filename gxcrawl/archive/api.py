@@ -177,7 +177,7 @@ def _info(c: Capture) -> CaptureInfo:
 
 class _FastTransaction:
     """The digest lookup and the capture insert of one fetch on the archive's long-lived DBAPI connection,
-    through `index.FetchStatements` (no pool checkout, no Core execute machinery per fetch: bench/archive.py);
+    through `index.DbapiStatements` (no pool checkout, no Core execute machinery per fetch: bench/archive.py);
     one commit per fetch (PostgreSQL: autocommit, the insert being a single statement). On the first database error it steps aside: the step is redone through the retrying
     Core path (`fallback`), so transient errors are still retried, an IntegrityError is still Core's, and a
     write that keeps failing still raises ArchiveWriteError."""
@@ -256,8 +256,7 @@ class Archive:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock = threading.RLock()
         self._hot: Any = None  # a pooled DBAPI connection (engine.raw_connection()) for the per-fetch statements
-        self._fetch_statements = index.FetchStatements(engine.dialect)
-        self._parsed_statements = index.DbapiExecutor(engine.dialect)
+        self._statements = index.DbapiStatements(engine.dialect)
         self._known = _KnownDigests(known_digests)
 
     @classmethod
@@ -384,7 +383,7 @@ class Archive:
                     original = self._known.get(payload_sha256, uri)
                     if original is None:
                         original = fast.run(
-                            lambda c: self._fetch_statements.original_by_digest(c, payload_sha256, uri),
+                            lambda c: index.original_by_digest(self._statements.on(c), payload_sha256, uri),
                             lambda: self._core(lambda c: index.original_by_digest(c, payload_sha256, uri),
                                                "looking up the payload digest"))
                 if original is not None:
@@ -414,7 +413,7 @@ class Archive:
             )
 
             capture_id = fast.run(
-                lambda c: self._fetch_statements.insert_capture(c, row),
+                lambda c: index.insert_capture(self._statements.on(c), row),
                 lambda: self._core(lambda c: index.insert_capture(c, row), f"indexing the capture of {uri}"),
                 commit=True)
             # remembered only once committed: a cache hit always names a row that exists
@@ -498,7 +497,7 @@ class Archive:
         data = text.encode("utf-8")
         written: list[RecordLocation] = []  # the WARC text record, written once even if the transaction is retried
 
-        def run(connection: Connection | index.DbapiExecutor) -> ParsedOutcome:
+        def run(connection: Any) -> ParsedOutcome:  # a Connection, or the same statements on the DBAPI cursor
             sighting = index.capture_sighting(connection, capture_id) if capture_id is not None else None
             outcome = _record_sighting(connection, text_sha256, url, portal, capture_id, None, sighting)
             new_report = index.store_report(connection, document_id=outcome.document_id,
@@ -521,7 +520,7 @@ class Archive:
             # the fast path's connection is in autocommit mode on PostgreSQL: these statements must commit together
             return core()
         with self._lock, _FastTransaction(self) as fast:  # the statements on the DBAPI cursor, one commit
-            return fast.run(lambda c: run(self._parsed_statements.on(c)), core, commit=True)
+            return fast.run(lambda c: run(self._statements.on(c)), core, commit=True)
 
     # --- reading ----------------------------------------------------------------------------------------
     def capture(self, capture_id: int) -> CaptureInfo:

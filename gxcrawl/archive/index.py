@@ -33,7 +33,7 @@ class OriginalCapture:
 
 
 # The two statements run for every fetch: SQLAlchemy compiles them once for the engine's dialect and they run
-# straight on the DBAPI cursor (FetchStatements). Through Connection.execute they cost ~5x the database work
+# straight on the DBAPI cursor (DbapiStatements). Through Connection.execute they cost ~5x the database work
 # itself; that was most of the archive's overhead over plain warcio (bench/archive.py).
 _ORIGINAL_BY_DIGEST = (
     select(Capture.id, Capture.url, Capture.fetched_at, Capture.warc_record_id)
@@ -80,34 +80,6 @@ class _Prepared:
                      for processor, value in zip(self.result_processors, raw, strict=True))
 
 
-class FetchStatements:
-    """The payload-digest lookup and the capture insert of a fetch, on a DBAPI connection (the caller owns the
-    transaction; errors are the driver's own, `dialect.loaded_dbapi.Error`)."""
-
-    def __init__(self, dialect: Dialect) -> None:
-        self._lookup = _Prepared(_ORIGINAL_BY_DIGEST, dialect, ["sha", "url"])
-        self._insert = _Prepared(_INSERT_CAPTURE, dialect, list(CAPTURE_FETCH_COLUMNS), insert_columns=True)
-
-    def original_by_digest(self, dbapi_connection: Any, payload_sha256: str, prefer_url: str
-                           ) -> OriginalCapture | None:
-        """As `original_by_digest`."""
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(self._lookup.sql, self._lookup.params({"sha": payload_sha256, "url": prefer_url}))
-            raw = cursor.fetchone()
-        finally:
-            cursor.close()
-        return OriginalCapture(*self._lookup.row(raw)) if raw else None
-
-    def insert_capture(self, dbapi_connection: Any, values: dict[str, Any]) -> int:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(self._insert.sql, self._insert.params(values))
-            return int(cursor.fetchone()[0])
-        finally:
-            cursor.close()
-
-
 class _Rows:
     """The little of a Result that the index functions use."""
 
@@ -123,23 +95,23 @@ class _Rows:
         return self._rows[0][0]
 
 
-class DbapiExecutor:
-    """`Connection.execute(statement, params)` for the module's prebuilt statements, straight on a DBAPI
-    connection: each statement is compiled once for the dialect (with its bind/result processors) and run on the
-    cursor, so record_document / store_report / capture_sighting / insert_text_record run unchanged on it at a
-    fraction of Core's per-execute cost. The caller owns the transaction; errors are the driver's own."""
+class DbapiStatements:
+    """The module's prebuilt statements straight on a DBAPI connection: each is compiled once for the dialect
+    (with its bind/result type processors) and run on the cursor. `on(dbapi_connection)` gives an object with
+    `Connection.execute(statement, params)`'s shape, so original_by_digest / insert_capture / record_document /
+    store_report / capture_sighting / insert_text_record run on it unchanged, at a fraction of Core's per-execute
+    cost (bench/archive.py). The caller owns the transaction; errors are the driver's own
+    (`dialect.loaded_dbapi.Error`)."""
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         # keyed by the statement object: only the module-level statements, which live as long as the module
         self._prepared: dict[tuple[int, tuple[str, ...]], tuple[_Prepared, type | None]] = {}
-        self.connection: Any = None
 
-    def on(self, dbapi_connection: Any) -> DbapiExecutor:
-        self.connection = dbapi_connection
-        return self
+    def on(self, dbapi_connection: Any) -> _OnCursor:
+        return _OnCursor(self, dbapi_connection)
 
-    def execute(self, statement: Any, params: dict[str, Any]) -> _Rows:
+    def execute(self, dbapi_connection: Any, statement: Any, params: dict[str, Any]) -> _Rows:
         key = (id(statement), tuple(params))
         entry = self._prepared.get(key)
         if entry is None:
@@ -149,7 +121,7 @@ class DbapiExecutor:
             row_type = namedtuple("Row", columns, rename=True) if columns else None  # noqa: PYI024
             entry = self._prepared[key] = (prepared, row_type)
         prepared, row_type = entry
-        cursor = self.connection.cursor()
+        cursor = dbapi_connection.cursor()
         try:
             cursor.execute(prepared.sql, prepared.params(params))
             raw = cursor.fetchall() if cursor.description is not None else []
@@ -162,13 +134,28 @@ class DbapiExecutor:
         return _Rows([row_type(*r) for r in raw])
 
 
-def original_by_digest(connection: Connection, payload_sha256: str, prefer_url: str) -> OriginalCapture | None:
+class _OnCursor:
+    """`DbapiStatements` bound to one DBAPI connection."""
+
+    def __init__(self, statements: DbapiStatements, dbapi_connection: Any) -> None:
+        self._statements = statements
+        self._connection = dbapi_connection
+
+    def execute(self, statement: Any, params: dict[str, Any]) -> _Rows:
+        return self._statements.execute(self._connection, statement, params)
+
+
+# what the index functions below run on: a Core Connection, an ORM Session, or DbapiStatements.on(...)
+Db = Connection | Session | _OnCursor
+
+
+def original_by_digest(connection: Db, payload_sha256: str, prefer_url: str) -> OriginalCapture | None:
     """The first full `response` capture with this payload (the same URL's first, if it has one)."""
     row = connection.execute(_ORIGINAL_BY_DIGEST, {"sha": payload_sha256, "url": prefer_url}).first()
     return OriginalCapture(*row) if row else None
 
 
-def insert_capture(connection: Connection, values: dict[str, Any]) -> int:
+def insert_capture(connection: Db, values: dict[str, Any]) -> int:
     return connection.execute(_INSERT_CAPTURE, values).scalar_one()
 
 
@@ -233,7 +220,7 @@ _REPLACE_REPORT = update(Report).where(Report.id == bindparam("row_id")).values(
 _INSERT_TEXT_RECORD = insert(TextRecord).returning(TextRecord.id)
 
 
-def record_document(db: Connection | Session, *, text_sha256: str, url: str, portal: str | None,
+def record_document(db: Db, *, text_sha256: str, url: str, portal: str | None,
                     capture_id: int | None, seen_at: datetime) -> DocumentOutcome:
     """A known text at a new URL adds a source; a new text at a known URL adds a version; the same text at
     the same URL again only moves last_seen.
@@ -276,7 +263,7 @@ def record_document(db: Connection | Session, *, text_sha256: str, url: str, por
                            new_version=new_version, version=version)
 
 
-def store_report(db: Connection | Session, *, document_id: int, parser_version: str, record: dict[str, Any] | str,
+def store_report(db: Db, *, document_id: int, parser_version: str, record: dict[str, Any] | str,
                  capture_id: int | None, replace: bool = False, new_document: bool = False) -> bool:
     """Store the parsed record of a document for a parser version; False if one was already there
     (and not replaced). `record` may be an EncodedJSON; `new_document`: the document was inserted in this
@@ -293,22 +280,17 @@ def store_report(db: Connection | Session, *, document_id: int, parser_version: 
     return True
 
 
-def capture_sighting(db: Connection | Session, capture_id: int) -> CaptureSighting | None:
+def capture_sighting(db: Db, capture_id: int) -> CaptureSighting | None:
     """What a derived record needs of a capture: its URI and record id, when it was fetched, and when its
     payload was last confirmed at that URL by a later revisit of it (a 304 or an identical payload)."""
     row = db.execute(_CAPTURE_SIGHTING, {"capture_id": capture_id}).first()
     if row is None:
         return None
-    confirmed = row[3]
-    if isinstance(confirmed, str):  # SQLite hands back max() of a datetime column as text
-        confirmed = datetime.fromisoformat(confirmed)
-    if confirmed is not None and confirmed.tzinfo is None:
-        confirmed = confirmed.replace(tzinfo=UTC)
-    return CaptureSighting(id=capture_id, url=row[0], warc_record_id=row[1], fetched_at=row[2],
-                           confirmed_at=confirmed)
+    # max() keeps the column's type: the newest revisit comes back as a UTC-aware datetime on every backend
+    return CaptureSighting(id=capture_id, url=row[0], warc_record_id=row[1], fetched_at=row[2], confirmed_at=row[3])
 
 
-def insert_text_record(db: Connection | Session, capture_id: int, kind: str, text_sha256: str,
+def insert_text_record(db: Db, capture_id: int, kind: str, text_sha256: str,
                        location: RecordLocation) -> int:
     """Index a text record (conversion/resource) written for a capture."""
     return db.execute(_INSERT_TEXT_RECORD, {
