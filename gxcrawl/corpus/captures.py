@@ -59,10 +59,9 @@ def revalidation_capture(db: Connection | Session, url: str) -> Validators | Non
     row = db.execute(_REVALIDATION, {"url": target_uri(url)}).first()
     return Validators(*row) if row else None
 
+_ANY_REVALIDATION = select(Capture.id).where(Capture.status == 200, Capture.record_type != "resource").limit(1)
+
 
 def has_revalidation_captures(db: Connection | Session) -> bool:
     """Whether any capture could be revalidated (a 200 HTTP response): none on a first crawl."""
     return db.execute(_ANY_REVALIDATION).first() is not None
-
-
-_ANY_REVALIDATION = select(Capture.id).where(Capture.status == 200, Capture.record_type != "resource").limit(1)

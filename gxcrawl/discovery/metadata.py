@@ -64,10 +64,8 @@ def _label_values(tree: etree._Element, *groups: tuple[str, ...]) -> list[str | 
     wanted = [set(labels) for labels in groups]
     firsts = frozenset(label[0] for labels in groups for label in labels)
     found: list[str | None] = [None] * len(groups)
-    for node in _label_candidates(firsts)(tree):
+    for node in _label_candidates(firsts)(tree):  # text nodes of at most 120 characters
         raw = str(node)
-        if len(raw) > 120:
-            continue
         first = raw.lstrip()[:1]
         if not first or (first not in firsts and unicodedata.normalize("NFKC", first)[:1] not in firsts):
             continue

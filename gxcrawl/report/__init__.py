@@ -111,7 +111,7 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     if len(text) > MAX_TABLE_TEXT:
         report.issues.append(f"document: text is {len(text)} characters; tables searched in the first "
                              f"{MAX_TABLE_TEXT} only")
-    tables = read_report_tables(table_text, page.body_html, normalised=True, grid=getattr(page, "table_grid", None))
+    tables = read_report_tables(table_text, page.body_html, normalised=True, grid=page.table_grid)
     if tables and not any(t.numeric_cells() for t in tables.values()):
         report.issues.append("document: tables have labels but no numbers (a blank template); no values read")
         tables = {}

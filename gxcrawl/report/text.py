@@ -31,8 +31,6 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 HEADING_WINDOW = 1_000_000
 
 
-
-
 def normalise_for_hash(text: str, *, already_nfkc: bool = False) -> str:
     if not already_nfkc:
         text = nfkc(text)

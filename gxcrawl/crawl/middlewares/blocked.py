@@ -33,8 +33,8 @@ CHALLENGE_MARKERS = re.compile(
 SHELL_MARKERS = re.compile(r"enable JavaScript|启用JavaScript|开启JavaScript|window\.location\.reload\(|"
                            r"document\.cookie\s*=", re.I)
 # SPA pages whose data sits in a known API: not shells (gkmlpt _CONFIG, JPaaS unit, Hanweb datastore)
-DATA_SOURCES = re.compile(r"window\._CONFIG|unitbuild|<datastore>|\.jpage\(|dataproxy\.jsp", re.I)
 _DATA_SOURCE_WORDS = ("window._config", "unitbuild", "<datastore>", ".jpage(", "dataproxy.jsp")
+DATA_SOURCES = re.compile("|".join(map(re.escape, _DATA_SOURCE_WORDS)), re.I)
 # the only characters a case-insensitive regex may take for an ASCII letter (ſ, K, İ, ı)
 _CASE_ODDITIES = ("\u017f", "\u212a", "\u0130", "\u0131")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
