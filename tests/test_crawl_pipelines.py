@@ -27,13 +27,21 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
     return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(params=["worker processes", "thread"])
+def parse_settings(request: pytest.FixtureRequest) -> dict[str, object]:
+    """Parsing in the worker pool (the default) and in a thread of the crawler (GX_PARSE_WORKERS=0) must store
+    the same."""
+    return {} if request.param == "worker processes" else {"GX_PARSE_WORKERS": 0}
+
+
 def as_html(text: str, *, separator: str = "") -> bytes:
     paragraphs = separator.join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
     return (f"<html><head><meta charset='utf-8'><title>年度报告</title></head><body>{paragraphs}</body></html>"
             .encode())
 
 
-def test_dedupe_and_versions_across_two_crawls(tmp_path: Path, database_url: str | None, seeds_dir: Path) -> None:
+def test_dedupe_and_versions_across_two_crawls(tmp_path: Path, database_url: str | None, seeds_dir: Path,
+                                               parse_settings: dict[str, object]) -> None:
     seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))][:4]
     a_body = as_html(seeds[0])
     archive_dir = tmp_path / "archive"
@@ -49,11 +57,14 @@ def test_dedupe_and_versions_across_two_crawls(tmp_path: Path, database_url: str
         }
         pages = [{"url": u, "portal": "demo", "report": True} for u in url.values()]
         first = run_crawl(tmp_path, archive_dir, pages, database_url=database_url, name="first",
-                          settings={"CONCURRENT_REQUESTS": 1})
+                          settings={"CONCURRENT_REQUESTS": 1, **parse_settings})
         server.routes["/r/changing.html"] = Route(as_html(seeds[3]))
-        second = run_crawl(tmp_path, archive_dir, [pages[0], pages[3]], database_url=database_url, name="second")
+        second = run_crawl(tmp_path, archive_dir, [pages[0], pages[3]], database_url=database_url, name="second",
+                           settings=parse_settings)
 
     assert first.get("item_scraped_count") == 5, first["_log"][-3000:]
+    for stats in (first, second):  # the mode asked for is the one that parsed
+        assert (stats["gx/parse/workers"] == 0) == ("GX_PARSE_WORKERS" in parse_settings)
     assert first["gx/captures"] == 5 and first["gx/revisits"] == 1          # mirror.html repeats a.html's bytes
     assert first["gx/documents/new"] == 3 and first["gx/documents/sources"] == 5
     assert "gx/documents/versions" not in first and first["gx/texts"] == 5

@@ -59,6 +59,7 @@ class ParsePipeline:
         return cls(parse_for_archive, PARSER_VERSION, crawler.stats, workers=workers)
 
     def open_spider(self) -> None:
+        self.stats.set_value("gx/parse/workers", self.workers.workers if self.workers is not None else 0)
         if self.workers is not None:
             self.workers.start()
 
