@@ -32,13 +32,21 @@ from gxcrawl.discovery.links import (
     text_anchors,
 )
 from gxcrawl.discovery.metadata import listing_hints, page_hints
-from gxcrawl.discovery.pagination import ListPage, PageRequest, list_page_requests, strategies_for
-from gxcrawl.discovery.registry import Portal, load_registry, portal_for_url, select_portals
+from gxcrawl.discovery.pagination import (
+    ListPage,
+    PageRequest,
+    hint_requests,
+    list_page_requests,
+    search_requests,
+    strategies_for,
+)
+from gxcrawl.discovery.registry import Portal, SearchHint, load_registry, portal_for_url, select_portals
 
 __all__ = [
-    "DISTRACTOR", "REPORT", "UNKNOWN", "Anchor", "ListPage", "PageRequest", "Portal", "Verdict",
+    "DISTRACTOR", "REPORT", "UNKNOWN", "Anchor", "ListPage", "PageRequest", "Portal", "SearchHint", "Verdict",
     "all_anchors", "attachment_anchors", "body_fingerprint", "classify_page", "classify_title", "fingerprint",
-    "is_attachment_url", "is_disclosure_link", "is_group_link", "is_notice_column_link", "is_report_column_link", "json_anchors",
-    "list_page_requests", "listing_hints", "load_registry", "looks_like_report_body", "page_hints", "parse_html",
-    "portal_for_url", "select_portals", "strategies_for", "text_anchors", "url_date", "url_report_year",
+    "hint_requests", "is_attachment_url", "is_disclosure_link", "is_group_link", "is_notice_column_link",
+    "is_report_column_link", "json_anchors", "list_page_requests", "listing_hints", "load_registry",
+    "looks_like_report_body", "page_hints", "parse_html", "portal_for_url", "search_requests", "select_portals",
+    "strategies_for", "text_anchors", "url_date", "url_report_year",
 ]

@@ -9,6 +9,7 @@ here into plain `Anchor`s. Pure functions: no network, no Scrapy.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -134,12 +135,13 @@ def text_anchors(code: str, base_url: str, *, source: str = "script") -> Iterato
 
 
 def json_anchors(data: object, base_url: str) -> Iterator[Anchor]:
-    """URLs and HTML fragments in a decoded JSON document (gkmlpt articles, JPaaS data.html, gov.cn feeds)."""
+    """URLs and HTML fragments in a decoded JSON document (gkmlpt articles, JPaaS data.html, gov.cn feeds,
+    site-search hits). Search titles carry highlight tags (`<em>`) and entities; both are undone."""
     if isinstance(data, dict):
         title = ""
         for key in ("title", "TITLE", "titleO", "gk_doctitle", "name", "aT"):
             if isinstance(data.get(key), str):
-                title = _collapse(re.sub(r"<[^>]+>", "", data[key]))
+                title = _collapse(html.unescape(re.sub(r"<[^>]+>", "", data[key])))
                 break
         for key, value in data.items():
             if isinstance(value, str):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "portals.json"
 
@@ -20,6 +20,35 @@ CMS_FAMILIES = frozenset(
     {"trs", "trs1", "hanweb", "vsb", "gkmlpt", "jpaas", "shanghai", "shtml", "anhui", "client_slice", "ucap",
      "epoint"}
 )
+
+
+# site-search APIs a registry entry may name (portals.md §2.9): api -> (fields it needs, default endpoint)
+SEARCH_APIS: dict[str, tuple[tuple[str, ...], str]] = {
+    "igs": (("code", "data_type_id"), "/irs/front/search"),                  # TRS IGS, JSON POST
+    "trs_open": (("site_id",), "/trs-search/trssearch/openSearch/getZwgkList"),  # TRS openSearch, GET
+    "search5": (("site_code",), "/search5/search/s"),                        # Kaipuyun, form POST
+    "govcn": (("library",), "https://sousuo.www.gov.cn/search-gov/data"),   # gov.cn policy library, GET
+}
+# optional fields per api (besides url, words, page_size, max_pages)
+_SEARCH_OPTIONAL = {"igs": ("search_by", "order_by"), "trs_open": ("position",), "search5": ("column",),
+                    "govcn": ("search_field",)}
+MAX_SEARCH_PAGE_SIZE = 100
+MAX_SEARCH_PAGES = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHint:
+    """A site-search API the portal's pages do not reveal, named in the registry's `search` field."""
+
+    api: str                                  # a key of SEARCH_APIS
+    url: str                                  # absolute endpoint
+    params: tuple[tuple[str, str], ...] = ()  # the api's fields (code, data_type_id, site_id, …) as strings
+    words: tuple[str, ...] = ()               # query words; () -> the strategy's report-title phrases
+    page_size: int | None = None
+    max_pages: int | None = None
+
+    def param(self, name: str, default: str = "") -> str:
+        return dict(self.params).get(name, default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +62,7 @@ class Portal:
     cms: str | None = None
     report_columns: tuple[str, ...] = ()
     render: bool = False
+    search: tuple[SearchHint, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def allows(self, url: str) -> bool:
@@ -81,6 +111,64 @@ def _urls(values: object, key: str, where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _search_count(hint: dict, key: str, top: int, where: str) -> int | None:
+    value = hint.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
+        raise ValueError(f"{where}.{key} must be an integer from 1 to {top}, got {value!r}")
+    return value
+
+
+def _search_hint(hint: object, where: str, portal: Portal) -> SearchHint:
+    if not isinstance(hint, dict):
+        raise ValueError(f"{where} must be an object, got {type(hint).__name__}")
+    api = hint.get("api")
+    if api not in SEARCH_APIS:
+        raise ValueError(f"{where}.api must be one of {', '.join(sorted(SEARCH_APIS))}, got {api!r}")
+    required, default_url = SEARCH_APIS[api]
+    allowed = {"api", "url", "words", "page_size", "max_pages", *required, *_SEARCH_OPTIONAL[api]}
+    unknown = sorted(set(hint) - allowed)
+    if unknown:  # a misspelt field would silently fall back to a default
+        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)} for api {api!r} "
+                         f"(known: {', '.join(sorted(allowed))})")
+    params: list[tuple[str, str]] = []
+    for key in (*required, *_SEARCH_OPTIONAL[api]):
+        value = hint.get(key)
+        if value is None:
+            if key in required:
+                raise ValueError(f"{where}: missing required field {key!r} for api {api!r}")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+            raise ValueError(f"{where}.{key} must be a non-empty string or number, got {value!r}")
+        params.append((key, str(value).strip()))
+    url = hint.get("url")
+    if url is None:
+        url = urljoin(portal.entry_urls[0], default_url)
+    elif not isinstance(url, str):
+        raise ValueError(f"{where}.url must be a string, got {type(url).__name__}")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{where}.url {url!r} is not an absolute http(s) URL")
+    if not portal.allows(url):
+        raise ValueError(f"{where}.url {url!r} is not on the portal's allowed_hosts")
+    words = hint.get("words", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ValueError(f"{where}.words must be a list of non-empty strings")
+    return SearchHint(api, url, tuple(params), tuple(w.strip() for w in words),
+                      _search_count(hint, "page_size", MAX_SEARCH_PAGE_SIZE, where),
+                      _search_count(hint, "max_pages", MAX_SEARCH_PAGES, where))
+
+
+def _search_hints(value: object, where: str, portal: Portal) -> tuple[SearchHint, ...]:
+    """`search`: one object or a list of them (a portal may run a site search and a 信息公开 search)."""
+    if value is None:
+        return ()
+    hints = value if isinstance(value, list) else [value]
+    return tuple(_search_hint(h, f"{where}: search" + (f"[{i}]" if isinstance(value, list) else ""), portal)
+                 for i, h in enumerate(hints))
+
+
 def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     """Validate one registry entry and build a `Portal`."""
     if not isinstance(entry, dict):
@@ -98,8 +186,9 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     cms = entry.get("cms")
     if cms is not None and cms not in CMS_FAMILIES:
         raise ValueError(f"{where}: unknown cms {cms!r} (known: {', '.join(sorted(CMS_FAMILIES))})")
-    known = {"id", "name", "level", "region_code", "entry_urls", "allowed_hosts", "cms", "report_columns", "render"}
-    return Portal(
+    known = {"id", "name", "level", "region_code", "entry_urls", "allowed_hosts", "cms", "report_columns", "render",
+             "search"}
+    portal = Portal(
         id=pid,
         name=str(entry.get("name") or pid),
         entry_urls=entry_urls,
@@ -111,6 +200,8 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
         render=bool(entry.get("render", False)),
         extra={k: v for k, v in entry.items() if k not in known},
     )
+    search = _search_hints(entry.get("search"), where, portal)
+    return replace(portal, search=search) if search else portal
 
 
 def load_registry(path: str | Path | None = None) -> list[Portal]:

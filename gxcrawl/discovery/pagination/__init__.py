@@ -1,4 +1,5 @@
-"""Pagination strategies by CMS family; `list_page_requests` runs them all (family first)."""
+"""Pagination strategies by CMS family; `list_page_requests` runs them all (family first).
+Site-search APIs (portals.md §2.9) are strategies too; `search_requests` / `hint_requests` start them."""
 
 from __future__ import annotations
 
@@ -10,5 +11,7 @@ from gxcrawl.discovery.pagination.base import (
     list_page_requests,
     strategies_for,
 )
+from gxcrawl.discovery.pagination.search import hint_requests, search_requests
 
-__all__ = ["STRATEGIES", "ListPage", "PageRequest", "PaginationStrategy", "list_page_requests", "strategies_for"]
+__all__ = ["STRATEGIES", "ListPage", "PageRequest", "PaginationStrategy", "hint_requests", "list_page_requests",
+           "search_requests", "strategies_for"]

@@ -10,6 +10,7 @@ yields no new items (deep TRS pages are often stubs or 404s).
 
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -37,6 +38,12 @@ class PageRequest:
     expect: str = "html"               # how to read the answer: "html" | "xml" | "json"
     strategy: str = ""
     state: dict = field(default_factory=dict)
+    json_body: dict | None = None      # a JSON POST body (TRS IGS search); the spider sends a JsonRequest
+
+    def key(self) -> tuple[str, str, tuple, str]:
+        """What makes two requests the same page: an API often takes every page at one URL, so the body counts."""
+        body = json.dumps(self.json_body, sort_keys=True, ensure_ascii=False) if self.json_body is not None else ""
+        return (self.method, self.url, self.formdata, body)
 
 
 class PaginationStrategy(Protocol):
@@ -70,6 +77,7 @@ def _all_strategies() -> dict[str, PaginationStrategy]:
     from gxcrawl.discovery.pagination.hanweb import HanwebDataproxy
     from gxcrawl.discovery.pagination.jpaas import JpaasUnit
     from gxcrawl.discovery.pagination.nextlink import NextLink
+    from gxcrawl.discovery.pagination.search import SEARCH_STRATEGIES
     from gxcrawl.discovery.pagination.shanghai import ShanghaiTotalPage
     from gxcrawl.discovery.pagination.shtml import ShtmlListPages
     from gxcrawl.discovery.pagination.trs import TrsCreatePageHtml
@@ -77,7 +85,7 @@ def _all_strategies() -> dict[str, PaginationStrategy]:
 
     strategies: list[PaginationStrategy] = [TrsCreatePageHtml(), ShanghaiTotalPage(), ShtmlListPages(),
                                             VsbReversePages(), HanwebDataproxy(), GkmlptApi(), JpaasUnit(),
-                                            AnhuiPageIndex(), ClientSlice(), NextLink()]
+                                            AnhuiPageIndex(), ClientSlice(), *SEARCH_STRATEGIES, NextLink()]
     return {s.name: s for s in strategies}
 
 
@@ -112,8 +120,8 @@ def list_page_requests(page: ListPage, cms: str | None = None) -> list[PageReque
     """
     origin = page.state.get("strategy") if page.state else None
     chosen = [_BY_NAME[origin]] if origin in _BY_NAME else list(strategies_for(cms))
-    out: dict[tuple[str, str, tuple], PageRequest] = {}
+    out: dict[tuple[str, str, tuple, str], PageRequest] = {}
     for strategy in chosen:
         for request in strategy.pages(page):
-            out.setdefault((request.method, request.url, request.formdata), request)
+            out.setdefault(request.key(), request)
     return list(out.values())

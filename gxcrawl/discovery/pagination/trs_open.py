@@ -1,0 +1,78 @@
+"""TRS openSearch, the 政务公开 (信息公开目录) search of some TRS sites (portals.md §2.9):
+`GET /trs-search/trssearch/openSearch/getZwgkList?keywords=&position=0&siteId=13&pageNum=1` answering
+`{msg, state: 200, data: {total, data: [{gk_doctitle, docpuburl, docpubtime}], pageSize, pageNum}}`; titles
+carry `<em>` highlights. `position=0` searches the full text. The server picks the page size and reports it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+
+from gxcrawl.discovery.pagination.base import ListPage, PageRequest
+from gxcrawl.discovery.pagination.search_common import (
+    DEFAULT_MAX_PAGES,
+    first_count,
+    first_list,
+    hint_words,
+    next_pages,
+    query_of,
+    quoted_urls,
+    words_for,
+)
+from gxcrawl.discovery.registry import SearchHint
+
+MARKER = "openSearch/getZwgkList"
+SITE_ID = re.compile(r"""\bsiteId\b['"]?\s*[:=]\s*['"]?([\w-]+)""")
+PAGING_KEYS = ("keywords", "pageNum")
+
+
+class TrsOpenSearch:
+    name = "trs_open"
+
+    def pages(self, page: ListPage) -> list[PageRequest]:
+        if page.kind == "json":
+            items, pages, total, size = self.read(page.data)
+            return next_pages(page, items=items, pages=pages, total=total, size=size, build=self.build)
+        if page.kind != "html" or MARKER not in page.text:
+            return []
+        out: list[PageRequest] = []
+        for found in dict.fromkeys(quoted_urls(page.text, MARKER)):
+            url = urljoin(page.url, found)
+            query = {k: v for k, v in query_of(url).items() if k not in PAGING_KEYS}
+            if not query.get("siteId"):
+                m = SITE_ID.search(page.text)
+                if not m:
+                    continue  # without the site id the API answers nothing useful; never guess one
+                query["siteId"] = m.group(1)
+            query.setdefault("position", "0")
+            parts = urlsplit(url)
+            api = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+            out += self.start(api, query, words_for(query_of(url).get("keywords")), None)
+        return out
+
+    def from_hint(self, hint: SearchHint) -> list[PageRequest]:
+        query = {"position": hint.param("position", "0"), "siteId": hint.param("site_id")}
+        return self.start(hint.url, query, hint_words(hint), hint.page_size, hint.max_pages)
+
+    def start(self, url: str, query: dict, words: tuple[str, ...], size: int | None,
+              max_pages: int | None = None) -> list[PageRequest]:
+        search = {"url": url, "query": query, "size": size, "first": 1, "max_pages": max_pages or DEFAULT_MAX_PAGES}
+        return [self.build({**search, "word": word}, 1, False) for word in words]
+
+    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
+        query = {"keywords": search["word"], **search["query"], "pageNum": n}
+        if search.get("size"):
+            query["pageSize"] = search["size"]
+        return PageRequest(f"{search['url']}?{urlencode(query)}", expect="json", strategy=self.name,
+                           state={"search": search, "page": n, "sequential": sequential})
+
+    @staticmethod
+    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+        if not isinstance(data, dict) or str(data.get("state", 200)) != "200":
+            return None, None, None, None
+        items = first_list(data, ("data", "data"), ("data", "list"))
+        total = first_count(data, ("data", "total"), ("total",))
+        pages = first_count(data, ("data", "totalPage"), ("data", "pages"))
+        size = first_count(data, ("data", "pageSize"))
+        return items, pages, total, size or None
