@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import scrapy
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import JsonRequest, Response, TextResponse
 
 from gxcrawl.crawl.items import ReportPage
 from gxcrawl.discovery import (
@@ -38,6 +38,7 @@ from gxcrawl.discovery import (
     attachment_anchors,
     classify_page,
     classify_title,
+    hint_requests,
     is_attachment_url,
     is_disclosure_link,
     is_group_link,
@@ -49,6 +50,7 @@ from gxcrawl.discovery import (
     load_registry,
     page_hints,
     parse_html,
+    search_requests,
     select_portals,
     text_anchors,
 )
@@ -147,6 +149,9 @@ class PortalsSpider(scrapy.Spider):
             headers.update(dict(page_request.headers))
             meta["gx_state"] = {**page_request.state, "strategy": page_request.strategy} \
                 if expect != "html" else dict(page_request.state)
+            if page_request.json_body is not None:  # the body is in the fingerprint: pageNo 1 and 2 stay apart
+                return JsonRequest(url, data=page_request.json_body, headers=headers, meta=meta, callback=self.parse,
+                                   errback=self.on_error, priority=priority, dont_filter=dont_filter)
             if page_request.method == "POST":
                 return scrapy.FormRequest(url, formdata=dict(page_request.formdata), headers=headers, meta=meta,
                                           callback=self.parse, errback=self.on_error, priority=priority,
@@ -160,6 +165,8 @@ class PortalsSpider(scrapy.Spider):
                 yield self._request(url, portal, "entry")
             for url in portal.report_columns:
                 yield self._request(url, portal, "column", priority=10)
+            for request in self._page_requests(hint_requests(portal.search), portal, 0, None):
+                yield request
 
     def on_error(self, failure: Any) -> None:
         request = failure.request
@@ -205,14 +212,22 @@ class PortalsSpider(scrapy.Spider):
             anchors = list(text_anchors(text, response.url, source="xml"))
         page = ListPage(response.url, text, None, expect, data, response.meta.get("gx_state", {}))
         depth = response.meta.get("gx_depth", 0)
-        out = [self._page_request(r, portal, depth, response.url) for r in list_page_requests(page, portal.cms)]
+        out = self._page_requests(list_page_requests(page, portal.cms), portal, depth, response.url)
         out += self._follow_from_list(anchors, portal, "column", depth, response.url)
         return out
 
-    def _page_request(self, request: PageRequest, portal: Portal, depth: int, referer: str) -> scrapy.Request:
-        self.crawler.stats.inc_value(f"gx/pagination/{request.strategy or 'other'}")
-        return self._request(request.url, portal, "column", depth=depth, referer=referer, expect=request.expect,
-                             page_request=request, priority=5)
+    def _page_requests(self, requests: Iterable[PageRequest], portal: Portal, depth: int,
+                       referer: str | None) -> list[scrapy.Request]:
+        """Scrapy requests for a list's other pages; only on the portal's hosts (a search form may point anywhere)."""
+        out = []
+        for request in requests:
+            if not portal.allows(request.url):
+                self.crawler.stats.inc_value("gx/pagination/offsite")
+                continue
+            self.crawler.stats.inc_value(f"gx/pagination/{request.strategy or 'other'}")
+            out.append(self._request(request.url, portal, "column", depth=depth, referer=referer,
+                                     expect=request.expect, page_request=request, priority=5))
+        return out
 
     async def _html_page(self, response: TextResponse, portal: Portal, role: str) -> AsyncIterator[Any]:
         url = response.url
@@ -220,8 +235,9 @@ class PortalsSpider(scrapy.Spider):
         anchors = [a for a in all_anchors(tree, url)]
         title = page_title(tree)
         # pagination reads the list's scripts: ask before _body_text strips them
-        paging = list_page_requests(ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {})),
-                                    portal.cms) if role in ("column", "notice", "candidate") else []
+        list_page = ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {}))
+        paging = list_page_requests(list_page, portal.cms) if role in ("column", "notice", "candidate") \
+            else search_requests(list_page)  # an entry / 信息公开 page: only its site search (the search box)
         listed_reports = [a for a in anchors if a.url != url and classify_title(a.text).label == REPORT
                           and portal.allows(a.url) and not is_attachment_url(a.url, a.text)]
         attachments = [a for a in attachment_anchors(tree, url, anchors) if _report_document(a)]
@@ -251,8 +267,8 @@ class PortalsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("gx/discovery/nav_limit")
             return
         depth = response.meta.get("gx_depth", 0)
-        for request in paging:
-            yield self._page_request(request, portal, depth, url)
+        for request in self._page_requests(paging, portal, depth, url):
+            yield request
         for request in self._follow_from_list(anchors, portal, role, depth, url):
             yield request
 
