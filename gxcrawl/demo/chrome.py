@@ -28,6 +28,10 @@ def site_metas(site: Site, column: str | None) -> dict[str, str]:
     return out
 
 
+_GOVSEARCH_FORM = ('<form class="search" action="/govsearch/search.jsp" method="get"><input type="text" name="searchWord" '
+                   'placeholder="请输入关键字">\n<input type="submit" value="搜索"></form>')
+
+
 def _header(site: Site) -> str:
     big5 = f"/gate/big5/{site.domain}/" if site.big5_gateway else "javascript:void(0)"
     return f"""<div class="top-bar"><div class="w1200">
@@ -37,8 +41,7 @@ def _header(site: Site) -> str:
 <a href="/m/index.html">手机版</a> <span class="ipv6">支持IPv6</span> <a href="javascript:void(0)">智能问答</a>
 </div></div>
 <div class="header"><div class="logo"><a href="/"><img src="/images/logo.png" alt="{escape(site.name)}"></a></div>
-<form class="search" action="/govsearch/search.jsp" method="get"><input type="text" name="searchWord" placeholder="请输入关键字">
-<input type="submit" value="搜索"></form></div>
+{site.search_form or _GOVSEARCH_FORM}</div>
 <div class="nav"><ul><li><a href="/">首页</a></li><li><a href="{escape(site.xxgk_path)}">政务公开</a></li>
 <li><a href="/zwfw/index.html">政务服务</a></li><li><a href="/hdjl/index.html">互动交流</a></li>
 <li><a href="/zjxx/index.html">走进{escape(site.region)}</a></li></ul></div>"""

@@ -16,11 +16,13 @@ from urllib.parse import parse_qs
 
 from gxcrawl.demo import content as contentlib
 
-FAMILIES: tuple[str, ...] = ("trs", "trs1", "hanweb", "vsb", "gkmlpt", "jsonly", "client_slice", "slow", "jpaas")
+# "search" comes last: `--sites 9` (bench/crawl.py) still builds the nine older families unchanged
+FAMILIES: tuple[str, ...] = ("trs", "trs1", "hanweb", "vsb", "gkmlpt", "jsonly", "client_slice", "slow", "jpaas",
+                             "search")
 # the registry's cms hint per family (C4 vocabulary); the JS-only site has no recognisable CMS
 REGISTRY_CMS = {
     "trs": "trs", "trs1": "trs1", "hanweb": "hanweb", "vsb": "vsb", "gkmlpt": "gkmlpt",
-    "jsonly": None, "client_slice": "client_slice", "slow": "trs", "jpaas": "jpaas",
+    "jsonly": None, "client_slice": "client_slice", "slow": "trs", "jpaas": "jpaas", "search": "trs",
 }
 
 # (region, level, site name, domain slug) of the primary sites; extra sites get generated names
@@ -34,6 +36,7 @@ PRIMARY_REGIONS = {
     "client_slice": ("青川市", "city"),
     "slow": ("新村镇", "township"),
     "jpaas": ("瑞川市", "city"),
+    "search": ("丰阳市", "city"),
 }
 _NAME_CHARS = "安宝北长城川东丰福阜高广海和河华怀淮江金靖乐临龙隆平青庆瑞山寿双顺泰通桐万文西祥新兴阳永玉云泽昭"
 _DEPARTMENTS = (
@@ -201,6 +204,9 @@ class Site:
     departments: list[str] = field(default_factory=list)
     townships: list[str] = field(default_factory=list)
     behaviours: list[str] = field(default_factory=list)
+    search_form: str = ""  # the header search box ("" -> the generic one)
+    search_hints: list[dict] = field(default_factory=list)  # registry `search` entries (url given as a path)
+    search_log: list[tuple[str, str, int]] = field(default_factory=list)  # (api, word, page) of each search answered
     state: dict = field(default_factory=lambda: {"generation": 0})  # shared by all sites of one portal
 
     @property

@@ -1,0 +1,106 @@
+"""A real `scrapy crawl portals` of the demo portal's search-driven site (demo-search) over loopback.
+
+Its 年报 column is a JS widget fed by the TRS IGS JSON POST API (the page names the API in its options) and its
+township reports are only in the 政务公开 database behind TRS openSearch, which only the registry's `search` hint
+names. The demo server logs every search it answers, so the test sees which API pages the crawler asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gxcrawl.demo import DemoPortal
+from gxcrawl.demo.families.search import OPEN_PAGE_SIZE, WIDGET_PAGE_SIZE
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
+        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0",
+        "-s", "GX_RENDER_ENABLED=0", "-s", "GX_PARSE_WORKERS=0"]
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+
+def crawl(registry: Path, archive: Path) -> dict[str, Any]:
+    """The real spider on demo-search only, in its own process; the coverage summary it wrote."""
+    cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-a", "portals=demo-search",
+           "-s", f"GX_ARCHIVE_DIR={archive}", *FAST]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+    return json.loads((archive / "coverage.json").read_text(encoding="utf-8"))
+
+
+def _site_truth(portal: DemoPortal) -> tuple[list[dict], set[str]]:
+    reports = [r for r in portal.manifest["reports"] if r["portal"] == "demo-search"]
+    distractors = {d["url"] for d in portal.manifest["distractors"] if d["portal"] == "demo-search"}
+    return reports, distractors
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("search")
+    with DemoPortal(seed=1, out_dir=tmp / "demo") as portal:
+        coverage = crawl(portal.registry_path, tmp / "archive")
+        site = portal.site("demo-search")
+        reports, distractors = _site_truth(portal)
+        fetched = {portal.url("demo-search", path.split("?")[0]) for path in portal.requested_paths("demo-search")}
+        return {"coverage": coverage, "reports": reports, "distractors": distractors, "fetched": fetched,
+                "log": list(site.search_log), "registry": json.loads(portal.registry_path.read_text(encoding="utf-8"))}
+
+
+def test_every_report_of_the_search_site_is_found_and_no_distractor(crawled: dict[str, Any]) -> None:
+    reports, distractors = crawled["reports"], crawled["distractors"]
+    found = {r["url"] for r in crawled["coverage"]["reports"]}
+    # both ways in are exercised: the IGS-fed column and the openSearch-only township reports
+    assert {r["group"] for r in reports} == {"column", "search"}
+    assert {r["url"] for r in reports} <= found
+    assert found <= {r["url"] for r in reports}
+    assert distractors, "the site's search also hits notices that merely mention 年度报告"
+    assert not distractors & found
+    assert not distractors & crawled["fetched"], "a distractor's title is enough to leave it alone"
+
+
+def test_the_column_widget_was_paged_through_its_json_post_api(crawled: dict[str, Any]) -> None:
+    column = [r for r in crawled["reports"] if r["group"] == "column"]
+    # the widget's own series (no word, its channel filter): every API page, each requested once
+    widget_pages = sorted(page for api, word, page in crawled["log"] if api == "igs" and word == "")
+    assert len(column) > WIDGET_PAGE_SIZE
+    assert widget_pages == list(range(1, math.ceil(len(column) / WIDGET_PAGE_SIZE) + 1))
+    # the header search box ran the report-word series too
+    assert {word for api, word, _ in crawled["log"] if api == "igs"} >= {"年度报告", "信息公开年报"}
+
+
+def test_the_registry_hint_reached_the_opensearch_only_reports(crawled: dict[str, Any]) -> None:
+    (entry,) = [p for p in crawled["registry"]["portals"] if p["id"] == "demo-search"]
+    assert [h["api"] for h in entry["search"]] == ["trs_open"]
+    searched = [r for r in crawled["reports"] if r["group"] == "search"]
+    assert searched and all(r["list_urls"][0].endswith("/openSearch/getZwgkList") for r in searched)
+    pages = sorted(page for api, word, page in crawled["log"] if api == "trs_open" and word == "年度报告")
+    assert len(pages) == len(set(pages)) > 1  # more hits than one page: paged by the reported total
+    assert max(pages) <= math.ceil(len(crawled["reports"]) / OPEN_PAGE_SIZE) + 1
+
+
+def test_without_the_hint_only_the_pages_own_apis_are_used(tmp_path: Path) -> None:
+    with DemoPortal(seed=1, out_dir=tmp_path / "demo") as portal:
+        registry = json.loads(portal.registry_path.read_text(encoding="utf-8"))
+        for entry in registry["portals"]:
+            entry.pop("search", None)
+        path = tmp_path / "registry-no-hints.json"
+        path.write_text(json.dumps(registry, ensure_ascii=False), encoding="utf-8")
+        coverage = crawl(path, tmp_path / "archive")
+        reports, _ = _site_truth(portal)
+        log = list(portal.site("demo-search").search_log)
+    found = {r["url"] for r in coverage["reports"]}
+    assert {r["url"] for r in reports if r["group"] == "column"} <= found
+    assert not {r["url"] for r in reports if r["group"] == "search"} & found
+    assert not [entry for entry in log if entry[0] == "trs_open"]
