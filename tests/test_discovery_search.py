@@ -322,3 +322,10 @@ class TestGovcn:
                                               ("n/a", None), (1.5, None), (None, None)])
 def test_counts_are_read_leniently(value: object, count: int | None) -> None:
     assert as_count(value) == count
+
+
+def test_a_reported_page_size_is_believed_over_a_short_first_page() -> None:
+    (first, _) = search_requests(html_page(f"{SITE}/", SEARCH_BOX))
+    # 7 hits on a page the server says holds 10 (some filtered out after counting): 30 hits are 3 pages, not 5
+    more = list_page_requests(answer(first, igs_answer(report_titles(7), size=10, total=30)), None)
+    assert [r.json_body["pageNo"] for r in more] == [2, 3]  # type: ignore[index]

@@ -51,7 +51,7 @@ class TrsIgsSearch:
         if page.kind == "json":
             items, pages, total, size = self.read(page.data)
             return next_pages(page, items=items, pages=pages, total=total, size=size, build=self.build)
-        if page.kind != "html" or "dataTypeId" not in page.text and API_PATH not in page.text:
+        if page.kind != "html" or ("dataTypeId" not in page.text and API_PATH not in page.text):
             return []
         out: list[PageRequest] = []
         for config in script_objects(page.text, "dataTypeId"):

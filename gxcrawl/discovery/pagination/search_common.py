@@ -167,7 +167,7 @@ def next_pages(page: ListPage, *, items: list | None, pages: int | None, total: 
     if n != first:
         return []  # the first page already asked for this one
     per_page = size or asked or len(items) or None
-    if per_page and items and total and len(items) < per_page and total > len(items):
+    if not size and per_page and items and total and len(items) < per_page and total > len(items):
         per_page = len(items)  # the server capped the page size without saying so
     candidates = [c for c in (pages, math.ceil(total / per_page) if total is not None and per_page else None)
                   if c is not None]
