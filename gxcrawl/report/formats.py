@@ -6,6 +6,7 @@ Each reader returns plain values; `page.load_page` turns them into a `Page`. Unr
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import logging
@@ -14,6 +15,9 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from lxml import etree
@@ -73,6 +77,50 @@ def zip_kind(data: bytes) -> str:
 # --- PDF ---------------------------------------------------------------------------------------------
 
 
+# pypdf builds a Font, parsing its ToUnicode CMap, for every font of every page, although the pages of a document
+# share their font objects: half of a report PDF's extraction time. One document's fonts are kept here while it is
+# read (a context variable: parse threads each read their own document).
+_pdf_fonts: ContextVar[dict[int, tuple[object, object]] | None] = ContextVar("gx_pdf_fonts", default=None)
+
+
+@functools.cache
+def _install_pdf_font_cache() -> bool:
+    """Have pypdf's page text extraction build each font object once per document (and only while `read_pdf`
+    runs). Returns False, leaving pypdf as it is, when pypdf no longer looks the way this was written for."""
+    try:
+        from pypdf import _page
+        from pypdf.generic._font import Font
+    except ImportError:
+        return False
+    if getattr(_page, "Font", None) is not Font or not callable(getattr(Font, "from_font_resource", None)):
+        return False
+
+    class DocumentFont(Font):
+        @classmethod
+        def from_font_resource(cls, pdf_font_dict: object) -> Font:  # type: ignore[override]
+            cache = _pdf_fonts.get()
+            if cache is None:
+                return Font.from_font_resource(pdf_font_dict)
+            hit = cache.get(id(pdf_font_dict))
+            if hit is not None and hit[0] is pdf_font_dict:  # the object is kept in the cache: its id is not reused
+                return hit[1]  # type: ignore[return-value]
+            font = Font.from_font_resource(pdf_font_dict)
+            cache[id(pdf_font_dict)] = (pdf_font_dict, font)
+            return font
+
+    _page.Font = DocumentFont  # type: ignore[misc]
+    return True
+
+
+@contextmanager
+def _document_fonts() -> Iterator[None]:
+    token = _pdf_fonts.set({})
+    try:
+        yield
+    finally:
+        _pdf_fonts.reset(token)
+
+
 def read_pdf(data: bytes) -> DocumentText:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -82,7 +130,9 @@ def read_pdf(data: bytes) -> DocumentText:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableDocument("an encrypted PDF that needs a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        _install_pdf_font_cache()
+        with _document_fonts():
+            pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
         title = (info.title or None) if info else None
     except UnreadableDocument:
