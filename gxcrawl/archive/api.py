@@ -29,6 +29,7 @@ from gxcrawl.archive.database import (
     EncodedJSON,
     ensure_schema,
     make_engine,
+    predates_request_digests,
     resolve_database_url,
     with_retries,
 )
@@ -40,6 +41,7 @@ from gxcrawl.archive.records import (
     content_record,
     metadata_record,
     not_modified_record,
+    request_body_sha256,
     request_record,
     response_record,
     revisit_record,
@@ -47,7 +49,7 @@ from gxcrawl.archive.records import (
     target_uri,
     warc_date,
 )
-from gxcrawl.archive.reindex import index_orphans
+from gxcrawl.archive.reindex import backfill_request_digests, index_orphans
 from gxcrawl.archive.rotation import RepairedFile, WarcRotator, repair_unclean_files
 from gxcrawl.archive.writer import RecordLocation, RecordWriter
 
@@ -94,6 +96,8 @@ class CaptureInfo:
     etag: str | None
     last_modified: str | None
     blocked_reason: str | None
+    method: str = "GET"
+    request_body_sha256: str | None = None  # non-GET requests: sha256 of the body sent (None: a GET, or unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,7 @@ def _info(c: Capture) -> CaptureInfo:
                        warc_record_id=c.warc_record_id, warc_file=c.warc_file, warc_offset=c.warc_offset,
                        warc_length=c.warc_length, revisit_of_id=c.revisit_of_id, portal=c.portal,
                        crawl_run_id=c.crawl_run_id, etag=c.etag, last_modified=c.last_modified,
-                       blocked_reason=c.blocked_reason)
+                       blocked_reason=c.blocked_reason, method=c.method, request_body_sha256=c.request_body_sha256)
 
 
 class _FastTransaction:
@@ -263,12 +267,20 @@ class Archive:
     def open(cls, root: str | Path = "archive", database_url: str | None = None, *,
              warc_max_size: int = 1_000_000_000, warc_prefix: str = "gxcrawl", fsync: bool = False) -> Archive:
         """Open (creating or upgrading as needed) the archive at `root`.
-        database_url None -> $GXCRAWL_DATABASE_URL -> sqlite:///<root>/index.sqlite."""
+        database_url None -> $GXCRAWL_DATABASE_URL -> sqlite:///<root>/index.sqlite. An index upgraded from before
+        request-body digests (revision 0001) gets its non-GET captures' digests from their WARC request records."""
         root = Path(root)
         root.mkdir(parents=True, exist_ok=True)
         repaired = repair_unclean_files(root / WARC_SUBDIR)
         engine = make_engine(resolve_database_url(root, database_url))
-        ensure_schema(engine)
+        previous_revision = ensure_schema(engine)
+        if predates_request_digests(previous_revision):
+            # an index made before request digests: its non-GET captures get theirs from their request records
+            def backfill() -> int:
+                with engine.begin() as connection:
+                    return backfill_request_digests(root, connection)
+
+            with_retries(backfill, "reading the request digests of earlier captures")
         for repaired_file in repaired:
             name = f"{WARC_SUBDIR}/{repaired_file.path.name}"
 
@@ -401,8 +413,10 @@ class Archive:
             records.append(metadata_record(builder, ex, uri, date, main_id))
             location = self.writer.write_group(records)[0]  # flushed before any row points at it
 
+            method = ex.method.upper()
             row = dict(
-                url=uri, final_url=target_uri(ex.final_url or ex.url), method=ex.method.upper(),
+                url=uri, final_url=target_uri(ex.final_url or ex.url), method=method,
+                request_body_sha256=request_body_sha256(method, ex.request_body),
                 fetched_at=ex.fetched_at.astimezone(UTC), status=ex.status,
                 content_type=(ex.header("Content-Type") or None), payload_sha256=payload_sha256,
                 payload_length=payload_length, record_type=record_type, warc_record_id=main_id,

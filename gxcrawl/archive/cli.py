@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from gxcrawl.archive.check import check_archive
-from gxcrawl.archive.database import init_schema, make_engine, resolve_database_url, upgrade_schema
+from gxcrawl.archive.database import (
+    init_schema,
+    make_engine,
+    resolve_database_url,
+    upgrade_schema,
+)
+from gxcrawl.archive.reindex import backfill_request_digests
 
 
 def run_archive(args: argparse.Namespace) -> int:
@@ -23,6 +29,12 @@ def run_archive(args: argparse.Namespace) -> int:
             if "capture" in tables:
                 upgrade_schema(engine)
                 print(f"index at {engine.url!r} already exists; upgraded to the newest schema")
+                # every non-GET capture still without a request-body digest (an index from before 0002, also one
+                # whose upgrade by Archive.open was interrupted before this): read from its WARC request record
+                with engine.begin() as connection:
+                    count = backfill_request_digests(root, connection)
+                if count:
+                    print(f"request-body digests read from the WARC for {count} earlier non-GET capture(s)")
             else:
                 init_schema(engine)
                 print(f"created the index at {engine.url!r} (alembic stamped head)")

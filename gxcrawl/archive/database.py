@@ -124,23 +124,38 @@ def init_schema(engine: Engine) -> None:
         command.stamp(config, "head")
 
 
-def upgrade_schema(engine: Engine) -> None:
+def upgrade_schema(engine: Engine) -> str | None:
+    """Upgrade the index to the newest migration; returns the revision it was at before (None: unstamped)."""
     from alembic import command
+    from alembic.migration import MigrationContext
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        previous = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    return previous
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create (create_all + stamp head) or upgrade the index schema as needed."""
+# the revisions whose captures have no request-body digest (0002 added it)
+_BEFORE_REQUEST_DIGESTS = frozenset({"0001"})
 
-    def ensure() -> None:
+
+def predates_request_digests(revision: str | None) -> bool:
+    """Whether an index at `revision` (before an upgrade) held captures indexed without a request-body digest:
+    their non-GET captures are then given one from the WARC (reindex.backfill_request_digests)."""
+    return revision in _BEFORE_REQUEST_DIGESTS
+
+
+def ensure_schema(engine: Engine) -> str | None:
+    """Create (create_all + stamp head) or upgrade the index schema as needed; returns the revision an existing
+    index was at before (None: created now)."""
+
+    def ensure() -> str | None:
         tables = set(inspect(engine).get_table_names())
         if "alembic_version" not in tables and "capture" not in tables:
             init_schema(engine)
-        else:
-            upgrade_schema(engine)
+            return None
+        return upgrade_schema(engine)
 
-    with_retries(ensure, "creating/upgrading the index schema")
+    return with_retries(ensure, "creating/upgrading the index schema")

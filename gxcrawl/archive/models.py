@@ -96,6 +96,10 @@ class Capture(Base):
     url: Mapped[Url]  # WARC-Target-URI: percent-encoded
     final_url: Mapped[Url]
     method: Mapped[str] = mapped_column(String(16), default="GET")
+    # sha256 of the request body for a non-GET request (records.request_body_sha256): with method and url, what
+    # tells apart the pages of an API that answers every page at one URL (a POST search). NULL for a GET, and for
+    # a non-GET capture indexed before the column existed whose request record was not read back (body unknown)
+    request_body_sha256: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[Utc]
     status: Mapped[int]
     content_type: Mapped[str | None] = mapped_column(String(255))

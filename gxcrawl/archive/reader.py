@@ -86,6 +86,20 @@ def read_record(path: Path, offset: int, length: int) -> LoadedRecord:
     raise RecordNotFound(f"{path}@{offset}: no record there; run `gxcrawl archive check`")
 
 
+def read_record_at(path: Path, offset: int) -> LoadedRecord:
+    """The record starting at `offset` in `path`, its length unknown (e.g. the one after a known record)."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            for record in ArchiveIterator(stream):
+                return _load(record)
+    except FileNotFoundError as exc:
+        raise RecordNotFound(f"{path}: file missing (run `gxcrawl archive check`)") from exc
+    except Exception as exc:  # noqa: BLE001 - warcio raises several types for garbage
+        raise RecordNotFound(f"{path}@{offset}: not a WARC record ({exc}); run `gxcrawl archive check`") from exc
+    raise RecordNotFound(f"{path}@{offset}: no record there")
+
+
 @dataclass(slots=True)
 class RecordEntry:
     offset: int

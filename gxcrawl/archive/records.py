@@ -109,6 +109,18 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def request_body_sha256(method: str, body: bytes | None) -> str | None:
+    """What identifies a request besides its method and URL: None for a GET (the URL is the whole request), else
+    the sha256 of the body as sent (an API taking every page at one URL, a POST search, differs only there).
+    Hashes only a body that is there: a GET, or a request without a body, costs a comparison."""
+    if method == "GET" or method.upper() == "GET":
+        return None
+    return hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+
+
 def response_header_pairs(headers: HeaderPairs) -> list[tuple[str, str]]:
     """All header values (repeated ones kept, in order), minus stale framing headers."""
     return [(_text(k), _text(v)) for k, v in headers if _text(k).lower() not in _FRAMING_HEADERS]

@@ -3,7 +3,11 @@
 A writer killed between flushing a record group and committing its index row leaves a complete record
 that the index does not know; a restarted crawl would then archive the same payload again as a full
 response. When a file is repaired after its writer died, its unindexed captures are indexed from the WARC
-itself (the metadata record carries portal, referer, depth, duration, crawl run).
+itself (the metadata record carries portal, referer, depth, duration, crawl run; the request record the method
+and, for a non-GET request, the body whose digest tells one API page from another).
+
+`backfill_request_digests` gives the non-GET captures of an index made before request digests existed
+(migration 0002) the digest of the body in their request record.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select, update
 from warcio.timeutils import iso_date_to_datetime
 
 from gxcrawl.archive.index import insert_capture
 from gxcrawl.archive.models import Capture, CrawlRun
-from gxcrawl.archive.reader import iter_records, read_record
+from gxcrawl.archive.reader import RecordNotFound, iter_records, read_record, read_record_at
+from gxcrawl.archive.records import request_body_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +52,7 @@ def index_orphans(root: Path, warc_file: str, connection: Connection) -> int:
     known = set(connection.scalars(select(Capture.warc_record_id).where(Capture.warc_file == warc_file)))
     mains: list[dict[str, Any]] = []
     metadata: dict[str, Any] = {}  # main record id -> its metadata record's entry (read only if needed)
-    methods: dict[str, str] = {}
+    requests: dict[str, tuple[str, Any]] = {}  # main record id -> (method, request record entry)
     for entry, record in iter_records(root / warc_file):
         record_id = entry.headers.get("WARC-Record-ID", "")
         if record.rec_type == "metadata":
@@ -55,7 +60,8 @@ def index_orphans(root: Path, warc_file: str, connection: Connection) -> int:
             continue
         if record.rec_type == "request":
             if record.http_headers is not None:
-                methods[entry.headers.get("WARC-Concurrent-To", "")] = record.http_headers.protocol or "GET"
+                method = (record.http_headers.protocol or "GET").upper()
+                requests[entry.headers.get("WARC-Concurrent-To", "")] = (method, entry)
             continue
         if record.rec_type not in _MAIN_TYPES or record_id in known:
             continue
@@ -85,8 +91,12 @@ def index_orphans(root: Path, warc_file: str, connection: Connection) -> int:
         if status is None and main["type"] == "resource":
             status = 200  # a rendered DOM carries no status line
         fetch_ms = _int(meta.get("fetchTimeMs"))
+        method, request_entry = requests.get(record_id, ("GET", None))
+        # a non-GET request's body is read back only when there is one to digest
+        body_sha256 = None if request_entry is None else request_body_sha256(
+            method, _payload_of(root / warc_file, request_entry) if method != "GET" else None)
         insert_capture(connection, {
-            "url": uri, "final_url": uri, "method": methods.get(record_id, "GET"),
+            "url": uri, "final_url": uri, "method": method, "request_body_sha256": body_sha256,
             "fetched_at": _warc_datetime(entry.headers["WARC-Date"]), "status": status or 0,
             "content_type": (http.get_header("Content-Type") if http is not None
                              else entry.headers.get("Content-Type")),
@@ -118,3 +128,34 @@ def _existing_run(connection: Connection, run_id: int | None) -> int | None:
 
 def _payload_of(path: Path, entry: Any) -> bytes:
     return read_record(path, entry.offset, entry.length).wire_payload
+
+
+_SET_REQUEST_DIGEST = update(Capture).where(Capture.id == bindparam("row_id")).values(
+    request_body_sha256=bindparam("digest"))
+
+
+def backfill_request_digests(root: Path, connection: Connection) -> int:
+    """Give the non-GET captures indexed without a request-body digest (before migration 0002) the digest of the
+    body in their WARC request record: the record after the capture's own, in the same group. Captures whose
+    request record cannot be read keep NULL (replay then falls back to their URL). Returns how many were set."""
+    rows = connection.execute(
+        select(Capture.id, Capture.method, Capture.warc_record_id, Capture.warc_file, Capture.warc_offset,
+               Capture.warc_length)
+        .where(Capture.method != "GET", Capture.request_body_sha256.is_(None), Capture.record_type != "resource")
+        .order_by(Capture.id)).all()
+    found: list[dict[str, Any]] = []
+    for row in rows:
+        try:
+            request = read_record_at(root / row.warc_file, row.warc_offset + row.warc_length)
+        except RecordNotFound as exc:
+            logger.warning("capture %d: no request record after it (%s); its body stays unknown", row.id, exc)
+            continue
+        if request.rec_type != "request" or request.headers.get("WARC-Concurrent-To") != row.warc_record_id:
+            logger.warning("capture %d: the record after it is not its request; its body stays unknown", row.id)
+            continue
+        found.append({"row_id": row.id, "digest": request_body_sha256(row.method, request.wire_payload)})
+    if found:
+        connection.execute(_SET_REQUEST_DIGEST, found)
+        logger.info("read the request-body digest of %d earlier non-GET capture(s) from their WARC records",
+                    len(found))
+    return len(found)

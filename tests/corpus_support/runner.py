@@ -6,7 +6,8 @@ in its own process (a fresh reactor per crawl).
 CONFIG: {"archive", "database_url", "start_urls", "settings", "out"} and optionally "spider" (a spider name
 such as "portals", with "spider_args"). The built-in test spider follows every link on the start host;
 pages under /report/ are yielded as ReportPage items, as the portals spider does. `out` receives
-seen.jsonl (one line per response the engine got: url, status, flags, body sha256, title),
+seen.jsonl (one line per response the engine got: url, status, flags, body sha256, title, and the request's
+method and body sha256),
 reports.jsonl (url, capture id, record of every stored ReportPage), stats.json and settings.json (the settings the crawler really ran with).
 """
 
@@ -84,6 +85,7 @@ def main(config_path: str) -> int:
         seen.write(json.dumps({
             "url": response.url, "status": response.status, "flags": sorted(response.flags),
             "sha256": hashlib.sha256(response.body).hexdigest(), "title": title,
+            "method": request.method, "request_sha256": hashlib.sha256(request.body).hexdigest(),
         }, ensure_ascii=False) + "\n")
 
     def item_scraped(item: Any, **_: Any) -> None:

@@ -3,8 +3,9 @@
     scrapy crawl portals -s GX_REPLAY=1 [-s GX_REPLAY_AT=2026-11-22T10:00:00]
 
 `ReplayMiddleware` (downloader middleware, next to the downloader) answers each request with the newest
-archived capture of its URL at or before GX_REPLAY_AT (naive times are UTC); the response carries the
-stored wire body and headers, so decompression, redirects and cookies run as they did live. A URL that
+archived capture of the same request (method and URL, and for a POST the same body: a search API's pages
+share one URL) at or before GX_REPLAY_AT (naive times are UTC); the response carries the
+stored wire body and headers, so decompression, redirects and cookies run as they did live. A request that
 is not archived is answered 404 (flag "replay-miss", stat `gx/replay/miss`) and never fetched;
 robots.txt goes the same way. `ReplayAddon` makes replay a single switch: politeness delays, robots.txt
 Crawl-delay, retry back-off and AutoThrottle off (there is no server to be polite to), WARC capture off (nothing new to archive), and
@@ -125,11 +126,12 @@ class ReplayMiddleware:
     def process_request(self, request: Request, spider: Any = None) -> Response:
         archive = self.archive()
         with archive.session() as session:
-            capture = replayable_capture(session, request.url, self.at, rendered=bool(request.meta.get("playwright")))
+            capture = replayable_capture(session, request.url, self.at, rendered=bool(request.meta.get("playwright")),
+                                         method=request.method, body=request.body)
             capture_id = capture.id if capture is not None else None
         if capture_id is None:
             self.stats.inc_value("gx/replay/miss")
-            logger.debug("replay miss: %s is not archived", request.url)
+            logger.debug("replay miss: %s %s is not archived", request.method, request.url)
             return Response(wire_url(request), status=404, body=b"", request=request, flags=[REPLAY_FLAG, MISS_FLAG])
         stored = archive.read_response(capture_id)
         # the pipelines link what they derive to the archived capture, as in the live crawl
