@@ -7,8 +7,10 @@ bare Scrapy spider that only follows links, both over the same demo portal at sc
 Prints pages/s for each run and the ratio of the median rates (target: full >= 0.7 x bare; the runs of a round go
 back to back and rounds repeat, because the shared machine's speed drifts), each run's CPU seconds (user + system, all
 threads; compare these when the machine is busy and wall times are noisy), the CPU of its parse worker processes
-and of the demo portal serving it (the three share the machine's cores), and peak memory (Scrapy's memusage/max,
-RSS of the crawling process; the largest parse worker's peak RSS beside it). Each run is its own process, so none
+and of the demo portal serving it (the three share the machine's cores), and peak memory: the crawling process's
+peak RSS (VmHWM) and, beside it, the largest parse worker's (sampled from /proc while the crawl runs). Not
+getrusage's ru_maxrss: on Linux it survives fork and execve, so every child would report at least this parent's
+peak from building the demo portal. Each run is its own process, so none
 warms another's caches. Rendering is off in every run (the browser would dominate and the bare spider cannot use it).
 """
 
@@ -22,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -77,15 +80,64 @@ def child(kind: str, registry: str, archive: str) -> None:
     process = CrawlerProcess(settings, install_root_handler=False)
     crawler = process.create_crawler(spider_cls)
     process.crawl(crawler, **kwargs)
+    sampler = ChildPeaks()
+    sampler.start()
     process.start()
+    sampler.stop()
     stats = crawler.stats.get_stats()
     usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU of this crawl (all threads): wall time alone
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the parse worker processes (joined by now)
     print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "workers_cpu": workers.ru_utime + workers.ru_stime,
-                      "workers_maxrss": workers.ru_maxrss * 1024,
+                      "workers_maxrss": sampler.peak, "maxrss": peak_rss(os.getpid()),
+                      "others_maxrss": sampler.others_peak,
                       "responses": stats.get("downloader/response_count", 0), "items": stats.get("item_scraped_count", 0),
-                      "elapsed": stats.get("elapsed_time_seconds"), "memusage_max": stats.get("memusage/max"),
+                      "elapsed": stats.get("elapsed_time_seconds"),
                       "reports_found": sum(v for k, v in stats.items() if k.startswith("gx/reports/found/"))}))
+
+
+def peak_rss(pid: int) -> int:
+    """A process's peak resident set in bytes (VmHWM; 0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class ChildPeaks(threading.Thread):
+    """Samples the peak RSS of this process's children until stopped: the parse workers (multiprocessing spawn
+    children) apart from the rest (the Playwright driver, when scrapy-playwright is installed as the handler)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="bench-child-peaks", daemon=True)
+        self.peak = 0
+        self.others_peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.done.wait(0.25):
+            for path in Path(f"/proc/{me}/task").glob("*/children"):
+                try:
+                    children = path.read_text().split()
+                except OSError:
+                    continue
+                for pid in children:
+                    try:
+                        worker = b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                    except OSError:
+                        continue
+                    if worker:
+                        self.peak = max(self.peak, peak_rss(int(pid)))
+                    else:
+                        self.others_peak = max(self.others_peak, peak_rss(int(pid)))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
 
 
 def run(kind: str, registry: Path, archive: Path) -> dict[str, Any]:
@@ -153,9 +205,11 @@ def main() -> int:
                 s["rate"] = s["responses"] / s["elapsed"] if s["elapsed"] else 0.0
                 runs[kind].append(s)
                 bare_rate = runs["bare"][-1]["rate"]
-                mem = f"{s['memusage_max'] / 2**20:.0f} MiB" if s.get("memusage_max") else "n/a"
-                if s.get("workers_cpu", 0) > 1:
-                    mem += f" (+ parse workers {s['workers_maxrss'] / 2**20:.0f} MiB)"
+                mem = f"{s['maxrss'] / 2**20:.0f} MiB"
+                if s.get("workers_maxrss"):
+                    mem += f" (+ parse worker {s['workers_maxrss'] / 2**20:.0f} MiB)"
+                if s.get("others_maxrss"):
+                    mem += f" (+ other children {s['others_maxrss'] / 2**20:.0f} MiB)"
                 print(f"round {round_no} {name:<26} {s['responses']:>6} pages in {s['elapsed']:6.1f} s = "
                       f"{s['rate']:6.1f} pages/s {s['rate'] / bare_rate:5.2f}x bare   items {s['items']:>5}   "
                       f"cpu {s['cpu']:5.1f} s + child processes {s['workers_cpu']:4.1f} s "
