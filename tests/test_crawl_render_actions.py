@@ -1,6 +1,6 @@
 """Registry `render_actions`: translated into scrapy-playwright PageMethods by the render middleware, run in a
 real Chromium (tab, 下一页 that replaces the list, 加载更多, lazy scroll, selectors that never appear, links that
-navigate)."""
+navigate), and a real `scrapy crawl portals` of the demo's JS-only site that finds every report only with them."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import asyncio
 import json
 import os
 import pickle
+import re
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -23,9 +27,14 @@ from scrapy_playwright.page import PageMethod
 
 from gxcrawl.crawl.middlewares.render import RenderMiddleware
 from gxcrawl.crawl.pageactions import action_results, page_methods, run_action
+from gxcrawl.demo import DemoPortal
 from gxcrawl.discovery.registry import RenderAction, portal_from_dict
 
+ROOT = Path(__file__).resolve().parent.parent
+SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 CHROMIUM = os.environ.get("GXCRAWL_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
+        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0"]
 
 PORTAL = portal_from_dict({
     "id": "js", "entry_urls": ["http://www.js.gov.cn/"], "render": True, "render_actions": [
@@ -323,3 +332,57 @@ def test_a_window_a_click_opens_is_closed(site: LoopbackServer) -> None:
     run = _in_browser(site.url("/popup.html"), _actions({"click": "a.tab-nb"}))
     assert run.results[0]["outcome"] == "done" and _links(run.dom) == ROWS[:1]
     assert run.open_pages == 1
+
+
+# --- a real crawl of the demo's JS-only site -----------------------------------------------------------------------
+
+
+def _crawl(registry: Path, archive: Path) -> tuple[dict[str, Any], str]:
+    cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-a", "portals=demo-jsonly",
+           "-s", f"GX_ARCHIVE_DIR={archive}", *FAST]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+    return json.loads((archive / "coverage.json").read_text(encoding="utf-8")), result.stderr
+
+
+def _stat(log: str, name: str) -> int:
+    found = re.search(rf"'{re.escape(name)}': (\d+)", log)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_real_crawl_finds_every_js_only_report_only_with_the_actions(tmp_path: Path) -> None:
+    if not CHROMIUM:
+        unavailable("Chromium not installed")
+    with DemoPortal(seed=1, out_dir=tmp_path / "demo") as portal:
+        registry = json.loads(portal.registry_path.read_text(encoding="utf-8"))
+        entry = next(p for p in registry["portals"] if p["id"] == "demo-jsonly")
+        actions = entry.pop("render_actions")
+        without = tmp_path / "without.json"
+        without.write_text(json.dumps(registry, ensure_ascii=False), encoding="utf-8")
+        # the demo's own actions, plus two a registry may get wrong: a list selector that never appears and a tab
+        # that is not there; both cost their timeout and lose nothing
+        entry["render_actions"] = [{"wait_for": "#no-such-list", "timeout_ms": 500, "match": actions[0]["match"]},
+                                   {"click": "a.tab-nb", "timeout_ms": 300, "match": actions[0]["match"]}, *actions]
+        with_actions = tmp_path / "with.json"
+        with_actions.write_text(json.dumps(registry, ensure_ascii=False), encoding="utf-8")
+        wanted = {r["url"] for r in portal.manifest["reports"] if r["portal"] == "demo-jsonly"}
+        distractors = {d["url"] for d in portal.manifest["distractors"]}
+
+        plain, _ = _crawl(without, tmp_path / "archive-without")
+        acted, log = _crawl(with_actions, tmp_path / "archive-with")
+
+    assert len(wanted) == 6
+    found_plain = {r["url"] for r in plain["reports"]}
+    # rendered but not acted on: only the list's first page (2 rows) is ever in the DOM
+    assert found_plain < wanted and len(found_plain) == 2
+    found = {r["url"] for r in acted["reports"]}
+    assert found == wanted and not found & distractors
+    assert _stat(log, "gx/render/actions/pages") == 1  # the list page only, not its report pages
+    assert _stat(log, "gx/render/actions/wait_for/timeout") == 1 and _stat(log, "gx/render/actions/click/missing") == 1
+    assert _stat(log, "gx/render/actions/wait_for/done") == 1 and _stat(log, "gx/render/actions/click_repeat/done") == 1
+    assert _stat(log, "gx/render/actions/click_repeat/steps") == 2 and _stat(log, "gx/render/actions/rows_kept") == 4
