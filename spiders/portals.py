@@ -34,6 +34,7 @@ from gxcrawl.discovery import (
     ListPage,
     PageRequest,
     Portal,
+    RenderAction,
     all_anchors,
     attachment_anchors,
     classify_page,
@@ -131,6 +132,11 @@ class PortalsSpider(scrapy.Spider):
     def portal_renders(self, portal_id: str | None) -> bool:
         portal = self.by_id.get(portal_id or "")
         return bool(portal and portal.render)
+
+    def portal_render_actions(self, portal_id: str | None) -> tuple[RenderAction, ...]:
+        """The registry's page actions for the portal's rendered pages (render.py keeps those whose match fits)."""
+        portal = self.by_id.get(portal_id or "")
+        return portal.render_actions if portal else ()
 
     def record_blocked(self, url: str, reason: str, portal: str | None) -> None:
         self.blocked.append({"url": url, "reason": reason, "portal": portal})

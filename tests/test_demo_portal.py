@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from gxcrawl.demo import DemoPortal
+from gxcrawl.demo.families.generic import JSONLY_PAGE_SIZE
 
 ALLOWED_CMS = {"trs", "trs1", "hanweb", "vsb", "gkmlpt", "jpaas", "shanghai", "shtml", "anhui", "client_slice",
                "ucap", "epoint", None}
@@ -128,6 +129,9 @@ def test_registry_is_in_the_c4_format(portal: DemoPortal) -> None:
         assert f"{host.hostname}:{host.port}" in p["allowed_hosts"]
         assert host.hostname in p["allowed_hosts"]
     assert by_id["demo-jsonly"]["render"] is True
+    # what the browser must do before the JS-only list shows every report; no other site needs actions
+    assert [next(iter(a)) for a in by_id["demo-jsonly"]["render_actions"]] == ["wait_for", "click_repeat"]
+    assert [p["id"] for p in reg["portals"] if "render_actions" in p] == ["demo-jsonly"]
     assert sum(p["render"] for p in reg["portals"]) == 1
     # column hints only where a real registry would know them
     assert by_id["demo-trs"]["report_columns"][0].endswith("/zwgk/zfxxgk/zfxxgknb/index.html")
@@ -715,9 +719,14 @@ def test_js_only_list_appears_in_a_real_browser(portal: DemoPortal) -> None:
         capture_output=True, text=True, timeout=90, check=True,
     )
     linked = set(hrefs(out.stdout, list_url))
-    assert {r["url"] for r in reports} <= linked
-    for r in reports:
-        assert r["title"] in out.stdout
+    # a plain load draws the first page only (newest first); 下一页 draws the others, so a crawler needs the
+    # registry's render_actions to see them (tests/test_crawl_render_actions.py)
+    newest = sorted(reports, key=lambda r: (r["published"], r["url"]), reverse=True)
+    first, rest = newest[:JSONLY_PAGE_SIZE], newest[JSONLY_PAGE_SIZE:]
+    assert first and rest
+    assert {r["url"] for r in reports} & linked == {r["url"] for r in first}
+    assert all(r["title"] in out.stdout for r in first) and not any(r["title"] in out.stdout for r in rest)
+    assert 'id="nb-next"' in out.stdout
 
 
 def test_access_log_records_every_answer() -> None:

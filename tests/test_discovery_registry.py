@@ -119,3 +119,71 @@ def test_bundled_search_hints_are_the_documented_ones() -> None:
     (shanxi,) = by_id["shanxi"].search
     assert (shanxi.api, shanxi.param("site_id")) == ("trs_open", "13")
     assert shanxi.url == "https://zjt.shanxi.gov.cn/trs-search/trssearch/openSearch/getZwgkList"
+
+
+def test_render_actions_are_validated_into_render_actions(tmp_path: Path) -> None:
+    portal = _load_one(tmp_path, render=True, render_actions=[
+        {"wait_for": "#nb-list li"},
+        {"click": "a:has-text('年报')", "match": "^/xxgk/"},
+        {"click_repeat": "a.next", "times": 5, "collect": "#nb-list li", "timeout_ms": 2000, "match": "/gknb/"},
+        {"scroll": "bottom", "times": 3},
+        {"wait_for_load": "networkidle"},
+        {"wait_ms": 500}])
+    wait_for, click, repeat, scroll, load, pause = portal.render_actions
+    assert (wait_for.kind, wait_for.target, wait_for.timeout_ms, wait_for.match) == ("wait_for", "#nb-list li", 10_000,
+                                                                                    "")
+    assert (click.kind, click.target, click.timeout_ms) == ("click", "a:has-text('年报')", 5_000)
+    assert (repeat.times, repeat.collect, repeat.timeout_ms, repeat.worst_ms) == (5, "#nb-list li", 2000, 10_000)
+    assert (scroll.target, scroll.times) == ("bottom", 3)
+    assert (load.kind, load.target) == ("wait_for_load", "networkidle")
+    assert (pause.kind, pause.timeout_ms) == ("wait_ms", 500)
+    assert "render_actions" not in portal.extra
+    # match: a regex searched in the path and query, never the host
+    assert repeat.applies("https://www.xs.gov.cn/zwgk/gknb/index.html")
+    assert not repeat.applies("https://gknb.xs.gov.cn/zwgk/index.html")
+    assert click.applies("https://www.xs.gov.cn/xxgk/a.html") and not click.applies("https://www.xs.gov.cn/a/xxgk/")
+    assert wait_for.applies("https://www.xs.gov.cn/anything?x=1")
+    assert _load_one(tmp_path).render_actions == ()
+    assert _load_one(tmp_path, render_actions=[]).render_actions == ()
+
+
+@pytest.mark.parametrize(("actions", "message"), [
+    ({"wait_for": "#x"}, r"'xs': render_actions must be a list of actions, got dict"),
+    ([{"wait_for": "#x"}] * 13, r"'xs': render_actions has 13 actions \(at most 12\)"),
+    (["#x"], r"'xs': render_actions\[0\] must be an object, got str"),
+    ([{"evaluate": "document.title"}], r"render_actions\[0\] must name exactly one action .* got none of them"),
+    ([{"wait_for": "#x"}, {"click": "a", "wait_for": "b"}], r"render_actions\[1\] must name exactly one action"),
+    ([{"click": "a", "times": 3}], r"render_actions\[0\]: unknown field\(s\) times for action 'click'"),
+    ([{"click_repeat": "a", "colect": "li"}], r"unknown field\(s\) colect for action 'click_repeat'"),
+    ([{"wait_for": 12}], r"render_actions\[0\]\.wait_for must be a non-empty selector string, got 12"),
+    ([{"click": " "}], r"render_actions\[0\]\.click must be a non-empty selector string"),
+    ([{"click": "a\nb"}], r"render_actions\[0\]\.click must be one line"),
+    ([{"click": "a" * 301}], r"render_actions\[0\]\.click must be one line of at most 300"),
+    ([{"click_repeat": "a", "collect": ["li"]}], r"render_actions\[0\]\.collect must be a non-empty selector"),
+    ([{"click_repeat": "a", "times": 0}], r"render_actions\[0\]\.times must be an integer from 1 to 50, got 0"),
+    ([{"click_repeat": "a", "times": 51}], r"\.times must be an integer from 1 to 50, got 51"),
+    ([{"click_repeat": "a", "times": True}], r"\.times must be an integer from 1 to 50, got True"),
+    ([{"scroll": "bottom", "times": "3"}], r"\.times must be an integer from 1 to 50"),
+    ([{"wait_for": "#x", "timeout_ms": 99}], r"\.timeout_ms must be an integer from 100 to 60000, got 99"),
+    ([{"wait_for": "#x", "timeout_ms": 60_001}], r"\.timeout_ms must be an integer from 100 to 60000"),
+    ([{"wait_ms": 0}], r"render_actions\[0\]\.wait_ms must be an integer from 1 to 10000, got 0"),
+    ([{"wait_ms": 20_000}], r"\.wait_ms must be an integer from 1 to 10000"),
+    ([{"wait_ms": 100, "timeout_ms": 100}], r"unknown field\(s\) timeout_ms for action 'wait_ms'"),
+    ([{"scroll": "top"}], r"render_actions\[0\]\.scroll must be \"bottom\", got 'top'"),
+    ([{"wait_for_load": "idle"}], r"\.wait_for_load must be one of load, domcontentloaded, networkidle"),
+    ([{"click": "a", "match": "("}], r"render_actions\[0\]\.match '\(' is not a valid regular expression"),
+    ([{"click": "a", "match": ""}], r"\.match must be a regular expression of 1 to 200 characters"),
+    ([{"click": "a", "match": ["/x/"]}], r"\.match must be a regular expression"),
+    # every wait running out: 6 x 50 x 1 s = 300 s is allowed, one more second is not
+    ([{"click_repeat": "a", "times": 50, "timeout_ms": 1000}] * 6 + [{"wait_ms": 1000}],
+     r"'xs': render_actions may take 301 s on one page .* \(at most 300 s\): lower times or timeout_ms"),
+])
+def test_bad_render_actions_name_the_entry_and_the_field(tmp_path: Path, actions: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _load_one(tmp_path, render=True, render_actions=actions)
+
+
+def test_render_actions_at_the_time_limit_are_accepted(tmp_path: Path) -> None:
+    portal = _load_one(tmp_path, render=True,
+                       render_actions=[{"click_repeat": "a", "times": 50, "timeout_ms": 1000}] * 6)
+    assert sum(a.worst_ms for a in portal.render_actions) == 300_000

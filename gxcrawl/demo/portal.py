@@ -204,6 +204,8 @@ class DemoPortal:
                 entry["report_columns"] = [s.url(p) for p in s.report_columns]
             if s.search_hints:  # a site-search API no page of the site names
                 entry["search"] = [{**h, "url": s.url(h["url"])} for h in s.search_hints]
+            if s.render_actions:  # what the browser must do before the JS-only list shows every report
+                entry["render_actions"] = s.render_actions
             portals.append(entry)
         return {"portals": portals}
 

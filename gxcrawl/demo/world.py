@@ -206,6 +206,7 @@ class Site:
     behaviours: list[str] = field(default_factory=list)
     search_form: str = ""  # the header search box ("" -> the generic one)
     search_hints: list[dict] = field(default_factory=list)  # registry `search` entries (url given as a path)
+    render_actions: list[dict] = field(default_factory=list)  # registry `render_actions` (JS-only lists)
     search_log: list[tuple[str, str, int]] = field(default_factory=list)  # (api, word, page) of each search answered
     state: dict = field(default_factory=lambda: {"generation": 0})  # shared by all sites of one portal
 

@@ -40,10 +40,17 @@ from gxcrawl.discovery.pagination import (
     search_requests,
     strategies_for,
 )
-from gxcrawl.discovery.registry import Portal, SearchHint, load_registry, portal_for_url, select_portals
+from gxcrawl.discovery.registry import (
+    Portal,
+    RenderAction,
+    SearchHint,
+    load_registry,
+    portal_for_url,
+    select_portals,
+)
 
 __all__ = [
-    "DISTRACTOR", "REPORT", "UNKNOWN", "Anchor", "ListPage", "PageRequest", "Portal", "SearchHint", "Verdict",
+    "DISTRACTOR", "REPORT", "UNKNOWN", "Anchor", "ListPage", "PageRequest", "Portal", "RenderAction", "SearchHint", "Verdict",
     "all_anchors", "attachment_anchors", "body_fingerprint", "classify_page", "classify_title", "fingerprint",
     "hint_requests", "is_attachment_url", "is_disclosure_link", "is_group_link", "is_notice_column_link",
     "is_report_column_link", "json_anchors", "list_page_requests", "listing_hints", "load_registry",

@@ -8,7 +8,9 @@ naming the entry and the field, so a typo never silently drops a portal.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +36,59 @@ _SEARCH_OPTIONAL = {"igs": ("search_by", "order_by"), "trs_open": ("position",),
                     "govcn": ("search_field",)}
 MAX_SEARCH_PAGE_SIZE = 100
 MAX_SEARCH_PAGES = 2000
+
+
+# page actions a registry entry may ask of the browser before a rendered page is read (`render_actions`):
+# action -> its optional fields. Data only: selectors and counts, never script (a registry may come from users).
+RENDER_ACTIONS: dict[str, tuple[str, ...]] = {
+    "wait_for": ("timeout_ms",),                          # a selector is in the DOM (a timeout is not an error)
+    "click": ("timeout_ms",),                             # a tab: click it if it appears
+    "click_repeat": ("times", "collect", "timeout_ms"),   # 下一页 / 加载更多 until gone, disabled or no change
+    "scroll": ("times", "timeout_ms"),                    # "bottom", until the page stops growing (lazy lists)
+    "wait_for_load": ("timeout_ms",),                     # a load state: load, domcontentloaded, networkidle
+    "wait_ms": (),                                        # a plain pause
+}
+LOAD_STATES = ("load", "domcontentloaded", "networkidle")
+DEFAULT_ACTION_TIMEOUT_MS = {"wait_for": 10_000, "click": 5_000, "click_repeat": 5_000, "scroll": 3_000,
+                             "wait_for_load": 10_000}
+MAX_RENDER_ACTIONS = 12
+MAX_ACTION_TIMES = 50
+MIN_ACTION_TIMEOUT_MS, MAX_ACTION_TIMEOUT_MS = 100, 60_000
+MAX_WAIT_MS = 10_000
+MAX_SELECTOR_CHARS = 300
+MAX_MATCH_CHARS = 200
+# the longest one page may spend in its actions (every timeout reached): bounds a page, so a crawl never hangs
+MAX_RENDER_ACTIONS_SECONDS = 300
+
+
+@functools.lru_cache(maxsize=256)
+def _match_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderAction:
+    """One step the browser takes on a rendered page before its DOM is archived and parsed (registry
+    `render_actions`; run by gxcrawl.crawl.pageactions)."""
+
+    kind: str              # a key of RENDER_ACTIONS
+    target: str = ""       # the selector (wait_for, click, click_repeat), "bottom" (scroll), the state (wait_for_load)
+    times: int = 1         # click_repeat, scroll: at most this many repetitions
+    timeout_ms: int = 0    # bounds one step (each repetition of click_repeat / scroll); wait_ms: the pause
+    collect: str = ""      # click_repeat: the rows kept from every page the clicks showed
+    match: str = ""        # a regex searched in the URL's path (and ?query); "" = every rendered page
+
+    def applies(self, url: str) -> bool:
+        if not self.match:
+            return True
+        parts = urlsplit(url)
+        where = parts.path + (f"?{parts.query}" if parts.query else "")
+        return _match_pattern(self.match).search(where[:2000]) is not None
+
+    @property
+    def worst_ms(self) -> int:
+        """How long the action may take when every wait runs out."""
+        return self.timeout_ms * (self.times if self.kind in ("click_repeat", "scroll") else 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +118,7 @@ class Portal:
     report_columns: tuple[str, ...] = ()
     render: bool = False
     search: tuple[SearchHint, ...] = ()
+    render_actions: tuple[RenderAction, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def allows(self, url: str) -> bool:
@@ -169,6 +225,84 @@ def _search_hints(value: object, where: str, portal: Portal) -> tuple[SearchHint
                  for i, h in enumerate(hints))
 
 
+def _selector(value: object, field_name: str, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}.{field_name} must be a non-empty selector string, got {value!r}")
+    if len(value) > MAX_SELECTOR_CHARS or any(ord(c) < 32 for c in value):
+        raise ValueError(f"{where}.{field_name} must be one line of at most {MAX_SELECTOR_CHARS} characters")
+    return value.strip()
+
+
+def _action_int(value: object, field_name: str, low: int, high: int, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{where}.{field_name} must be an integer from {low} to {high}, got {value!r}")
+    return value
+
+
+def _render_action(action: object, where: str) -> RenderAction:
+    if not isinstance(action, dict):
+        raise ValueError(f"{where} must be an object, got {type(action).__name__}")
+    kinds = [k for k in action if k in RENDER_ACTIONS]
+    if len(kinds) != 1:
+        got = ", ".join(kinds) if kinds else "none of them"
+        raise ValueError(f"{where} must name exactly one action ({', '.join(RENDER_ACTIONS)}); got {got} "
+                         f"in fields {', '.join(map(str, action)) or '(none)'}")
+    kind = kinds[0]
+    allowed = {kind, "match", *RENDER_ACTIONS[kind]}
+    unknown = sorted(map(str, set(action) - allowed))
+    if unknown:  # a misspelt field would silently fall back to a default
+        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)} for action {kind!r} "
+                         f"(known: {', '.join(sorted(allowed))})")
+    value = action[kind]
+    if kind in ("wait_for", "click", "click_repeat"):
+        target = _selector(value, kind, where)
+    elif kind == "scroll":
+        if value != "bottom":
+            raise ValueError(f"{where}.scroll must be \"bottom\", got {value!r}")
+        target = value
+    elif kind == "wait_for_load":
+        if value not in LOAD_STATES:
+            raise ValueError(f"{where}.wait_for_load must be one of {', '.join(LOAD_STATES)}, got {value!r}")
+        target = value
+    else:  # wait_ms
+        return RenderAction("wait_ms", timeout_ms=_action_int(value, "wait_ms", 1, MAX_WAIT_MS, where),
+                            match=_match(action.get("match"), where))
+    times = _action_int(action.get("times", 1), "times", 1, MAX_ACTION_TIMES, where)
+    timeout_ms = _action_int(action.get("timeout_ms", DEFAULT_ACTION_TIMEOUT_MS[kind]), "timeout_ms",
+                             MIN_ACTION_TIMEOUT_MS, MAX_ACTION_TIMEOUT_MS, where)
+    collect = _selector(action["collect"], "collect", where) if "collect" in action else ""
+    return RenderAction(kind, target, times, timeout_ms, collect, _match(action.get("match"), where))
+
+
+def _match(value: object, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value or len(value) > MAX_MATCH_CHARS:
+        raise ValueError(f"{where}.match must be a regular expression of 1 to {MAX_MATCH_CHARS} characters, "
+                         f"got {value!r}")
+    try:
+        _match_pattern(value)
+    except re.error as exc:
+        raise ValueError(f"{where}.match {value!r} is not a valid regular expression: {exc}") from None
+    return value
+
+
+def _render_actions(value: object, where: str) -> tuple[RenderAction, ...]:
+    """`render_actions`: the steps a browser takes on the portal's rendered pages, in order."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: render_actions must be a list of actions, got {type(value).__name__}")
+    if len(value) > MAX_RENDER_ACTIONS:
+        raise ValueError(f"{where}: render_actions has {len(value)} actions (at most {MAX_RENDER_ACTIONS})")
+    actions = tuple(_render_action(a, f"{where}: render_actions[{i}]") for i, a in enumerate(value))
+    worst = sum(a.worst_ms for a in actions) / 1000
+    if worst > MAX_RENDER_ACTIONS_SECONDS:
+        raise ValueError(f"{where}: render_actions may take {worst:.0f} s on one page when every wait runs out "
+                         f"(at most {MAX_RENDER_ACTIONS_SECONDS} s): lower times or timeout_ms")
+    return actions
+
+
 def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     """Validate one registry entry and build a `Portal`."""
     if not isinstance(entry, dict):
@@ -187,7 +321,7 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     if cms is not None and cms not in CMS_FAMILIES:
         raise ValueError(f"{where}: unknown cms {cms!r} (known: {', '.join(sorted(CMS_FAMILIES))})")
     known = {"id", "name", "level", "region_code", "entry_urls", "allowed_hosts", "cms", "report_columns", "render",
-             "search"}
+             "search", "render_actions"}
     portal = Portal(
         id=pid,
         name=str(entry.get("name") or pid),
@@ -198,6 +332,7 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
         cms=cms,
         report_columns=_urls(entry.get("report_columns"), "report_columns", where),
         render=bool(entry.get("render", False)),
+        render_actions=_render_actions(entry.get("render_actions"), where),
         extra={k: v for k, v in entry.items() if k not in known},
     )
     search = _search_hints(entry.get("search"), where, portal)

@@ -5,6 +5,10 @@ back as an empty shell may be re-fetched rendered once (blocked.py). Document do
 rendered. Images, fonts and media are aborted (`abort_request`, PLAYWRIGHT_ABORT_REQUEST). When no
 browser is installed (or GX_RENDER_ENABLED is off) the crawl still runs: such pages are fetched plainly
 and listed as "not rendered" (stat `gx/render/unavailable`, spider.record_unrendered).
+
+A rendered request also gets its portal's registry `render_actions` that apply to its URL (wait for the list,
+click a tab, 下一页 / 加载更多, scroll; gxcrawl/crawl/pageactions.py) as scrapy-playwright page methods; what
+they did is counted as `gx/render/actions/<action>/<outcome>` (+ `/steps`, and `gx/render/actions/rows_kept`).
 """
 
 from __future__ import annotations
@@ -12,15 +16,19 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
 
+from gxcrawl.crawl.pageactions import action_results, page_methods
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.http import Request
+    from scrapy.http import Request, Response
     from scrapy.statscollectors import StatsCollector
+
+    from gxcrawl.discovery.registry import RenderAction
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +61,13 @@ def playwright_launch_options(executable: str, *, timeout_ms: int = 30_000) -> d
 
 class RenderMiddleware:
     def __init__(self, stats: StatsCollector, *, available: bool, wants_render: Callable[[str | None], bool],
-                 on_unrendered: Callable[[str, str | None], None] | None = None) -> None:
+                 on_unrendered: Callable[[str, str | None], None] | None = None,
+                 actions_for: Callable[[str | None], Sequence[RenderAction]] | None = None) -> None:
         self.stats = stats
         self.available = available
         self.wants_render = wants_render
         self.on_unrendered = on_unrendered
+        self.actions_for = actions_for
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -78,11 +88,18 @@ class RenderMiddleware:
             if spider is not None and hasattr(spider, "record_unrendered"):
                 spider.record_unrendered(url, portal_id)
 
+        def actions_for(portal_id: str | None) -> Sequence[RenderAction]:
+            spider = crawler.spider
+            if spider is None or not hasattr(spider, "portal_render_actions"):
+                return ()
+            return spider.portal_render_actions(portal_id)
+
         assert crawler.stats is not None
         if not available:
             logger.warning("rendering unavailable (GX_RENDER_ENABLED off or no Chromium): JS-only pages will be "
                            "fetched plainly and listed as not rendered")
-        return cls(crawler.stats, available=available, wants_render=wants_render, on_unrendered=on_unrendered)
+        return cls(crawler.stats, available=available, wants_render=wants_render, on_unrendered=on_unrendered,
+                   actions_for=actions_for)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("gx_role") not in RENDER_ROLES or request.meta.get("gx_expect", "html") != "html":
@@ -90,12 +107,15 @@ class RenderMiddleware:
         if request.meta.get("playwright"):
             if not self.available:  # a shell re-fetch asked for a browser we do not have
                 request.meta["playwright"] = False
+            else:
+                self._add_actions(request)
             return None
         if self.wants_render(request.meta.get("gx_portal")):
             if self.available:
                 request.meta["playwright"] = True
                 request.meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "load"})
                 self.stats.inc_value("gx/render/requests")
+                self._add_actions(request)
             else:
                 self.stats.inc_value("gx/render/unavailable")
                 if self.on_unrendered is not None:
@@ -103,3 +123,25 @@ class RenderMiddleware:
         elif self.available:
             request.meta.setdefault("gx_render_shell", True)
         return None
+
+    def _add_actions(self, request: Request) -> None:
+        if self.actions_for is None:
+            return
+        methods = page_methods(self.actions_for(request.meta.get("gx_portal")), request.url)
+        if methods:
+            # fresh PageMethods on every attempt (a retried request must not carry the last one's results)
+            request.meta["playwright_page_methods"] = methods
+            self.stats.inc_value("gx/render/actions/pages")
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        for result in action_results(request.meta.get("playwright_page_methods")):
+            action, outcome = result["action"], result["outcome"]
+            self.stats.inc_value(f"gx/render/actions/{action}/{outcome}")
+            if result.get("steps"):
+                self.stats.inc_value(f"gx/render/actions/{action}/steps", result["steps"])
+            if result.get("kept"):
+                self.stats.inc_value("gx/render/actions/rows_kept", result["kept"])
+            if outcome != "done":  # not an error: the page is kept, but a registry hint may be out of date
+                logger.info("render action %s %r: %s on %s%s", action, result.get("target"), outcome, request.url,
+                            f" ({result['detail']})" if result.get("detail") else "")
+        return response

@@ -71,8 +71,13 @@ def xxgk_index(site: Site, blocks: list[tuple[str, str]]) -> None:
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))
 
 
+JSONLY_PAGE_SIZE = 2  # rows the JS-only list draws per page; 下一页 draws the next ones in their place
+
+
 def build_jsonly(site: Site, rng: random.Random, opts: Options, registry: dict) -> None:
-    """A list drawn by JavaScript only: the HTML has no report links and no URL a regex could lift."""
+    """A list drawn by JavaScript only: the HTML has no report links and no URL a regex could lift. It draws
+    one page of rows; 下一页 (a javascript: link) replaces them with the next page a moment later and is marked
+    disabled on the last page. A browser finds every report only by clicking it (registry `render_actions`)."""
     pl = Planner(site, rng, opts, 6)
     site.render = True
     site.xxgk_path = "/xxgk/index.html"
@@ -88,22 +93,39 @@ def build_jsonly(site: Site, rng: random.Random, opts: Options, registry: dict) 
         rows = sorted(site.reports, key=lambda r: (r.published, r.path), reverse=True)
         data = [[int(r.ymd), (r.docid - 7) // 3, [ord(ch) for ch in r.title]] for r in rows]
         script = (
-            "<script>(function(){var d=" + json.dumps(data) + ";var ul=document.getElementById('nb-list');"
-            "for(var i=0;i<d.length;i++){var x=d[i],li=document.createElement('li'),a=document.createElement('a');"
+            "<script>(function(){var d=" + json.dumps(data) + ",n=" + str(JSONLY_PAGE_SIZE) + ",p=0;"
+            "var ul=document.getElementById('nb-list'),nx=document.getElementById('nb-next');"
+            "function draw(){ul.innerHTML='';"
+            "for(var i=p*n;i<Math.min(d.length,(p+1)*n);i++){var x=d[i],li=document.createElement('li'),"
+            "a=document.createElement('a');"
             "var s=String(x[0]);a.setAttribute('hr'+'ef','./'+s.slice(0,6)+'/t'+s+'_'+(x[1]*3+7)+'.ht'+'ml');"
             "a.textContent=String.fromCharCode.apply(null,x[2]);a.target='_blank';li.appendChild(a);"
             "var sp=document.createElement('span');sp.textContent=s.slice(0,4)+'-'+s.slice(4,6)+'-'+s.slice(6);"
-            "li.appendChild(sp);ul.appendChild(li);}})();</script>"
+            "li.appendChild(sp);ul.appendChild(li);}"
+            "nx.className=(p+1)*n>=d.length?'next disabled':'next';}"
+            # the next rows arrive a moment after the click, as from an XHR
+            "nx.onclick=function(){if((p+1)*n<d.length){p++;setTimeout(draw,120);}return false;};"
+            "draw();})();</script>"
         )
-        main = f'<div class="list-box"><h2>政府信息公开年报</h2><ul id="nb-list" class="list"></ul>{script}</div>'
+        main = (f'<div class="list-box"><h2>政府信息公开年报</h2><ul id="nb-list" class="list"></ul>'
+                f'<div class="pager"><a id="nb-next" class="next" href="javascript:void(0)">下一页</a></div>'
+                f"{script}</div>")
         return site.html(chrome.page(site, title="政府信息公开年报", column="政府信息公开年报",
                                      crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)], main=main))
 
     site.routes[list_dir + "index.html"] = listing
     site.routes[list_dir] = listing
+    pages = max(1, -(-len(site.reports) // JSONLY_PAGE_SIZE))
+    # what a registry author writes for this site: only on the list page (not its report pages), wait for the
+    # rows, then click 下一页 until it is disabled, keeping every page's rows
+    site.render_actions = [
+        {"wait_for": "#nb-list li", "timeout_ms": 10_000, "match": "^/xxgk/ndbg/(index\\.html)?$"},
+        {"click_repeat": "#nb-next", "times": min(50, pages + 1), "collect": "#nb-list li", "timeout_ms": 3_000,
+         "match": "^/xxgk/ndbg/(index\\.html)?$"},
+    ]
     robots(site, [], None)
     xxgk_index(site, [("政府信息公开年报", list_dir + "index.html")])
-    site.behaviours += ["js-only-list"]
+    site.behaviours += ["js-only-list", "js-next-page"]
 
 
 SLICE_PER_SIZE = 5
