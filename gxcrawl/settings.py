@@ -136,7 +136,8 @@ GX_REPLAY_AT = ""  # ISO timestamp: latest capture at or before it ("" = newest)
 # Incremental recrawl: If-None-Match / If-Modified-Since from the index; stats gx/recrawl/new|changed|unchanged
 GX_CONDITIONAL_ENABLED = True
 # merged with other blocks' entries, never replacing them
-ADDONS = {**globals().get("ADDONS", {}), "gxcrawl.crawl.middlewares.replay.ReplayAddon": 0}
+ADDONS = {**globals().get("ADDONS", {}), "gxcrawl.crawl.middlewares.replay.ReplayAddon": 0,
+          "gxcrawl.crawl.middlewares.render.RenderAddon": 0}
 DOWNLOADER_MIDDLEWARES = {
     **globals().get("DOWNLOADER_MIDDLEWARES", {}),
     # next to the downloader (above HttpCompression 590 / Redirect 600): stored wire bodies are decoded downstream
