@@ -77,7 +77,26 @@ def test_a_crashed_worker_is_replaced_and_the_pool_goes_on() -> None:
     assert isinstance(error, WorkerCrashed)
     assert "died" in str(error)
     assert pid != os.getpid()
-    assert pool.replaced == 2  # the crash, then the crash again on the retry
+    assert "also when it ran alone" in str(error)
+    assert pool.replaced == 1  # the shared pool, once; the retry ran in a process of its own
+    assert pool.retried_alone == 1
+
+
+def test_a_crash_fails_only_its_own_task_while_others_share_the_pool() -> None:
+    pool = WorkerPool(2, timeout=60)
+
+    async def scenario() -> list[object]:
+        innocents = [pool.run(_hang, 0.5) for _ in range(5)]  # in flight or queued when the pool breaks
+        await asyncio.sleep(0)
+        return await asyncio.gather(pool.run(_crash), *innocents, return_exceptions=True)
+
+    try:
+        crashed, *innocents = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(crashed, WorkerCrashed)
+    assert innocents == ["woke"] * 5  # each retried alone, none taken down by the culprit's second crash
+    assert pool.retried_alone >= 2  # the culprit and at least the task that shared the pool with it
 
 
 def test_a_hung_task_times_out_and_its_neighbours_still_finish() -> None:

@@ -57,15 +57,21 @@ class WorkerPool:
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
         self.replaced = 0  # pools replaced after a crash or a timeout (for stats)
+        self.retried_alone = 0  # tasks retried in a process of their own after their worker died (for stats)
+        self._alone: asyncio.Lock | None = None  # serialises the retries (made on the running loop)
+        self._alone_loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
         """Start the workers now (they import the preload module while the crawl warms up)."""
         self._current()
 
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(os.getpid(), self.preload))
+
     def _current(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker, initargs=(os.getpid(), self.preload))
+            self._pool = self._new_pool(self.workers)
             for _ in range(self.workers):  # spawn every worker now, not at the first task
                 self._pool.submit(int)
         return self._pool
@@ -78,25 +84,45 @@ class WorkerPool:
         self._generation += 1
         self.replaced += 1
         if kill:  # a hung task: its process would never finish on its own
-            for process in list(getattr(pool, "_processes", {}).values()):
-                with contextlib.suppress(Exception):
-                    process.kill()
+            _kill_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Run ``fn(*args, **kwargs)`` in a worker; its exceptions are raised here. A task whose worker died
-        is retried once on a fresh pool (another task may have been the culprit)."""
-        for attempt in (1, 2):
-            generation = self._generation
+        """Run ``fn(*args, **kwargs)`` in a worker; its exceptions are raised here. A task whose worker died is
+        retried once, alone in a process of its own: the pool's other tasks died with it, and only the task that
+        kills its process again is the culprit."""
+        generation = self._generation
+        try:
+            future: Future[T] = self._current().submit(fn, *args, **kwargs)
+            return await self._wait(future, generation)
+        except BrokenProcessPool as exc:
+            self._replace(generation, kill=False)
+            logger.warning("a worker process died; retrying its task alone on a fresh worker")
+            first = exc
+        return await self._run_alone(fn, args, kwargs, first)
+
+    async def _run_alone(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any],
+                         first: BrokenProcessPool) -> T:
+        """One task in a one-worker pool of its own (one such retry at a time: crashes are rare, and a document
+        that crashes a worker often comes with others like it)."""
+        loop = asyncio.get_running_loop()
+        if self._alone is None or self._alone_loop is not loop:
+            self._alone, self._alone_loop = asyncio.Lock(), loop
+        async with self._alone:
+            self.retried_alone += 1
+            pool = self._new_pool(1)
             try:
-                future: Future[T] = self._current().submit(fn, *args, **kwargs)
-                return await self._wait(future, generation)
-            except BrokenProcessPool as exc:
-                self._replace(generation, kill=False)
-                if attempt == 2:
-                    raise WorkerCrashed(f"the worker process died while running this task ({exc})") from exc
-                logger.warning("a worker process died; retrying its task on a fresh worker")
-        raise AssertionError("unreachable")  # pragma: no cover
+                wrapped = asyncio.wrap_future(pool.submit(fn, *args, **kwargs))
+                try:
+                    return await asyncio.wait_for(wrapped, self.timeout)
+                except TimeoutError:
+                    _kill_workers(pool)
+                    raise WorkerTimeout(f"took longer than {self.timeout:g} s; its worker was killed") from None
+                except BrokenProcessPool as exc:
+                    raise WorkerCrashed(f"the worker process died while running this task, also when it ran "
+                                        f"alone ({first}; then {exc})") from exc
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     async def _wait(self, future: Future[T], generation: int) -> T:
         wrapped = asyncio.wrap_future(future)
@@ -112,6 +138,13 @@ class WorkerPool:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's processes: a hung task's process would never finish on its own."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
 
 
 def parse_for_archive(data: bytes, *, url: str | None, content_type: str | None) -> tuple[dict[str, Any], str, str]:

@@ -68,6 +68,8 @@ class ParsePipeline:
             self.workers.close()
             if self.workers.replaced:
                 self.stats.set_value("gx/parse/workers_replaced", self.workers.replaced)
+            if self.workers.retried_alone:
+                self.stats.set_value("gx/parse/retried_alone", self.workers.retried_alone)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ReportPage):
