@@ -11,11 +11,11 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     DEFAULT_MAX_PAGES,
+    SearchApi,
     dig,
     first_count,
     first_list,
     hint_words,
-    next_pages,
     query_of,
     quoted_urls,
     words_for,
@@ -27,15 +27,13 @@ DEFAULT_PAGE_SIZE = 50
 KEPT = ("t", "searchfield", "sort", "sortType", "type")  # what a page's own library link fixes
 
 
-class GovcnPolicyLibrary:
+class GovcnPolicyLibrary(SearchApi):
     name = "govcn"
 
-    def pages(self, page: ListPage) -> list[PageRequest]:
-        if page.kind == "json":
-            items, pages, total, size = self.read(page.data)
-            return next_pages(page, items=items, pages=pages, total=total, size=size, build=self.build)
-        if page.kind != "html" or MARKER not in page.text:
-            return []
+    def mentions(self, text: str) -> bool:
+        return MARKER in text
+
+    def discover(self, page: ListPage) -> list[PageRequest]:
         out: list[PageRequest] = []
         for found in dict.fromkeys(quoted_urls(page.text, MARKER)):
             url = urljoin(page.url, found)

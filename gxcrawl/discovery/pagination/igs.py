@@ -16,12 +16,12 @@ from urllib.parse import urljoin
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     DEFAULT_MAX_PAGES,
+    SearchApi,
     as_count,
     first_count,
     first_list,
     form_fields,
     hint_words,
-    next_pages,
     query_of,
     script_objects,
     words_for,
@@ -44,15 +44,13 @@ def _page_size(value: object) -> int:
     return min(size, MAX_PAGE_SIZE) if size else DEFAULT_PAGE_SIZE
 
 
-class TrsIgsSearch:
+class TrsIgsSearch(SearchApi):
     name = "igs"
 
-    def pages(self, page: ListPage) -> list[PageRequest]:
-        if page.kind == "json":
-            items, pages, total, size = self.read(page.data)
-            return next_pages(page, items=items, pages=pages, total=total, size=size, build=self.build)
-        if page.kind != "html" or ("dataTypeId" not in page.text and API_PATH not in page.text):
-            return []
+    def mentions(self, text: str) -> bool:
+        return "dataTypeId" in text or API_PATH in text
+
+    def discover(self, page: ListPage) -> list[PageRequest]:
         out: list[PageRequest] = []
         for config in script_objects(page.text, "dataTypeId"):
             out += self._from_config(page.url, config)

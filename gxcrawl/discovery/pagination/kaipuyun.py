@@ -15,12 +15,12 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     DEFAULT_MAX_PAGES,
+    SearchApi,
     as_count,
     first_count,
     first_list,
     form_fields,
     hint_words,
-    next_pages,
     script_objects,
     words_for,
 )
@@ -42,15 +42,13 @@ def _api(action: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-class KaipuyunSearch5:
+class KaipuyunSearch5(SearchApi):
     name = "search5"
 
-    def pages(self, page: ListPage) -> list[PageRequest]:
-        if page.kind == "json":
-            items, pages, total, size = self.read(page.data)
-            return next_pages(page, items=items, pages=pages, total=total, size=size, build=self.build)
-        if page.kind != "html" or MARKER not in page.text:
-            return []
+    def mentions(self, text: str) -> bool:
+        return MARKER in text
+
+    def discover(self, page: ListPage) -> list[PageRequest]:
         found: dict[tuple[str, str], dict[str, str]] = {}
         if page.tree is not None:
             for form in page.tree.iter("form"):

@@ -190,3 +190,34 @@ def _sequential(search: dict, n: int, first: int, max_pages: int, items: list, a
     if not full or n - first + 1 >= max_pages:
         return []
     return [build(search, n + 1, True)]
+
+
+class SearchApi:
+    """The shape the site-search strategies share: an answer continues its own series (`read` it, `build` the
+    pages after it); an HTML page that mentions the API (`mentions`) may start new series (`discover`)."""
+
+    name: str
+
+    def pages(self, page: ListPage) -> list[PageRequest]:
+        if page.kind == "json":
+            items, pages, total, size = self.read(page.data)
+            return next_pages(page, items=items, pages=pages, total=total, size=size, build=self.build)
+        if page.kind != "html" or not self.mentions(page.text):
+            return []
+        return self.discover(page)
+
+    def mentions(self, text: str) -> bool:
+        """A cheap test: does the page's HTML name this API at all?"""
+        raise NotImplementedError
+
+    def discover(self, page: ListPage) -> list[PageRequest]:
+        """The first pages of the series an HTML page reveals (its search box, a list widget's config)."""
+        raise NotImplementedError
+
+    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
+        raise NotImplementedError
+
+    @staticmethod
+    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+        """(items, page count, total, page size) of an answer; items None when it is not this API's answer."""
+        raise NotImplementedError

@@ -12,10 +12,10 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     DEFAULT_MAX_PAGES,
+    SearchApi,
     first_count,
     first_list,
     hint_words,
-    next_pages,
     query_of,
     quoted_urls,
     words_for,
@@ -27,15 +27,13 @@ SITE_ID = re.compile(r"""\bsiteId\b['"]?\s*[:=]\s*['"]?([\w-]+)""")
 PAGING_KEYS = ("keywords", "pageNum")
 
 
-class TrsOpenSearch:
+class TrsOpenSearch(SearchApi):
     name = "trs_open"
 
-    def pages(self, page: ListPage) -> list[PageRequest]:
-        if page.kind == "json":
-            items, pages, total, size = self.read(page.data)
-            return next_pages(page, items=items, pages=pages, total=total, size=size, build=self.build)
-        if page.kind != "html" or MARKER not in page.text:
-            return []
+    def mentions(self, text: str) -> bool:
+        return MARKER in text
+
+    def discover(self, page: ListPage) -> list[PageRequest]:
         out: list[PageRequest] = []
         for found in dict.fromkeys(quoted_urls(page.text, MARKER)):
             url = urljoin(page.url, found)
