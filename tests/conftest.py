@@ -6,6 +6,7 @@ GXCRAWL_REQUIRE_SERVICES=1 (set by .ci/run) the skip becomes a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -39,9 +40,9 @@ def _port_open(host: str, port: int) -> bool:
         return False
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema in the test database; dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
+    """A database URL whose tables land in a new schema of the test database; the schema is dropped after."""
     if not _port_open("127.0.0.1", 5432):
         unavailable("PostgreSQL not reachable at 127.0.0.1:5432")
     try:
@@ -63,6 +64,13 @@ def postgres_url() -> Iterator[str]:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema in the test database; dropped afterwards."""
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

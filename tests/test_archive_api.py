@@ -3,6 +3,7 @@ retries of transient database errors. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import sqlite3
 import threading
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import fresh_postgres_schema
 from sqlalchemy import create_engine, inspect, select, text
 from warcio.archiveiterator import ArchiveIterator
 
@@ -447,13 +449,21 @@ def _index_rows(archive: Archive) -> dict[str, list[tuple]]:
                 for name, cols in tables.items()}
 
 
-def test_record_parsed_on_the_cursor_stores_exactly_what_core_stores(tmp_path: Path) -> None:
-    """SQLite's record_parsed runs on the DBAPI cursor (index.DbapiStatements); forced through Core instead, the
-    same sightings give the same outcomes and the same rows, byte for byte."""
-    fast, core = Archive.open(tmp_path / "fast"), Archive.open(tmp_path / "core")
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_record_parsed_on_the_cursor_stores_exactly_what_core_stores(tmp_path: Path, backend: str) -> None:
+    """record_parsed runs on the DBAPI cursor (index.DbapiStatements; on PostgreSQL in one transaction of the
+    otherwise autocommitting hot connection); forced through Core instead, the same sightings give the same
+    outcomes and the same rows, byte for byte."""
+    with contextlib.ExitStack() as stack:
+        urls = [None, None] if backend == "sqlite" else [stack.enter_context(fresh_postgres_schema()) for _ in "ab"]
+        _cursor_and_core_agree(tmp_path, *urls)
+
+
+def _cursor_and_core_agree(tmp_path: Path, fast_url: str | None, core_url: str | None) -> None:
+    fast, core = Archive.open(tmp_path / "fast", fast_url), Archive.open(tmp_path / "core", core_url)
 
     def no_cursor_path() -> None:
-        raise sqlite3.OperationalError("cursor path switched off by the test")
+        raise core.engine.dialect.loaded_dbapi.OperationalError("cursor path switched off by the test")
 
     core._hot_connection = no_cursor_path  # type: ignore[method-assign]  # every write goes through Core
     try:
@@ -466,11 +476,41 @@ def test_record_parsed_on_the_cursor_stores_exactly_what_core_stores(tmp_path: P
             (False, False, True, 3, False, True)]
         fast_rows, core_rows = _index_rows(fast), _index_rows(core)
         assert fast_rows == core_rows
-        assert fast_rows["report"][0][3] == '{"title": "\\u4e00"}'
+        stored = fast_rows["report"][0][3]  # SQLite keeps json.dumps's text; PostgreSQL's driver decodes JSON
+        assert stored == ('{"title": "\\u4e00"}' if fast_url is None else {"title": "一"})
         assert fast.read_text(5) == core.read_text(5) == "text 1"  # capture 5: the old text back on day 3
     finally:
         fast.close()
         core.close()
+
+
+def test_a_failed_record_parsed_leaves_nothing_and_the_next_fetch_still_autocommits(tmp_path: Path,
+                                                                                   postgres_url: str) -> None:
+    """PostgreSQL: the hot connection leaves autocommit for record_parsed's statements; when the step fails half-way
+    (here the WARC text write) the transaction is rolled back, and the next writes run as before."""
+    with Archive.open(tmp_path, postgres_url) as archive:
+        first = archive.write_exchange(exchange("http://127.0.0.1/a", b"page a"))
+        original_write = archive._write_text_record
+
+        def disk_full(*args: object, **kwargs: object) -> object:
+            raise OSError(28, "No space left on device")
+
+        archive._write_text_record = disk_full  # type: ignore[method-assign]
+        with pytest.raises(OSError, match="No space"):
+            archive.record_parsed(text_sha256="a" * 64, url="http://127.0.0.1/a", portal="p", capture_id=first.id,
+                                  parser_version="1", record={"title": "a"}, text="text a")
+        assert {name: rows for name, rows in _index_rows(archive).items() if rows} == {}  # all or nothing
+
+        archive._write_text_record = original_write  # type: ignore[method-assign]
+        second = archive.write_exchange(exchange("http://127.0.0.1/b", b"page b"))
+        outcome = archive.record_parsed(text_sha256="b" * 64, url="http://127.0.0.1/b", portal="p",
+                                        capture_id=second.id, parser_version="1", record={"title": "b"}, text="b")
+        assert outcome.document.new_document and outcome.text_record_id is not None
+        assert archive._hot is not None and archive._hot.driver_connection.autocommit  # back to per-fetch commits
+        third = archive.write_exchange(exchange("http://127.0.0.1/c", b"page c"))
+    with Archive.open(tmp_path, postgres_url) as reopened:  # what was written is really committed
+        assert reopened.capture(third.id).url == "http://127.0.0.1/c"
+        assert len(_index_rows(reopened)["report"]) == 1
 
 
 def test_record_parsed_story_on_every_backend(archive: Archive) -> None:

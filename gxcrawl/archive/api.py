@@ -195,13 +195,20 @@ class _FastTransaction:
         return self
 
     def run(self, step: Any, fallback: Any, *, commit: bool = False) -> Any:
+        """`step(dbapi_connection)`; with `commit`, its statements commit together (on PostgreSQL the hot
+        connection leaves autocommit for them: one transaction, then back)."""
         if not self.broken:
             try:
                 connection = self.archive._hot_connection()
                 self.pending = True
+                driver = connection.driver_connection if commit and self.archive._hot_autocommit else None
+                if driver is not None:
+                    driver.autocommit = False  # the driver opens a transaction at the first statement
                 result = step(connection)
                 if commit:
                     connection.commit()
+                    if driver is not None:
+                        driver.autocommit = True
                     self.pending = False
                 return result
             except self.archive.engine.dialect.loaded_dbapi.Error as exc:
@@ -260,6 +267,7 @@ class Archive:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock = threading.RLock()
         self._hot: Any = None  # a pooled DBAPI connection (engine.raw_connection()) for the per-fetch statements
+        self._hot_autocommit = engine.dialect.name == "postgresql"  # see _hot_connection
         self._statements = index.DbapiStatements(engine.dialect)
         self._known = _KnownDigests(known_digests)
 
@@ -323,7 +331,7 @@ class Archive:
     def _hot_connection(self) -> Any:
         if self._hot is None:
             hot = self.engine.raw_connection()
-            if self.engine.dialect.name == "postgresql":
+            if self._hot_autocommit:
                 # each statement commits on its own (the insert is a single statement, so atomic): no BEGIN and
                 # COMMIT round trips per fetch
                 hot.driver_connection.autocommit = True
@@ -530,9 +538,6 @@ class Archive:
             except IntegrityError:  # another writer inserted the same text/URL first: now it exists
                 return self._core(run, "recording the parsed report")
 
-        if self.engine.dialect.name != "sqlite":
-            # the fast path's connection is in autocommit mode on PostgreSQL: these statements must commit together
-            return core()
         with self._lock, _FastTransaction(self) as fast:  # the statements on the DBAPI cursor, one commit
             return fast.run(lambda c: run(self._statements.on(c)), core, commit=True)
 
