@@ -62,12 +62,13 @@ def build_generic_reports(site: Site, pl: Planner, list_dir: str, container: str
             list_path=list_dir + "index.html", index=index_no(rep)))
 
 
-def xxgk_index(site: Site, blocks: list[tuple[str, str]]) -> None:
+def xxgk_index(site: Site, blocks: list[tuple[str, str]], extra: str = "") -> None:
+    """The 政府信息公开 page: guides and `blocks` as links, then `extra` HTML (a search box, a widget)."""
     guides = guide_pages(site, site.xxgk_path.rsplit("/", 1)[0] + "/", [("首页", "/"), ("政务公开", site.xxgk_path)])
     lis = "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in guides + blocks)
     site.routes[site.xxgk_path] = lambda req: site.html(chrome.page(
         site, title="政府信息公开", column="政府信息公开", crumbs=[("首页", "/"), ("政府信息公开", None)],
-        main=f'<div class="xxgk-blocks"><ul>{lis}</ul></div>'))
+        main=f'<div class="xxgk-blocks"><ul>{lis}</ul></div>{extra}'))
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))
 
 
