@@ -1,9 +1,11 @@
 """Replay of a real crawl of the demo portal's search-driven site (demo-search) without its registry `search`
-hint: its 年报 column and header search box are TRS IGS, a JSON POST API taking every page at one URL, so the
-pages differ only by their request body. The replay (-s GX_REPLAY=1, the portal stopped) must answer each POST
-with the capture of its own body and find what the live crawl found; so must a replay of the same archive whose
-index was made before request-body digests existed (revision 0001, upgraded when replay opens it). Where an
-index cannot know a POST capture's body, replay falls back to the URL's newest capture instead of failing."""
+hint: its 年报 column and header search box are TRS IGS, a JSON POST API taking every page at one URL, and its
+信息公开 page's 政务公开检索 box is Kaipuyun search5, a form POST (`pageNum` counting from 0) also taking every
+page at one URL, so the pages of each differ only by their request body. The replay (-s GX_REPLAY=1, the portal
+stopped) must answer each POST with the capture of its own body and find what the live crawl found; so must a
+replay of the same archive whose index was made before request-body digests existed (revision 0001, upgraded when
+replay opens it). Where an index cannot know a POST capture's body, replay falls back to the URL's newest capture
+instead of failing."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from gxcrawl.archive import Archive
 from gxcrawl.archive.database import alembic_config
 from gxcrawl.archive.models import Capture
 from gxcrawl.demo import DemoPortal
-from gxcrawl.demo.families.search import WIDGET_PAGE_SIZE
+from gxcrawl.demo.families.search import IGS_PATH, SEARCH5_PAGE_SIZE, SEARCH5_PATH, WIDGET_PAGE_SIZE
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -45,10 +47,17 @@ def live_crawl(tmp: Path, database_url: str | None = None) -> dict[str, Any]:
         args = {"registry": str(path), "portals": "demo-search"}
         live = run_crawl(tmp / "live", tmp / "archive", [], spider="portals", spider_args=args, settings=LIVE,
                          database_url=database_url, timeout=600)
-        column = [r["url"] for r in portal.manifest["reports"]
-                  if r["portal"] == "demo-search" and r["group"] == "column"]
+        groups: dict[str, list[str]] = {}
+        for r in portal.manifest["reports"]:
+            if r["portal"] == "demo-search":
+                groups.setdefault(r["group"], []).append(r["url"])
         log = list(portal.site("demo-search").search_log)
-    return {"live": live, "args": args, "column": column, "log": log, "archive": tmp / "archive"}
+    return {"live": live, "args": args, "groups": groups, "log": log, "archive": tmp / "archive"}
+
+
+def post_bodies(result: CrawlResult, path: str) -> set[str]:
+    """The request-body digests of the POST pages the crawl asked of one endpoint."""
+    return {s["request_sha256"] for s in result.seen if s["method"] == "POST" and s["url"].endswith(path)}
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +72,24 @@ def replay_of(crawl: dict[str, Any], out: Path, archive: Path | None = None,
 
 
 def assert_replays_the_live_crawl(crawl: dict[str, Any], replay: CrawlResult) -> None:
-    live = crawl["live"]
+    live, groups = crawl["live"], crawl["groups"]
     live_reports = {r["url"]: r["record"] for r in live.reports}
-    # the live crawl paged the IGS API: several POST pages at one URL, told apart by their bodies only
+    # the live crawl paged two POST APIs, each taking every page at one URL, its pages told apart by their bodies
+    # only: IGS (JSON bodies) and search5 (form bodies)
     posts = {(s["url"], s["request_sha256"]) for s in live.seen if s["method"] == "POST"}
-    assert len({url for url, _ in posts}) == 1 and len(posts) > 2, posts
+    assert {url.split("/", 3)[3] for url, _ in posts} == {IGS_PATH[1:], SEARCH5_PATH[1:]}, posts
+    assert len(post_bodies(live, IGS_PATH)) > 2 and len(post_bodies(live, SEARCH5_PATH)) > 2
     assert len([page for api, word, page in crawl["log"] if api == "igs" and word == ""]) > 1
-    # ... and found every report of the IGS-fed column (an item's URL is the PDF of an attachment-only report)
-    assert len(crawl["column"]) > WIDGET_PAGE_SIZE and len(live_reports) == len(crawl["column"])
+    assert {page for api, _, page in crawl["log"] if api == "search5"} >= {0, 1, 2}
+    # ... and found every report the site's own pages lead to: the IGS-fed column, the search5-only and the policy
+    # library-only reports (an item's URL is the PDF of an attachment-only report)
+    assert len(groups["column"]) > WIDGET_PAGE_SIZE and len(groups["search5"]) > SEARCH5_PAGE_SIZE
+    assert len(live_reports) == len(groups["column"]) + len(groups["search5"]) + len(groups["govcn"])
 
     assert {r["url"]: r["record"] for r in replay.reports} == live_reports
+    # the search5-only reports (the newest on page 0, the others on pages 1…): replayed only if each form POST page
+    # was answered with the capture of its own body
+    assert len(set(groups["search5"]) & {r["url"] for r in replay.reports}) > SEARCH5_PAGE_SIZE
     assert {r["url"]: r["capture_id"] for r in replay.reports} == {r["url"]: r["capture_id"] for r in live.reports}
     # each request got the body its own request got live: each POST page its own answer
     assert requests_seen(replay) == requests_seen(live)
@@ -137,6 +154,10 @@ def test_post_captures_of_unknown_body_fall_back_to_their_url(crawled: dict[str,
     gets = Counter(key for key in requests_seen(live).elements() if key[0] == "GET")
     replayed_gets = Counter(key for key in requests_seen(replay).elements() if key[0] == "GET")
     assert replayed_gets <= gets and replayed_gets  # the pages it reached replayed exactly as fetched
-    post_answers = {s["sha256"] for s in replay.seen if s["method"] == "POST"}
-    assert len(post_answers) == 1, "each POST got the URL's newest capture, as replay did before digests"
+    post_answers: dict[str, set[str]] = {}
+    for s in replay.seen:
+        if s["method"] == "POST":
+            post_answers.setdefault(s["url"], set()).add(s["sha256"])
+    # one URL per POST API (IGS, search5): each POST got its URL's newest capture, as replay did before digests
+    assert len(post_answers) == 2 and all(len(answers) == 1 for answers in post_answers.values()), post_answers
     assert {r["url"] for r in replay.reports} <= {r["url"] for r in live.reports}
