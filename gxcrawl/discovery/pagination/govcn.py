@@ -29,9 +29,7 @@ KEPT = ("t", "searchfield", "sort", "sortType", "type")  # what a page's own lib
 
 class GovcnPolicyLibrary(SearchApi):
     name = "govcn"
-
-    def mentions(self, text: str) -> bool:
-        return MARKER in text
+    marker = MARKER
 
     def discover(self, page: ListPage) -> list[PageRequest]:
         out: list[PageRequest] = []

@@ -44,9 +44,7 @@ def _api(action: str) -> str:
 
 class KaipuyunSearch5(SearchApi):
     name = "search5"
-
-    def mentions(self, text: str) -> bool:
-        return MARKER in text
+    marker = MARKER
 
     def discover(self, page: ListPage) -> list[PageRequest]:
         found: dict[tuple[str, str], dict[str, str]] = {}

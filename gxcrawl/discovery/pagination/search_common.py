@@ -197,6 +197,7 @@ class SearchApi:
     pages after it); an HTML page that mentions the API (`mentions`) may start new series (`discover`)."""
 
     name: str
+    marker: str = ""  # a string every page that reveals the API contains (the default `mentions` test)
 
     def pages(self, page: ListPage) -> list[PageRequest]:
         if page.kind == "json":
@@ -208,7 +209,7 @@ class SearchApi:
 
     def mentions(self, text: str) -> bool:
         """A cheap test: does the page's HTML name this API at all?"""
-        raise NotImplementedError
+        return bool(self.marker) and self.marker in text
 
     def discover(self, page: ListPage) -> list[PageRequest]:
         """The first pages of the series an HTML page reveals (its search box, a list widget's config)."""

@@ -29,9 +29,7 @@ PAGING_KEYS = ("keywords", "pageNum")
 
 class TrsOpenSearch(SearchApi):
     name = "trs_open"
-
-    def mentions(self, text: str) -> bool:
-        return MARKER in text
+    marker = MARKER
 
     def discover(self, page: ListPage) -> list[PageRequest]:
         out: list[PageRequest] = []
