@@ -274,3 +274,27 @@ def test_archive_init_finishes_a_backfill_an_interrupted_open_left_undone(tmp_pa
         assert replayed(archive, API, method="POST", body=page_body(2)) == b'{"page": 2}'
     assert gxcrawl_main(["archive", "--archive", str(tmp_path), "init"]) == 0
     assert "non-GET" not in capsys.readouterr().out  # nothing left to read
+
+
+def test_archive_check_compares_method_and_body_digest_with_the_request_records(tmp_path: Path,
+                                                                               database_url: str | None) -> None:
+    from gxcrawl.archive.check import check_archive
+
+    with Archive.open(tmp_path, database_url) as archive:
+        pages = [archive.write_exchange(post(n)).id for n in (1, 2, 3)]
+        plain = archive.write_exchange(get("http://127.0.0.1/a.html", b"<p>a</p>")).id
+        assert check_archive(archive.root, archive.engine).ok
+
+        with archive.engine.begin() as connection:  # the index now names page 3's body for page 2
+            connection.execute(update(Capture).where(Capture.id == pages[1])
+                               .values(request_body_sha256=request_body_sha256("POST", page_body(3))))
+            connection.execute(update(Capture).where(Capture.id == pages[2]).values(request_body_sha256=None))
+            connection.execute(update(Capture).where(Capture.id == plain).values(method="POST"))
+        report = check_archive(archive.root, archive.engine)
+    assert not report.ok
+    digest_errors = [e for e in report.errors if "request-body sha256" in e]
+    assert len(digest_errors) == 1 and f"capture {pages[1]} " in digest_errors[0]
+    assert any(f"capture {plain} " in e and "method POST in the index, GET in its request record" in e
+               for e in report.errors)
+    assert len(report.errors) == 2
+    assert any(f"capture {pages[2]} " in n and "digest unknown" in n for n in report.notes)

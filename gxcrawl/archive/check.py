@@ -17,6 +17,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from gxcrawl.archive.models import Capture, TextRecord
+from gxcrawl.archive.records import request_body_sha256
 from gxcrawl.archive.rotation import OPEN_MARKER_SUFFIX, WARC_SUFFIX, complete_members_end
 
 WARC_SUBDIR = "warcs"
@@ -28,6 +29,8 @@ class FoundRecord:
     record_id: str
     rec_type: str
     payload_sha256: str | None
+    concurrent_to: str | None = None      # request records: the response/resource they belong to
+    request: tuple[str, str | None] | None = None  # request records: (method, request_body_sha256 as indexed)
 
 
 @dataclass
@@ -71,8 +74,13 @@ def _scan_file(path: Path, name: str, report: CheckReport) -> Iterator[tuple[int
                     report.errors.append(f"{name}@{offset}: WARC-Target-URI is not ASCII ({uri!r}); replay tools "
                                          "reject it")
                 digest = hashlib.sha256(wire).hexdigest() if record.rec_type in ("response", "resource") else None
-                yield offset, FoundRecord(length, record.rec_headers.get_header("WARC-Record-ID") or "",
-                                          record.rec_type, digest)
+                found = FoundRecord(length, record.rec_headers.get_header("WARC-Record-ID") or "", record.rec_type,
+                                    digest)
+                if record.rec_type == "request" and record.http_headers is not None:
+                    method = (record.http_headers.protocol or "GET").upper()  # the request line's first word
+                    found.concurrent_to = record.rec_headers.get_header("WARC-Concurrent-To")
+                    found.request = (method, request_body_sha256(method, wire))
+                yield offset, found
         except Exception as exc:  # noqa: BLE001 - warcio raises many types on garbage
             report.errors.append(f"{name}: unreadable after record {report.records}: {exc}")
 
@@ -94,6 +102,7 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
     scanned = {name for name, _ in found} | {f"{WARC_SUBDIR}/{p.name}" for p in directory.glob("*" + WARC_SUFFIX)} \
         if directory.is_dir() else set()
     missing_files: dict[str, int] = {}  # one message per missing file, not one per row
+    requests = {r.concurrent_to: r.request for r in found.values() if r.request is not None and r.concurrent_to}
     with Session(engine) as session:
         originals = {}
         for capture in session.scalars(select(Capture).order_by(Capture.id)):
@@ -116,6 +125,7 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
                                      f"file has {record.rec_type} {record.record_id}")
             elif record.payload_sha256 is not None and record.payload_sha256 != capture.payload_sha256:
                 report.errors.append(f"{where}: payload sha256 {record.payload_sha256} differs from the index")
+            _check_request(capture, requests.get(capture.warc_record_id), where, report)
             originals[capture.id] = capture
         for capture in originals.values():
             if capture.record_type == "revisit":
@@ -144,3 +154,19 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
         if record.rec_type in ("response", "revisit", "resource", "conversion") and (name, offset) not in indexed:
             report.notes.append(f"{name}@{offset}: {record.rec_type} {record.record_id} is not in the index")
     return report
+
+
+def _check_request(capture: Capture, request: tuple[str, str | None] | None, where: str, report: CheckReport) -> None:
+    """The index's method and request-body digest (what replay matches a request on) against the WARC request
+    record written with the capture (none for a rendered `resource`, or when a killed writer lost it)."""
+    if request is None:
+        return
+    method, body_sha256 = request
+    if method != capture.method:
+        report.errors.append(f"{where}: method {capture.method} in the index, {method} in its request record")
+    elif capture.request_body_sha256 is None and body_sha256 is not None:
+        report.notes.append(f"{where}: request-body digest unknown in the index (replay falls back to the URL); "
+                            "`gxcrawl archive init` fills it in from the request record")
+    elif capture.request_body_sha256 != body_sha256:
+        report.errors.append(f"{where}: request-body sha256 {capture.request_body_sha256} in the index, "
+                             f"{body_sha256} in its request record (replay would answer the wrong request)")
