@@ -328,6 +328,14 @@ class Archive:
 
         return with_retries(run, what)
 
+    def _core_after_conflict(self, action: Any, what: str) -> Any:
+        """`_core`, run once more when another writer inserted the same document/report row first (an
+        IntegrityError): the second run finds that row and builds on it."""
+        try:
+            return self._core(action, what)
+        except IntegrityError:
+            return self._core(action, what)
+
     def _hot_connection(self) -> Any:
         if self._hot is None:
             hot = self.engine.raw_connection()
@@ -492,10 +500,7 @@ class Archive:
             sighting = index.capture_sighting(connection, capture_id) if capture_id is not None else None
             return _record_sighting(connection, text_sha256, url, portal, capture_id, seen_at, sighting)
 
-        try:
-            return self._core(record, "recording the document")
-        except IntegrityError:  # another writer inserted the same text/URL first: now it exists
-            return self._core(record, "recording the document")
+        return self._core_after_conflict(record, "recording the document")
 
     def store_report(self, *, document_id: int, parser_version: str, record: dict[str, Any],
                      capture_id: int | None = None, replace: bool = False) -> bool:
@@ -503,10 +508,7 @@ class Archive:
             return index.store_report(connection, document_id=document_id, parser_version=parser_version,
                                       record=record, capture_id=capture_id, replace=replace)
 
-        try:
-            return self._core(store, "storing the report")
-        except IntegrityError:
-            return self._core(store, "storing the report")
+        return self._core_after_conflict(store, "storing the report")
 
     def record_parsed(self, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None,
                       parser_version: str, record: dict[str, Any] | EncodedJSON, text: str,
@@ -532,14 +534,9 @@ class Archive:
                 text_id = index.insert_text_record(connection, sighting.id, kind, sha256_hex(data), written[0])
             return ParsedOutcome(document=outcome, new_report=new_report, text_record_id=text_id)
 
-        def core() -> ParsedOutcome:
-            try:
-                return self._core(run, "recording the parsed report")
-            except IntegrityError:  # another writer inserted the same text/URL first: now it exists
-                return self._core(run, "recording the parsed report")
-
         with self._lock, _FastTransaction(self) as fast:  # the statements on the DBAPI cursor, one commit
-            return fast.run(lambda c: run(self._statements.on(c)), core, commit=True)
+            return fast.run(lambda c: run(self._statements.on(c)),
+                            lambda: self._core_after_conflict(run, "recording the parsed report"), commit=True)
 
     # --- reading ----------------------------------------------------------------------------------------
     def capture(self, capture_id: int) -> CaptureInfo:

@@ -109,7 +109,7 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+_EMPTY_SHA256 = sha256_hex(b"")
 
 
 def request_body_sha256(method: str, body: bytes | None) -> str | None:
@@ -118,7 +118,7 @@ def request_body_sha256(method: str, body: bytes | None) -> str | None:
     Hashes only a body that is there: a GET, or a request without a body, costs a comparison."""
     if method == "GET" or method.upper() == "GET":
         return None
-    return hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+    return sha256_hex(body) if body else _EMPTY_SHA256
 
 
 def response_header_pairs(headers: HeaderPairs) -> list[tuple[str, str]]:

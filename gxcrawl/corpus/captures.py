@@ -58,10 +58,10 @@ class Validators:
 
 # run before every GET of a crawl: built once, on a plain connection (no ORM session per request). Only GETs
 # are made conditional, and only from a GET's capture: a POST to the same URL (a search API) is another request
+_REVALIDATABLE = (Capture.method == "GET", Capture.status == 200, Capture.record_type != "resource")
 _REVALIDATION = (
     select(Capture.id, Capture.payload_sha256, Capture.etag, Capture.last_modified)
-    .where(Capture.url == bindparam("url"), Capture.method == "GET", Capture.status == 200,
-           Capture.record_type != "resource")
+    .where(Capture.url == bindparam("url"), *_REVALIDATABLE)
     .order_by(Capture.fetched_at.desc(), Capture.id.desc())
     .limit(1)
 )
@@ -73,8 +73,8 @@ def revalidation_capture(db: Connection | Session, url: str) -> Validators | Non
     row = db.execute(_REVALIDATION, {"url": target_uri(url)}).first()
     return Validators(*row) if row else None
 
-_ANY_REVALIDATION = select(Capture.id).where(Capture.method == "GET", Capture.status == 200,
-                                             Capture.record_type != "resource").limit(1)
+
+_ANY_REVALIDATION = select(Capture.id).where(*_REVALIDATABLE).limit(1)
 
 
 def has_revalidation_captures(db: Connection | Session) -> bool:
