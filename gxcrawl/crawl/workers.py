@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 class WorkerCrashed(RuntimeError):
-    """The worker process running a task died (twice: the task was retried once on a fresh worker)."""
+    """The worker process running a task died, and died again when the task was retried alone."""
 
 
 class WorkerTimeout(TimeoutError):
