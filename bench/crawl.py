@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from memory import peak_rss  # bench/memory.py: this script's folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "GX_CRAWL_DELAY_ENABLED": False, "GX_RETRY_BACKOFF_BASE": 0,
         "GX_RENDER_ENABLED": False, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
@@ -88,23 +90,11 @@ def child(kind: str, registry: str, archive: str) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU of this crawl (all threads): wall time alone
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the parse worker processes (joined by now)
     print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "workers_cpu": workers.ru_utime + workers.ru_stime,
-                      "workers_maxrss": sampler.peak, "maxrss": peak_rss(os.getpid()),
+                      "workers_maxrss": sampler.peak, "maxrss": peak_rss(),
                       "others_maxrss": sampler.others_peak,
                       "responses": stats.get("downloader/response_count", 0), "items": stats.get("item_scraped_count", 0),
                       "elapsed": stats.get("elapsed_time_seconds"),
                       "reports_found": sum(v for k, v in stats.items() if k.startswith("gx/reports/found/"))}))
-
-
-def peak_rss(pid: int) -> int:
-    """A process's peak resident set in bytes (VmHWM; 0 once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 class ChildPeaks(threading.Thread):

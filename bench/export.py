@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from memory import peak_rss  # noqa: E402  (bench/memory.py: this script's folder is on sys.path)
 from sqlalchemy import create_engine, insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -127,16 +127,6 @@ def build_index(db_path: Path, size: int, *, seed: int = 1, chunk: int = 2000) -
     engine.dispose()
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM). Not getrusage: on Linux ru_maxrss survives execve, so a
-    child would report the parent's peak from building the index."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def export_child(db_path: str, fmt: str) -> None:
     """Runs in a fresh process: export everything to /dev/null, print rate and peak RSS as JSON."""
     from gxcrawl.corpus.export import export_corpus
@@ -146,7 +136,7 @@ def export_child(db_path: str, fmt: str) -> None:
         started = time.perf_counter()
         count = export_corpus(session, out, fmt=fmt, progress=False)
         seconds = time.perf_counter() - started
-    peak_mb = peak_rss_mb()
+    peak_mb = peak_rss() / 2**20
     # baseline in the same process, same machine load: only reading every stored record's JSON text
     with engine.connect() as connection:
         started = time.perf_counter()
