@@ -468,6 +468,7 @@ def _cursor_and_core_agree(tmp_path: Path, fast_url: str | None, core_url: str |
     core._hot_connection = no_cursor_path  # type: ignore[method-assign]  # every write goes through Core
     try:
         fast_outcomes, core_outcomes = _record_parsed_story(fast), _record_parsed_story(core)
+        assert fast._hot is not None  # the cursor path ran (a driver error would have dropped the connection)
         assert fast_outcomes == core_outcomes
         assert [(o.document.new_document, o.document.new_source, o.document.new_version, o.document.version,
                  o.new_report, o.text_record_id is not None) for o in fast_outcomes] == [

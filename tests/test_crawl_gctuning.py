@@ -59,6 +59,7 @@ def test_tuned_while_the_engine_runs_and_restored_after() -> None:
     assert gc.get_threshold() == (12345, 17, 19)
     assert gc.get_freeze_count() > 1000  # the interpreter, pytest and Scrapy are all alive at this point
     assert extension.stats.get_value("gx/gc/frozen") == gc.get_freeze_count()
+    assert extension.stats.get_value("gx/gc/thresholds") == [12345, 17, 19]
     extension.engine_stopped()
     assert gc.get_threshold() == (700, 10, 10)
     assert gc.get_freeze_count() == 0
@@ -82,9 +83,11 @@ def test_two_crawlers_in_one_process_restore_only_when_the_last_stops() -> None:
 def test_a_real_crawl_runs_tuned(tmp_path: Path) -> None:
     with LoopbackServer() as server:
         url = server.route("/a.html", Route(b"<html><body><p>page</p></body></html>"))
-        stats = run_crawl(tmp_path, tmp_path / "archive", [{"url": url, "portal": "demo"}], database_url=None)
+        stats = run_crawl(tmp_path, tmp_path / "archive", [{"url": url, "portal": "demo"}], database_url=None,
+                          settings={"GX_GC_THRESHOLDS": "12000,30,40"})
         off = run_crawl(tmp_path, tmp_path / "archive-off", [{"url": url, "portal": "demo"}], database_url=None,
                         settings={"GX_GC_TUNING": False}, name="off")
     assert stats["gx/gc/frozen"] > 1000
+    assert stats["gx/gc/thresholds"] == [12000, 30, 40]
     assert "gx/gc/frozen" not in off
     assert stats["downloader/response_count"] == off["downloader/response_count"] == 1

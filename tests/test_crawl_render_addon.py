@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from archive_support.crawl import run_crawl
 from archive_support.server import LoopbackServer, Route
+from scrapy.addons import AddonManager
+from scrapy.crawler import Crawler
 from scrapy.settings import Settings
-from scrapy.utils.misc import load_object
+from scrapy.spiders import Spider
 
 from gxcrawl.crawl.middlewares.render import find_chromium
 
@@ -20,9 +22,8 @@ def _handlers(**overrides: object) -> dict[str, str]:
     settings = Settings()
     settings.setmodule("gxcrawl.settings", priority="project")
     settings.setdict(overrides, priority="cmdline")
-    # the project's add-ons, in order, as Scrapy's AddonManager applies them before the crawler freezes its settings
-    for path, _ in sorted(settings.getdict("ADDONS").items(), key=lambda item: item[1]):
-        load_object(path)().update_settings(settings)
+    # the project's add-ons, applied by Scrapy's own AddonManager as the crawler does before freezing its settings
+    AddonManager(Crawler(Spider, settings)).load_settings(settings)
     return dict(settings.getdict("DOWNLOAD_HANDLERS"))
 
 

@@ -133,6 +133,7 @@ def test_workers_exit_when_the_crawler_process_is_killed(tmp_path: Path) -> None
     path.write_text(script)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
     out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 9, out.stderr  # ran to its os._exit, having printed its worker's pid
     worker = int(out.stdout.strip().splitlines()[-1])
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and _alive(worker):

@@ -73,6 +73,7 @@ class GcTuning:
             gc.freeze()
         gc.set_threshold(*self.thresholds)
         self.stats.set_value("gx/gc/frozen", gc.get_freeze_count())
+        self.stats.set_value("gx/gc/thresholds", list(gc.get_threshold()))  # what the collector now runs with
         logger.debug("gc: %d start-up objects frozen, thresholds %s", gc.get_freeze_count(), self.thresholds)
 
     def engine_stopped(self) -> None:
