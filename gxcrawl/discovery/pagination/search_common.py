@@ -83,9 +83,16 @@ def hint_words(hint: SearchHint) -> tuple[str, ...]:
     return hint.words or DEFAULT_WORDS
 
 
+_WORD = re.compile(r"\w")
+
+
 def script_objects(text: str, key: str) -> Iterator[dict]:
     """Each JS object literal in `text` that has `key` (e.g. `var opts = {code: "…", dataTypeId: 7, …}`)."""
-    for m in re.finditer(r"""['"]?\b""" + re.escape(key) + r"""\b['"]?\s*:""", text):
+    # the key first (a literal the regex engine can skip ahead to: this runs on every page of a site whose header
+    # search box names the API), its left word boundary checked by hand
+    for m in re.finditer(re.escape(key) + r"""\b['"]?\s*:""", text):
+        if m.start() and _WORD.match(text, m.start() - 1):
+            continue
         start = _open_brace(text, m.start())
         if start < 0:
             continue
