@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -70,6 +71,14 @@ def page_range(first: int, last: int, *, limit: int = 2000) -> range:
     return range(first, min(last, first + limit - 1) + 1)
 
 
+def unique(requests: Iterable[PageRequest]) -> list[PageRequest]:
+    """The requests without repeats (same method, URL and body), first seen first."""
+    out: dict[tuple, PageRequest] = {}
+    for request in requests:
+        out.setdefault(request.key(), request)
+    return list(out.values())
+
+
 def _all_strategies() -> dict[str, PaginationStrategy]:
     from gxcrawl.discovery.pagination.anhui import AnhuiPageIndex
     from gxcrawl.discovery.pagination.client_slice import ClientSlice
@@ -120,8 +129,5 @@ def list_page_requests(page: ListPage, cms: str | None = None) -> list[PageReque
     """
     origin = page.state.get("strategy") if page.state else None
     chosen = [_BY_NAME[origin]] if origin in _BY_NAME else list(strategies_for(cms))
-    out: dict[tuple[str, str, tuple, str], PageRequest] = {}
-    for strategy in chosen:
-        for request in strategy.pages(page):
-            out.setdefault(request.key(), request)
-    return list(out.values())
+    return unique(request for strategy in chosen for request in strategy.pages(page))
+

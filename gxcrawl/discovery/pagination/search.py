@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
+from gxcrawl.discovery.pagination.base import ListPage, PageRequest, unique
 from gxcrawl.discovery.pagination.govcn import GovcnPolicyLibrary
 from gxcrawl.discovery.pagination.igs import TrsIgsSearch
 from gxcrawl.discovery.pagination.kaipuyun import KaipuyunSearch5
@@ -25,17 +25,9 @@ _BY_API = {s.name: s for s in SEARCH_STRATEGIES}
 
 def search_requests(page: ListPage) -> list[PageRequest]:
     """The searches an HTML page reveals (its search box, a list widget's config), no repeats."""
-    out: dict[tuple, PageRequest] = {}
-    for strategy in SEARCH_STRATEGIES:
-        for request in strategy.pages(page):
-            out.setdefault(request.key(), request)
-    return list(out.values())
+    return unique(request for strategy in SEARCH_STRATEGIES for request in strategy.pages(page))
 
 
 def hint_requests(hints: Iterable[SearchHint]) -> list[PageRequest]:
     """First pages of the searches a registry entry names (its `search` field)."""
-    out: dict[tuple, PageRequest] = {}
-    for hint in hints:
-        for request in _BY_API[hint.api].from_hint(hint):
-            out.setdefault(request.key(), request)
-    return list(out.values())
+    return unique(request for hint in hints for request in _BY_API[hint.api].from_hint(hint))
