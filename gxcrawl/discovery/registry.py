@@ -161,19 +161,19 @@ def _urls(values: object, key: str, where: str) -> tuple[str, ...]:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValueError(f"{where}: field {key!r} must be a list of URLs")
     for url in values:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not _is_http_url(url):
             raise ValueError(f"{where}: {key} entry {url!r} is not an absolute http(s) URL")
     return tuple(values)
 
 
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def _search_count(hint: dict, key: str, top: int, where: str) -> int | None:
     value = hint.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
-        raise ValueError(f"{where}.{key} must be an integer from 1 to {top}, got {value!r}")
-    return value
+    return None if value is None else _int_between(value, key, 1, top, where)
 
 
 def _search_hint(hint: object, where: str, portal: Portal) -> SearchHint:
@@ -203,8 +203,7 @@ def _search_hint(hint: object, where: str, portal: Portal) -> SearchHint:
         url = urljoin(portal.entry_urls[0], default_url)
     elif not isinstance(url, str):
         raise ValueError(f"{where}.url must be a string, got {type(url).__name__}")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not _is_http_url(url):
         raise ValueError(f"{where}.url {url!r} is not an absolute http(s) URL")
     if not portal.allows(url):
         raise ValueError(f"{where}.url {url!r} is not on the portal's allowed_hosts")
@@ -233,7 +232,7 @@ def _selector(value: object, field_name: str, where: str) -> str:
     return value.strip()
 
 
-def _action_int(value: object, field_name: str, low: int, high: int, where: str) -> int:
+def _int_between(value: object, field_name: str, low: int, high: int, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{where}.{field_name} must be an integer from {low} to {high}, got {value!r}")
     return value
@@ -265,10 +264,10 @@ def _render_action(action: object, where: str) -> RenderAction:
             raise ValueError(f"{where}.wait_for_load must be one of {', '.join(LOAD_STATES)}, got {value!r}")
         target = value
     else:  # wait_ms
-        return RenderAction("wait_ms", timeout_ms=_action_int(value, "wait_ms", 1, MAX_WAIT_MS, where),
+        return RenderAction("wait_ms", timeout_ms=_int_between(value, "wait_ms", 1, MAX_WAIT_MS, where),
                             match=_match(action.get("match"), where))
-    times = _action_int(action.get("times", 1), "times", 1, MAX_ACTION_TIMES, where)
-    timeout_ms = _action_int(action.get("timeout_ms", DEFAULT_ACTION_TIMEOUT_MS[kind]), "timeout_ms",
+    times = _int_between(action.get("times", 1), "times", 1, MAX_ACTION_TIMES, where)
+    timeout_ms = _int_between(action.get("timeout_ms", DEFAULT_ACTION_TIMEOUT_MS[kind]), "timeout_ms",
                              MIN_ACTION_TIMEOUT_MS, MAX_ACTION_TIMEOUT_MS, where)
     collect = _selector(action["collect"], "collect", where) if "collect" in action else ""
     return RenderAction(kind, target, times, timeout_ms, collect, _match(action.get("match"), where))
