@@ -56,6 +56,11 @@ def find_chromium(configured: str | None = None) -> str | None:
     return None
 
 
+def is_playwright_handler(path: object) -> bool:
+    """A DOWNLOAD_HANDLERS entry (import path or class) that is scrapy-playwright's."""
+    return "scrapy_playwright" in str(path)
+
+
 def playwright_launch_options(executable: str, *, timeout_ms: int = 30_000) -> dict[str, Any]:
     return {"executable_path": executable, "headless": True, "args": list(LAUNCH_ARGS), "timeout": timeout_ms}
 
@@ -71,7 +76,7 @@ class RenderAddon:
         if settings.getbool("GX_RENDER_ENABLED", True):
             return
         handlers = settings.getdict("DOWNLOAD_HANDLERS")
-        kept = {scheme: path for scheme, path in handlers.items() if "scrapy_playwright" not in str(path)}
+        kept = {scheme: path for scheme, path in handlers.items() if not is_playwright_handler(path)}
         if kept != handlers:
             settings.set("DOWNLOAD_HANDLERS", kept, priority=self.PRIORITY)
 
@@ -92,7 +97,7 @@ class RenderMiddleware:
         if settings.getbool("GX_REPLAY"):
             raise NotConfigured("replay serves archived bytes; nothing to render")
         handlers = settings.getdict("DOWNLOAD_HANDLERS")
-        has_handler = any("playwright" in str(v) for v in handlers.values())
+        has_handler = any(is_playwright_handler(v) for v in handlers.values())
         available = settings.getbool("GX_RENDER_ENABLED") and has_handler and bool(
             (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path"))
 

@@ -26,9 +26,9 @@ from gxcrawl.discovery.pagination.search_common import (
     script_objects,
     words_for,
 )
-from gxcrawl.discovery.registry import SearchHint
+from gxcrawl.discovery.registry import SEARCH_APIS, SearchHint
 
-API_PATH = "/irs/front/search"
+API_PATH = SEARCH_APIS["igs"][1]  # the registry's default endpoint for this api
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50  # 10/20/30/50 are what IGS front-ends send
 # body fields a page's config may set (IGS spells them in camelCase); anything else (callbacks, element ids) stays out

@@ -24,10 +24,10 @@ from gxcrawl.discovery.pagination.search_common import (
     script_objects,
     words_for,
 )
-from gxcrawl.discovery.registry import SearchHint
+from gxcrawl.discovery.registry import SEARCH_APIS, SearchHint
 
 MARKER = "search5"
-API_PATH = "/search5/search/s"
+API_PATH = SEARCH_APIS["search5"][1]  # the registry's default endpoint for this api
 DEFAULT_PAGE_SIZE = 20
 # the 政府网站找错 script's sitecode is the 网站标识码, which Kaipuyun sites also use as their search siteCode
 JIUCUO_CODE = re.compile(r"""\bsitecode\s*=\s*["']([\w-]+)["']""", re.I)
