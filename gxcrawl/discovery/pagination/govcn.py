@@ -10,7 +10,6 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
-    DEFAULT_MAX_PAGES,
     SearchApi,
     dig,
     first_count,
@@ -52,13 +51,12 @@ class GovcnPolicyLibrary(SearchApi):
 
     def start(self, url: str, fixed: dict, words: tuple[str, ...], size: int,
               max_pages: int | None = None) -> list[PageRequest]:
-        search = {"url": url, "fixed": fixed, "size": size, "first": 1, "max_pages": max_pages or DEFAULT_MAX_PAGES}
-        return [self.build({**search, "word": word}, 1, False) for word in words]
+        return self.series(words, max_pages, url=url, fixed=fixed, size=size)
 
     def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
         query = {**search["fixed"], "q": search["word"], "p": n, "n": search["size"]}
         return PageRequest(f"{search['url']}?{urlencode(query)}", expect="json", strategy=self.name,
-                           state={"search": search, "page": n, "sequential": sequential})
+                           state=self.state(search, n, sequential))
 
     @staticmethod
     def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:

@@ -15,7 +15,6 @@ from urllib.parse import urljoin
 
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
-    DEFAULT_MAX_PAGES,
     SearchApi,
     as_count,
     first_count,
@@ -66,14 +65,12 @@ class TrsIgsSearch(SearchApi):
 
     def start(self, url: str, body: dict, words: tuple[str, ...], size: int,
               max_pages: int | None = None) -> list[PageRequest]:
-        search = {"url": url, "body": body, "size": size, "first": 1, "max_pages": max_pages or DEFAULT_MAX_PAGES}
-        return [self.build({**search, "word": word}, 1, False) for word in words]
+        return self.series(words, max_pages, url=url, body=body, size=size)
 
     def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
         body = {**search["body"], "searchWord": search["word"], "pageNo": n, "pageSize": search["size"]}
-        state = {"search": search, "page": n, "sequential": sequential}
         return PageRequest(search["url"], method="POST", json_body=body, expect="json", strategy=self.name,
-                           state=state)
+                           state=self.state(search, n, sequential))
 
     @staticmethod
     def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:

@@ -14,7 +14,6 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
-    DEFAULT_MAX_PAGES,
     SearchApi,
     as_count,
     first_count,
@@ -74,15 +73,14 @@ class KaipuyunSearch5(SearchApi):
 
     def start(self, url: str, site_code: str, extra: dict, words: tuple[str, ...], size: int,
               max_pages: int | None = None) -> list[PageRequest]:
-        search = {"url": url, "siteCode": site_code, "extra": extra, "size": size, "first": 1, "base_known": False,
-                  "max_pages": max_pages or DEFAULT_MAX_PAGES}
-        return [self.build({**search, "word": word}, 1, False) for word in words]
+        # sites number search5 pages from 0 or from 1: next_pages asks for page 0 and one past the end too
+        return self.series(words, max_pages, url=url, siteCode=site_code, extra=extra, size=size, base_known=False)
 
     def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
         form = {**search["extra"], "siteCode": search["siteCode"], "searchWord": search["word"],
                 "pageSize": str(search["size"]), "pageNum": str(n)}
         return PageRequest(search["url"], method="POST", formdata=tuple(form.items()), expect="json",
-                           strategy=self.name, state={"search": search, "page": n, "sequential": sequential})
+                           strategy=self.name, state=self.state(search, n, sequential))
 
     @staticmethod
     def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:

@@ -222,6 +222,16 @@ class SearchApi:
         """The first pages of the series an HTML page reveals (its search box, a list widget's config)."""
         raise NotImplementedError
 
+    def series(self, words: tuple[str, ...], max_pages: int | None, **search: object) -> list[PageRequest]:
+        """The first page of one series per query word; `search` holds what this strategy's `build` reads."""
+        search = {**search, "first": 1, "max_pages": max_pages or DEFAULT_MAX_PAGES}
+        return [self.build({**search, "word": word}, 1, False) for word in words]
+
+    @staticmethod
+    def state(search: dict, n: int, sequential: bool) -> dict:
+        """A page request's state: its series and page number (what `next_pages` continues from)."""
+        return {"search": search, "page": n, "sequential": sequential}
+
     def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
         raise NotImplementedError
 

@@ -11,7 +11,6 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
-    DEFAULT_MAX_PAGES,
     SearchApi,
     first_count,
     first_list,
@@ -53,15 +52,14 @@ class TrsOpenSearch(SearchApi):
 
     def start(self, url: str, query: dict, words: tuple[str, ...], size: int | None,
               max_pages: int | None = None) -> list[PageRequest]:
-        search = {"url": url, "query": query, "size": size, "first": 1, "max_pages": max_pages or DEFAULT_MAX_PAGES}
-        return [self.build({**search, "word": word}, 1, False) for word in words]
+        return self.series(words, max_pages, url=url, query=query, size=size)
 
     def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
         query = {"keywords": search["word"], **search["query"], "pageNum": n}
         if search.get("size"):
             query["pageSize"] = search["size"]
         return PageRequest(f"{search['url']}?{urlencode(query)}", expect="json", strategy=self.name,
-                           state={"search": search, "page": n, "sequential": sequential})
+                           state=self.state(search, n, sequential))
 
     @staticmethod
     def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
