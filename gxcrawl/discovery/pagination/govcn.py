@@ -6,7 +6,7 @@ library UI is an SPA, so the API is the way in; `t` names the library.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
@@ -15,8 +15,7 @@ from gxcrawl.discovery.pagination.search_common import (
     first_count,
     first_list,
     hint_words,
-    query_of,
-    quoted_urls,
+    quoted_endpoints,
     words_for,
 )
 from gxcrawl.discovery.registry import SearchHint
@@ -32,13 +31,9 @@ class GovcnPolicyLibrary(SearchApi):
 
     def discover(self, page: ListPage) -> list[PageRequest]:
         out: list[PageRequest] = []
-        for found in dict.fromkeys(quoted_urls(page.text, MARKER)):
-            url = urljoin(page.url, found)
-            query = query_of(url)
+        for api, query in quoted_endpoints(page, MARKER):
             if not query.get("t"):
                 continue  # the library is not named: no series to start
-            parts = urlsplit(url)
-            api = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
             fixed = {"searchfield": "title", "sort": "pubtime", "sortType": "1",
                      **{k: query[k] for k in KEPT if query.get(k)}}
             out += self.start(api, fixed, words_for(query.get("q")), DEFAULT_PAGE_SIZE)

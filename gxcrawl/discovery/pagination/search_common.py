@@ -13,7 +13,7 @@ import html
 import math
 import re
 from collections.abc import Callable, Iterator
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -152,6 +152,14 @@ def quoted_urls(text: str, marker: str) -> Iterator[str]:
 
 def query_of(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def quoted_endpoints(page: ListPage, marker: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each distinct URL on the page that names an API (`marker`): its endpoint (no query) and its query."""
+    for found in dict.fromkeys(quoted_urls(page.text, marker)):
+        url = urljoin(page.url, found)
+        parts = urlsplit(url)
+        yield urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), query_of(url)
 
 
 def next_pages(page: ListPage, *, items: list | None, pages: int | None, total: int | None,

@@ -7,7 +7,7 @@ carry `<em>` highlights. `position=0` searches the full text. The server picks t
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
@@ -15,8 +15,7 @@ from gxcrawl.discovery.pagination.search_common import (
     first_count,
     first_list,
     hint_words,
-    query_of,
-    quoted_urls,
+    quoted_endpoints,
     words_for,
 )
 from gxcrawl.discovery.registry import SearchHint
@@ -32,18 +31,15 @@ class TrsOpenSearch(SearchApi):
 
     def discover(self, page: ListPage) -> list[PageRequest]:
         out: list[PageRequest] = []
-        for found in dict.fromkeys(quoted_urls(page.text, MARKER)):
-            url = urljoin(page.url, found)
-            query = {k: v for k, v in query_of(url).items() if k not in PAGING_KEYS}
+        for api, found in quoted_endpoints(page, MARKER):
+            query = {k: v for k, v in found.items() if k not in PAGING_KEYS}
             if not query.get("siteId"):
                 m = SITE_ID.search(page.text)
                 if not m:
                     continue  # without the site id the API answers nothing useful; never guess one
                 query["siteId"] = m.group(1)
             query.setdefault("position", "0")
-            parts = urlsplit(url)
-            api = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-            out += self.start(api, query, words_for(query_of(url).get("keywords")), None)
+            out += self.start(api, query, words_for(found.get("keywords")), None)
         return out
 
     def from_hint(self, hint: SearchHint) -> list[PageRequest]:
