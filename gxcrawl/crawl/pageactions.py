@@ -50,6 +50,11 @@ _SCROLL_JS = """() => { const h = document.documentElement.scrollHeight; window.
 _HEIGHT_JS = "() => document.documentElement.scrollHeight"
 
 
+def _same_document(url: str, before: str) -> bool:
+    """Still the page the actions started on (a click that only changed the #fragment did not navigate)."""
+    return urldefrag(url)[0] == urldefrag(before)[0]
+
+
 def page_methods(actions: Sequence[RenderAction], url: str) -> list[PageMethod]:
     """The registry actions that apply to `url`, in order, as PageMethods (`playwright_page_methods`)."""
     return [PageMethod(run_action, action) for action in actions if action.applies(url)]
@@ -112,7 +117,7 @@ async def _close_popup(popup: Page) -> None:
 
 async def _went_elsewhere(page: Page, before: str, deadline: _Deadline) -> bool:
     """The click loaded another URL: go back (the crawler follows real links itself) and say so."""
-    if urldefrag(page.url)[0] == urldefrag(before)[0]:
+    if _same_document(page.url, before):
         return False
     from playwright.async_api import Error as PlaywrightError
 
@@ -162,7 +167,7 @@ async def _new_rows(page: Page, selector: str, previous: list[str], before: str,
     seen: list[list[str]] = []
 
     async def settled() -> bool:
-        if urldefrag(page.url)[0] != urldefrag(before)[0]:
+        if not _same_document(page.url, before):
             return True
         try:
             rows = await _rows(page, selector)
@@ -171,7 +176,7 @@ async def _new_rows(page: Page, selector: str, previous: list[str], before: str,
         seen.append(rows)
         return bool(rows) and rows != previous and len(seen) >= 2 and seen[-2] == rows
 
-    if not await _poll(settled, deadline) or urldefrag(page.url)[0] != urldefrag(before)[0]:
+    if not await _poll(settled, deadline) or not _same_document(page.url, before):
         return None
     return seen[-1]
 
