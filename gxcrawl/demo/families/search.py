@@ -103,13 +103,7 @@ def build_search(site: Site, rng: random.Random, opts: Options, registry: dict) 
         else:
             slug = town_slugs.setdefault(agency, f"xz{len(town_slugs) + 1:02d}")
             list_dir, r.list_paths = f"/zfxxgk/xzjd/{slug}/ndbg/", [OPEN_PATH]
-        r.path = trs_report_path(list_dir, r)
-        add_attachments(r, lambda rep, kind, i: f"{rep.path.rsplit('/', 1)[0]}/P0{rep.ymd}{rep.docid % 1000000:06d}{i}.{kind}")
-        report_route(r, lambda rep, gen: trs_article(
-            site, title=rep.title, agency=rep.agency, published=rep.published, body=body_of(rep, gen), path=rep.path,
-            report=rep))
-        abstract = f"根据《中华人民共和国政府信息公开条例》规定，现公布{r.title}。"
-        doc = Doc(r.path, r.title, r.published, r.agency, CHANNEL_NB, abstract)
+        doc = _published(site, r, list_dir)
         zwgk.append(doc)
         if in_column:
             website.append(doc)
@@ -216,13 +210,18 @@ def _api_only_report(site: Site, pl: Planner, agency: str, year: int, group: str
     """A report no page links: only the search API at `api_path` lists it."""
     r = pl.report(agency, "department", year, group)
     r.list_paths = [api_path]
+    return r, _published(site, r, list_dir)
+
+
+def _published(site: Site, r: Report, list_dir: str) -> Doc:
+    """Publish report `r` under `list_dir` (TRS article page and attachments); its entry in the search indexes."""
     r.path = trs_report_path(list_dir, r)
     add_attachments(r, lambda rep, kind, i: f"{rep.path.rsplit('/', 1)[0]}/P0{rep.ymd}{rep.docid % 1000000:06d}{i}.{kind}")
     report_route(r, lambda rep, gen: trs_article(
         site, title=rep.title, agency=rep.agency, published=rep.published, body=body_of(rep, gen), path=rep.path,
         report=rep))
-    return r, Doc(r.path, r.title, r.published, r.agency, CHANNEL_NB,
-                  f"根据《中华人民共和国政府信息公开条例》规定，现公布{r.title}。")
+    return Doc(r.path, r.title, r.published, r.agency, CHANNEL_NB,
+               f"根据《中华人民共和国政府信息公开条例》规定，现公布{r.title}。")
 
 
 def _search5_group(site: Site, pl: Planner, website: list[Doc], n: int) -> str:
