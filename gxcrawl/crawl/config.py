@@ -12,7 +12,6 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +21,6 @@ logger = logging.getLogger(__name__)
 
 PLACEHOLDER_CONTACT = "https://github.com/gxcrawl/gxcrawl#contact"
 USER_AGENT_TEMPLATE = "gxcrawl/0.1 (+{contact}; archiving annual reports on open government information)"
-MIN_WARC_SIZE = 1_048_576  # a WARC file smaller than one large report page would rotate on every record
 WARC_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -125,13 +123,13 @@ def _database_url(settings: BaseSettings, name: str) -> None:
         raise SettingsError(f"{name} is not a usable database URL ({exc})") from None
 
 
-def _timestamp(settings: BaseSettings, name: str) -> None:
-    value = str(_raw(settings, name) or "")
-    if value:
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
-            raise SettingsError(f"{name} must be an ISO timestamp like 2026-11-22T10:00:00, got {value!r}") from None
+def _replay_at(settings: BaseSettings, name: str) -> None:
+    from gxcrawl.crawl.middlewares.replay import parse_replay_at
+
+    try:
+        parse_replay_at(settings.get(name))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _http_url(settings: BaseSettings, name: str) -> None:
@@ -170,12 +168,15 @@ def _anything(settings: BaseSettings, name: str) -> None:
     """Checked where it is used (a missing browser only means pages are listed as not rendered)."""
 
 
+# checked in this order; values before the file system, so the first error names the setting given wrong
 RULES: dict[str, Callable[[BaseSettings, str], None]] = {
+    "GX_REPLAY": _boolean,
+    "GX_REPLAY_AT": _replay_at,
     "GX_CONTACT_URL": _http_url,
     "GX_ARCHIVE_DIR": _archive_dir,
     "GX_DATABASE_URL": _database_url,
     "GX_WARC_ENABLED": _boolean,
-    "GX_WARC_MAX_SIZE": _number(MIN_WARC_SIZE, integer=True),
+    "GX_WARC_MAX_SIZE": _number(1, integer=True),  # bytes; a file is closed once it passes this size
     "GX_WARC_PREFIX": _warc_prefix,
     "GX_WARC_FSYNC": _boolean,
     "GX_PARSE_ENABLED": _boolean,
@@ -194,8 +195,6 @@ RULES: dict[str, Callable[[BaseSettings, str], None]] = {
     "GX_COVERAGE_FILE": _optional_output_file,
     "GX_GC_TUNING": _boolean,
     "GX_GC_THRESHOLDS": _gc_thresholds,
-    "GX_REPLAY": _boolean,
-    "GX_REPLAY_AT": _timestamp,
     "GX_CONDITIONAL_ENABLED": _boolean,
 }
 
