@@ -19,7 +19,16 @@ cmd=${1:-install}
 shift || true
 case "$cmd" in
     install) ;;
-    demo) exec .venv/bin/gxcrawl demo "$@" ;;
+    demo)
+        # Chromium renders the JS-only demo site; it is optional: install it where set-up can (root with apt),
+        # otherwise the demo runs without it and says how to add it
+        if [ -z "${GXCRAWL_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 \
+                && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            echo "dev.sh: installing Chromium (apt-get install chromium) for the JS-only demo site…" >&2
+            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+                || echo "dev.sh: could not install Chromium; the demo runs without the browser" >&2
+        fi
+        exec .venv/bin/gxcrawl demo "$@" ;;
     test)
         set +e
         .venv/bin/python -m pytest "$@"

@@ -10,6 +10,22 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+DESCRIPTION = """\
+gxcrawl turns China's 政府信息公开工作年度报告 (annual reports on open government information) into a
+versioned, machine-readable corpus. The crawl itself is `scrapy crawl portals` (see README.md); this command
+parses single documents, runs the demo, and exports, re-parses and maintains the archive."""
+
+EPILOG = """\
+examples:
+  gxcrawl demo                                   crawl the bundled demo portal into archive/ and check it
+  gxcrawl parse report.pdf page.html             one JSON record per document
+  scrapy crawl portals -a portals=gd,bj          crawl real portals into archive/
+  gxcrawl export --format csv --out tables.csv   the corpus for analysts
+  gxcrawl reparse                                re-run the current parser over the archive
+  gxcrawl archive check --archive archive        verify the WARC files against the index
+
+`gxcrawl VERB --help` describes each verb's options."""
+
 
 # --- parse ------------------------------------------------------------------------------------------------
 def _add_parse(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +47,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sites", type=int, default=None, help="number of demo sites (default: all families)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--archive", default="archive", help="archive directory (default: archive/)")
+    p.add_argument("--reports-per-site", type=int, default=None, help="reports on each demo site (a quicker demo)")
     p.add_argument("--no-browser", action="store_true", help="do not render JS-only pages")
     p.set_defaults(func=_cmd_demo)
 
@@ -38,7 +55,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from gxcrawl.crawl.demo import run_demo
 
-    return run_demo(sites=args.sites, seed=args.seed, archive_dir=args.archive, browser=not args.no_browser)
+    return run_demo(sites=args.sites, seed=args.seed, archive_dir=args.archive, browser=not args.no_browser,
+                    reports_per_site=args.reports_per_site)
 
 
 # --- demo-portal --------------------------------------------------------------------------------------------
@@ -92,13 +110,22 @@ def _cmd_reparse(args: argparse.Namespace) -> int:
 
 
 # --- archive maintenance ----------------------------------------------------------------------------------------
+def _archive_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    # accepted before and after the verb (`gxcrawl archive --archive D check` and `gxcrawl archive check --archive D`):
+    # on the verb the default is SUPPRESS, so an option given before it is not overwritten
+    parser.add_argument("--archive", default=argparse.SUPPRESS if suppress else "archive",
+                        help="archive directory (default: archive/)")
+    parser.add_argument("--database", default=argparse.SUPPRESS if suppress else None,
+                        help="SQLAlchemy URL of the index (default: $GXCRAWL_DATABASE_URL or <archive>/index.sqlite)")
+
+
 def _add_archive(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("archive", help="archive maintenance: init, check")
-    p.add_argument("--archive", default="archive")
-    p.add_argument("--database", default=None)
+    _archive_options(p, suppress=False)
     verbs = p.add_subparsers(dest="archive_verb", required=True)
-    verbs.add_parser("init", help="create the index database (create-all + alembic stamp)")
-    verbs.add_parser("check", help="verify every index row points at a readable record with the right digest")
+    for name, text in (("init", "create the index database (create-all + alembic stamp)"),
+                       ("check", "verify every index row points at a readable record with the right digest")):
+        _archive_options(verbs.add_parser(name, help=text), suppress=True)
     p.set_defaults(func=_cmd_archive)
 
 
@@ -108,9 +135,20 @@ def _cmd_archive(args: argparse.Namespace) -> int:
     return run_archive(args)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gxcrawl")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gxcrawl", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="gxcrawl", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"gxcrawl {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="VERB")
     for add in (_add_parse, _add_demo, _add_demo_portal, _add_export, _add_reparse, _add_archive):
         add(sub)
     return parser
@@ -127,6 +165,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as exc:  # bad input: a clear message, not a traceback
         print(f"gxcrawl: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        cause = exc.__cause__ if isinstance(exc.__cause__, Exception) and _is_database_error(exc.__cause__) else exc
+        reason = str(getattr(cause, "orig", None) or cause).strip().splitlines()[0]
+        print(f"gxcrawl: error: the index database cannot be used: {reason}", file=sys.stderr)
+        return 2
+
+
+def _is_database_error(exc: Exception) -> bool:
+    """An unreachable or misconfigured index database, or an index write that failed for good (the modules are
+    looked up, not imported: a verb that never touched the database has none of these errors)."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    database = sys.modules.get("gxcrawl.archive.database")
+    return bool((errors is not None and isinstance(exc, errors.SQLAlchemyError)) or
+                (database is not None and isinstance(exc, database.ArchiveWriteError)))
 
 
 if __name__ == "__main__":

@@ -12,8 +12,11 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # --- politeness --------------------------------------------------------------
+# a page where site owners can reach whoever runs the crawl; the User-Agent is built from it when the crawler
+# starts (gxcrawl/crawl/config.py), so -s GX_CONTACT_URL=… changes it; the placeholder draws a warning
 GX_CONTACT_URL = "https://github.com/gxcrawl/gxcrawl#contact"
-USER_AGENT = f"gxcrawl/0.1 (+{GX_CONTACT_URL}; archiving annual reports on open government information)"
+# every GX_ setting is validated before a crawl starts (config.py); `scrapy crawl` stops with one line on a bad one
+COMMANDS_MODULE = "gxcrawl.crawl.commands"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -95,35 +98,9 @@ GX_GC_THRESHOLDS = (10000, 20, 20)
 EXTENSIONS = {**globals().get("EXTENSIONS", {}), "gxcrawl.crawl.extensions.coverage.CoverageExtension": 500,
               "gxcrawl.crawl.extensions.gctuning.GcTuning": 0}
 
-
-def _chromium() -> str:
-    import shutil
-
-    if GX_CHROMIUM_PATH:
-        return GX_CHROMIUM_PATH if os.path.exists(GX_CHROMIUM_PATH) else ""
-    return next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), "")
-
-
-# scrapy-playwright handles a request only when meta["playwright"] is set (render.py decides); without a
-# Chromium the handlers stay Scrapy's own and render.py reports the pages it could not render.
-if _chromium():
-    DOWNLOAD_HANDLERS = {
-        **globals().get("DOWNLOAD_HANDLERS", {}),
-        "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-        "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    }
-    PLAYWRIGHT_BROWSER_TYPE = "chromium"
-    PLAYWRIGHT_LAUNCH_OPTIONS = {
-        "executable_path": _chromium(),
-        "headless": True,
-        "timeout": 30_000,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"],
-    }
-    PLAYWRIGHT_ABORT_REQUEST = "gxcrawl.crawl.middlewares.render.abort_request"
-    PLAYWRIGHT_MAX_CONTEXTS = 1
-    PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
-    PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+# scrapy-playwright's handlers and Chromium's launch options are installed by RenderAddon when the crawler starts,
+# from GX_RENDER_ENABLED and GX_CHROMIUM_PATH as they stand then (-s included); without a Chromium the handlers
+# stay Scrapy's own and render.py reports the pages it could not render.
 # end of the spider engineer's block
 
 # --- replay and incremental recrawl (corpus engineer's block) ------------------------
@@ -136,7 +113,8 @@ GX_REPLAY_AT = ""  # ISO timestamp: latest capture at or before it ("" = newest)
 # Incremental recrawl: If-None-Match / If-Modified-Since from the index; stats gx/recrawl/new|changed|unchanged
 GX_CONDITIONAL_ENABLED = True
 # merged with other blocks' entries, never replacing them
-ADDONS = {**globals().get("ADDONS", {}), "gxcrawl.crawl.middlewares.replay.ReplayAddon": 0,
+ADDONS = {**globals().get("ADDONS", {}), "gxcrawl.crawl.config.ConfigAddon": 0,
+          "gxcrawl.crawl.middlewares.replay.ReplayAddon": 0,
           "gxcrawl.crawl.middlewares.render.RenderAddon": 0}
 DOWNLOADER_MIDDLEWARES = {
     **globals().get("DOWNLOADER_MIDDLEWARES", {}),

@@ -66,19 +66,33 @@ def playwright_launch_options(executable: str, *, timeout_ms: int = 30_000) -> d
 
 
 class RenderAddon:
-    """With GX_RENDER_ENABLED off nothing is rendered, so Scrapy's own http/https handlers stand in for
-    scrapy-playwright's: its handler starts the Playwright driver at engine start whether or not a page ever asks
-    for it (about 0.7 s of CPU and 127 MiB on the demo bench, for nothing)."""
+    """Installs scrapy-playwright's handlers and Chromium's launch options when the crawler starts, from
+    GX_RENDER_ENABLED and GX_CHROMIUM_PATH as they stand then (so `-s` changes them). With rendering off, or no
+    Chromium, Scrapy's own handlers stay: scrapy-playwright's starts the Playwright driver at engine start whether
+    or not a page ever asks for it (about 0.7 s of CPU and 127 MiB on the demo bench, for nothing)."""
 
     PRIORITY = "spider"  # above settings.py, below -s on the command line (as ReplayAddon)
+    PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
     def update_settings(self, settings: BaseSettings) -> None:
-        if settings.getbool("GX_RENDER_ENABLED", True):
-            return
         handlers = settings.getdict("DOWNLOAD_HANDLERS")
-        kept = {scheme: path for scheme, path in handlers.items() if not is_playwright_handler(path)}
-        if kept != handlers:
-            settings.set("DOWNLOAD_HANDLERS", kept, priority=self.PRIORITY)
+        chromium = find_chromium(settings.get("GX_CHROMIUM_PATH") or None)
+        if not settings.getbool("GX_RENDER_ENABLED", True) or settings.getbool("GX_REPLAY", False) or not chromium:
+            kept = {scheme: path for scheme, path in handlers.items() if not is_playwright_handler(path)}
+            if kept != handlers:
+                settings.set("DOWNLOAD_HANDLERS", kept, priority=self.PRIORITY)
+            return
+        settings.set("DOWNLOAD_HANDLERS", {**handlers, "http": self.PLAYWRIGHT_HANDLER,
+                                           "https": self.PLAYWRIGHT_HANDLER}, priority=self.PRIORITY)
+        for name, value in {
+            "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+            "PLAYWRIGHT_LAUNCH_OPTIONS": playwright_launch_options(chromium),
+            "PLAYWRIGHT_ABORT_REQUEST": f"{__name__}.abort_request",
+            "PLAYWRIGHT_MAX_CONTEXTS": 1,
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
+            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 30_000,
+        }.items():
+            settings.set(name, value, priority=self.PRIORITY)  # a value given with -s (higher) stays
 
 
 class RenderMiddleware:

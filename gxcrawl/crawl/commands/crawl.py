@@ -1,0 +1,43 @@
+"""`scrapy crawl`, with the crawl's settings and registry checked before anything starts.
+
+A bad GX_ setting, an unreachable index database, a registry that does not load or an unknown portal id
+stops the command with one line naming what is wrong and exit status 2, instead of a traceback from inside
+the engine (or a crawl that runs and silently does nothing).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+from gxcrawl.crawl.config import SettingsError, check_database, validate_settings
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def check_registry(path: str | None, portal_ids: str | None) -> None:
+    from gxcrawl.discovery.registry import load_registry, select_portals
+
+    try:
+        select_portals(load_registry(path or None), portal_ids)
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"registry: {exc}") from None
+
+
+class Command(ScrapyCrawlCommand):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        try:
+            validate_settings(self.settings)
+            check_database(self.settings)
+            if args and args[0] == "portals":
+                check_registry(opts.spargs.get("registry") or self.settings.get("GX_REGISTRY"),
+                               opts.spargs.get("portals"))
+        except SettingsError as exc:
+            print(f"scrapy crawl: error: {exc}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        super().run(args, opts)
