@@ -1,6 +1,6 @@
 """The `gxcrawl` command: argument parsing only; each verb calls one library function.
 
-Verbs: parse, demo, demo-portal, export, reparse, archive.
+Verbs: parse, demo, demo-portal, export, reparse, archive, portals.
 `main(argv)` returns an exit status so tests can call it directly.
 """
 
@@ -135,6 +135,39 @@ def _cmd_archive(args: argparse.Namespace) -> int:
     return run_archive(args)
 
 
+# --- portals: the registry --------------------------------------------------------------------------------------
+def _add_portals(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("portals", help="the portal registry: list its ids, check a registry file")
+    verbs = p.add_subparsers(dest="portals_verb", required=True)
+    listing = verbs.add_parser("list", help="one line per portal: id, level, region code, name, entry URL")
+    listing.add_argument("--registry", default=None, help="a registry file (default: the bundled registry)")
+    listing.add_argument("--level", default=None, help="only this level (province, city, county, central, …)")
+    listing.add_argument("--province", default=None, help="only this province: two-digit code or name (广东, 44)")
+    listing.set_defaults(func=_cmd_portals_list)
+    check = verbs.add_parser("check", help="validate a registry: one line per problem, exit 1 if any")
+    check.add_argument("registry", nargs="?", default=None, help="registry file (default: the bundled registry)")
+    check.set_defaults(func=_cmd_portals_check)
+
+
+def _cmd_portals_list(args: argparse.Namespace) -> int:
+    from gxcrawl.discovery.registry import load_registry
+    from gxcrawl.discovery.registry_check import host_of, select
+
+    for portal in select(load_registry(args.registry), level=args.level, province=args.province):
+        print(f"{portal.id}\t{portal.level or ''}\t{portal.region_code or ''}\t{portal.name}\t{host_of(portal)}")
+    return 0
+
+
+def _cmd_portals_check(args: argparse.Namespace) -> int:
+    from gxcrawl.discovery.registry_check import registry_problems
+
+    problems = registry_problems(args.registry)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -149,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"gxcrawl {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="VERB")
-    for add in (_add_parse, _add_demo, _add_demo_portal, _add_export, _add_reparse, _add_archive):
+    for add in (_add_parse, _add_demo, _add_demo_portal, _add_export, _add_reparse, _add_archive, _add_portals):
         add(sub)
     return parser
 

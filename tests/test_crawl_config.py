@@ -140,3 +140,15 @@ def test_a_crawl_sends_the_configured_contact_and_warns_on_the_placeholder(tmp_p
     assert any("https://example.org/crawl-contact" in agent for agent in agents), agents
     assert "GX_CONTACT_URL is still the placeholder" in placeholder["_log"]
     assert "GX_CONTACT_URL is still the placeholder" not in stats["_log"]
+
+
+def test_an_unknown_spider_argument_names_the_valid_ones(tmp_path: Path) -> None:
+    result = _crawl(tmp_path, "-a", "portal=gd", "-s", f"GX_ARCHIVE_DIR={tmp_path / 'a'}")
+    assert result.returncode == 2
+    assert "unknown argument(s) -a portal" in result.stderr and "-a portals=ID,ID" in result.stderr
+    assert not (tmp_path / "a").exists()
+
+
+def test_an_unknown_portal_id_suggests_the_near_one(tmp_path: Path) -> None:
+    result = _crawl(tmp_path, "-a", "portals=gdd", "-s", f"GX_ARCHIVE_DIR={tmp_path / 'a'}")
+    assert result.returncode == 2 and "did you mean gd?" in result.stderr

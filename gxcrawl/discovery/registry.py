@@ -8,6 +8,7 @@ naming the entry and the field, so a typo never silently drops a portal.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -367,7 +368,9 @@ def select_portals(portals: Sequence[Portal], ids: Iterable[str] | str | None) -
     by_id = {p.id: p for p in portals}
     unknown = [i for i in wanted if i not in by_id]
     if unknown:
-        raise ValueError(f"unknown portal id(s): {', '.join(unknown)}")
+        near = sorted({m for u in unknown for m in difflib.get_close_matches(u, by_id, n=3)})
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise ValueError(f"unknown portal id(s): {', '.join(unknown)}{hint} (`gxcrawl portals list` shows every id)")
     return [by_id[i] for i in wanted]
 
 

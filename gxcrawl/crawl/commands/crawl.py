@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     import argparse
 
 
+SPIDER_ARGUMENTS = {"portals": "-a portals=ID,ID (registry ids)", "registry": "-a registry=FILE (a registry file)"}
+
+
+def check_spider_arguments(spargs: dict[str, str]) -> None:
+    unknown = sorted(set(spargs) - set(SPIDER_ARGUMENTS))
+    if unknown:
+        raise SettingsError(f"unknown argument(s) {', '.join('-a ' + u for u in unknown)}; `scrapy crawl portals` "
+                            f"takes {' and '.join(SPIDER_ARGUMENTS.values())}")
+
+
 def check_registry(path: str | None, portal_ids: str | None) -> None:
     from gxcrawl.discovery.registry import load_registry, select_portals
 
@@ -34,6 +44,7 @@ class Command(ScrapyCrawlCommand):
             validate_settings(self.settings)
             check_database(self.settings)
             if args and args[0] == "portals":
+                check_spider_arguments(opts.spargs)
                 check_registry(opts.spargs.get("registry") or self.settings.get("GX_REGISTRY"),
                                opts.spargs.get("portals"))
         except SettingsError as exc:
