@@ -35,7 +35,13 @@ from gxcrawl.archive.database import (
 )
 from gxcrawl.archive.index import DocumentOutcome
 from gxcrawl.archive.models import Capture, CrawlRun, TextRecord
-from gxcrawl.archive.reader import LoadedRecord, RecordNotFound, read_record
+from gxcrawl.archive.reader import (
+    DEFAULT_MAX_PAYLOAD,
+    LoadedRecord,
+    RecordNotFound,
+    read_record,
+    resolve_max_payload,
+)
 from gxcrawl.archive.records import (
     Exchange,
     content_record,
@@ -259,8 +265,10 @@ class Archive:
     """WARC files under `<root>/warcs/` plus the SQL index. Use `Archive.open(...)`; close() when done."""
 
     def __init__(self, root: Path, engine: Engine, writer: RecordWriter,
-                 repaired: list[RepairedFile] | None = None, *, known_digests: int = KNOWN_DIGESTS) -> None:
+                 repaired: list[RepairedFile] | None = None, *, known_digests: int = KNOWN_DIGESTS,
+                 max_payload: int | None = DEFAULT_MAX_PAYLOAD) -> None:
         self.root = root
+        self.max_payload = max_payload  # read limit: no record is decoded past it (PayloadTooLarge)
         self.engine = engine
         self.writer = writer
         self.repaired = repaired or []
@@ -273,11 +281,15 @@ class Archive:
 
     @classmethod
     def open(cls, root: str | Path = "archive", database_url: str | None = None, *,
-             warc_max_size: int = 1_000_000_000, warc_prefix: str = "gxcrawl", fsync: bool = False) -> Archive:
+             warc_max_size: int = 1_000_000_000, warc_prefix: str = "gxcrawl", fsync: bool = False,
+             max_payload: int | str | None = None) -> Archive:
         """Open (creating or upgrading as needed) the archive at `root`.
         database_url None -> $GXCRAWL_DATABASE_URL -> sqlite:///<root>/index.sqlite. An index upgraded from before
-        request-body digests (revision 0001) gets its non-GET captures' digests from their WARC request records."""
+        request-body digests (revision 0001) gets its non-GET captures' digests from their WARC request records.
+        max_payload: the read limit in bytes (the crawl's DOWNLOAD_MAXSIZE; None -> $GXCRAWL_DOWNLOAD_MAXSIZE ->
+        1 GiB; 0: none)."""
         root = Path(root)
+        limit = resolve_max_payload(max_payload)
         root.mkdir(parents=True, exist_ok=True)
         repaired = repair_unclean_files(root / WARC_SUBDIR)
         engine = make_engine(resolve_database_url(root, database_url))
@@ -305,7 +317,7 @@ class Archive:
             "description": "gxcrawl: annual reports on open government information, as fetched",
         }
         rotator = WarcRotator(root, subdir=WARC_SUBDIR, prefix=warc_prefix, max_size=warc_max_size, info=info)
-        return cls(root, engine, RecordWriter(rotator, fsync=fsync), repaired)
+        return cls(root, engine, RecordWriter(rotator, fsync=fsync), repaired, max_payload=limit)
 
     # --- plumbing -------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -553,7 +565,7 @@ class Archive:
             return _info(row) if row else None
 
     def _load(self, warc_file: str, offset: int, length: int) -> LoadedRecord:
-        return read_record(self.root / warc_file, offset, length)
+        return read_record(self.root / warc_file, offset, length, max_payload=self.max_payload)
 
     def _payload_record(self, capture: CaptureInfo) -> LoadedRecord:
         if capture.record_type == "revisit":

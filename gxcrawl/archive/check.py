@@ -1,8 +1,9 @@
 """`gxcrawl archive check`: every index row must point at a readable record with the right digest.
 
 Reads every WARC file once with warcio (block and payload digests verified), then checks each Capture and
-TextRecord row against what is really at its (file, offset, length). Problems are named with the file,
-the offset and what to do; records the index does not know about are listed as notes (a writer killed
+TextRecord row against what is really at its (file, offset, length). A damaged record is one problem (with
+the index rows pointing into it); the records after it are still read, each being its own gzip member.
+Problems are named with the file, the offset and what to do; records the index does not know about are listed as notes (a writer killed
 between writing a record and indexing it leaves those; they are harmless).
 """
 
@@ -12,13 +13,15 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from gxcrawl.archive.models import Capture, TextRecord
+from gxcrawl.archive.reader import DEFAULT_MAX_PAYLOAD, PayloadTooLarge, read_capped
 from gxcrawl.archive.records import request_body_sha256
-from gxcrawl.archive.rotation import OPEN_MARKER_SUFFIX, WARC_SUFFIX, complete_members_end
+from gxcrawl.archive.rotation import OPEN_MARKER_SUFFIX, WARC_SUFFIX, Damage, iter_members
 
 WARC_SUBDIR = "warcs"
 
@@ -46,56 +49,102 @@ class CheckReport:
         return not self.errors
 
 
-def _scan_file(path: Path, name: str, report: CheckReport) -> Iterator[tuple[int, FoundRecord]]:
+def _scan_file(path: Path, name: str, report: CheckReport, max_payload: int | None,
+               damaged: list[tuple[str, Damage]]) -> Iterator[tuple[int, FoundRecord]]:
+    """Every intact record of one file; damaged stretches go to `damaged` (one problem each, however many
+    intact records follow: each record is its own gzip member, so the scan resumes after the damage)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    size = path.stat().st_size
-    complete_end = complete_members_end(path)
-    if complete_end < size:
-        marker = path.with_name(path.name + OPEN_MARKER_SUFFIX)
+    with open(path, "rb") as stream:
+        for part in iter_members(path):
+            if isinstance(part, Damage):
+                damaged.append((name, part))
+                continue
+            offset = part.offset
+            stream.seek(offset)
+            try:
+                iterator = ArchiveIterator(stream, check_digests=True)
+                record = next(iter(iterator))
+                digest, wire = _read_content(record, max_payload)
+                iterator.read_to_end(record)
+            except PayloadTooLarge as exc:
+                report.records += 1
+                report.errors.append(f"{name}@{offset}: {exc}")
+                continue
+            except Exception as exc:  # noqa: BLE001 - warcio raises many types on garbage
+                damaged.append((name, Damage(offset, part.length, f"not a WARC record ({exc})")))
+                continue
+            report.records += 1
+            problems = getattr(record, "digest_checker", None)
+            for problem in (problems.problems if problems else []):
+                report.errors.append(f"{name}@{offset}: {problem}")
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            if not uri.isascii():
+                report.errors.append(f"{name}@{offset}: WARC-Target-URI is not ASCII ({uri!r}); replay tools "
+                                     "reject it")
+            found = FoundRecord(part.length, record.rec_headers.get_header("WARC-Record-ID") or "", record.rec_type,
+                                digest if record.rec_type in ("response", "resource") else None)
+            if record.rec_type == "request" and record.http_headers is not None:
+                method = (record.http_headers.protocol or "GET").upper()  # the request line's first word
+                found.concurrent_to = record.rec_headers.get_header("WARC-Concurrent-To")
+                found.request = (method, request_body_sha256(method, wire))
+            yield offset, found
+
+
+def _read_content(record: Any, max_payload: int | None) -> tuple[str, bytes]:
+    """The sha256 of a record's content, streamed; the content itself only for a request (its body is small
+    and digested as replay digests it). PayloadTooLarge past the read limit."""
+    if record.rec_type == "request":
+        wire = read_capped(record.raw_stream, max_payload)
+        return hashlib.sha256(wire).hexdigest(), wire
+    digest, total = hashlib.sha256(), 0
+    while chunk := record.raw_stream.read(1 << 16):
+        total += len(chunk)
+        if max_payload is not None and total > max_payload:
+            raise PayloadTooLarge(f"record content exceeds the read limit of {max_payload} bytes "
+                                  "(DOWNLOAD_MAXSIZE / $GXCRAWL_DOWNLOAD_MAXSIZE)")
+        digest.update(chunk)
+    return digest.hexdigest(), b""
+
+
+def _damage_problem(name: str, part: Damage, root: Path, rows: list[str]) -> str:
+    if part.truncated:
+        marker = root / WARC_SUBDIR / (name.split("/", 1)[-1] + OPEN_MARKER_SUFFIX)
         how = ("left by a killed writer; it is cut off the next time the archive is opened"
                if marker.exists() else "the file is damaged")
-        report.errors.append(f"{name}@{complete_end}: truncated gzip member ({size - complete_end} bytes) — {how}")
-    with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream, check_digests=True)
-        try:
-            for record in iterator:
-                wire = record.raw_stream.read()
-                iterator.read_to_end(record)
-                offset, length = iterator.get_record_offset(), iterator.get_record_length()
-                if offset >= complete_end:
-                    break
-                report.records += 1
-                problems = getattr(record, "digest_checker", None)
-                for problem in (problems.problems if problems else []):
-                    report.errors.append(f"{name}@{offset}: {problem}")
-                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                if not uri.isascii():
-                    report.errors.append(f"{name}@{offset}: WARC-Target-URI is not ASCII ({uri!r}); replay tools "
-                                         "reject it")
-                digest = hashlib.sha256(wire).hexdigest() if record.rec_type in ("response", "resource") else None
-                found = FoundRecord(length, record.rec_headers.get_header("WARC-Record-ID") or "", record.rec_type,
-                                    digest)
-                if record.rec_type == "request" and record.http_headers is not None:
-                    method = (record.http_headers.protocol or "GET").upper()  # the request line's first word
-                    found.concurrent_to = record.rec_headers.get_header("WARC-Concurrent-To")
-                    found.request = (method, request_body_sha256(method, wire))
-                yield offset, found
-        except Exception as exc:  # noqa: BLE001 - warcio raises many types on garbage
-            report.errors.append(f"{name}: unreadable after record {report.records}: {exc}")
+        problem = f"{name}@{part.offset}: truncated gzip member ({part.length} bytes) — {how}"
+    else:
+        problem = (f"{name}@{part.offset}: damaged record ({part.length} bytes unreadable: {part.reason}); "
+                   "the records after it are intact")
+    if rows:
+        shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        problem += f"; index rows pointing into it: {shown}"
+    return problem
 
 
-def check_archive(root: Path, engine: Engine) -> CheckReport:
+def check_archive(root: Path, engine: Engine, *, max_payload: int | None = DEFAULT_MAX_PAYLOAD) -> CheckReport:
+    """`max_payload`: the read limit (the download's); a record over it is a problem of that record."""
     report = CheckReport()
     found: dict[tuple[str, int], FoundRecord] = {}
+    damaged: list[tuple[str, Damage]] = []
     directory = root / WARC_SUBDIR
     for path in sorted(directory.glob("*" + WARC_SUFFIX)) if directory.is_dir() else []:
         report.files += 1
         name = f"{WARC_SUBDIR}/{path.name}"
-        for offset, record in _scan_file(path, name, report):
+        for offset, record in _scan_file(path, name, report, max_payload, damaged):
             found[(name, offset)] = record
+    # index rows pointing into a damaged stretch are named with it, not reported once more each
+    inside: dict[tuple[str, int], list[str]] = {(name, part.offset): [] for name, part in damaged}
+
+    def in_damage(warc_file: str, offset: int, what: str) -> bool:
+        for name, part in damaged:
+            if name == warc_file and part.offset <= offset < part.offset + part.length:
+                inside[(name, part.offset)].append(what)
+                return True
+        return False
 
     if "capture" not in inspect(engine).get_table_names():
+        report.errors.extend(_damage_problem(name, part, root, []) for name, part in damaged)
         report.errors.append(f"no index tables in {engine.url!r}: run `gxcrawl archive init`")
         return report
     indexed: set[tuple[str, int]] = set()
@@ -116,7 +165,8 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
                 continue
             record = found.get(key)
             if record is None:
-                report.errors.append(f"{where}: no record starts there (wrong offset)")
+                if not in_damage(capture.warc_file, capture.warc_offset, f"capture {capture.id} ({capture.url})"):
+                    report.errors.append(f"{where}: no record starts there (wrong offset)")
                 continue
             if record.length != capture.warc_length:
                 report.errors.append(f"{where}: length {capture.warc_length} in the index, {record.length} in the file")
@@ -144,9 +194,12 @@ def check_archive(root: Path, engine: Engine) -> CheckReport:
                 missing_files[text.warc_file] = missing_files.get(text.warc_file, 0) + 1
                 continue
             record = found.get(key)
+            if record is None and in_damage(text.warc_file, text.warc_offset, f"text record {text.id}"):
+                continue
             if record is None or record.record_id != text.warc_record_id or record.length != text.warc_length:
                 report.errors.append(f"text record {text.id} -> {text.warc_file}@{text.warc_offset}: "
                                      "no matching record there")
+    report.errors[:0] = [_damage_problem(name, part, root, inside[(name, part.offset)]) for name, part in damaged]
     for name, rows in sorted(missing_files.items()):
         report.errors.append(f"{name}: file missing from {root} ({rows} index row(s) point into it); restore it "
                              "from a backup, or the index belongs to another archive directory (--archive)")

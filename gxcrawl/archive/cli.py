@@ -13,6 +13,7 @@ from gxcrawl.archive.database import (
     resolve_database_url,
     upgrade_schema,
 )
+from gxcrawl.archive.reader import resolve_max_payload
 from gxcrawl.archive.reindex import backfill_request_digests
 
 
@@ -47,7 +48,7 @@ def run_archive(args: argparse.Namespace) -> int:
             return 2
         engine = make_engine(url)
         try:
-            report = check_archive(root, engine)
+            report = check_archive(root, engine, max_payload=resolve_max_payload())
         finally:
             engine.dispose()
         for error in report.errors:

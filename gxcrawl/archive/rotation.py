@@ -14,6 +14,7 @@ import os
 import secrets
 import socket
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,31 +84,116 @@ class WarcRotator:
         current.path.with_name(current.path.name + OPEN_MARKER_SUFFIX).unlink(missing_ok=True)
 
 
-def complete_members_end(path: Path) -> int:
-    """Byte offset just past the last complete gzip member of `path` (0 if none)."""
-    good_end = 0
-    position = 0
+READ_CHUNK = 1 << 16      # compressed bytes read at a time while scanning
+INFLATE_LIMIT = 1 << 16   # decompressed bytes produced (and dropped) per zlib call: scanning holds no record
+GZIP_MAGIC = b"\x1f\x8b\x08"  # a gzip member header (deflate): where a scan resumes after damage
+TRUNCATED = "truncated gzip member (the file ends inside it)"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One complete, intact gzip member (one WARC record, as the writer writes them)."""
+
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """Bytes that are no complete gzip member: a damaged record in the middle of a file, or the incomplete
+    record a killed writer left at its end (`truncated`)."""
+
+    offset: int
+    length: int
+    reason: str
+
+    @property
+    def truncated(self) -> bool:
+        return self.reason == TRUNCATED
+
+
+def _member_end(stream: BinaryIO, start: int) -> tuple[int | None, str]:
+    """Inflate the gzip member at `start` (output dropped in bounded pieces, CRC and length checked by zlib):
+    the offset just past it, or None and why it is not a complete member."""
+    stream.seek(start)
     inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    fed_end = start  # file offset just past the last byte given to the inflater
+    data = b""
+    at_eof = False
+    while True:
+        if not data and not at_eof:
+            data = stream.read(READ_CHUNK)
+            fed_end += len(data)
+            at_eof = not data
+        try:
+            out = inflater.decompress(data, INFLATE_LIMIT)
+        except zlib.error as exc:
+            return None, f"damaged gzip member ({exc})"
+        if inflater.eof:
+            return fed_end - len(inflater.unused_data), ""
+        data = inflater.unconsumed_tail
+        if at_eof and not data and not out:
+            return None, TRUNCATED
+
+
+def _find_magic(stream: BinaryIO, start: int) -> int | None:
+    """The offset of the first gzip member header at or after `start`."""
+    stream.seek(start)
+    offset, carry = start, b""
+    while chunk := stream.read(READ_CHUNK):
+        window = carry + chunk
+        found = window.find(GZIP_MAGIC)
+        if found >= 0:
+            return offset - len(carry) + found
+        carry = window[-(len(GZIP_MAGIC) - 1):]
+        offset += len(chunk)
+    return None
+
+
+def _next_member(stream: BinaryIO, start: int) -> tuple[Member | None, int | None]:
+    """The first complete member starting at or after `start` (resync after damage: gzip members are
+    independent), and the first offset where a member only ends with the file (a truncated tail)."""
+    truncated_at = None
+    while (candidate := _find_magic(stream, start)) is not None:
+        end, problem = _member_end(stream, candidate)
+        if end is not None:
+            return Member(candidate, end - candidate), truncated_at
+        if problem == TRUNCATED and truncated_at is None:
+            truncated_at = candidate
+        start = candidate + 1
+    return None, truncated_at
+
+
+def iter_members(path: Path) -> Iterator[Member | Damage]:
+    """The file as a sequence of complete gzip members and damaged stretches, in file order. A damaged member
+    costs only itself: the scan resumes at the next complete member. Memory stays flat whatever the record
+    sizes (nothing decompressed is kept)."""
+    size = path.stat().st_size
     with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            data = chunk
-            while data:
-                try:
-                    inflater.decompress(data, 1 << 20)
-                    while inflater.unconsumed_tail:  # drain output in bounded pieces
-                        inflater.decompress(inflater.unconsumed_tail, 1 << 20)
-                except zlib.error:
-                    return good_end
-                if inflater.eof:
-                    used = len(data) - len(inflater.unused_data)
-                    position += used
-                    good_end = position
-                    data = inflater.unused_data
-                    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-                else:
-                    position += len(data)
-                    data = b""
-    return good_end
+        position = 0
+        while position < size:
+            end, problem = _member_end(stream, position)
+            if end is not None:
+                yield Member(position, end - position)
+                position = end
+                continue
+            member, truncated_at = _next_member(stream, position + 1)
+            stop = member.offset if member is not None else size
+            if problem == TRUNCATED and member is not None:
+                problem = "damaged gzip member (it runs into the records after it)"
+            if problem == TRUNCATED or member is not None or truncated_at is None:
+                yield Damage(position, stop - position, problem)
+            else:  # a damaged record, then the truncated one a killed writer left
+                yield Damage(position, truncated_at - position, problem)
+                yield Damage(truncated_at, size - truncated_at, TRUNCATED)
+            if member is None:
+                return
+            yield member
+            position = member.offset + member.length
+
+
+def damaged_parts(path: Path) -> list[Damage]:
+    return [part for part in iter_members(path) if isinstance(part, Damage)]
 
 
 def _writer_alive(marker: Path) -> bool:
@@ -131,10 +217,13 @@ class RepairedFile:
     path: Path
     kept_bytes: int
     cut_bytes: int
+    damaged: tuple[Damage, ...] = ()  # damaged records left in place (reported, never cut)
 
 
 def repair_unclean_files(directory: Path) -> list[RepairedFile]:
-    """Cut the truncated tail off every WARC whose writer died (kill -9, power loss) and drop its marker."""
+    """Cut the incomplete last record off every WARC whose writer died (kill -9, power loss) and drop its
+    marker. Only an incomplete tail is cut: a damaged record in the middle of the file is logged and left in
+    place, and the intact records after it stay where they are."""
     repaired: list[RepairedFile] = []
     if not directory.is_dir():
         return repaired
@@ -144,13 +233,19 @@ def repair_unclean_files(directory: Path) -> list[RepairedFile]:
         path = marker.with_name(marker.name[: -len(OPEN_MARKER_SUFFIX)])
         if path.exists():
             size = path.stat().st_size
-            end = complete_members_end(path)
+            parts = list(iter_members(path))
+            tail = parts[-1] if parts and isinstance(parts[-1], Damage) and parts[-1].truncated else None
+            damaged = tuple(p for p in parts if isinstance(p, Damage) and p is not tail)
+            end = tail.offset if tail is not None else size
             if end < size:
                 with open(path, "r+b") as stream:
                     stream.truncate(end)
                     os.fsync(stream.fileno())
                 logger.warning("repaired %s: cut %d bytes of a truncated record left by a killed writer",
                                path, size - end)
-            repaired.append(RepairedFile(path=path, kept_bytes=end, cut_bytes=size - end))
+            for part in damaged:
+                logger.error("%s@%d: %d bytes damaged (%s); left in place, the records after it are kept "
+                             "(run `gxcrawl archive check`)", path, part.offset, part.length, part.reason)
+            repaired.append(RepairedFile(path=path, kept_bytes=end, cut_bytes=size - end, damaged=damaged))
         marker.unlink(missing_ok=True)
     return repaired

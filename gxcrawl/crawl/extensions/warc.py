@@ -44,7 +44,9 @@ def archive_for(crawler: Crawler) -> Archive:
         archive = Archive.open(root, settings.get("GX_DATABASE_URL") or None,
                                warc_max_size=settings.getint("GX_WARC_MAX_SIZE", 1_000_000_000),
                                warc_prefix=settings.get("GX_WARC_PREFIX") or "gxcrawl",
-                               fsync=settings.getbool("GX_WARC_FSYNC"))
+                               fsync=settings.getbool("GX_WARC_FSYNC"),
+                               # what is read back (replay, a 304's original) is capped as the download is
+                               max_payload=settings.getint("DOWNLOAD_MAXSIZE"))
         setattr(crawler, _ATTR, archive)
 
         def close_archive() -> None:

@@ -22,8 +22,9 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from gxcrawl.archive.reader import RecordNotFound
 from gxcrawl.corpus.captures import has_revalidation_captures, revalidation_capture
 from gxcrawl.crawl.adapters import response_from_stored
 from gxcrawl.crawl.extensions.warc import archive_for
@@ -124,7 +125,13 @@ class ConditionalRequestMiddleware:
             if "gx_capture_id" in request.meta:
                 request.meta[META_NOT_MODIFIED_CAPTURE] = request.meta["gx_capture_id"]
             request.meta["gx_capture_id"] = previous
-            stored = self.archive().read_response(previous)
+            try:
+                stored = self.archive().read_response(previous)
+            except RecordNotFound as exc:  # damaged, or over the read limit: this page only
+                self.stats.inc_value("gx/recrawl/unreadable")
+                logger.error("304 for %s: its archived capture %s cannot be read: %s", request.url, previous, exc)
+                raise IgnoreRequest(f"304 for {request.url}: archived capture {previous} cannot be read: {exc}") \
+                    from None
             return as_downloaded(response_from_stored(stored, request, flags=[*response.flags, NOT_MODIFIED_FLAG]),
                                  request)
         if not 200 <= response.status < 300:

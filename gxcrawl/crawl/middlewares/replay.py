@@ -24,6 +24,7 @@ from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from gxcrawl.archive.reader import RecordNotFound
 from gxcrawl.corpus.captures import replayable_capture
 from gxcrawl.crawl.adapters import response_from_stored
 from gxcrawl.crawl.extensions.warc import archive_for
@@ -133,7 +134,12 @@ class ReplayMiddleware:
             self.stats.inc_value("gx/replay/miss")
             logger.debug("replay miss: %s %s is not archived", request.method, request.url)
             return Response(wire_url(request), status=404, body=b"", request=request, flags=[REPLAY_FLAG, MISS_FLAG])
-        stored = archive.read_response(capture_id)
+        try:
+            stored = archive.read_response(capture_id)
+        except RecordNotFound as exc:  # damaged, or over the read limit: this request only
+            self.stats.inc_value("gx/replay/unreadable")
+            logger.error("replay: capture %s of %s cannot be read: %s", capture_id, request.url, exc)
+            raise IgnoreRequest(f"replay: capture {capture_id} of {request.url} cannot be read: {exc}") from None
         # the pipelines link what they derive to the archived capture, as in the live crawl
         request.meta["gx_capture_id"] = capture_id
         request.meta["gx_replayed_at"] = stored.fetched_at.isoformat()
