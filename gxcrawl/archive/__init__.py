@@ -7,6 +7,7 @@ from gxcrawl.archive.database import ArchiveWriteError, EncodedJSON
 from gxcrawl.archive.index import DocumentOutcome
 from gxcrawl.archive.reader import PayloadTooLarge, RecordNotFound
 from gxcrawl.archive.records import Exchange, target_uri
+from gxcrawl.archive.validate import InvalidExchange
 
 __all__ = [
     "Archive",
@@ -16,6 +17,7 @@ __all__ = [
     "DocumentOutcome",
     "EncodedJSON",
     "Exchange",
+    "InvalidExchange",
     "ParsedOutcome",
     "PayloadTooLarge",
     "RecordNotFound",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import gxcrawl
@@ -57,6 +57,7 @@ from gxcrawl.archive.records import (
 )
 from gxcrawl.archive.reindex import backfill_request_digests, index_orphans
 from gxcrawl.archive.rotation import RepairedFile, WarcRotator, repair_unclean_files
+from gxcrawl.archive.validate import InvalidExchange, check_status, clean_capture_row
 from gxcrawl.archive.writer import RecordLocation, RecordWriter
 
 logger = logging.getLogger(__name__)
@@ -398,6 +399,7 @@ class Archive:
         """Archive one fetch: response (or revisit, when the payload is already archived) + request +
         metadata records; a rendered DOM (`exchange.rendered`) becomes a resource + metadata record."""
         ex = exchange
+        check_status(ex.status, ex.rendered)  # a bad status line costs this fetch only, before anything is written
         uri = target_uri(ex.url)
         date = warc_date(ex.fetched_at)
         payload_sha256 = sha256_hex(ex.body)
@@ -453,11 +455,16 @@ class Archive:
                 referer=ex.referer, depth=ex.depth, duration=ex.duration, etag=ex.header("ETag"),
                 last_modified=ex.header("Last-Modified"),
             )
+            row = clean_capture_row(row)
 
-            capture_id = fast.run(
-                lambda c: index.insert_capture(self._statements.on(c), row),
-                lambda: self._core(lambda c: index.insert_capture(c, row), f"indexing the capture of {uri}"),
-                commit=True)
+            try:
+                capture_id = fast.run(
+                    lambda c: index.insert_capture(self._statements.on(c), row),
+                    lambda: self._core(lambda c: index.insert_capture(c, row), f"indexing the capture of {uri}"),
+                    commit=True)
+            except (DataError, OverflowError) as exc:  # a value the database refuses: this fetch, not the archive
+                raise InvalidExchange(f"the index refused the capture of {uri}: "
+                                      f"{str(getattr(exc, 'orig', None) or exc).splitlines()[0]}") from exc
             # remembered only once committed: a cache hit always names a row that exists
             if original is not None and record_type == "revisit" and ex.body:
                 self._known.put(payload_sha256, uri, original)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from gxcrawl.archive.models import Base
@@ -97,8 +97,10 @@ def with_retries(action: Callable[[], T], what: str, attempts: int = 6) -> T:
         for attempt in retrying(attempts):
             with attempt:
                 return action()
-    except IntegrityError:
-        raise  # a conflicting concurrent insert: the caller decides (usually: read what the other wrote)
+    except (IntegrityError, DataError):
+        # a conflicting concurrent insert, or a value the database refuses: the caller decides (read what the other
+        # wrote; refuse that one record). Neither says the database is failing.
+        raise
     except (OperationalError, DBAPIError) as exc:
         raise ArchiveWriteError(f"{what} failed after retries: {exc}") from exc
     raise AssertionError("unreachable")  # pragma: no cover

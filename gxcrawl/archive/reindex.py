@@ -25,6 +25,7 @@ from gxcrawl.archive.index import insert_capture
 from gxcrawl.archive.models import Capture, CrawlRun
 from gxcrawl.archive.reader import RecordNotFound, iter_records, read_record, read_record_at
 from gxcrawl.archive.records import request_body_sha256
+from gxcrawl.archive.validate import InvalidExchange, clean_capture_row
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def index_orphans(root: Path, warc_file: str, connection: Connection) -> int:
         # a non-GET request's body is read back only when there is one to digest
         body_sha256 = None if request_entry is None else request_body_sha256(
             method, _payload_of(root / warc_file, request_entry) if method != "GET" else None)
-        insert_capture(connection, {
+        values = {
             "url": uri, "final_url": uri, "method": method, "request_body_sha256": body_sha256,
             "fetched_at": _warc_datetime(entry.headers["WARC-Date"]), "status": status or 0,
             "content_type": (http.get_header("Content-Type") if http is not None
@@ -112,7 +113,12 @@ def index_orphans(root: Path, warc_file: str, connection: Connection) -> int:
             "etag": http.get_header("ETag") if http is not None else None,
             "last_modified": http.get_header("Last-Modified") if http is not None else None,
             "blocked_reason": None,
-        })
+        }
+        try:
+            insert_capture(connection, clean_capture_row(values))
+        except InvalidExchange as exc:  # what the crawl refused to index is not indexed now either
+            logger.warning("not indexing %s@%d (%s): %s", warc_file, entry.offset, uri, exc)
+            continue
         inserted += 1
     if inserted:
         logger.warning("indexed %d record(s) of %s that a killed writer never indexed", inserted, warc_file)

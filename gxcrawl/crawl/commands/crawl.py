@@ -1,21 +1,29 @@
-"""`scrapy crawl`, with the crawl's settings and registry checked before anything starts.
+"""`scrapy crawl`, with the crawl's settings and registry checked before anything starts, and an exit status that
+says whether the crawl failed.
 
 A bad GX_ setting, an unreachable index database, a registry that does not load or an unknown portal id
 stops the command with one line naming what is wrong and exit status 2, instead of a traceback from inside
-the engine (or a crawl that runs and silently does nothing).
+the engine (or a crawl that runs and silently does nothing). A crawl that stopped because it failed (the archive
+could not be written: stat `gx/failed`) exits 1: Scrapy's own command exits 0 whatever the close reason.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from gxcrawl.crawl.config import SettingsError, check_database, validate_settings
+from gxcrawl.crawl.extensions.warc import FAILED_STAT
 
 if TYPE_CHECKING:
     import argparse
+
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 
 SPIDER_ARGUMENTS = {"portals": "-a portals=ID,ID (registry ids)", "registry": "-a registry=FILE (a registry file)"}
@@ -38,6 +46,15 @@ def check_registry(path: str | None, portal_ids: str | None) -> None:
 
 
 class Command(ScrapyCrawlCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.crawlers: list[Crawler] = []
+
+    def _create_crawler(self, spidercls: Any) -> Crawler:
+        crawler = super()._create_crawler(spidercls)
+        self.crawlers.append(crawler)
+        return crawler
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         try:
@@ -52,3 +69,7 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 2
             return
         super().run(args, opts)
+        failures = [crawler.stats.get_value(FAILED_STAT) for crawler in self.crawlers if crawler.stats]
+        if any(failures) and not self.exitcode:
+            logger.error("the crawl failed (%s): exit status 1", ", ".join(str(f) for f in failures if f))
+            self.exitcode = 1

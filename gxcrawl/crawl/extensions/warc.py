@@ -4,8 +4,10 @@ downloader middlewares, so HttpCompressionMiddleware has not decoded the body ye
 Writes a response (or revisit) + request + metadata record per download (a 304 answering a conditional
 request becomes a server-not-modified revisit of the capture it revalidated) and stores the capture id in
 `request.meta["gx_capture_id"]` (the response sees it as `response.meta`). A scrapy-playwright response is a
-rendered DOM and becomes a `resource` record. If the archive cannot be written, the crawl stops with the
-close reason "gx_archive_failed" rather than keep fetching pages it cannot keep.
+rendered DOM and becomes a `resource` record. A response the index cannot hold (a status line out of range...)
+is not archived: stat `gx/archive/rejected`, the reason logged and in `request.meta["gx_archive_rejected"]`; the
+crawl goes on. If the archive itself cannot be written (disk, database), the crawl stops with the close reason
+"gx_archive_failed" rather than keep fetching pages it cannot keep, and `scrapy crawl` exits non-zero.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from gxcrawl.archive import Archive, ArchiveWriteError
+from gxcrawl.archive import Archive, ArchiveWriteError, InvalidExchange
 from gxcrawl.crawl.adapters import exchange_from_scrapy
 
 if TYPE_CHECKING:
@@ -29,6 +31,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ARCHIVE_FAILED = "gx_archive_failed"
+# set when the crawl stopped because the archive failed: `scrapy crawl` then exits non-zero (crawl/commands)
+FAILED_STAT = "gx/failed"
+REJECTED_STAT = "gx/archive/rejected"  # responses the index cannot hold (bad status line...), each logged
+META_REJECTED = "gx_archive_rejected"  # request.meta: why this response was not archived
 # set by the conditional-request middleware: the capture whose validators this request carries
 META_PREVIOUS_CAPTURE = "gx_previous_capture"
 _ATTR = "_gx_archive"
@@ -62,6 +68,7 @@ def stop_crawl(crawler: Crawler, error: BaseException) -> None:
     logger.error("archive write failed, stopping the crawl: %s", error)
     if crawler.stats:
         crawler.stats.set_value("gx/archive/error", str(error))
+        crawler.stats.set_value(FAILED_STAT, ARCHIVE_FAILED)
     engine = crawler.engine
     if engine is not None and engine.spider is not None:
         deferred_from_coro(engine.close_spider_async(reason=ARCHIVE_FAILED))
@@ -114,6 +121,11 @@ class WarcCapture:
                 # the answer to a conditional request: archived as a revisit of the capture it revalidated
                 exchange.not_modified_of = request.meta[META_PREVIOUS_CAPTURE]
             ref = self.archive.write_exchange(exchange)
+        except InvalidExchange as exc:  # this response only (a bad status line...): recorded, the crawl goes on
+            request.meta[META_REJECTED] = str(exc)
+            self.stats.inc_value(REJECTED_STAT)
+            logger.warning("not archived: %s %s: %s", request.method, request.url, exc)
+            return
         except Exception as exc:  # noqa: BLE001 - whatever the cause, a fetch we cannot keep stops the crawl
             self.failed = True
             request.meta["gx_archive_error"] = str(exc)
