@@ -65,12 +65,15 @@ def _scan_file(path: Path, name: str, report: CheckReport, max_payload: int | No
             try:
                 iterator = ArchiveIterator(stream, check_digests=True)
                 record = next(iter(iterator))
-                digest, wire = _read_content(record, max_payload)
-                iterator.read_to_end(record)
-            except PayloadTooLarge as exc:
-                report.records += 1
-                report.errors.append(f"{name}@{offset}: {exc}")
-                continue
+                try:
+                    digest, wire = _read_content(record, max_payload)
+                    iterator.read_to_end(record)
+                except PayloadTooLarge as exc:  # named once; its index row is not checked further
+                    report.records += 1
+                    report.errors.append(f"{name}@{offset}: {exc}")
+                    yield offset, FoundRecord(part.length, record.rec_headers.get_header("WARC-Record-ID") or "",
+                                              record.rec_type, None)
+                    continue
             except Exception as exc:  # noqa: BLE001 - warcio raises many types on garbage
                 damaged.append((name, Damage(offset, part.length, f"not a WARC record ({exc})")))
                 continue
