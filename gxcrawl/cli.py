@@ -120,11 +120,12 @@ def _archive_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None
 
 
 def _add_archive(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("archive", help="archive maintenance: init, check")
+    p = sub.add_parser("archive", help="archive maintenance: init, check, reindex")
     _archive_options(p, suppress=False)
     verbs = p.add_subparsers(dest="archive_verb", required=True)
     for name, text in (("init", "create the index database (create-all + alembic stamp)"),
-                       ("check", "verify every index row points at a readable record with the right digest")):
+                       ("check", "verify every index row points at a readable record with the right digest"),
+                       ("reindex", "rebuild a lost or deleted index from the WARC files")):
         _archive_options(verbs.add_parser(name, help=text), suppress=True)
     p.set_defaults(func=_cmd_archive)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gxcrawl.archive.api import Archive, CaptureInfo, CaptureRef, ParsedOutcome, StoredResponse, warc_sha1
-from gxcrawl.archive.database import ArchiveWriteError, EncodedJSON
+from gxcrawl.archive.database import ArchiveWriteError, EncodedJSON, IndexMissing
 from gxcrawl.archive.index import DocumentOutcome
 from gxcrawl.archive.reader import PayloadTooLarge, RecordNotFound
 from gxcrawl.archive.records import Exchange, target_uri
@@ -17,6 +17,7 @@ __all__ = [
     "DocumentOutcome",
     "EncodedJSON",
     "Exchange",
+    "IndexMissing",
     "InvalidExchange",
     "ParsedOutcome",
     "PayloadTooLarge",

@@ -27,8 +27,11 @@ import gxcrawl
 from gxcrawl.archive import index
 from gxcrawl.archive.database import (
     EncodedJSON,
+    IndexMissing,
+    checkpoint_sqlite,
     ensure_schema,
     make_engine,
+    missing_index,
     predates_request_digests,
     resolve_database_url,
     with_retries,
@@ -283,14 +286,23 @@ class Archive:
     @classmethod
     def open(cls, root: str | Path = "archive", database_url: str | None = None, *,
              warc_max_size: int = 1_000_000_000, warc_prefix: str = "gxcrawl", fsync: bool = False,
-             max_payload: int | str | None = None) -> Archive:
+             max_payload: int | str | None = None, require_index: bool = False) -> Archive:
         """Open (creating or upgrading as needed) the archive at `root`.
         database_url None -> $GXCRAWL_DATABASE_URL -> sqlite:///<root>/index.sqlite. An index upgraded from before
         request-body digests (revision 0001) gets its non-GET captures' digests from their WARC request records.
         max_payload: the read limit in bytes (the crawl's DOWNLOAD_MAXSIZE; None -> $GXCRAWL_DOWNLOAD_MAXSIZE ->
-        1 GiB; 0: none)."""
+        1 GiB; 0: none). require_index: for readers (export, reparse, replay): IndexMissing instead of a new empty
+        index when the directory holds WARC files but the index is missing or empty."""
         root = Path(root)
         limit = resolve_max_payload(max_payload)
+        if require_index:  # a reader: an archive whose index is gone must not look like an empty one
+            probe = make_engine(resolve_database_url(root, database_url))
+            try:
+                problem = missing_index(root, probe, WARC_SUBDIR)
+            finally:
+                probe.dispose()
+            if problem:
+                raise IndexMissing(problem)
         root.mkdir(parents=True, exist_ok=True)
         repaired = repair_unclean_files(root / WARC_SUBDIR)
         engine = make_engine(resolve_database_url(root, database_url))
@@ -371,6 +383,7 @@ class Archive:
         with self._lock:
             self._drop_hot_connection()
         self.writer.close()
+        checkpoint_sqlite(self.engine)
         self.engine.dispose()
 
     def __enter__(self) -> Archive:

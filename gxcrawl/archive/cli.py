@@ -1,4 +1,4 @@
-"""`gxcrawl archive init|check`."""
+"""`gxcrawl archive init|check|reindex`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 from gxcrawl.archive.check import check_archive
 from gxcrawl.archive.database import (
+    checkpoint_sqlite,
+    ensure_schema,
     init_schema,
     make_engine,
     resolve_database_url,
@@ -59,4 +61,36 @@ def run_archive(args: argparse.Namespace) -> int:
         print(f"checked {report.files} WARC file(s), {report.records} record(s), {report.rows} index row(s): "
               f"{verdict}")
         return 0 if report.ok else 1
+    if args.archive_verb == "reindex":
+        return _reindex(root, url)
     raise ValueError(f"unknown archive verb {args.archive_verb!r}")
+
+
+def _reindex(root: Path, url: str) -> int:
+    """Rebuild the index from the WARC files (a deleted or lost index): captures, texts, and the reports parsed
+    again from the captures the crawl parsed. Safe to run on an index that is only partly lost."""
+    from gxcrawl.archive.reindex import rebuild_index
+    from gxcrawl.report import PARSER_VERSION, parse_report_and_text, text_sha256
+
+    if not (root / "warcs").is_dir():
+        print(f"gxcrawl: error: no WARC files under {root / 'warcs'}: nothing to rebuild the index from",
+              file=sys.stderr)
+        return 2
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine)
+        summary = rebuild_index(root, engine, parse_report_and_text, parser_version=PARSER_VERSION,
+                                text_sha256=text_sha256, max_payload=resolve_max_payload())
+    finally:
+        checkpoint_sqlite(engine)
+        engine.dispose()
+    for line in summary.damaged:
+        print(f"damaged {line}")
+    for line in summary.failed:
+        print(f"failed  {line}")
+    print(f"reindexed {summary.files} WARC file(s) into {engine.url!r}: {summary.captures} capture(s), "
+          f"{summary.texts} text(s), {summary.reports} report(s) added"
+          + (f"; {len(summary.damaged)} damaged stretch(es) skipped (see `gxcrawl archive check`)"
+             if summary.damaged else "")
+          + (f"; {len(summary.failed)} text(s) not indexed" if summary.failed else ""))
+    return 1 if summary.failed else 0

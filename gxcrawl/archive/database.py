@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_URL_ENV = "GXCRAWL_DATABASE_URL"
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class ArchiveWriteError(RuntimeError):
@@ -54,6 +55,8 @@ def make_engine(url: str) -> Engine:
             # NORMAL syncs only at checkpoints: checkpoint every ~40 MB of WAL instead of 4 MB, so a crawl's
             # index writes pay a tenth of the fsyncs (index pages rewritten between checkpoints are copied once)
             cursor.execute("PRAGMA wal_autocheckpoint=10000")
+            # a checkpoint that finds the WAL past this size truncates it back (else the file keeps its peak size)
+            cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
@@ -161,3 +164,38 @@ def ensure_schema(engine: Engine) -> str | None:
         return upgrade_schema(engine)
 
     return with_retries(ensure, "creating/upgrading the index schema")
+
+
+def checkpoint_sqlite(engine: Engine) -> None:
+    """SQLite: copy the WAL into the database and truncate it to nothing (at close, so the -wal file does not keep
+    a crawl's worth of pages); a no-op on other databases, or when another connection still reads."""
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DBAPIError as exc:
+        logger.debug("WAL checkpoint at close skipped: %s", exc)
+
+
+class IndexMissing(FileNotFoundError):
+    """The archive holds WARC files but its index is missing or empty (deleted, or the wrong --database)."""
+
+
+def missing_index(root: Path, engine: Engine, warc_subdir: str = "warcs") -> str | None:
+    """Why the index cannot stand for the archive at `root` (None: it can), without creating anything."""
+    if not root.is_dir():
+        return f"no archive directory {root} (check --archive / GX_ARCHIVE_DIR)"
+    warcs = sum(1 for _ in (root / warc_subdir).glob("*.warc.gz")) if (root / warc_subdir).is_dir() else 0
+    if not warcs:
+        return None
+    where = engine.url.render_as_string(hide_password=True)
+    state = "missing"
+    sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
+    if (not sqlite_file or Path(sqlite_file).exists()) and "capture" in inspect(engine).get_table_names():
+        with engine.connect() as connection:
+            if connection.exec_driver_sql("SELECT 1 FROM capture LIMIT 1").first() is not None:
+                return None
+        state = "empty"
+    return (f"{root} holds {warcs} WARC file(s) but its index ({where}) is {state}: rebuild it with "
+            f"`gxcrawl archive reindex --archive {root}`, or point --database / GXCRAWL_DATABASE_URL at the right one")

@@ -6,6 +6,8 @@ response. When a file is repaired after its writer died, its unindexed captures 
 itself (the metadata record carries portal, referer, depth, duration, crawl run; the request record the method
 and, for a non-GET request, the body whose digest tells one API page from another).
 
+`rebuild_index` (`gxcrawl archive reindex`) rebuilds a lost index from the WARC files alone.
+
 `backfill_request_digests` gives the non-GET captures of an index made before request digests existed
 (migration 0002) the digest of the body in their request record.
 """
@@ -14,22 +16,34 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from warcio.timeutils import iso_date_to_datetime
 
-from gxcrawl.archive.index import insert_capture
-from gxcrawl.archive.models import Capture, CrawlRun
-from gxcrawl.archive.reader import RecordNotFound, iter_records, read_record, read_record_at
-from gxcrawl.archive.records import request_body_sha256
+from gxcrawl.archive.database import with_retries
+from gxcrawl.archive.index import insert_capture, insert_text_record, record_document, store_report
+from gxcrawl.archive.models import Capture, CrawlRun, TextRecord
+from gxcrawl.archive.reader import (
+    DEFAULT_MAX_PAYLOAD,
+    RecordNotFound,
+    iter_records,
+    read_record,
+    read_record_at,
+)
+from gxcrawl.archive.records import request_body_sha256, sha256_hex
+from gxcrawl.archive.rotation import WARC_SUFFIX
 from gxcrawl.archive.validate import InvalidExchange, clean_capture_row
+from gxcrawl.archive.writer import RecordLocation
 
 logger = logging.getLogger(__name__)
 
 _MAIN_TYPES = ("response", "revisit", "resource")
+WARC_SUBDIR = "warcs"
 
 
 def _fields(payload: bytes) -> dict[str, str]:
@@ -169,3 +183,91 @@ def backfill_request_digests(root: Path, connection: Connection) -> int:
         logger.info("read the request-body digest of %d earlier non-GET capture(s) from their WARC records",
                     len(found))
     return len(found)
+
+
+ParseFn = Callable[..., tuple[dict[str, Any], str]]  # (payload, url=, content_type=) -> (record, text)
+
+
+@dataclass
+class RebuildSummary:
+    files: int = 0
+    captures: int = 0          # capture rows added from response/revisit/resource records
+    texts: int = 0             # text rows added from conversion records
+    reports: int = 0           # reports stored (documents re-parsed from the captures their texts refer to)
+    damaged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def rebuild_index(root: Path, engine: Engine, parse: ParseFn | None, *, parser_version: str = "",
+                  text_sha256: Callable[[str], str] | None = None,
+                  max_payload: int | None = DEFAULT_MAX_PAYLOAD) -> RebuildSummary:
+    """Index every record of the WARC files under `root` that the index does not hold (a deleted or lost
+    index; safe on a partial one). Captures come from the response/revisit/resource records (metadata and
+    request records give portal, referer, depth, method, request digest); every `conversion` record (the text
+    of a report the crawl parsed) is indexed as a text of its capture, and with `parse` the capture's payload is
+    parsed again to rebuild the document and its report, as the crawl stored them. Files in name order (their
+    names start with the time they were opened), so revisits find their originals and versions keep their order.
+    """
+    summary = RebuildSummary()
+    directory = root / WARC_SUBDIR
+    names = [f"{WARC_SUBDIR}/{p.name}" for p in sorted(directory.glob("*" + WARC_SUFFIX))] if directory.is_dir() \
+        else []
+    summary.files = len(names)
+    for name in names:
+        def add_captures(name: str = name) -> int:
+            with engine.begin() as connection:
+                return index_orphans(root, name, connection)
+
+        summary.captures += with_retries(add_captures, f"indexing the records of {name}")
+    for name in names:
+        texts = [entry for entry, record in iter_records(
+            root / name, on_damage=lambda part, name=name: summary.damaged.append(
+                f"{name}@{part.offset}: {part.length} bytes skipped ({part.reason})"))
+            if record.rec_type == "conversion"]
+        for entry in texts:
+            try:
+                stored = with_retries(lambda entry=entry, name=name: _index_text(
+                    root, engine, name, entry, parse, parser_version, text_sha256, max_payload),
+                    f"indexing the text at {name}@{entry.offset}")
+            except (RecordNotFound, ValueError) as exc:
+                summary.failed.append(f"{name}@{entry.offset}: {exc}")
+                continue
+            summary.texts += stored[0]
+            summary.reports += stored[1]
+    return summary
+
+
+def _index_text(root: Path, engine: Engine, name: str, entry: Any, parse: ParseFn | None, parser_version: str,
+                text_sha256: Callable[[str], str] | None, max_payload: int | None) -> tuple[int, int]:
+    record_id = entry.headers.get("WARC-Record-ID", "")
+    with engine.begin() as connection:
+        if connection.scalar(select(TextRecord.id).where(TextRecord.warc_record_id == record_id)) is not None:
+            return 0, 0
+        capture = connection.execute(select(Capture).where(
+            Capture.warc_record_id == entry.headers.get("WARC-Refers-To", ""))).first()
+        if capture is None:
+            raise ValueError("the capture it refers to is not in the index")
+        text_bytes = read_record(root / name, entry.offset, entry.length, max_payload=max_payload,
+                                 decode=False).wire_payload
+        reports = 0
+        if parse is not None:
+            holder = capture
+            if capture.record_type == "revisit" and capture.revisit_of_id is not None:
+                holder = connection.execute(select(Capture).where(Capture.id == capture.revisit_of_id)).first()
+            payload = read_record(root / holder.warc_file, holder.warc_offset, holder.warc_length,
+                                  max_payload=max_payload).payload
+            try:
+                record, text = parse(payload, url=capture.final_url or capture.url, content_type=capture.content_type)
+            except Exception as exc:  # noqa: BLE001 - any parser failure costs this document only
+                raise ValueError(f"cannot parse capture {capture.id} ({capture.url}): {exc}") from exc
+            record = {**record, "parser_version": record.get("parser_version") or parser_version}
+            digest = record.get("text_sha256") or (text_sha256(text) if text_sha256 else sha256_hex(text.encode()))
+            outcome = record_document(connection, text_sha256=digest, url=capture.url, portal=capture.portal,
+                                      capture_id=capture.id, seen_at=capture.fetched_at)
+            reports = int(store_report(connection, document_id=outcome.document_id,
+                                       parser_version=str(record["parser_version"]), record=record,
+                                       capture_id=capture.id, new_document=outcome.new_document))
+        insert_text_record(connection, capture.id, "conversion", sha256_hex(text_bytes),
+                           RecordLocation(warc_file=name, offset=entry.offset, length=entry.length,
+                                          record_id=record_id))
+        return 1, reports

@@ -29,15 +29,17 @@ PEEKED_KEYS = {"report_year": "first", "parser_version": "last", "attachments": 
 
 
 def open_existing_archive(root: str | Path, database_url: str | None = None) -> Any:
-    """Archive.open for reading: a clear error instead of silently creating an empty index."""
+    """Archive.open for reading: a clear error instead of silently creating an empty index (also when the WARC
+    files are there but the index was deleted: IndexMissing names `gxcrawl archive reindex`)."""
     from gxcrawl.archive import Archive
 
-    if not database_url and not os.environ.get("GXCRAWL_DATABASE_URL") and not (Path(root) / "index.sqlite").is_file():
+    if not database_url and not os.environ.get("GXCRAWL_DATABASE_URL") and not (Path(root) / "index.sqlite").is_file() \
+            and not any((Path(root) / "warcs").glob("*.warc.gz")):
         raise FileNotFoundError(
             f"no archive index at {Path(root) / 'index.sqlite'}: crawl first (gxcrawl demo / scrapy crawl portals), "
             "or pass --archive DIR or --database URL"
         )
-    return Archive.open(root, database_url)
+    return Archive.open(root, database_url, require_index=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,9 @@ def archive_for(crawler: Crawler) -> Archive:
                                warc_prefix=settings.get("GX_WARC_PREFIX") or "gxcrawl",
                                fsync=settings.getbool("GX_WARC_FSYNC"),
                                # what is read back (replay, a 304's original) is capped as the download is
-                               max_payload=settings.getint("DOWNLOAD_MAXSIZE"))
+                               max_payload=settings.getint("DOWNLOAD_MAXSIZE"),
+                               # replay reads only: an archive whose index is gone is an error, not an empty one
+                               require_index=settings.getbool("GX_REPLAY"))
         setattr(crawler, _ATTR, archive)
 
         def close_archive() -> None:
@@ -66,12 +68,17 @@ def archive_for(crawler: Crawler) -> Archive:
 def stop_crawl(crawler: Crawler, error: BaseException) -> None:
     """Stop loudly: an archive that cannot be written must not silently drop pages."""
     logger.error("archive write failed, stopping the crawl: %s", error)
+    fail_crawl(crawler, ARCHIVE_FAILED, error)
+
+
+def fail_crawl(crawler: Crawler, reason: str, error: BaseException) -> None:
+    """Close the spider with `reason` and mark the crawl failed (`scrapy crawl` exits non-zero)."""
     if crawler.stats:
         crawler.stats.set_value("gx/archive/error", str(error))
-        crawler.stats.set_value(FAILED_STAT, ARCHIVE_FAILED)
+        crawler.stats.set_value(FAILED_STAT, reason)
     engine = crawler.engine
     if engine is not None and engine.spider is not None:
-        deferred_from_coro(engine.close_spider_async(reason=ARCHIVE_FAILED))
+        deferred_from_coro(engine.close_spider_async(reason=reason))
 
 
 class WarcCapture:

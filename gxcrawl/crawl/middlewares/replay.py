@@ -20,14 +20,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urldefrag
 
+from scrapy import signals
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from gxcrawl.archive import IndexMissing
 from gxcrawl.archive.reader import RecordNotFound
 from gxcrawl.corpus.captures import replayable_capture
 from gxcrawl.crawl.adapters import response_from_stored
-from gxcrawl.crawl.extensions.warc import archive_for
+from gxcrawl.crawl.extensions.warc import archive_for, fail_crawl
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REPLAY_FLAG = "replay"
+REPLAY_FAILED = "gx_replay_failed"  # close reason: the archive cannot be replayed (its index is missing)
 MISS_FLAG = "replay-miss"
 NETWORK_SCHEMES = ("http", "https")
 
@@ -108,10 +111,22 @@ class NoNetworkDownloadHandler(BaseDownloadHandler):
 
 
 class ReplayMiddleware:
-    def __init__(self, archive: Callable[[], Archive], stats: StatsCollector, at: datetime | None) -> None:
+    def __init__(self, archive: Callable[[], Archive], stats: StatsCollector, at: datetime | None,
+                 on_failure: Callable[[BaseException], None] | None = None) -> None:
         self.archive = archive
         self.stats = stats
         self.at = at
+        self.on_failure = on_failure
+        self.unusable: str | None = None  # why the archive cannot be replayed (no index...): nothing is answered
+
+    def spider_opened(self, spider: Any = None) -> None:
+        try:
+            self.archive()
+        except IndexMissing as exc:
+            self.unusable = str(exc)
+            logger.error("replay: %s", exc)
+            if self.on_failure is not None:
+                self.on_failure(exc)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -122,9 +137,14 @@ class ReplayMiddleware:
         at = parse_replay_at(settings.get("GX_REPLAY_AT"))
         logger.info("replaying from the archive in %s%s, no network", settings.get("GX_ARCHIVE_DIR"),
                     f" as of {at.isoformat()}" if at else "")
-        return cls(lambda: archive_for(crawler), crawler.stats, at)
+        middleware = cls(lambda: archive_for(crawler), crawler.stats, at,
+                         lambda exc: fail_crawl(crawler, REPLAY_FAILED, exc))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
 
     def process_request(self, request: Request, spider: Any = None) -> Response:
+        if self.unusable is not None:
+            raise IgnoreRequest(f"replay: {self.unusable}")
         archive = self.archive()
         with archive.session() as session:
             capture = replayable_capture(session, request.url, self.at, rendered=bool(request.meta.get("playwright")),
