@@ -179,3 +179,29 @@ def _captures(url: str) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def test_header_values_the_index_cannot_hold_are_cleaned_not_fatal(tmp_path: Path, database_url: str | None) -> None:
+    """A NUL in a header (PostgreSQL text refuses it), a 300-character Content-Type and ETag (VARCHAR(255)): the
+    response is archived as sent and indexed with what the columns hold; a status out of range is refused alone."""
+    from datetime import UTC, datetime
+
+    from gxcrawl.archive import Archive, InvalidExchange
+    from gxcrawl.archive.records import Exchange
+
+    headers = [("Content-Type", "text/html; charset=utf-8; x=" + "a" * 300), ("ETag", '"' + "e" * 300 + '"'),
+               ("Last-Modified", "Mon,\x00 01 Jan 2024 00:00:00 GMT")]
+    with Archive.open(tmp_path, database_url) as archive:
+        with pytest.raises(InvalidExchange, match="outside 100-999"):
+            archive.write_exchange(Exchange(url="http://127.0.0.1/bad", status=10**19, body=b"x",
+                                            fetched_at=datetime.now(UTC)))
+        ref = archive.write_exchange(Exchange(url="http://127.0.0.1/odd", status=200, body=b"<p>odd</p>",
+                                              fetched_at=datetime.now(UTC), response_headers=headers,
+                                              referer="http://127.0.0.1/\x00ref", depth=10**30, duration=float("nan")))
+        info = archive.capture(ref.id)
+        assert info.content_type == headers[0][1][:255] and info.etag is None
+        assert info.last_modified == "Mon, 01 Jan 2024 00:00:00 GMT"
+        stored = archive.read_response(ref.id)
+        assert ("ETag", headers[1][1]) in stored.headers and stored.body == b"<p>odd</p>"
+        with archive.session() as session:
+            assert session.scalar(select(func.count()).select_from(Capture)) == 1

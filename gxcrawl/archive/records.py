@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -235,7 +236,7 @@ def metadata_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str, c
         ("portal", ex.portal),
         ("via", target_uri(ex.referer) if ex.referer else None),
         ("hopsFromSeed", ex.depth),
-        ("fetchTimeMs", None if ex.duration is None else round(ex.duration * 1000)),
+        ("fetchTimeMs", None if ex.duration is None or not math.isfinite(ex.duration) else round(ex.duration * 1000)),
         ("crawlRun", ex.crawl_run_id),
         ("rendered", "browser" if ex.rendered else None),
         ("protocol", ex.http_version if ex.http_version != http_protocol(ex.http_version) else None),
