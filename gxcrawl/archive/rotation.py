@@ -112,13 +112,14 @@ class Damage:
         return self.reason == TRUNCATED
 
 
-def _member_end(stream: BinaryIO, start: int) -> tuple[int | None, str]:
+def _member_end(stream: BinaryIO, start: int, data: bytes = b"") -> tuple[int | None, str, bytes]:
     """Inflate the gzip member at `start` (output dropped in bounded pieces, CRC and length checked by zlib):
-    the offset just past it, or None and why it is not a complete member."""
-    stream.seek(start)
+    the offset just past it (or None and why it is not a complete member), and the bytes after it already read.
+    `data`: the file's bytes from `start` already in hand (the stream is positioned just after them)."""
+    if not data:
+        stream.seek(start)
     inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    fed_end = start  # file offset just past the last byte given to the inflater
-    data = b""
+    fed_end = start + len(data)  # file offset just past the last byte given to the inflater
     at_eof = False
     while True:
         if not data and not at_eof:
@@ -128,12 +129,13 @@ def _member_end(stream: BinaryIO, start: int) -> tuple[int | None, str]:
         try:
             out = inflater.decompress(data, INFLATE_LIMIT)
         except zlib.error as exc:
-            return None, f"damaged gzip member ({exc})"
+            return None, f"damaged gzip member ({exc})", b""
         if inflater.eof:
-            return fed_end - len(inflater.unused_data), ""
+            rest = inflater.unused_data
+            return fed_end - len(rest), "", rest
         data = inflater.unconsumed_tail
         if at_eof and not data and not out:
-            return None, TRUNCATED
+            return None, TRUNCATED, b""
 
 
 def _find_magic(stream: BinaryIO, start: int) -> int | None:
@@ -155,7 +157,7 @@ def _next_member(stream: BinaryIO, start: int) -> tuple[Member | None, int | Non
     independent), and the first offset where a member only ends with the file (a truncated tail)."""
     truncated_at = None
     while (candidate := _find_magic(stream, start)) is not None:
-        end, problem = _member_end(stream, candidate)
+        end, problem, _ = _member_end(stream, candidate)
         if end is not None:
             return Member(candidate, end - candidate), truncated_at
         if problem == TRUNCATED and truncated_at is None:
@@ -170,9 +172,9 @@ def iter_members(path: Path) -> Iterator[Member | Damage]:
     sizes (nothing decompressed is kept)."""
     size = path.stat().st_size
     with open(path, "rb") as stream:
-        position = 0
+        position, ahead = 0, b""  # `ahead`: bytes from `position` on, already read (one sequential pass)
         while position < size:
-            end, problem = _member_end(stream, position)
+            end, problem, ahead = _member_end(stream, position, ahead)
             if end is not None:
                 yield Member(position, end - position)
                 position = end
