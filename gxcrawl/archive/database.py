@@ -21,6 +21,7 @@ T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_URL_ENV = "GXCRAWL_DATABASE_URL"
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
+CHECKPOINT_WAIT_MS = 2000
 
 
 class ArchiveWriteError(RuntimeError):
@@ -168,12 +169,15 @@ def ensure_schema(engine: Engine) -> str | None:
 
 def checkpoint_sqlite(engine: Engine) -> None:
     """SQLite: copy the WAL into the database and truncate it to nothing (at close, so the -wal file does not keep
-    a crawl's worth of pages); a no-op on other databases, or when another connection still reads."""
+    a crawl's worth of pages); a no-op on other databases. A reader in the middle of a long transaction (an
+    export) is waited for briefly, not for the 30 s busy timeout: the checkpoint then stays partial."""
     if engine.dialect.name != "sqlite":
         return
     try:
         with engine.connect() as connection:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.exec_driver_sql("PRAGMA busy_timeout=30000")
     except DBAPIError as exc:
         logger.debug("WAL checkpoint at close skipped: %s", exc)
 
