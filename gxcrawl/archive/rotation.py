@@ -194,10 +194,6 @@ def iter_members(path: Path) -> Iterator[Member | Damage]:
             position = member.offset + member.length
 
 
-def damaged_parts(path: Path) -> list[Damage]:
-    return [part for part in iter_members(path) if isinstance(part, Damage)]
-
-
 def _writer_alive(marker: Path) -> bool:
     try:
         owner = json.loads(marker.read_text())
