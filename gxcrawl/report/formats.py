@@ -10,11 +10,13 @@ import functools
 import html
 import io
 import logging
+import math
 import posixpath
 import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -49,6 +51,80 @@ class DocumentText:
     text: str | None  # plain text (PDF, DOC); None when body_html carries the document
     body_html: str | None
     title: str | None
+    issues: tuple[str, ...] = ()  # what was not read, and why (a zip bomb's member, pages over the limit)
+
+
+# --- ZIP containers (DOCX, OFD): limits checked before anything is parsed --------------------------------------
+# A report's DOCX or OFD decodes to a few MB (its images are stored, not compressed); a zip bomb to GBs.
+
+#: members of one container
+MAX_ZIP_MEMBERS = 10_000
+#: decoded bytes of one member, and of all members together
+MAX_ZIP_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_ZIP_TOTAL_BYTES = 256 * 1024 * 1024
+#: decoded/compressed size of a member above ZIP_RATIO_FLOOR decoded bytes (XML deflates 5-30x; bombs 1000x)
+MAX_ZIP_RATIO = 200
+ZIP_RATIO_FLOOR = 1024 * 1024
+_ZIP_CHUNK = 1024 * 1024
+
+
+class ZipTooLarge(Exception):
+    """A ZIP container over the limits; the message names the member and says what is too large."""
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MiB"
+
+
+def check_zip(archive: zipfile.ZipFile, what: str) -> None:
+    """Raise ZipTooLarge when the container `archive` (a `what`: DOCX, OFD) would decode to too much.
+
+    The declared sizes are checked first (nothing decompressed); then every member is decompressed as a stream
+    and counted, chunk by chunk, up to the limits: declared sizes can lie. Raises UnreadableDocument for a member
+    that is damaged or compressed with a method zipfile cannot decode.
+    """
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise ZipTooLarge(f"the {what} has {len(infos)} members (more than {MAX_ZIP_MEMBERS}); not read")
+    declared_total = 0
+    for info in infos:
+        _check_member_size(info, info.file_size, what, declared=True)
+        declared_total += info.file_size
+        if declared_total > MAX_ZIP_TOTAL_BYTES:
+            raise ZipTooLarge(f"the {what}'s members declare more than {_mib(MAX_ZIP_TOTAL_BYTES)} decoded "
+                              f"(at member {info.filename!r}); not read (a zip bomb?)")
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        size = 0
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(_ZIP_CHUNK):
+                    size += len(chunk)
+                    total += len(chunk)
+                    _check_member_size(info, size, what, declared=False)
+                    if total > MAX_ZIP_TOTAL_BYTES:
+                        raise ZipTooLarge(f"the {what}'s members decode to more than {_mib(MAX_ZIP_TOTAL_BYTES)} "
+                                          f"(at member {info.filename!r}); not read (a zip bomb?)")
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError,
+                RuntimeError) as exc:  # RuntimeError: an encrypted member
+            raise UnreadableDocument(f"a ZIP container ({what}) whose member {info.filename!r} cannot be decoded "
+                                     f"({type(exc).__name__}: {exc})") from exc
+
+
+def _check_member_size(info: zipfile.ZipInfo, size: int, what: str, *, declared: bool) -> None:
+    how = "declares" if declared else "decodes to"
+    if size > MAX_ZIP_MEMBER_BYTES:
+        raise ZipTooLarge(f"the {what}'s member {info.filename!r} {how} more than {_mib(MAX_ZIP_MEMBER_BYTES)}; "
+                          "not read (a zip bomb?)")
+    if size > ZIP_RATIO_FLOOR and size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+        raise ZipTooLarge(f"the {what}'s member {info.filename!r} {how} {size} bytes from {info.compress_size} "
+                          f"(more than {MAX_ZIP_RATIO}x); not read (a zip bomb?)")
+
+
+def _too_large(exc: ZipTooLarge) -> DocumentText:
+    return DocumentText(text="", body_html=None, title=None, issues=(f"document: {exc}",))
 
 
 def unsupported_binary(data: bytes) -> str | None:
@@ -121,27 +197,62 @@ def _document_fonts() -> Iterator[None]:
         _pdf_fonts.reset(token)
 
 
+#: pages read of one PDF (reports have 5-60); the rest are left out with an issue
+MAX_PDF_PAGES = 1000
+#: decoded bytes of one PDF stream (pypdf's own default is 75 MB; a report page's content stream is < 1 MB)
+MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024
+
+
+@contextmanager
+def _pdf_limits() -> Iterator[None]:
+    """pypdf's decompression limits, lowered, for this context only (pypdf without Configuration: its own)."""
+    try:
+        from pypdf import apply_configuration
+    except ImportError:
+        yield
+        return
+    limits = dict.fromkeys(("zlib_maximum_output_length", "lzw_maximum_output_length",
+                            "run_length_maximum_output_length", "brotli_maximum_output_length",
+                            "array_based_stream_maximum_output_length"), MAX_PDF_STREAM_BYTES)
+    from pypdf import Configuration
+
+    known = {k: v for k, v in limits.items() if hasattr(Configuration, k)}
+    with apply_configuration(**known):
+        yield
+
+
 def read_pdf(data: bytes) -> DocumentText:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    issues: list[str] = []
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableDocument("an encrypted PDF that needs a password")
-        _install_pdf_font_cache()
-        with _document_fonts():
-            pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
-        title = (info.title or None) if info else None
+        with _pdf_limits():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise UnreadableDocument("an encrypted PDF that needs a password")
+            _install_pdf_font_cache()
+            count = len(reader.pages)
+            if count > MAX_PDF_PAGES:
+                issues.append(f"document: the PDF has {count} pages; only the first {MAX_PDF_PAGES} read")
+            pages: list[str] = []
+            with _document_fonts():
+                for number in range(min(count, MAX_PDF_PAGES)):
+                    try:
+                        pages.append(reader.pages[number].extract_text() or "")
+                    except LimitReachedError as exc:  # a decompression bomb in this page's streams
+                        issues.append(f"document: PDF page {number + 1} is over pypdf's limits ({exc}); not read")
+            info = reader.metadata
+            title = (info.title or None) if info else None
     except UnreadableDocument:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, NotImplementedError, AssertionError) as exc:
+            RecursionError, NotImplementedError, AssertionError, zlib.error) as exc:
         raise UnreadableDocument(f"a PDF that pypdf cannot read ({type(exc).__name__}: {exc})") from exc
     text = "\n".join(p.strip("\n") for p in pages)
-    return DocumentText(text=text, body_html=None, title=title if isinstance(title, str) else None)
+    return DocumentText(text=text, body_html=None, title=title if isinstance(title, str) else None,
+                        issues=tuple(issues))
 
 
 # --- DOCX --------------------------------------------------------------------------------------------
@@ -169,6 +280,20 @@ def _attr(el: etree._Element | None, name: str) -> str | None:
     return None if el is None else el.get(_W + name)
 
 
+#: grid columns one Word cell may span or skip (Word's own maximum is 63 columns)
+MAX_DOCX_SPAN = 64
+
+
+def _int_attr(el: etree._Element | None, name: str, default: int, low: int) -> int:
+    """An integer attribute (gridSpan, gridBefore) within [low, MAX_DOCX_SPAN]; `default` when absent or no number."""
+    value = _attr(el, name)
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        number = default
+    return max(low, min(number, MAX_DOCX_SPAN))
+
+
 def _block_html(container: etree._Element, out: list[str]) -> None:
     for child in container.iterchildren():
         tag = child.tag
@@ -189,13 +314,13 @@ def _table_html(tbl: etree._Element, out: list[str]) -> None:
     rows: list[list[tuple[int, int, str | None, etree._Element]]] = []
     for tr in tbl.iterchildren(_W + "tr"):
         tr_pr = tr.find(_W + "trPr")
-        col = int(_attr(tr_pr.find(_W + "gridBefore") if tr_pr is not None else None, "val") or 0)
+        col = _int_attr(tr_pr.find(_W + "gridBefore") if tr_pr is not None else None, "val", 0, 0)
         cells = []
         for tc in tr.iter(_W + "tc"):
             if tc.getparent() is not tr and tc.getparent().tag != _W + "sdtContent":
                 continue
             tc_pr = tc.find(_W + "tcPr")
-            span = int(_attr(tc_pr.find(_W + "gridSpan") if tc_pr is not None else None, "val") or 1)
+            span = _int_attr(tc_pr.find(_W + "gridSpan") if tc_pr is not None else None, "val", 1, 1)
             vmerge_el = tc_pr.find(_W + "vMerge") if tc_pr is not None else None
             vmerge = None if vmerge_el is None else (_attr(vmerge_el, "val") or "continue")
             cells.append((col, span, vmerge, tc))
@@ -220,9 +345,21 @@ def _table_html(tbl: etree._Element, out: list[str]) -> None:
     out.append("</table>")
 
 
+def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise UnreadableDocument(f"a damaged ZIP container (truncated {what}?): {exc}") from exc
+
+
 def read_docx(data: bytes) -> DocumentText:
     import docx
 
+    try:
+        with _open_zip(data, "DOCX") as archive:
+            check_zip(archive, "DOCX")
+    except ZipTooLarge as exc:
+        return _too_large(exc)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a damaged package
@@ -230,8 +367,17 @@ def read_docx(data: bytes) -> DocumentText:
     out: list[str] = ["<div>"]
     _block_html(document.element.body, out)
     out.append("</div>")
-    title = document.core_properties.title or None
-    return DocumentText(text=None, body_html="".join(out), title=title)
+    return DocumentText(text=None, body_html="".join(out), title=_docx_title(document))
+
+
+def _docx_title(document) -> str | None:  # document: docx.document.Document
+    """The core properties' title; None when the core part is missing or damaged (python-docx then raises
+    AttributeError, ValueError, ... when the property is read, not when the document is opened)."""
+    try:
+        title = document.core_properties.title
+    except Exception:  # the title is a hint: a damaged core part costs the hint, not the document
+        return None
+    return title if isinstance(title, str) and title else None
 
 
 # --- OFD (GB/T 33190: a ZIP of XML pages) ---------------------------------------------------------------
@@ -248,17 +394,30 @@ def _first_text(root: etree._Element, local_name: str) -> str | None:
     return found.text.strip() if found is not None and found.text else None
 
 
+def _number(value: str | None, default: float) -> float:
+    """An OFD coordinate or size; `default` when absent, no number, or not finite."""
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        return default
+    return number if math.isfinite(number) else default
+
+
 def _ofd_page_lines(content: etree._Element) -> list[str]:
     """Text objects of one page as lines: sorted by baseline, then x; a gap wider than a character -> tab."""
     runs: list[tuple[float, float, float, str]] = []
     for obj in content.iter("{*}TextObject"):
-        box = (obj.get("Boundary") or "0 0 0 0").split()
-        x0, y0 = float(box[0]), float(box[1])
-        size = float(obj.get("Size") or 3.5)
+        box = (obj.get("Boundary") or "").split()  # "x y w h"; a short or damaged box counts as 0
+        x0 = _number(box[0], 0.0) if box else 0.0
+        y0 = _number(box[1], 0.0) if len(box) > 1 else 0.0
+        size = _number(obj.get("Size"), 3.5)
         for code in obj.iter("{*}TextCode"):
             text = "".join(code.itertext())
             if text:
-                runs.append((round(y0 + float(code.get("Y") or 0), 1), x0 + float(code.get("X") or 0), size, text))
+                runs.append((round(y0 + _number(code.get("Y"), 0.0), 1), x0 + _number(code.get("X"), 0.0), size,
+                             text))
     runs.sort()
     lines: list[str] = []
     current_y: float | None = None
@@ -278,22 +437,36 @@ def _ofd_page_lines(content: etree._Element) -> list[str]:
 
 
 def read_ofd(data: bytes) -> DocumentText:
+    issues: list[str] = []
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with _open_zip(data, "OFD") as archive:
+            check_zip(archive, "OFD")
             ofd = _xml(archive, "OFD.xml")
             doc_root = (_first_text(ofd, "DocRoot") or "Doc_0/Document.xml").lstrip("/")
             document = _xml(archive, doc_root)
             lines: list[str] = []
+            parsed = 0  # page XML bytes parsed: pages may all name one large member
             for page in document.iter("{*}Page"):
                 base = page.get("BaseLoc")
                 if not base:
                     continue
                 path = base.lstrip("/") if base.startswith("/") else posixpath.join(posixpath.dirname(doc_root), base)
-                lines.extend(_ofd_page_lines(_xml(archive, posixpath.normpath(path))))
+                name = posixpath.normpath(path)
+                parsed += archive.getinfo(name).file_size
+                if parsed > MAX_ZIP_TOTAL_BYTES:
+                    issues.append(f"document: the OFD's pages add up to more than {_mib(MAX_ZIP_TOTAL_BYTES)} of "
+                                  f"XML (at page {name!r}); the rest not read")
+                    break
+                lines.extend(_ofd_page_lines(_xml(archive, name)))
             title = _first_text(ofd, "Title")
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError) as exc:
+    except ZipTooLarge as exc:
+        return _too_large(exc)
+    except UnreadableDocument:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as exc:  # RuntimeError: an encrypted member
         raise UnreadableDocument(f"an OFD document gxcrawl cannot read ({type(exc).__name__}: {exc})") from exc
-    return DocumentText(text="\n".join(lines), body_html=None, title=title)
+    return DocumentText(text="\n".join(lines), body_html=None, title=title, issues=tuple(issues))
 
 
 # --- DOC (OLE) -----------------------------------------------------------------------------------------
