@@ -7,6 +7,7 @@ year, date) -> ``tables`` (cascade html -> text -> glued) -> ``version`` (format
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from typing import Any
 
@@ -21,8 +22,13 @@ from gxcrawl.report.version import is_not_a_report, overall_format
 
 PARSER_VERSION = "1.1.0"
 
+#: the start of the issue of a record whose parse failed with an unexpected error
+INTERNAL_ERROR = "parser: internal error"
+
 #: text beyond this many characters is not searched for tables (reports are 5–100 kB of text)
 MAX_TABLE_TEXT = 2_000_000
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "PARSER_VERSION", "UnreadableDocument", "parse_page", "parse_report", "parse_report_and_text", "report_text",
@@ -40,9 +46,11 @@ def parse_report(data: bytes | str, *, url: str | None = None, content_type: str
     """Parse one report document (HTML page, text, markdown, PDF/DOCX/DOC) into a report record.
 
     Raises UnreadableDocument for binary input that is no readable document; an empty or non-report
-    input gives a record with ``format.overall == "unknown"`` and empty tables.
+    input gives a record with ``format.overall == "unknown"`` and empty tables. Any other error of the
+    parser gives a record with the issue ``parser: internal error (<type>) ...`` (and is logged); only
+    MemoryError is raised as it is.
     """
-    return parse_page(_load(data, url, content_type)).to_json()
+    return _parse(data, url, content_type, with_text=False)[0]
 
 
 def report_text(data: bytes | str, *, url: str | None = None, content_type: str | None = None) -> str:
@@ -55,8 +63,44 @@ def parse_report_and_text(
 ) -> tuple[dict[str, Any], str]:
     """``(parse_report(...), report_text(...))`` with the document loaded once (decoding, chrome stripping
     and PDF/DOCX extraction are most of the cost), for callers that archive the text next to the record."""
-    page = _load(data, url, content_type)
-    return parse_page(page).to_json(), tidy(page.text)
+    return _parse(data, url, content_type, with_text=True)
+
+
+def _parse(data: bytes | str, url: str | None, content_type: str | None, *,
+           with_text: bool) -> tuple[dict[str, Any], str]:
+    if not isinstance(data, bytes | bytearray | memoryview | str):  # the caller's error, not the parser's
+        raise TypeError(f"parse_report() takes bytes or str, not {type(data).__name__}")
+    page = None
+    try:
+        page = _load(data, url, content_type)
+        return parse_page(page).to_json(), tidy(page.text) if with_text else ""
+    except (UnreadableDocument, MemoryError):
+        raise
+    except Exception as exc:  # a parser bug must cost the record its values, not the caller its run
+        return _internal_error(exc, url, page)
+
+
+def _internal_error(exc: Exception, url: str | None, page) -> tuple[dict[str, Any], str]:
+    """The last resort: a record that says the parser failed, with what loading got (text, metadata) if it ran."""
+    message = " ".join(str(exc).split())[:200]
+    issue = f"{INTERNAL_ERROR} ({type(exc).__name__}) {message}".rstrip()
+    logger.error("%s: %s", url or "a document", issue)
+    logger.debug("the parser's traceback", exc_info=exc)
+    report = Report(parser_version=PARSER_VERSION)
+    report.sections = dict.fromkeys(_sections_keys())
+    report.issues.append(issue)
+    text = ""
+    if page is not None:
+        try:
+            text = tidy(page.text)
+            report.text_sha256 = text_sha256(nfkc(page.text))
+            report.page = {"metadata": dict(page.metadata or {}),
+                           "attachments": [{"url": a.url, "text": a.text} for a in (page.attachments or ())]}
+        except Exception:  # the page itself is what broke: the record stays without it
+            text = ""
+    if not report.text_sha256:
+        report.text_sha256 = text_sha256("")
+    return report.to_json(), text
 
 
 def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str | None:
@@ -77,6 +121,7 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
         "attachments": [{"url": a.url, "text": a.text} for a in (page.attachments or ())],
     }
     report.text_sha256 = text_sha256(nfkc_text, already_nfkc=True)
+    report.issues.extend(page.issues)
     if not text.strip():
         report.sections = dict.fromkeys(_sections_keys())
         report.issues.append("document: no text found")

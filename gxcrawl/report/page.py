@@ -43,6 +43,7 @@ class Page:
     # The body's tables as the parser reads them (tables.html_tables_text(body_html)), taken from the tree
     # that page loading has already built; None -> the parser parses body_html itself.
     table_grid: str | None = field(default=None, compare=False, repr=False)
+    issues: tuple[str, ...] = ()  # what loading left out, and why (a zip bomb's member, a table over the limits)
 
 
 KINDS = ("html", "text", "pdf", "docx", "doc", "ofd")
@@ -58,6 +59,7 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 _CONTROL_TABLE = bytes.maketrans(b"", b"")
 _MAX_CONTROL_RATIO = 0.01
 _MAX_REPLACEMENT_RATIO = 0.02
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _canonical(encoding: str) -> str:
@@ -179,6 +181,8 @@ def load_page(data: bytes | str, *, url: str | None = None, content_type: str | 
         raise TypeError(f"load_page() takes bytes or str, not {type(data).__name__}")
     elif not data.strip():
         return Page(text="", body_html=None, title=None, encoding=None, kind=_empty_kind(url, content_type))
+    elif _SURROGATE_RE.search(data):  # lone surrogates (str only): no codec, lxml or hash can take them
+        data = _SURROGATE_RE.sub("\ufffd", data)
 
     kind = sniff_kind(data, url=url, content_type=content_type)
     if kind == "pdf":
@@ -211,6 +215,7 @@ def load_page(data: bytes | str, *, url: str | None = None, content_type: str | 
             encoding=encoding,
             kind="html",
             table_grid=extract.table_grid,
+            issues=extract.issues,
         )
     body, title, metadata = clean_text(text, url)
     return Page(text=body, body_html=None, title=title, metadata=metadata, encoding=encoding, kind="text")
@@ -280,6 +285,7 @@ def _from_document(doc: formats.DocumentText, kind: str, url: str | None) -> Pag
             encoding=None,
             kind=kind,
             table_grid=extract.table_grid,
+            issues=doc.issues + extract.issues,
         )
     body, title, metadata = clean_text(doc.text or "", url)
     return Page(
@@ -289,6 +295,7 @@ def _from_document(doc: formats.DocumentText, kind: str, url: str | None) -> Pag
         metadata=metadata,
         encoding=None,
         kind=kind,
+        issues=doc.issues,
     )
 
 

@@ -172,6 +172,7 @@ class HtmlExtract:
     metadata: dict[str, str]
     attachments: list[tuple[str, str]] = field(default_factory=list)
     table_grid: str | None = None  # tables.html_tables_text(body_html), read from the tree in hand
+    issues: tuple[str, ...] = ()  # what was left out (tables over the grid limits)
 
 
 # --- small helpers --------------------------------------------------------------------------------
@@ -566,10 +567,14 @@ def _detail_body(scripts: list[str]) -> tuple[HtmlElement | None, dict[str, str]
 # --- title -------------------------------------------------------------------------------------------
 
 
+#: C0 controls lxml refuses in element text (the title is written back into the tree as a heading)
+_CONTROL_CHARS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
 def _clean_title(text: str | None) -> str | None:
     if not text:
         return None
-    text = collapse(text.replace("\xa0", " ").replace("\u3000", " "))
+    text = collapse(text.replace("\xa0", " ").replace("\u3000", " ").translate(_CONTROL_CHARS))
     return text or None
 
 
@@ -801,13 +806,16 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
             attachments.append((link_url, link_text))
 
     body_html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
+    grid_issues: list[str] = []
+    table_grid = tables_grid(body, grid_issues)
     return HtmlExtract(
         text="\n".join(kept),
         body_html=body_html,
         title=title,
         metadata=meta.build(),
         attachments=attachments,
-        table_grid=tables_grid(body),
+        table_grid=table_grid,
+        issues=tuple(grid_issues),
     )
 
 

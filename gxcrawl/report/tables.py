@@ -145,14 +145,34 @@ def html_tables_text(body_html: str) -> str:
     return tables_grid(root)
 
 
-def tables_grid(root: etree._Element) -> str:
+#: grid work (slots written, covered columns skipped or carried) of one table, and of all tables of a page: a report's
+#: tables have a few hundred slots; a hostile page of rowspan/colspan cells (up to 64x64 slots each) would grow the
+#: grid without bound
+MAX_GRID_WORK_PER_TABLE = 500_000
+MAX_GRID_WORK = 4_000_000
+#: innermost tables read per page
+MAX_TABLES = 2_000
+
+
+def tables_grid(root: etree._Element, issues: list[str] | None = None) -> str:
     """`html_tables_text` of an already parsed element (itself included when it is a table): page loading
-    reads the grid from its own tree, so the parser need not parse the body HTML a second time."""
+    reads the grid from its own tree, so the parser need not parse the body HTML a second time.
+
+    A table over MAX_GRID_WORK_PER_TABLE is read up to that point, tables after MAX_GRID_WORK or MAX_TABLES are
+    left out; each cut adds a line to `issues`."""
     lines: list[str] = []
-    for table in _INNER_TABLES(root):
+    page_work = 0
+    for number, table in enumerate(_INNER_TABLES(root)):
+        if number >= MAX_TABLES or page_work > MAX_GRID_WORK:
+            if issues is not None:
+                issues.append(f"tables: the page has more than {MAX_TABLES} tables or {MAX_GRID_WORK} grid cells; "
+                              f"tables from table {number + 1} on not read")
+            break
         # rowspan/colspan expansion: `below` holds columns covered by cells from rows above
         below: dict[int, int] = {}  # column -> rows it stays covered
-        for tr in _rows(table):
+        rows = _rows(table)
+        work = 0
+        for r, tr in enumerate(rows):
             cells: list[str] = []
             col = 0
             first_own: int | None = None
@@ -168,7 +188,8 @@ def tables_grid(root: etree._Element) -> str:
                 cells.append(" ".join(text.split()) if text else "")  # str.split() also splits at CELL_SEP
                 keys = td.keys()  # most cells have no span: no el.get() string building for them
                 colspan = _span(td.get("colspan")) if "colspan" in keys else 1
-                rowspan = _span(td.get("rowspan")) if "rowspan" in keys else 1
+                # a rowspan ends with its table (as in browsers): no columns carried past the last row
+                rowspan = min(_span(td.get("rowspan")), len(rows) - r) if "rowspan" in keys else 1
                 if colspan > 1:
                     cells.extend([CONT] * (colspan - 1))
                 if rowspan > 1:
@@ -178,9 +199,16 @@ def tables_grid(root: etree._Element) -> str:
             while first_own is not None and below and below.get(col, 0) > 0:
                 cells.append(ROWCONT)
                 col += 1
+            work += len(cells) + col + len(below)
             if below:
                 below = {c: n - 1 for c, n in below.items() if n > 1}
             lines.append(CELL_SEP + CELL_SEP.join(cells))
+            if work > MAX_GRID_WORK_PER_TABLE and r + 1 < len(rows):
+                if issues is not None:
+                    issues.append(f"tables: table {number + 1} has more than {MAX_GRID_WORK_PER_TABLE} grid cells "
+                                  f"(rowspan/colspan); rows from row {r + 2} of {len(rows)} on not read")
+                break
+        page_work += work
         lines.append("")
     return "\n".join(lines)
 
