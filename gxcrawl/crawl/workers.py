@@ -4,7 +4,8 @@ Parsing a report (decoding, chrome stripping, PDF text extraction, tables) costs
 In a thread it would hold the GIL the reactor needs for downloads, WARC capture and the index, so the crawl
 would go no faster than the sum of both; in worker processes it runs on the other cores. A worker that
 crashes (a segfault in a C extension on a hostile PDF) or hangs past the time limit is replaced: the task
-that broke it fails with a clear error and the crawl goes on.
+that broke it fails with a clear error and the crawl goes on. A worker's address space can be limited
+(``memory_mb``): a document that needs more gets a MemoryError in its worker, which fails that task only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import logging
 import multiprocessing
 import os
+import resource
 import threading
 import time
 from collections.abc import Callable
@@ -48,11 +50,15 @@ class WorkerPool:
     driver), and a ``fork`` of a threaded process can inherit a held lock and deadlock.
     """
 
-    def __init__(self, workers: int, *, timeout: float = 600.0, preload: str | None = None) -> None:
+    def __init__(self, workers: int, *, timeout: float = 600.0, preload: str | None = None,
+                 memory_mb: int = 0) -> None:
         if workers < 1:
             raise ValueError(f"a worker pool needs at least one worker, not {workers}")
+        if memory_mb < 0:
+            raise ValueError(f"a worker's memory limit is a number of MB, or 0 for none; not {memory_mb}")
         self.workers = workers
         self.timeout = timeout
+        self.memory_mb = memory_mb
         self.preload = preload
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
@@ -67,7 +73,7 @@ class WorkerPool:
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(os.getpid(), self.preload))
+                                   initializer=_start_worker, initargs=(os.getpid(), self.preload, self.memory_mb))
 
     def _current(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -156,10 +162,19 @@ def parse_for_archive(data: bytes, *, url: str | None, content_type: str | None)
     return record, text, json.dumps(record)
 
 
-def _start_worker(parent: int, preload: str | None) -> None:
+def _start_worker(parent: int, preload: str | None, memory_mb: int = 0) -> None:
     """Worker initializer: exit when the crawler process is gone (killed with -9, a worker would otherwise wait
-    for tasks forever), and import the task's module once, before the first task."""
+    for tasks forever), limit its address space to `memory_mb` (0: no limit), and import the task's module once,
+    before the first task."""
     threading.Thread(target=_exit_with_parent, args=(parent,), name="gx-parent-watch", daemon=True).start()
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        # the address space, not the resident set: RLIMIT_RSS is not enforced by Linux; malloc then fails and
+        # Python raises MemoryError in the task, which goes back to the crawler as that task's error
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     if preload:
         importlib.import_module(preload)
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from gxcrawl.report import parse_report
+from gxcrawl.report import INTERNAL_ERROR, parse_report
 from gxcrawl.report.errors import UnreadableDocument
 
 
@@ -29,9 +29,17 @@ def run_parse(paths: list[str], *, pretty: bool, out: TextIO | None = None, err:
         try:
             record = parse_report(data, url=path)
         except UnreadableDocument as exc:
-            print(f"gxcrawl parse: {path}: unreadable document: {exc}", file=err)
+            print(f"gxcrawl parse: {path}: unreadable document: {_one_line(exc)}", file=err)
             failed += 1
             continue
+        except Exception as exc:  # MemoryError, or a bug past the parser's own guard: this file only
+            print(f"gxcrawl parse: {path}: cannot parse ({type(exc).__name__}: {_one_line(exc)})", file=err)
+            failed += 1
+            continue
+        internal = [issue for issue in record.get("issues", ()) if issue.startswith(INTERNAL_ERROR)]
+        if internal:  # the record is still written, with what loading got
+            print(f"gxcrawl parse: {path}: {internal[0]}", file=err)
+            failed += 1
         record = {"source": path, **record}
         if pretty:
             out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
@@ -39,3 +47,7 @@ def run_parse(paths: list[str], *, pretty: bool, out: TextIO | None = None, err:
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
     out.flush()
     return 1 if failed else 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]

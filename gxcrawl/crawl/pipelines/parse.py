@@ -2,7 +2,13 @@
 
 The parse runs in worker processes (`GX_PARSE_WORKERS`, default one per core but one): it is CPU work that in
 this process would slow down every download and archive write. `GX_PARSE_WORKERS=0` parses in a thread of this
-process instead (for debugging, or with a non-asyncio reactor). `GX_PARSE_TIMEOUT` bounds one parse.
+process instead (for debugging, or with a non-asyncio reactor). `GX_PARSE_TIMEOUT` bounds one parse, and
+`GX_PARSE_MEMORY_MB` the address space of each worker process (0: no limit; not applied to the thread).
+
+A parse that fails (an unreadable document, a worker out of memory, crashed or timed out, a parser bug) costs that
+report only: it is counted in `gx/parse/failed/<error type>` and dropped; its capture stays archived for reparse.
+A record the parser's own last-resort guard made (issue `parser: internal error ...`) is kept and counted in
+`gx/parse/internal_error`.
 """
 
 from __future__ import annotations
@@ -18,13 +24,17 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet.threads import deferToThread
 
 from gxcrawl.crawl.items import ReportPage
-from gxcrawl.crawl.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers, parse_for_archive
+from gxcrawl.crawl.workers import WorkerPool, default_workers, parse_for_archive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
+
+#: a parse worker's address space (MB) unless GX_PARSE_MEMORY_MB says otherwise: reports need < 300 MB, a
+#: 20 MB page about 800 MB
+DEFAULT_PARSE_MEMORY_MB = 2048
 
 
 class ParsePipeline:
@@ -52,8 +62,11 @@ class ParsePipeline:
         workers = None
         if count > 0:
             if is_asyncio_reactor_installed():
+                memory_mb = settings.getint("GX_PARSE_MEMORY_MB", DEFAULT_PARSE_MEMORY_MB)
+                if memory_mb < 0:
+                    raise ValueError(f"GX_PARSE_MEMORY_MB must be a number of MB, or 0 for no limit; not {memory_mb}")
                 workers = WorkerPool(count, timeout=settings.getfloat("GX_PARSE_TIMEOUT", 600.0),
-                                     preload="gxcrawl.report.page")
+                                     preload="gxcrawl.report.page", memory_mb=memory_mb)
             else:
                 logger.warning("GX_PARSE_WORKERS needs the asyncio reactor: parsing in a thread instead")
         return cls(parse_for_archive, PARSER_VERSION, crawler.stats, workers=workers)
@@ -82,11 +95,13 @@ class ParsePipeline:
             else:  # a thread, so that a long PDF at least does not stall the reactor's timeouts
                 record, text, encoded = await maybe_deferred_to_future(deferToThread(
                     self.parse_document, item.body, url=where, content_type=item.content_type))
-        except (ValueError, WorkerCrashed, WorkerTimeout) as exc:
-            # UnreadableDocument and friends, a parser crash or hang: the capture stays archived (reparse can
-            # try again with a better parser)
+        except Exception as exc:
+            # UnreadableDocument, MemoryError, a worker's crash or hang, a bug: the capture stays archived (reparse
+            # can try again with a better parser), and the crawl goes on
             self.stats.inc_value(f"gx/parse/failed/{type(exc).__name__}")
-            raise DropItem(f"cannot parse {where} (capture {item.capture_id}): {exc}") from exc
+            raise DropItem(f"cannot parse {where} (capture {item.capture_id}): {type(exc).__name__}: {exc}") from exc
+        if any(str(issue).startswith("parser: internal error") for issue in record.get("issues") or ()):
+            self.stats.inc_value("gx/parse/internal_error")
         if "parser_version" not in record:
             record["parser_version"] = self.parser_version
             encoded = json.dumps(record)
