@@ -610,6 +610,7 @@ def pick_title(
 # --- attachments ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # a page repeats its links (a list of 40k identical ones took seconds)
 def attachment_url(raw: str | None, base: str | None) -> str | None:
     if not raw:
         return None
@@ -683,13 +684,24 @@ def _script_links(scripts: list[str], base: str | None) -> list[tuple[str, str]]
     return found
 
 
-def _in_chrome_area(el: HtmlElement) -> bool:
+def _in_chrome_area(el: HtmlElement, known: dict[HtmlElement, bool] | None = None) -> bool:
+    """Whether an ancestor of `el` is a footer/nav/header/select or marked as chrome; `known` keeps the answer
+    per ancestor, so that many links deep in one tree do not walk the same ancestors again."""
+    known = {} if known is None else known
+    walked: list[HtmlElement] = []
+    answer = False
     for anc in el.iterancestors():
-        if anc.tag in ("footer", "nav", "header", "select"):
-            return True
-        if any(_AREA_RE.search(t) for t in _attr_tokens(anc)):
-            return True
-    return False
+        if anc in known:
+            answer = known[anc]
+            break
+        walked.append(anc)
+        if anc.tag in ("footer", "nav", "header", "select") or any(_AREA_RE.search(t) for t in _attr_tokens(anc)):
+            answer = True
+            break
+    # every walked ancestor below a chrome one is inside chrome; without one, none of them is
+    for anc in walked:
+        known[anc] = answer
+    return answer
 
 
 # --- main --------------------------------------------------------------------------------------------
@@ -794,9 +806,10 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
 
     attachments: list[tuple[str, str]] = []
     seen: set[str] = set()
+    chrome_areas: dict[HtmlElement, bool] = {}
     others = [
         (u, t) for el, u, t in page_links
-        if _is_attached(el, doc) and not _in_chrome_area(el)
+        if _is_attached(el, doc) and not _in_chrome_area(el, chrome_areas)
     ]
     for link_url, link_text in [
         *((u, t) for _el, u, t in body_links), *others, *_script_links(scripts, base)
