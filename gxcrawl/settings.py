@@ -55,6 +55,7 @@ GX_WARC_FSYNC = False  # fsync each record group (survives power loss, not just 
 GX_PARSE_ENABLED = True
 GX_PARSE_WORKERS = -1  # parse worker processes; -1: one per core but one (at most 4); 0: a thread of the crawler
 GX_PARSE_TIMEOUT = 600.0  # seconds one parse may take before its worker is killed and the item dropped
+GX_PARSE_MEMORY_MB = 2048  # address space of one parse worker (MB); over it the parse fails with MemoryError; 0: none
 EXTENSIONS = {"gxcrawl.crawl.extensions.warc.WarcCapture": 100}
 ITEM_PIPELINES = {
     "gxcrawl.crawl.pipelines.parse.ParsePipeline": 300,

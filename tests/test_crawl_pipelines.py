@@ -102,3 +102,29 @@ def test_dedupe_and_versions_across_two_crawls(tmp_path: Path, database_url: str
         assert check_archive(archive_dir, archive.engine).ok
     finally:
         archive.close()
+
+
+def test_a_report_whose_parse_fails_costs_that_report_only(tmp_path: Path, seeds_dir: Path) -> None:
+    """A worker out of memory (GX_PARSE_MEMORY_MB) and a document nothing can read: each is counted in
+    gx/parse/failed/<error> and dropped; its capture stays archived; the other reports are stored."""
+    seed = next(iter(sorted(seeds_dir.glob("*.txt")))).read_text(encoding="utf-8")
+    row = "<tr><td>行政规范性文件</td><td>12</td><td>3</td><td>87</td></tr>"
+    huge = ("<html><body><p>一、总体情况</p><table>" + row * 150_000 + "</table></body></html>").encode()
+    archive_dir = tmp_path / "archive"
+    with LoopbackServer() as server:
+        urls = [server.route("/r/ok.html", Route(as_html(seed))),
+                server.route("/r/huge.html", Route(huge)),
+                server.route("/r/image.html", Route(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+                                                    headers=[("Content-Type", "image/png")]))]
+        stats = run_crawl(tmp_path, archive_dir, [{"url": u, "portal": "demo", "report": True} for u in urls],
+                          database_url=None, settings={"GX_PARSE_WORKERS": 1, "GX_PARSE_MEMORY_MB": 400})
+    assert stats["gx/parse/failed/MemoryError"] == 1, stats["_log"][-3000:]
+    assert stats["gx/parse/failed/UnreadableDocument"] == 1
+    assert stats["gx/captures"] == 3 and stats["gx/reports/demo"] == 1
+    archive = Archive.open(archive_dir, None)
+    try:
+        with archive.session() as session:
+            assert {c.url for c in session.scalars(select(Capture))} == set(urls)
+            assert len(session.scalars(select(Report)).all()) == 1
+    finally:
+        archive.close()

@@ -149,3 +149,64 @@ def _alive(pid: int) -> bool:
     # a zombie of an exited child counts as gone
     stat = Path(f"/proc/{pid}/stat")
     return not (stat.exists() and stat.read_text().split(") ", 1)[-1].startswith("Z"))
+
+
+def _allocate(megabytes: int) -> int:
+    block = bytearray(megabytes * 1024 * 1024)  # zero pages: virtual size, enough for RLIMIT_AS
+    return len(block)
+
+
+def _address_space_limit() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def test_a_worker_over_its_memory_limit_fails_that_task_only() -> None:
+    pool = WorkerPool(1, timeout=60, preload="gxcrawl.report.page", memory_mb=600)
+
+    async def scenario() -> tuple[object, ...]:
+        first_pid = await pool.run(_pid)
+        over = await asyncio.gather(pool.run(_allocate, 2048), return_exceptions=True)
+        return first_pid, over[0], await pool.run(_allocate, 64), await pool.run(_pid), \
+            await pool.run(_address_space_limit)
+
+    try:
+        first_pid, over, under, later_pid, limit = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(over, MemoryError)
+    assert under == 64 * 1024 * 1024 and later_pid == first_pid  # the same worker goes on
+    assert pool.replaced == 0 and pool.retried_alone == 0
+    assert limit == 600 * 1024 * 1024
+
+
+def test_a_report_too_large_for_the_worker_s_memory_is_a_memory_error() -> None:
+    row = "<tr><td>行政规范性文件</td><td>12</td><td>3</td><td>87</td></tr>"
+    page = ("<html><body><p>一、总体情况</p><table>" + row * 150_000 + "</table></body></html>").encode()
+    small = sorted(SEEDS.glob("*.html"))[0].read_bytes()
+    pool = WorkerPool(1, timeout=120, preload="gxcrawl.report.page", memory_mb=400)
+
+    async def scenario() -> list[object]:
+        return [*(await asyncio.gather(pool.run(parse_report_and_text, page, url="big.html", content_type=None),
+                                       return_exceptions=True)),
+                await pool.run(parse_report_and_text, small, url="small.html", content_type="text/html")]
+
+    try:
+        big, (record, _text) = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(big, MemoryError)
+    assert record["format"]["overall"] in ("2019", "2021")  # the next report parses in the same pool
+
+
+def test_no_memory_limit_when_asked_for_none_and_a_negative_one_is_an_error() -> None:
+    pool = WorkerPool(1, timeout=60, memory_mb=0)
+    try:
+        import resource
+
+        assert asyncio.run(pool.run(_address_space_limit)) == resource.getrlimit(resource.RLIMIT_AS)[0]
+    finally:
+        pool.close()
+    with pytest.raises(ValueError, match="memory limit"):
+        WorkerPool(1, memory_mb=-1)
