@@ -165,3 +165,26 @@ def test_parse_cli_goes_on_after_an_error_past_the_parser_s_guard(monkeypatch: p
     assert code == 1
     assert [Path(json.loads(line)["source"]).name for line in out.getvalue().splitlines()] == ["a.html", "c.html"]
     assert err.getvalue().splitlines() == [f"gxcrawl parse: {tmp_path / 'b.html'}: cannot parse (MemoryError: no room)"]
+
+
+def test_zip_that_needs_a_newer_zip_version_is_a_clear_error() -> None:
+    data = bytearray(docx())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6] = 64  # "version needed to extract": 6.4, which zipfile refuses on opening
+    with pytest.raises(UnreadableDocument, match="ZIP"):
+        parse_report(bytes(data))
+
+
+def test_docx_whose_main_part_is_in_another_namespace_is_a_clear_error() -> None:
+    document = members(docx())["word/document.xml"].decode()
+    moved = document.replace('xmlns:w="http://', 'xmlns:w="urn:other:http://', 1)
+    with pytest.raises(UnreadableDocument, match="WordprocessingML"):
+        parse_report(rezip(docx(), {"word/document.xml": moved.encode()}))
+
+
+@pytest.mark.parametrize("junk", [b"\x01", b"\x0c", b"\xef\xbf\xbe"])  # a control, a form feed, U+FFFE
+def test_html_bytes_with_characters_lxml_refuses_in_text(junk: bytes) -> None:
+    page = PAGE.encode().replace(b"<html>", junk + b"<html>").replace("本年度".encode(), junk + "本年度".encode())
+    record, text = parse_report_and_text(page, url="https://www.example.gov.cn/r.html")
+    _valid(record)
+    assert "1268" in text

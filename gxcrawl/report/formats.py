@@ -139,7 +139,7 @@ def zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
         raise UnreadableDocument(f"a damaged ZIP container (truncated DOCX/OFD?): {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
@@ -348,7 +348,7 @@ def _table_html(tbl: etree._Element, out: list[str]) -> None:
 def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
         raise UnreadableDocument(f"a damaged ZIP container (truncated {what}?): {exc}") from exc
 
 
@@ -364,8 +364,11 @@ def read_docx(data: bytes) -> DocumentText:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a damaged package
         raise UnreadableDocument(f"a DOCX that python-docx cannot open ({type(exc).__name__}: {exc})") from exc
+    body = document.element.find(_W + "body")  # None when the main part is no WordprocessingML (wrong namespace)
+    if body is None:
+        raise UnreadableDocument("a DOCX whose main document part has no WordprocessingML body")
     out: list[str] = ["<div>"]
-    _block_html(document.element.body, out)
+    _block_html(body, out)
     out.append("</div>")
     return DocumentText(text=None, body_html="".join(out), title=_docx_title(document))
 

@@ -717,8 +717,19 @@ def _page_header_metadata(text: str, meta: MetadataBuilder) -> None:
         meta.offer("source", value, RANK_HEADER + 5)
 
 
+#: characters lxml parses into a tree but refuses in any text set later (a dropped element's tail, a heading)
+_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_compatible(text: str) -> str:
+    if _XML_INVALID_RE.search(text) is None:
+        return text
+    return _XML_INVALID_RE.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+
+
 def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> HtmlExtract:
     """Extract the report from an HTML page; `whole=True` for converted documents (all of it is body)."""
+    text = _xml_compatible(text)
     doc = parse_document(text)
     if doc is None:
         return HtmlExtract(text="", body_html=None, title=None, metadata={})
