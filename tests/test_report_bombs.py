@@ -113,3 +113,13 @@ def test_an_ofd_member_that_cannot_be_decoded_is_a_clear_error(damage: str) -> N
     with pytest.raises(UnreadableDocument) as caught:
         parse_report(data, url="a.ofd")
     assert name in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_central_directory_too_large_to_list_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # zipfile would make an object of each entry before any member count could be checked
+    monkeypatch.setattr(report_formats, "MAX_ZIP_DIRECTORY_BYTES", 64 * 1024)
+    many = rezip(docx(), extra=2000)
+    with pytest.raises(UnreadableDocument, match="central directory") as caught:
+        parse_report(many, url="big.docx")
+    assert "\n" not in str(caught.value)
+    assert report_formats._zip_directory_size(docx()) < 1000

@@ -134,8 +134,31 @@ def unsupported_binary(data: bytes) -> str | None:
     return None
 
 
+#: bytes of a ZIP's central directory (zipfile makes an object of every entry in it before anything can be checked;
+#: MAX_ZIP_MEMBERS entries with long names fit)
+MAX_ZIP_DIRECTORY_BYTES = 16 * 1024 * 1024
+
+
+def _zip_directory_size(data: bytes) -> int | None:
+    """The central directory's size from the end-of-central-directory record (ZIP64 too); None if not found."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    size = int.from_bytes(data[end + 12: end + 16], "little")
+    if size == 0xFFFFFFFF:  # ZIP64: the size is in the ZIP64 end record before it
+        end64 = data.rfind(b"PK\x06\x06", max(0, end - 65_557), end)
+        if end64 < 0 or end64 + 48 > len(data):
+            return None
+        size = int.from_bytes(data[end64 + 40: end64 + 48], "little")
+    return size
+
+
 def zip_kind(data: bytes) -> str:
     """'docx', or a description of the other ZIP-based format."""
+    directory = _zip_directory_size(data)
+    if directory is not None and directory > MAX_ZIP_DIRECTORY_BYTES:
+        raise UnreadableDocument(f"a ZIP container whose central directory is {directory} bytes (more than "
+                                 f"{_mib(MAX_ZIP_DIRECTORY_BYTES)}, or {MAX_ZIP_MEMBERS} members); not read")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
