@@ -66,6 +66,13 @@ def _shown(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
+def _memory_mb(settings: BaseSettings, name: str) -> None:
+    """0 (no limit) or enough for a parse worker to start (about 150 MB of address space) and parse."""
+    _number(0, integer=True)(settings, name)
+    if 0 < settings.getint(name) < 256:
+        raise SettingsError(f"{name} must be 0 (no limit) or >= 256 (MB), got {_raw(settings, name)!r}")
+
+
 def _max_workers() -> float:
     return max(4, 4 * (os.cpu_count() or 1))
 
@@ -182,6 +189,7 @@ RULES: dict[str, Callable[[BaseSettings, str], None]] = {
     "GX_PARSE_ENABLED": _boolean,
     "GX_PARSE_WORKERS": _number(-1, integer=True, high=_max_workers),
     "GX_PARSE_TIMEOUT": _number(0, low_open=True),
+    "GX_PARSE_MEMORY_MB": _memory_mb,
     "GX_REGISTRY": _optional_file,
     "GX_RENDER_ENABLED": _boolean,
     "GX_CHROMIUM_PATH": _anything,

@@ -62,9 +62,7 @@ class ParsePipeline:
         workers = None
         if count > 0:
             if is_asyncio_reactor_installed():
-                memory_mb = settings.getint("GX_PARSE_MEMORY_MB", DEFAULT_PARSE_MEMORY_MB)
-                if memory_mb < 0:
-                    raise ValueError(f"GX_PARSE_MEMORY_MB must be a number of MB, or 0 for no limit; not {memory_mb}")
+                memory_mb = settings.getint("GX_PARSE_MEMORY_MB", DEFAULT_PARSE_MEMORY_MB)  # checked by crawl.config
                 workers = WorkerPool(count, timeout=settings.getfloat("GX_PARSE_TIMEOUT", 600.0),
                                      preload="gxcrawl.report.page", memory_mb=memory_mb)
             else:
