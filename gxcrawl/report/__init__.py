@@ -7,6 +7,7 @@ year, date) -> ``tables`` (cascade html -> text -> glued) -> ``version`` (format
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -59,12 +60,17 @@ def parse_report_and_text(
     return parse_page(page).to_json(), tidy(page.text)
 
 
+_TITLE_AGENCY_TAIL = re.compile(r"[\s\u3000]*(?:关于|的|《)+$")
+
+
 def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str | None:
+    """The body named in the title (before the year), else the page's 发布机构 (or the preamble's)."""
     from_title = _sections.find_agency(title, "", {})
-    from_meta = _sections.find_agency(None, preamble, metadata)
-    if from_title and from_meta:
-        return from_title if from_meta in from_title else from_meta
-    return from_title or from_meta
+    if from_title:
+        from_title = _TITLE_AGENCY_TAIL.sub("", from_title).strip() or None
+    if from_title and len(from_title) >= 2:
+        return from_title
+    return _sections.find_agency(None, preamble, metadata)
 
 
 def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page

@@ -160,6 +160,12 @@ LABELS: dict[str, str | None] = {
     "阅读量": None,
     "字体": None,
     "字号": None,
+    # header lines of archived page texts (a saved page's title/date/column/URL block)
+    "栏目": "column",
+    "所属栏目": "column",
+    "原文链接": "url",
+    "原文地址": "url",
+    "本地目录": None,
 }
 # Truncated labels seen in real extracted text (seed 004: "号: cxs045-/2021-0129001", "称: …"):
 # accepted only at the start of a head line.
@@ -235,6 +241,27 @@ SITE_LINE_RE = re.compile(r"^[\s\u3000\xa0]*[\u4e00-\u9fff]{1,16}(?:网|网站|�
 _PROSE_RE = re.compile(r"[，。；]")
 # Lines of the tail block are short; a long line after a tail marker means it was not chrome.
 TAIL_LINE_MAX_CHARS = 120
+
+
+# "==================== 正文 ====================": the line of an archived page text that ends its
+# header block (title/date/column/URL label lines) and starts the body.
+BODY_MARKER_RE = re.compile(
+    r"^[\s\u3000\xa0]*[=\-*#~_]{3,}[\s\u3000\xa0]*(?:正文|内容|全文|正文内容|文章内容|body|content)?"
+    r"[\s\u3000\xa0]*[=\-*#~_]{3,}[\s\u3000\xa0]*$",
+    re.IGNORECASE,
+)
+#: the header block above a body marker is searched for in this many first lines
+HEADER_BLOCK_MAX_LINES = 40
+
+
+def header_block_end(lines: list[str]) -> int:
+    """Index of the line after a body marker ("==== 正文 ====") that closes a header block of label
+    lines at the top of the text; 0 when there is none. Everything above it is metadata, not body."""
+    for i, line in enumerate(lines[:HEADER_BLOCK_MAX_LINES]):
+        if BODY_MARKER_RE.match(line):
+            labelled = sum(1 for above in lines[:i] if is_label_line(above))
+            return i + 1 if labelled >= 2 else 0
+    return 0
 
 
 def is_pure_chrome(line: str) -> bool:
@@ -323,3 +350,139 @@ def chrome_line_mask(lines: list[str]) -> list[bool]:
         if not drop[i] and (is_pure_chrome(line) or STRICT_FOOTER_RE.match(line) or BREADCRUMB_RE.match(line)):
             drop[i] = True
     return drop
+
+
+# --- chrome spans inside a line ------------------------------------------------------------------
+# A flattened page (or one <p>/<div>) may hold the breadcrumb, the title, the info bar and the whole
+# report on ONE line. Only the chrome spans are removed; the title and the report beside them stay.
+
+_CRUMB_SEP = r"(?:>>|->|&gt;|[>»›＞〉/→])"
+_CRUMB_SEP_TOKEN_RE = re.compile(rf"^{_CRUMB_SEP}+$")
+_TOKEN_RE = re.compile(r"[^\s\u3000\xa0]+")
+# tool-bar words that follow the info bar (share buttons, version switches, downloads)
+TOOLBAR_WORDS: tuple[str, ...] = (
+    *STRONG_TOKENS, "微信", "微博", "QQ空间", "QQ", "全真版", "文字版", "图文版", "文件下载", "附件下载", "相关链接",
+    "分享", "收藏", "大", "中", "小", "默认", "-->", "<!--",
+)
+_TOOLBAR_TOKEN_RE = re.compile(
+    r"^[【\[(（]?(?:" + "|".join(re.escape(t) for t in sorted(TOOLBAR_WORDS, key=len, reverse=True)) +
+    r")[】\])）]?[:：]?$"
+)
+_TIME_TOKEN_RE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+# the info bar starts with one of these labels, shortly after the breadcrumb (and the title)
+_INFO_BAR_RE = re.compile(rf"(?:{_LABEL_ALT}){_SP}[:：]")
+_INFO_BAR_WINDOW = 200
+_TITLE_SPAN_MAX = 120
+# tool words that end a page's body on the same line ("…行政诉讼数 件 0 0 附件下载")
+_TAIL_TOOLS_RE = re.compile(
+    r"(?:(?:[\s\u3000\xa0]+[【\[]?|[\s\u3000\xa0]*[【\[])(?:附件下载|打印本页|打印|关闭窗口|关闭|返回顶部|分享到|收藏本页)"
+    r"[】\]]?)+[\s\u3000\xa0]*$"
+)
+
+
+def _crumb_end(line: str, start: int) -> int:
+    """End of the breadcrumb path that starts at `start` (after 当前位置：): its first token, then every
+    token joined to it by a separator ("首页 > 政务公开 > 年报")."""
+    tokens = list(_TOKEN_RE.finditer(line, start))
+    if not tokens:
+        return len(line)
+    end = tokens[0].end()
+    joined = bool(re.search(rf"{_CRUMB_SEP}$", tokens[0].group()))
+    for tok in tokens[1:]:
+        text = tok.group()
+        if _CRUMB_SEP_TOKEN_RE.match(text):
+            end, joined = tok.end(), True
+        elif joined or re.match(_CRUMB_SEP, text):
+            end, joined = tok.end(), bool(re.search(rf"{_CRUMB_SEP}$", text))
+        else:
+            break
+    return end
+
+
+def _info_bar_end(line: str, start: int) -> int:
+    """End of the info bar + tool bar that starts at `start`: label/value pairs and tool words."""
+    end = start
+    tokens = list(_TOKEN_RE.finditer(line, start))
+    i = 0
+    while i < len(tokens):
+        text = tokens[i].group()
+        label = LABEL_RE.match(text) or LABEL_ONLY_RE.match(text)
+        if label and label.start() == 0:
+            value_in_token = text[label.end():] if LABEL_RE.match(text) else ""
+            end = tokens[i].end()
+            i += 1
+            if not value_in_token and i < len(tokens) and not _TOOLBAR_TOKEN_RE.match(tokens[i].group()) \
+                    and not LABEL_RE.match(tokens[i].group()):
+                end = tokens[i].end()  # the value as the next token
+                i += 1
+            if i < len(tokens) and _TIME_TOKEN_RE.match(tokens[i].group()):
+                end = tokens[i].end()  # "2012-04-11 00:00"
+                i += 1
+        elif _TOOLBAR_TOKEN_RE.match(text):
+            end = tokens[i].end()
+            i += 1
+        else:
+            break
+    return end
+
+
+def split_chrome_spans(line: str) -> tuple[list[str], list[str]] | None:
+    """(kept parts, chrome parts) of a line that starts with a breadcrumb and holds more than it; None
+    for any other line. The kept parts are the title between breadcrumb and info bar (own line) and the
+    text after the tool bar; a line that is nothing but chrome gives no kept part."""
+    m = BREADCRUMB_RE.match(line)
+    if m is None:
+        return None
+    crumb_end = _crumb_end(line, m.end())
+    chrome_parts = [line[:crumb_end].strip()]
+    kept: list[str] = []
+    pos = crumb_end
+    bar = _INFO_BAR_RE.search(line, pos, pos + _INFO_BAR_WINDOW)
+    bar_start = bar.start() if bar else None
+    if bar_start is None:
+        # no labels: tool words right after the crumb still belong to it
+        tool_end = _info_bar_end(line, pos)
+        if tool_end > pos:
+            bar_start = pos
+    if bar_start is not None:
+        between = line[pos:bar_start].strip()
+        if between and (len(between) > _TITLE_SPAN_MAX or _PROSE_RE.search(between)):
+            bar_start = None  # the labels are inside the report text, not an info bar
+        else:
+            if between:
+                kept.append(between)
+            bar_end = _info_bar_end(line, bar_start)
+            chrome_parts.append(line[bar_start:bar_end].strip())
+            pos = bar_end
+    rest = line[pos:].strip()
+    if rest:
+        kept.append(rest)
+    if not kept:
+        return None  # nothing but chrome: the line filters deal with it as a whole
+    return kept, [p for p in chrome_parts if p]
+
+
+def strip_tail_tools(line: str) -> str:
+    """The line without tool words that end it ("…2016年1月8日 附件下载"); unchanged when that is all it holds."""
+    m = _TAIL_TOOLS_RE.search(line)
+    if m is None or m.start() == 0:
+        return line
+    return line[: m.start()].rstrip()
+
+
+def split_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
+    """Lines with their chrome spans cut out: ([(source line index, kept text)], [chrome spans]).
+
+    A line that starts with a breadcrumb keeps its title and report text as separate lines; tool words at
+    the end of a long line go. Every other line is passed through unchanged."""
+    out: list[tuple[int, str]] = []
+    spans: list[str] = []
+    for i, line in enumerate(lines):
+        split = split_chrome_spans(line) if BREADCRUMB_RE.match(line) else None
+        parts = [line]
+        if split is not None:
+            parts, chrome_parts = split
+            spans.extend(chrome_parts)
+        for part in parts:
+            out.append((i, strip_tail_tools(part)))
+    return out, spans
