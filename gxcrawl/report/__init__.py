@@ -15,10 +15,11 @@ from gxcrawl.report import sections as _sections
 from gxcrawl.report.cells import nfkc
 from gxcrawl.report.errors import UnreadableDocument
 from gxcrawl.report.model import Report
+from gxcrawl.report.pre2019 import read_sheet as read_pre2019_sheet
 from gxcrawl.report.tables import read_report_tables
 from gxcrawl.report.text import HEADING_WINDOW, text_sha256, tidy
 from gxcrawl.report.validate import run_checks
-from gxcrawl.report.version import is_not_a_report, overall_format
+from gxcrawl.report.version import is_not_a_report, overall_format, statutory_format
 
 PARSER_VERSION = "1.1.0"
 
@@ -74,7 +75,16 @@ def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str |
 
 
 def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
-    """The pipeline after page loading; separate so callers holding a Page do not load it twice."""
+    """The pipeline after page loading; separate so callers holding a Page do not load it twice.
+
+    A record without a single value always says why in `issues` (never an empty record with no issue)."""
+    report = _parse_page(page)
+    if not report.issues and not report.has_values():
+        report.issues.append("document: no report tables found")
+    return report
+
+
+def _parse_page(page) -> Report:
     nfkc_text = nfkc(page.text or "")
     text = nfkc_text.replace("−", "-")
     report = Report(parser_version=PARSER_VERSION)
@@ -118,17 +128,33 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
         report.issues.append(f"document: text is {len(text)} characters; tables searched in the first "
                              f"{MAX_TABLE_TEXT} only")
     tables = read_report_tables(table_text, page.body_html, normalised=True, grid=page.table_grid)
+    wanted = statutory_format(tables, table_text, report.report_year)
+    if wanted and any(tables.get(name) is None or tables[name].version != wanted for name in ("active", "applications")):
+        reread = read_report_tables(table_text, page.body_html, normalised=True, grid=page.table_grid, version=wanted)
+        if reread:
+            tables = reread
     if tables and not any(t.numeric_cells() for t in tables.values()):
         report.issues.append("document: tables have labels but no numbers (a blank template); no values read")
         tables = {}
     report.format, format_issues = overall_format(tables, text, report.title)
     overall = report.format["overall"]
     if overall in ("pre2019", "unknown"):
-        if overall == "unknown" and len(headings) < 3:
-            report.sections = dict.fromkeys(_sections_keys())  # not a report: no statutory sections
-        elif overall == "unknown":
-            report.issues.append("tables: no table 二/三/四 found (images or attachments?); format unknown")
         report.tables = {}
+        sheet = read_pre2019_sheet(table_text)
+        if sheet is not None:
+            report.format = dict.fromkeys(("active", "applications", "overall"), "pre2019")
+            report.pre2019, report.pre2019_cells = sheet.values, sheet.cells
+            report.issues.extend(sheet.issues)
+        elif overall == "pre2019":
+            report.pre2019 = {}
+            report.issues.append("document: no report tables found (a pre-2019 report without its statistics sheet "
+                                 "in the text: an attachment or image?)")
+        elif len(headings) < 3:
+            report.sections = dict.fromkeys(_sections_keys())  # not a report: no statutory sections
+            report.issues.append("document: not a report (no statutory sections and no report tables found)")
+        else:
+            report.issues.append("document: no report tables found (table 二/三/四 images or attachments?); "
+                                 "format unknown")
         return report
     appeals = tables.get("appeals")
     if appeals is not None:
@@ -144,7 +170,7 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     if report.report_year is not None:
         if overall == "2021" and report.report_year < 2021:
             report.issues.append(f"format: 2021-format tables in a report for {report.report_year}")
-        if overall == "2019" and report.report_year >= 2022:
+        if overall == "2019" and report.report_year >= 2021:
             report.issues.append(f"format: 2019-format tables in a report for {report.report_year}")
     report.checks = run_checks(tables, overall)
     return report

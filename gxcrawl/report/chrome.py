@@ -474,7 +474,7 @@ def split_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
     """Lines with their chrome spans cut out: ([(source line index, kept text)], [chrome spans]).
 
     A line that starts with a breadcrumb keeps its title and report text as separate lines; tool words at
-    the end of a long line go. Every other line is passed through unchanged."""
+    the end of a long line (the report and the page's tool bar on one line) go. Every other line is passed through unchanged."""
     out: list[tuple[int, str]] = []
     spans: list[str] = []
     for i, line in enumerate(lines):
@@ -484,5 +484,6 @@ def split_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
             parts, chrome_parts = split
             spans.extend(chrome_parts)
         for part in parts:
-            out.append((i, strip_tail_tools(part)))
+            # short lines ending in tool words are the tail block's business (dropped whole there)
+            out.append((i, strip_tail_tools(part) if len(part) > TAIL_LINE_MAX_CHARS else part))
     return out, spans

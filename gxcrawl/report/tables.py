@@ -562,9 +562,9 @@ def _applications_check(row: _Row, cand: Candidate, known: dict[str, list[str | 
     return True
 
 
-def _read_active(text: str, start: int, end: int, method: str) -> TableRead:
+def _read_active(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
     region = text[start:end]
-    table = TableRead("active", version=_version_active(region), method=method)
+    table = TableRead("active", version=version or _version_active(region), method=method)
     if table.version == "unknown":
         return table
     specs = vocab.ACTIVE_2019 if table.version == "2019" else vocab.ACTIVE_2021
@@ -575,9 +575,9 @@ def _read_active(text: str, start: int, end: int, method: str) -> TableRead:
     return table
 
 
-def _read_applications(text: str, start: int, end: int, method: str) -> TableRead:
+def _read_applications(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
     region = text[start:end]
-    table = TableRead("applications", version=_version_applications(region), method=method)
+    table = TableRead("applications", version=version or _version_applications(region), method=method)
     if table.version == "unknown":
         return table
     specs = vocab.APPLICATIONS_2019 if table.version == "2019" else vocab.APPLICATIONS_2021
@@ -631,8 +631,11 @@ def _note_missing(table: TableRead, specs: Sequence[vocab.RowSpec]) -> None:
         table.issues.append(f"{table.name}: rows not found: {', '.join(missing)}")
 
 
-def read_tables(text: str, method: str) -> dict[str, TableRead]:
-    """Read tables 二/三/四 from prepared text (see `prepare`); tables not found are absent."""
+def read_tables(text: str, method: str, version: str | None = None) -> dict[str, TableRead]:
+    """Read tables 二/三/四 from prepared text (see `prepare`); tables not found are absent.
+
+    `version` ("2019" | "2021"): read tables 二 and 三 in that format instead of the one their labels suggest
+    (the document's format is decided by `version.overall_format`)."""
     out: dict[str, TableRead] = {}
     a_start = _APPLICATIONS_START.search(text)
     act = _ACTIVE_START.search(text, 0, a_start.start() if a_start else len(text))
@@ -643,10 +646,10 @@ def read_tables(text: str, method: str) -> dict[str, TableRead]:
         p_start = None
     if act is not None:
         end = a_start.start() if a_start else (p_start.start() if p_start else len(text))
-        out["active"] = _read_active(text, act.start(), end, method)
+        out["active"] = _read_active(text, act.start(), end, method, version)
     if a_start is not None:
         end = p_start.start() if p_start else len(text)
-        out["applications"] = _read_applications(text, a_start.start(), end, method)
+        out["applications"] = _read_applications(text, a_start.start(), end, method, version)
     if p_start is not None:
         stop = _APPEALS_END.search(text, p_start.end())
         end = stop.start() if stop else min(len(text), p_start.end() + 4000)
@@ -658,7 +661,8 @@ def read_tables(text: str, method: str) -> dict[str, TableRead]:
 
 
 def read_report_tables(
-    text: str, body_html: str | None, *, normalised: bool = False, grid: str | None = None
+    text: str, body_html: str | None, *, normalised: bool = False, grid: str | None = None,
+    version: str | None = None,
 ) -> dict[str, TableRead]:
     """The cascade: HTML tables first, then the text for the tables the HTML stage did not find.
 
@@ -669,8 +673,8 @@ def read_report_tables(
         if grid is None:
             grid = html_tables_text(body_html)
         if grid.strip():
-            found.update(read_tables(prepare(grid), "html"))
+            found.update(read_tables(prepare(grid), "html", version))
     if len(found) < 3 and text:
-        for name, table in read_tables(prepare(text, normalised=normalised), "text").items():
+        for name, table in read_tables(prepare(text, normalised=normalised), "text", version).items():
             found.setdefault(name, table)
     return found

@@ -1,0 +1,188 @@
+"""The pre-2019 statistics sheet (政府信息公开情况统计表, 2008–2018): 指标名称 / 计量单位 / 本年度 / 历年累计.
+
+Each row is an indicator label, a unit and two numbers: this year's and the cumulative count since 2008.
+Flattened page texts glue unit and numbers (`条290872`): a run of digits is split where this year's value
+is at most the cumulative one and neither part has a leading zero; when that leaves several splits, the
+其中 rows that sum to their parent (in both columns) decide, jointly over the group. What is still
+ambiguous is left null with an issue naming the cell: a split is never guessed.
+
+`read_sheet(text)` -> `Pre2019Sheet | None` (None: no sheet in the text).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from gxcrawl.report import vocab
+from gxcrawl.report.model import ReadCell
+
+TABLE = "pre2019"
+_COLS = vocab.PRE2019_COLUMNS
+
+
+def _spaced(label: str) -> str:
+    return r"\s*".join(re.escape(ch) for ch in label)
+
+
+_LABEL_KEYS: list[str] = []
+_alternatives: list[str] = []
+for _key, _labels in vocab.PRE2019_INDICATORS:
+    for _label in sorted(_labels, key=len, reverse=True):
+        _alternatives.append(f"(?P<g{len(_LABEL_KEYS)}>{_spaced(_label)})")
+        _LABEL_KEYS.append(_key)
+_LABEL_RE = re.compile("|".join(_alternatives))
+_PARENT_OF = {child: parent for parent, children in vocab.PRE2019_CHILDREN.items() for child in children}
+
+_HEADER_RE = re.compile(r"指\s*标\s*名\s*称|指\s*标\s*项\s*目")
+_CUMULATIVE_RE = re.compile(r"历\s*年\s*累\s*计|累\s*计")
+_YEAR_COL_RE = re.compile(r"本\s*年\s*度?|(?:19|20)\d{2}\s*年\s*度?")
+#: the first indicator follows the header within this many characters
+_FIRST_ROW_WINDOW = 120
+#: the sheet ends where more than this much text separates a row's numbers from the next label
+_ROW_GAP_MAX = 40
+_SHEET_MAX = 8000
+_UNIT_RE = re.compile(r"^[\s:：]*(?:万元|元|条|件|个|项|人次|次|份|宗|家)?")
+_NUMBERS_RE = re.compile(r"^\s*((?:(?:\d+(?:\.\d+)?|[-—/]+)\s*)*)")
+# the ordinal of the next (其中) row at the end of a row's value text: "条24242、", "0 其中：1.", "00其中：1"
+_ORDINAL_TAIL_RE = re.compile(r"(?:其\s*中\s*[:：]?\s*(?:\d\s*[.、．]?)?|\d\s*[.、．]|\(\s*\d\s*\))\s*$")
+_MAX_COMBINATIONS = 20_000
+
+
+@dataclass
+class Pre2019Sheet:
+    values: dict[str, dict[str, int | float | None]] = field(default_factory=dict)
+    cells: list[ReadCell] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    key: str
+    label: str
+    raw: str  # the value text as printed (unit and numbers)
+    candidates: list[tuple[int | float | None, int | float | None]]
+    glued: bool = False
+
+
+def _number(token: str) -> int | float | None:
+    if not token[0].isdigit():
+        return None  # "-", "—", "/": not applicable
+    return float(token) if "." in token else int(token)
+
+
+def _splits(digits: str, swapped: bool) -> list[tuple[int, int]]:
+    """Ways to read a glued digit run as (this year, cumulative)."""
+    out: list[tuple[int, int]] = []
+    for i in range(1, len(digits)):
+        left, right = digits[:i], digits[i:]
+        if (len(left) > 1 and left[0] == "0") or (len(right) > 1 and right[0] == "0"):
+            continue
+        this_year, cumulative = (int(right), int(left)) if swapped else (int(left), int(right))
+        if this_year <= cumulative or len(digits) == 2:  # two digits: the only split there is, as printed
+            out.append((this_year, cumulative))
+    return out
+
+
+def _row_candidates(values_text: str, swapped: bool) -> tuple[list[tuple], bool]:
+    tokens = _NUMBERS_RE.match(values_text).group(1).split()
+    if not tokens:
+        return [(None, None)], False
+    if len(tokens) == 2:
+        a, b = (_number(t) for t in tokens)
+        return [(b, a) if swapped else (a, b)], False
+    if len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) >= 2:
+        return _splits(tokens[0], swapped), True
+    return [], False  # one value for two columns, or more than two: which is which is not printed
+
+
+def _resolve_groups(rows: dict[str, _Row]) -> None:
+    """Fix the split of glued rows that only one combination of a parent and its 其中 rows allows."""
+    for parent, children in vocab.PRE2019_CHILDREN.items():
+        group = [rows[k] for k in (parent, *children) if k in rows]
+        if len(group) < 2 or group[0].key != parent or all(len(r.candidates) == 1 for r in group):
+            continue
+        if any(not r.candidates for r in group):
+            continue
+        total = 1
+        for r in group:
+            total *= len(r.candidates)
+        if total > _MAX_COMBINATIONS:
+            continue
+        survivors = []
+        for combo in itertools.product(*(r.candidates for r in group)):
+            if any(v is None for pair in combo for v in pair):
+                break
+            if all(combo[0][c] == sum(pair[c] for pair in combo[1:]) for c in (0, 1)):
+                survivors.append(combo)
+        if not survivors:
+            continue
+        for i, r in enumerate(group):
+            chosen = {combo[i] for combo in survivors}
+            if len(chosen) == 1:
+                r.candidates = [chosen.pop()]
+
+
+def read_sheet(text: str) -> Pre2019Sheet | None:
+    """The pre-2019 statistics sheet of a (normalised) report text, or None when it prints none."""
+    header = _HEADER_RE.search(text)
+    while header is not None:
+        first = _LABEL_RE.search(text, header.end(), header.end() + _FIRST_ROW_WINDOW)
+        if first is not None and _CUMULATIVE_RE.search(text, header.end(), first.start()):
+            break
+        header = _HEADER_RE.search(text, header.end())
+    if header is None or first is None:
+        return None
+    head = text[header.end():first.start()]
+    cumulative_at = _CUMULATIVE_RE.search(head)
+    year_at = _YEAR_COL_RE.search(head)
+    swapped = bool(year_at and cumulative_at and cumulative_at.start() < year_at.start())
+
+    matches: list[re.Match[str]] = []
+    for m in _LABEL_RE.finditer(text, first.start(), first.start() + _SHEET_MAX):
+        if matches:
+            gap = re.sub(r"\s+", "", text[matches[-1].end():m.start()])
+            if len(gap) > _ROW_GAP_MAX:
+                break
+        matches.append(m)
+
+    sheet = Pre2019Sheet()
+    rows: dict[str, _Row] = {}
+    for i, m in enumerate(matches):
+        key = _LABEL_KEYS[int(m.lastgroup[1:])]
+        stop = matches[i + 1].start() if i + 1 < len(matches) else min(len(text), m.end() + _ROW_GAP_MAX + 20)
+        value_text = text[m.end():stop]
+        if i + 1 < len(matches):
+            value_text = _ORDINAL_TAIL_RE.sub("", value_text)
+        unit = _UNIT_RE.match(value_text)
+        numbers = value_text[unit.end():]
+        raw = (value_text[:unit.end()] + _NUMBERS_RE.match(numbers).group(1)).strip()
+        candidates, glued = _row_candidates(numbers, swapped)
+        label = re.sub(r"\s+", "", m.group())
+        if key in rows:
+            sheet.issues.append(f"pre2019.{key}: printed twice ({rows[key].label!r}, {label!r}); the first is kept")
+            continue
+        rows[key] = _Row(key, label, raw, candidates, glued)
+
+    _resolve_groups(rows)
+    for key, row in rows.items():
+        pair: tuple[int | float | None, int | float | None] = (None, None)
+        if len(row.candidates) == 1:
+            pair = row.candidates[0]
+            if row.glued and pair[0] is not None and pair[1] is not None and pair[0] > pair[1]:
+                sheet.issues.append(f"pre2019.{key}: this year's {pair[0]} exceeds the cumulative {pair[1]} "
+                                    f"as printed ({row.raw!r})")
+        elif row.candidates:
+            options = ", ".join(f"{a}/{b}" for a, b in row.candidates[:6])
+            sheet.issues.append(f"pre2019.{key}: digits {row.raw!r} split several ways ({options}); left null")
+        else:
+            sheet.issues.append(f"pre2019.{key}: {row.raw!r} does not say which number is this year's and which "
+                                "the cumulative one; left null")
+        sheet.values[key] = dict(zip(_COLS, pair, strict=True))
+        for col, value in zip(_COLS, pair, strict=True):
+            kind = "empty" if value is None else ("zero" if value == 0 else "number")
+            if value is None and row.raw and any(ch.isdigit() for ch in row.raw):
+                kind = "text"  # printed, not readable into this column
+            sheet.cells.append(ReadCell(TABLE, key, col, row.raw, kind, value, label=row.label))
+    return sheet if sheet.values else None
