@@ -470,6 +470,25 @@ def strip_tail_tools(line: str) -> str:
     return line[: m.start()].rstrip()
 
 
+# A report title printed at the start of the line that holds the report ("XX局2012年政府信息公开年度报告根据…").
+LEADING_TITLE_RE = re.compile(
+    r"^[\s\u3000\xa0]*(?P<title>[^，。；：,;:!?！？\n]{2,60}?(?:政府信息公开|政务公开|信息公开)[^，。；：,;:!?！？\n]{0,16}?"
+    r"(?:年度报告|工作报告|年报)(?:[\s\u3000]*[(（][^()（）]{2,12}[)）])?)"
+)
+_LEADING_TITLE_MIN_LINE = 200
+
+
+def split_leading_title(line: str) -> tuple[str, str] | None:
+    """(title, rest) when a long line starts with the report's title glued to its first sentence."""
+    if len(line) < _LEADING_TITLE_MIN_LINE:
+        return None
+    m = LEADING_TITLE_RE.match(line)
+    if m is None or not TITLE_RE.search(m["title"]):
+        return None
+    rest = line[m.end():].strip()
+    return (m["title"].strip(), rest) if rest else None
+
+
 def split_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
     """Lines with their chrome spans cut out: ([(source line index, kept text)], [chrome spans]).
 

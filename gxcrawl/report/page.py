@@ -263,6 +263,12 @@ def clean_text(text: str, url: str | None = None) -> tuple[str, str | None, dict
         raw_lines = raw_lines[header_end:]
     pieces, spans = chrome.split_lines(raw_lines)
     lines = [piece for _i, piece in pieces]
+    first = next((i for i, line in enumerate(lines) if line.strip() and not chrome.is_head_chrome(line.strip())), None)
+    if first is not None:
+        # the one line of a flattened page may start with the report's title glued to its first sentence
+        split = chrome.split_leading_title(lines[first].strip())
+        if split is not None:
+            lines[first:first + 1] = list(split)
     content_idx = [i for i, line in enumerate(lines) if line.strip()]
     stripped = [lines[i].strip() for i in content_idx]
     mask = chrome.chrome_line_mask(stripped)

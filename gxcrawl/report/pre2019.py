@@ -1,10 +1,12 @@
 """The pre-2019 statistics sheet (政府信息公开情况统计表, 2008–2018): 指标名称 / 计量单位 / 本年度 / 历年累计.
 
 Each row is an indicator label, a unit and two numbers: this year's and the cumulative count since 2008.
-Flattened page texts glue unit and numbers (`条290872`): a run of digits is split where this year's value
-is at most the cumulative one and neither part has a leading zero; when that leaves several splits, the
-其中 rows that sum to their parent (in both columns) decide, jointly over the group. What is still
-ambiguous is left null with an issue naming the cell: a split is never guessed.
+Flattened page texts glue unit and numbers (`条290872`): a run of digits is split where neither part has a
+leading zero and this year's value is at most the cumulative one (unless the sheet's own unambiguous rows
+break that order: then it is no rule there). When that leaves several splits, the report's narrative count
+of the same indicator (主动公开…N条, 历年累计…N条) decides if exactly one reading matches it, then the 其中
+rows that sum to their parent (in both columns), jointly over the group. What is still ambiguous is left
+null with an issue naming the cell: a split is never guessed.
 
 `read_sheet(text)` -> `Pre2019Sheet | None` (None: no sheet in the text).
 """
@@ -73,15 +75,13 @@ def _number(token: str) -> int | float | None:
 
 
 def _splits(digits: str, swapped: bool) -> list[tuple[int, int]]:
-    """Ways to read a glued digit run as (this year, cumulative)."""
+    """Ways to read a glued digit run as (this year, cumulative), no part with a leading zero."""
     out: list[tuple[int, int]] = []
     for i in range(1, len(digits)):
         left, right = digits[:i], digits[i:]
         if (len(left) > 1 and left[0] == "0") or (len(right) > 1 and right[0] == "0"):
             continue
-        this_year, cumulative = (int(right), int(left)) if swapped else (int(left), int(right))
-        if this_year <= cumulative or len(digits) == 2:  # two digits: the only split there is, as printed
-            out.append((this_year, cumulative))
+        out.append((int(right), int(left)) if swapped else (int(left), int(right)))
     return out
 
 
@@ -95,6 +95,18 @@ def _row_candidates(values_text: str, swapped: bool) -> tuple[list[tuple], bool]
     if len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) >= 2:
         return _splits(tokens[0], swapped), True
     return [], False  # one value for two columns, or more than two: which is which is not printed
+
+
+def _in_order(pair: tuple) -> bool:
+    return pair[0] is None or pair[1] is None or pair[0] <= pair[1]
+
+
+def _narrative_counts(narrative: str) -> dict[str, tuple[set[int], set[int]]]:
+    out: dict[str, tuple[set[int], set[int]]] = {}
+    for key, (this_year_re, cumulative_re) in vocab.PRE2019_NARRATIVE.items():
+        out[key] = ({int(m.group(1)) for m in re.finditer(this_year_re, narrative)},
+                    {int(m.group(1)) for m in re.finditer(cumulative_re, narrative)})
+    return out
 
 
 def _resolve_groups(rows: dict[str, _Row]) -> None:
@@ -165,6 +177,24 @@ def read_sheet(text: str) -> Pre2019Sheet | None:
             continue
         rows[key] = _Row(key, label, raw, candidates, glued)
 
+    # this year <= cumulative is a rule only where the sheet's own unambiguous rows keep to it
+    fixed = [r.candidates[0] for r in rows.values() if len(r.candidates) == 1]
+    ordered = all(_in_order(pair) for pair in fixed)
+    for row in rows.values():
+        if row.glued and len(row.candidates) > 1 and ordered:
+            row.candidates = [pair for pair in row.candidates if _in_order(pair)]
+    sheet_start = header.start()
+    sheet_end = matches[-1].end() + _ROW_GAP_MAX
+    counts = _narrative_counts(text[:sheet_start] + "\n" + text[sheet_end:])
+    for key, (this_year, cumulative) in counts.items():
+        row = rows.get(key)
+        if row is None or len(row.candidates) < 2:
+            continue
+        matching = [pair for pair in row.candidates if pair[0] in this_year or pair[1] in cumulative]
+        if len(matching) == 1:
+            row.candidates = matching
+            sheet.issues.append(f"pre2019.{key}: digits {row.raw!r} split as {matching[0][0]}/{matching[0][1]} "
+                                "by the report's own count of the same items in its text")
     _resolve_groups(rows)
     for key, row in rows.items():
         pair: tuple[int | float | None, int | float | None] = (None, None)

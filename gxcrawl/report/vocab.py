@@ -191,3 +191,8 @@ PRE2019_CHILDREN: dict[str, tuple[str, ...]] = {
     "replies_total": ("replies_granted", "replies_partial", "replies_denied", "replies_other"),
 }
 PRE2019_COLUMNS = ("this_year", "cumulative")
+#: the report's own narrative count of an indicator (a glued sheet run that the identities cannot split is split
+#: where exactly one reading matches it): indicator -> (this year's count, the cumulative count)
+PRE2019_NARRATIVE: dict[str, tuple[str, str]] = {
+    "active_total": (r"主动公开[^。;；,，\d]{0,12}?(\d+)\s*条", r"历年累计[^。;；,，\d]{0,16}?(\d+)\s*条"),
+}
