@@ -77,7 +77,7 @@ _APPLICATIONS_HEAD: tuple[RowSpec, ...] = (
     RowSpec("partially_granted", "部分公开(?:\\([^()]{0,40}\\))?", "(二)", _A),
     RowSpec(None, "不予公开", "(三)"),
     RowSpec("denied_state_secret", "属于国家秘密", "1", _A),
-    RowSpec("denied_prohibited_by_law", "其他法律行政法规禁止公开", "2", _A),
+    RowSpec("denied_prohibited_by_law", "其他法律(?:和|及|、)?行政法规禁止公开", "2", _A),
     RowSpec("denied_security_stability", f"危及{_QUOTE}三安全一稳定{_QUOTE}", "3", _A),
     RowSpec("denied_third_party", "保护第三方合法权益", "4", _A),
     RowSpec("denied_internal_affairs", "属于三类内部事务信息", "5", _A),
@@ -107,8 +107,8 @@ APPLICATIONS_2019: tuple[RowSpec, ...] = (
 APPLICATIONS_2021: tuple[RowSpec, ...] = (
     *_APPLICATIONS_HEAD,
     RowSpec(None, "其他处理", "(六)"),
-    RowSpec("other_overdue_correction", "申请人无正当理由逾期不补正[,、;]?行政机关不再处理其政府信息公开申请", "1", _A),
-    RowSpec("other_overdue_fee", "申请人逾期未按收费通知要求缴纳费用[,、;]?行政机关不再处理其政府信息公开申请", "2", _A),
+    RowSpec("other_overdue_correction", "申请人无正当理由逾期不补正[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "1", _A),
+    RowSpec("other_overdue_fee", "申请人逾期未按收费通知要求缴纳费用[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "2", _A),
     RowSpec("other_other", "(?<=[.、．)])其他", "3", _A),
     *_APPLICATIONS_TAIL,
 )
