@@ -21,7 +21,7 @@ from gxcrawl.report.text import HEADING_WINDOW, text_sha256, tidy
 from gxcrawl.report.validate import run_checks
 from gxcrawl.report.version import is_not_a_report, overall_format, statutory_format
 
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"
 
 #: text beyond this many characters is not searched for tables (reports are 5–100 kB of text)
 MAX_TABLE_TEXT = 2_000_000
@@ -101,7 +101,12 @@ def _parse_page(page) -> Report:
     headings = _sections.find_headings(text[:HEADING_WINDOW])
     preamble = text[: headings[0].start] if headings else text[:3000]
     # the same lines as printed (NFKC keeps line breaks), for a title "as printed"
-    printed = "\n".join((page.text or "").split("\n")[: preamble.count("\n") + 1])
+    preamble_lines = preamble.split("\n")
+    printed_lines = (page.text or "").split("\n")[: len(preamble_lines)]
+    if printed_lines:  # the preamble may end inside a line (a heading on the title's line): cut it there too
+        last = printed_lines[-1]
+        printed_lines[-1] = last[: len(preamble_lines[-1])] if len(nfkc(last)) == len(last) else preamble_lines[-1]
+    printed = "\n".join(printed_lines)
     report.sections = _sections.section_texts(text, headings)
     page_title = " ".join(page.title.split()) if page.title else None
     text_title = _sections.find_title(preamble, printed)

@@ -399,40 +399,75 @@ def _crumb_end(line: str, start: int) -> int:
     return end
 
 
+_BRACKET_GROUP_RE = re.compile(r"[\s\u3000\xa0]*[【\[]([^】\]\n]{0,24})[】\]]")
+_TOOL_WORDS_RE = re.compile(
+    "|".join(re.escape(t) for t in sorted({*TOOLBAR_WORDS, *WEAK_TOKENS, *LABELS}, key=len, reverse=True))
+)
+_SPACE_RE = re.compile(r"[\s\u3000\xa0]*")
+_INFO_VALUE_MAX = 40
+
+
+def _is_tool_group(inner: str) -> bool:
+    """The inside of 【…】 holds nothing but tool words and labels ("字体：大 中 小", "打印本页")."""
+    return not _RESIDUE_RE.sub("", _TOOL_WORDS_RE.sub("", inner))
+
+
 def _info_bar_end(line: str, start: int) -> int:
-    """End of the info bar + tool bar that starts at `start`: label/value pairs and tool words."""
-    end = start
-    tokens = list(_TOKEN_RE.finditer(line, start))
-    i = 0
-    while i < len(tokens):
-        text = tokens[i].group()
+    """End of the info bar + tool bar that starts at `start`: label/value pairs, 【tool】 groups, tool words."""
+    end = pos = start
+    while pos < len(line):
+        pos = _SPACE_RE.match(line, pos).end()
+        group = _BRACKET_GROUP_RE.match(line, pos)
+        if group and _is_tool_group(group.group(1)):
+            end = pos = group.end()
+            continue
+        token = _TOKEN_RE.match(line, pos)
+        if token is None:
+            break
+        text = token.group()
         label = LABEL_RE.match(text) or LABEL_ONLY_RE.match(text)
         if label and label.start() == 0:
-            value_in_token = text[label.end():] if LABEL_RE.match(text) else ""
-            end = tokens[i].end()
-            i += 1
-            if not value_in_token and i < len(tokens) and not _TOOLBAR_TOKEN_RE.match(tokens[i].group()) \
-                    and not LABEL_RE.match(tokens[i].group()):
-                end = tokens[i].end()  # the value as the next token
-                i += 1
-            if i < len(tokens) and _TIME_TOKEN_RE.match(tokens[i].group()):
-                end = tokens[i].end()  # "2012-04-11 00:00"
-                i += 1
+            value_in_token = text[label.end():]
+            if len(value_in_token) > _INFO_VALUE_MAX or _PROSE_RE.search(value_in_token):
+                break  # "摘要：本报告根据…": a labelled paragraph, not an info bar
+            end = pos = token.end()
+            if LABEL_ONLY_RE.match(text) or not text[label.end():]:
+                value = _TOKEN_RE.match(line, _SPACE_RE.match(line, pos).end())
+                if value and not _TOOLBAR_TOKEN_RE.match(value.group()) and not LABEL_RE.match(value.group()) \
+                        and not _BRACKET_GROUP_RE.match(value.group()):
+                    end = pos = value.end()  # the value as the next token
+            clock = _TOKEN_RE.match(line, _SPACE_RE.match(line, pos).end())
+            if clock and _TIME_TOKEN_RE.match(clock.group()):
+                end = pos = clock.end()  # "2012-04-11 00:00"
         elif _TOOLBAR_TOKEN_RE.match(text):
-            end = tokens[i].end()
-            i += 1
+            end = pos = token.end()
         else:
             break
     return end
 
 
+#: a line that starts with an info bar is split only when this much report text follows it
+_REPORT_AFTER_BAR_MIN = 200
+
+
+def _split_info_bar(line: str) -> tuple[list[str], list[str]] | None:
+    """A long line that starts with the info bar ("来源：… 时间：… 【打印】") and goes on with the report."""
+    if len(line) < _REPORT_AFTER_BAR_MIN or not LABEL_LINE_RE.match(line):
+        return None
+    bar_end = _info_bar_end(line, 0)
+    rest = line[bar_end:].strip()
+    if len(rest) < _REPORT_AFTER_BAR_MIN or not _PROSE_RE.search(rest[:_REPORT_AFTER_BAR_MIN]):
+        return None
+    return [rest], [line[:bar_end].strip()]
+
+
 def split_chrome_spans(line: str) -> tuple[list[str], list[str]] | None:
-    """(kept parts, chrome parts) of a line that starts with a breadcrumb and holds more than it; None
-    for any other line. The kept parts are the title between breadcrumb and info bar (own line) and the
+    """(kept parts, chrome parts) of a line that starts with a breadcrumb (or an info bar) and holds more
+    than it; None for any other line. The kept parts are the title between breadcrumb and info bar (own line) and the
     text after the tool bar; a line that is nothing but chrome gives no kept part."""
     m = BREADCRUMB_RE.match(line)
     if m is None:
-        return None
+        return _split_info_bar(line)
     crumb_end = _crumb_end(line, m.end())
     chrome_parts = [line[:crumb_end].strip()]
     kept: list[str] = []
@@ -475,7 +510,7 @@ LEADING_TITLE_RE = re.compile(
     r"^[\s\u3000\xa0]*(?P<title>[^，。；：,;:!?！？\n]{2,60}?(?:政府信息公开|政务公开|信息公开)[^，。；：,;:!?！？\n]{0,16}?"
     r"(?:年度报告|工作报告|年报)(?:[\s\u3000]*[(（][^()（）]{2,12}[)）])?)"
 )
-_LEADING_TITLE_MIN_LINE = 200
+_LEADING_TITLE_MIN_LINE = 100
 
 
 def split_leading_title(line: str) -> tuple[str, str] | None:
@@ -497,7 +532,7 @@ def split_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
     out: list[tuple[int, str]] = []
     spans: list[str] = []
     for i, line in enumerate(lines):
-        split = split_chrome_spans(line) if BREADCRUMB_RE.match(line) else None
+        split = split_chrome_spans(line) if len(line) > TAIL_LINE_MAX_CHARS or BREADCRUMB_RE.match(line) else None
         parts = [line]
         if split is not None:
             parts, chrome_parts = split

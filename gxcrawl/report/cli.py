@@ -32,6 +32,9 @@ def run_parse(paths: list[str], *, pretty: bool, out: TextIO | None = None, err:
             print(f"gxcrawl parse: {path}: unreadable document: {exc}", file=err)
             failed += 1
             continue
+        if not _has_values(record):
+            reason = next((i for i in record["issues"] if i.startswith("document:")), None) or record["issues"][0]
+            print(f"gxcrawl parse: {path}: no report values read: {reason}", file=err)
         record = {"source": path, **record}
         if pretty:
             out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
@@ -39,3 +42,8 @@ def run_parse(paths: list[str], *, pretty: bool, out: TextIO | None = None, err:
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
     out.flush()
     return 1 if failed else 0
+
+
+def _has_values(record: dict) -> bool:
+    return any(v is not None for table in ("active", "applications", "appeals", "pre2019")
+               for row in (record.get(table) or {}).values() for v in row.values())
