@@ -18,7 +18,6 @@ def is_not_a_report(title: str | None) -> bool:
     )
 
 
-_WS = str.maketrans("", "", " \t\n\r\u3000\xa0")
 #: column headers of table 二 that only one format prints (labels wrapped or spaced are matched too)
 _ACTIVE_HEADERS = {
     "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
@@ -35,7 +34,7 @@ def year_format(report_year: int | None) -> str | None:
 
 def header_proof(text: str) -> str | None:
     """The format table 二's column headers prove: two or more headers of one format and none of the other."""
-    flat = text.translate(_WS)
+    flat = "".join(text.split())
     counts = {fmt: sum(1 for h in headers if h in flat) for fmt, headers in _ACTIVE_HEADERS.items()}
     for fmt, other in (("2019", "2021"), ("2021", "2019")):
         if counts[fmt] >= 2 and counts[other] == 0:
