@@ -311,3 +311,21 @@ def test_headers_that_prove_the_2019_format_win_over_the_year(seed: int) -> None
     record = parse_report(reportgen.render_text(truth, "tabs").encode(), url="report.txt")
     assert record["report_year"] == 2021 and record["format"]["overall"] == "2019"
     assert "format: 2019-format tables in a report for 2021" in record["issues"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_merged_other_row_in_a_2021_report(seed: int) -> None:
+    truth = _truth(seed, "2021", 2022)
+    lines = reportgen.render_text(truth, "pipe_rows").splitlines()
+    at = next(i for i, line in enumerate(lines) if "其他处理" in line)
+    subrows = ("other_overdue_correction", "other_overdue_fee", "other_other")
+    cols = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+    merged = [sum(truth["applications"][r][c] for r in subrows) for c in cols]
+    lines[at:at + 3] = ["| (六)其他处理 | " + " | ".join(map(str, merged)) + " |"]
+    record = parse_report("\n".join(lines).encode(), url="report.txt")
+    assert record["format"]["overall"] == "2021"
+    assert record["applications"]["other"] == dict(zip(cols, merged, strict=True))
+    assert record["applications"]["total_processed"] == truth["applications"]["total_processed"]
+    assert any("(六)其他处理 is printed as one row" in issue for issue in record["issues"])
+    h2 = {c["scope"]: c["status"] for c in record["checks"] if c["id"] == "H2"}
+    assert set(h2.values()) == {"pass"}

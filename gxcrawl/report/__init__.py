@@ -166,6 +166,9 @@ def _parse_page(page) -> Report:
         appeals.version = overall
     report.tables = tables
     report.issues.extend(format_issues)
+    if overall == "2021" and "other" in (tables["applications"].values if "applications" in tables else {}):
+        report.issues.append("applications: (六)其他处理 is printed as one row (its sub-rows 1–3 merged); "
+                             "its values are under `other`")
     for name in ("active", "applications", "appeals"):
         table = tables.get(name)
         if table is None:

@@ -517,10 +517,10 @@ def _version_applications(region: str) -> str:
 def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[_Row]:
     rows: list[_Row] = []
     for spec, blob, markdown in _find_rows(text, specs, start, end):
-        if spec.key is None:
+        if spec.key is None and (spec.merged_key is None or not _HAS_VALUE.search(blob)):
             continue
         items, mode = _blob_items(blob, header_before=False, markdown=markdown)
-        rows.append(_Row(spec.key, spec.columns, items, mode))
+        rows.append(_Row(spec.key or spec.merged_key, spec.columns, items, mode))
     return rows
 
 

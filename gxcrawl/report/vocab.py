@@ -18,6 +18,8 @@ class RowSpec:
     label: str  # regex over the label core (whitespace between characters is allowed by the reader)
     ordinal: str = ""  # "1" -> "1." / "1、"; "(三)" -> "(三)"; "一" -> "一、"
     columns: tuple[str, ...] = ()
+    # a group label that some documents print as one row with values (its sub-rows merged): read under this key
+    merged_key: str | None = None
 
 
 # --- table 二 (主动公开) -------------------------------------------------------------------------------
@@ -106,7 +108,8 @@ APPLICATIONS_2019: tuple[RowSpec, ...] = (
 )
 APPLICATIONS_2021: tuple[RowSpec, ...] = (
     *_APPLICATIONS_HEAD,
-    RowSpec(None, "其他处理", "(六)"),
+    # real 2021 reports may print (六)其他处理 as one row (its three sub-rows merged): kept as `other`
+    RowSpec(None, "其他处理", "(六)", _A, merged_key="other"),
     RowSpec("other_overdue_correction", "申请人无正当理由逾期不补正[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "1", _A),
     RowSpec("other_overdue_fee", "申请人逾期未按收费通知要求缴纳费用[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "2", _A),
     RowSpec("other_other", "(?<=[.、．)])其他", "3", _A),
