@@ -329,3 +329,14 @@ def test_a_merged_other_row_in_a_2021_report(seed: int) -> None:
     assert any("(六)其他处理 is printed as one row" in issue for issue in record["issues"])
     h2 = {c["scope"]: c["status"] for c in record["checks"] if c["id"] == "H2"}
     assert set(h2.values()) == {"pass"}
+
+
+def test_pre2019_row_that_is_no_known_indicator_is_kept_in_cells() -> None:
+    values = _sheet_truth(random.Random(3))
+    page = _pre2019_page(values, "spaced").replace("行政复议数", "咨询处理数 人次 35 120 行政复议数")
+    record = parse_report(page.encode(), url="a.txt")
+    assert record["pre2019"] == values  # its neighbours read as before
+    unplaced = [c for c in record["cells"] if c["table"] == "pre2019" and c["row"] is None]
+    assert [(c["label"], c["raw"]) for c in unplaced] == [("咨询处理数", "咨询处理数 人次 35 120")]
+    assert any("咨询处理数" in issue for issue in record["issues"])
+    jsonschema.validate(record, SCHEMA)

@@ -50,6 +50,10 @@ _NUMBERS_RE = re.compile(r"^\s*((?:(?:\d+(?:\.\d+)?|[-—/]+)\s*)*)")
 # the ordinal of the next (其中) row at the end of a row's value text: "条24242、", "0 其中：1.", "00其中：1"
 _ORDINAL_TAIL_RE = re.compile(r"(?:其\s*中\s*[:：]?\s*(?:\d\s*[.、．]?)?|\d\s*[.、．]|\(\s*\d\s*\))\s*$")
 _MAX_COMBINATIONS = 20_000
+_UNKNOWN_ROW_RE = re.compile(
+    r"\s*(?:其\s*中\s*[:：]?\s*)?(?:\d\s*[.、．]\s*)?(?P<label>[\u4e00-\u9fff、()（）]{2,30}?)\s*"
+    r"(?:万元|元|条|件|个|项|人次|次|份|宗|家)?\s*(?:\d+(?:\.\d+)?\s*)+"
+)
 
 
 @dataclass
@@ -169,9 +173,15 @@ def read_sheet(text: str) -> Pre2019Sheet | None:
             value_text = _ORDINAL_TAIL_RE.sub("", value_text)
         unit = _UNIT_RE.match(value_text)
         numbers = value_text[unit.end():]
-        raw = (value_text[:unit.end()] + _NUMBERS_RE.match(numbers).group(1)).strip()
+        printed = _NUMBERS_RE.match(numbers)
+        raw = (value_text[:unit.end()] + printed.group(1)).strip()
         candidates, glued = _row_candidates(numbers, swapped)
         label = re.sub(r"\s+", "", m.group())
+        other = _UNKNOWN_ROW_RE.match(numbers, printed.end()) if i + 1 < len(matches) else None
+        if other is not None:  # a row between two known ones whose label is no known indicator: kept, unplaced
+            other_label = re.sub(r"\s+", "", other["label"])
+            sheet.cells.append(ReadCell(TABLE, None, None, other.group().strip(), "text", None, label=other_label))
+            sheet.issues.append(f"pre2019: row {other_label!r} is no known indicator; its numbers are only in cells")
         if key in rows:
             sheet.issues.append(f"pre2019.{key}: printed twice ({rows[key].label!r}, {label!r}); the first is kept")
             continue
