@@ -293,16 +293,17 @@ def test_one_bad_label_does_not_change_the_format(seed: int) -> None:
     truth = _truth(seed, "2021", 2023)
     text = reportgen.render_text(truth, "tabs")
     # the two labels only the 2021 table 三 prints, misspelled and wrapped as PDFs have them
-    damaged = text.replace("逾期不补正", "逾期不补证").replace("逾期未按收费通知要求缴纳费用", "逾期末按收费通知\n要求缴纳费用")
+    damaged = (text.replace("逾期不补正", "逾期不补证").replace("逾期未按收费通知要求缴纳费用", "逾期末按收费通知\n要求缴纳费用")
+               .replace("本机关不掌握相关政府信息", "本机关不掌据相关政府信息"))
     assert damaged != text
     record = parse_report(damaged.encode(), url="report.txt")
     assert record["format"]["overall"] == "2021"
+    # the misprinted rows are found all the same: table 三 reads exactly as printed
     for table in TABLES:
-        for row, cols in truth[table].items():
-            for col, want in cols.items():
-                got = (record[table].get(row) or {}).get(col)
-                assert got is None or got == pytest.approx(want), (table, row, col, got, want)
-    assert _count(record) >= 150
+        want = {row: {col: None if v is None else float(v) for col, v in cols.items()} for row, cols in truth[table].items()}
+        got = {row: {col: None if v is None else float(v) for col, v in cols.items()}
+               for row, cols in record[table].items()}
+        assert got == want, table
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -90,6 +90,20 @@ def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(label)
 
 
+#: labels at least this long are also found with one character misprinted (PDF text, OCR, typing)
+_FUZZY_LABEL_MIN = 8
+
+
+@cache
+def _fuzzy_label_re(label: str):  # -> regex.Pattern | None
+    """`label` with one character substituted, for labels long enough that this cannot hit another row."""
+    if len(re.sub(r"\(\?:[^()]*\)\??|\[[^\]]*\][?*]?|[\\()?*+|]", "", label)) < _FUZZY_LABEL_MIN:
+        return None
+    import regex  # the stdlib re has no approximate matching
+
+    return regex.compile(f"(?:{label}){{s<=1}}", regex.BESTMATCH)
+
+
 @cache
 def _ordinal_re(ordinal: str) -> re.Pattern[str] | None:
     if not ordinal:
@@ -202,6 +216,8 @@ def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) 
     pos = start
     for spec in specs:
         match = _label_re(spec.label).search(text, pos, end)
+        if match is None and (fuzzy := _fuzzy_label_re(spec.label)) is not None:
+            match = fuzzy.search(text, pos, end)  # a misprinted label ("逾期不补证")
         if match is not None:
             found.append((spec, match))
             pos = match.end()
