@@ -499,7 +499,8 @@ def split_chrome_spans(line: str) -> tuple[list[str], list[str]] | None:
 
 def strip_tail_tools(line: str) -> str:
     """The line without tool words that end it ("…2016年1月8日 附件下载"); unchanged when that is all it holds."""
-    m = _TAIL_TOOLS_RE.search(line)
+    tail_from = max(0, len(line) - 120)  # the tool words are at the very end: search only there
+    m = _TAIL_TOOLS_RE.search(line, tail_from)
     if m is None or m.start() == 0:
         return line
     return line[: m.start()].rstrip()
