@@ -160,6 +160,11 @@ def test_a_title_glued_to_the_first_sentence_is_the_title() -> None:
     record = parse_report(page.encode(), url="page.txt")
     assert record["title"] == "某某县财政局2012年政府信息公开年度报告"
     assert record["agency"] == "某某县财政局" and record["report_year"] == 2012
+    # a first sentence that merely names a report is no title: the header's 标题 stays the title
+    sentence = body.replace("某某县财政局2012年政府信息公开年度报告根据《中华人民共和国政府信息公开条例》",
+                            "根据《中华人民共和国政府信息公开条例》和《某某市政府信息公开工作年度报告》的要求")
+    record = parse_report(page.replace(body, sentence).encode(), url="page.txt")
+    assert record["title"] == "某某县财政局2012年政府信息公开工作年度报告"
 
 
 # --- 4. pre-2019 statistics sheets ----------------------------------------------------------------------------------

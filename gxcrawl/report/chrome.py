@@ -508,7 +508,8 @@ def strip_tail_tools(line: str) -> str:
 
 # A report title printed at the start of the line that holds the report ("XX局2012年政府信息公开年度报告根据…").
 LEADING_TITLE_RE = re.compile(
-    r"^[\s\u3000\xa0]*(?P<title>[^，。；：,;:!?！？\n]{2,60}?(?:政府信息公开|政务公开|信息公开)[^，。；：,;:!?！？\n]{0,16}?"
+    r"^[\s\u3000\xa0]*(?!根据|按照|依据|依照|现将|现就|本报告|本年报|为)"
+    r"(?P<title>[^，。；：,;:!?！？《》“”\n]{2,60}?(?:政府信息公开|政务公开|信息公开)[^，。；：,;:!?！？《》“”\n]{0,16}?"
     r"(?:年度报告|工作报告|年报)(?:[\s\u3000]*[(（][^()（）]{2,12}[)）])?)"
 )
 _LEADING_TITLE_MIN_LINE = 100
