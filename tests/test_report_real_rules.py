@@ -346,3 +346,16 @@ def test_pre2019_row_that_is_no_known_indicator_is_kept_in_cells() -> None:
     assert [(c["label"], c["raw"]) for c in unplaced] == [("咨询处理数", "咨询处理数 人次 35 120")]
     assert any("咨询处理数" in issue for issue in record["issues"])
     jsonschema.validate(record, SCHEMA)
+
+
+@pytest.mark.parametrize(("first", "second", "agency"), [
+    ("2025 年某某市人民政府办公厅政府信息公开", "工作年度报告", "某某市人民政府办公厅"),
+    ("2024 年某某市科委政府信息公开工作", "年度报告", "某某市科委"),
+])
+def test_a_wrapped_title_that_starts_with_the_year(first: str, second: str, agency: str) -> None:
+    truth = _truth(13, "2021", 2024)
+    lines = reportgen.render_text(truth, "tabs").splitlines()
+    body = lines[next(i for i, line in enumerate(lines) if "一、总体情况" in line) - 1:]
+    record = parse_report("\n".join(["正文", first, second, *body]).encode(), url="report.md")
+    assert record["title"] == first + second
+    assert record["agency"] == agency

@@ -61,12 +61,16 @@ def parse_report_and_text(
     return parse_page(page).to_json(), tidy(page.text)
 
 
+_YEAR_FIRST_TITLE = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*(?:关于)?\s*(.{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)")
 _TITLE_AGENCY_TAIL = re.compile(r"[\s\u3000]*(?:关于|的|《)+$")
 
 
 def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str | None:
     """The body named in the title (before the year), else the page's 发布机构 (or the preamble's)."""
     from_title = _sections.find_agency(title, "", {})
+    led = _YEAR_FIRST_TITLE.match(unicodedata.normalize("NFKC", title or ""))
+    if led:  # "2025 年上海市人民政府办公厅政府信息公开工作年度报告": the body follows the year
+        from_title = led.group(1).strip()
     if from_title:
         from_title = _TITLE_AGENCY_TAIL.sub("", from_title).strip() or None
     if from_title and len(from_title) >= 2:
