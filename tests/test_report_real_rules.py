@@ -359,3 +359,17 @@ def test_a_wrapped_title_that_starts_with_the_year(first: str, second: str, agen
     record = parse_report("\n".join(["正文", first, second, *body]).encode(), url="report.md")
     assert record["title"] == first + second
     assert record["agency"] == agency
+
+
+def test_pre2019_sheet_of_this_years_numbers_only() -> None:
+    values = _sheet_truth(random.Random(21))
+    page = _pre2019_page(values, "spaced")
+    sheet_at = page.index("指标名称")
+    one_column = page[:sheet_at] + "统计指标 单位 2016年 " + " ".join(
+        f"{label} {unit} {values[key]['this_year']}" for key, label, _o, unit in _SHEET_ROWS)
+    record = parse_report(one_column.encode(), url="a.txt")
+    assert record["pre2019"] == {k: {"this_year": v["this_year"], "cumulative": None} for k, v in values.items()}
+    # a sentence that names an indicator near the word 指标 is no sheet
+    prose = page[:sheet_at] + "各项指标完成良好，本年主动公开信息数 120条，较上年增长。"
+    record = parse_report(prose.encode(), url="a.txt")
+    assert record["pre2019"] == {} and record["format"]["overall"] == "pre2019"

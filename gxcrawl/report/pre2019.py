@@ -37,8 +37,9 @@ for _key, _labels in vocab.PRE2019_INDICATORS:
 _LABEL_RE = re.compile("|".join(_alternatives))
 _PARENT_OF = {child: parent for parent, children in vocab.PRE2019_CHILDREN.items() for child in children}
 
-_HEADER_RE = re.compile(r"指\s*标\s*名\s*称|指\s*标\s*项\s*目")
+_HEADER_RE = re.compile(r"指\s*标\s*名\s*称|指\s*标\s*项\s*目|统\s*计\s*指\s*标|指\s*标")
 _CUMULATIVE_RE = re.compile(r"历\s*年\s*累\s*计|累\s*计")
+_UNIT_COL_RE = re.compile(r"单\s*位")
 _YEAR_COL_RE = re.compile(r"本\s*年\s*度?|(?:19|20)\d{2}\s*年\s*度?")
 #: the first indicator follows the header within this many characters
 _FIRST_ROW_WINDOW = 120
@@ -89,10 +90,12 @@ def _splits(digits: str, swapped: bool) -> list[tuple[int, int]]:
     return out
 
 
-def _row_candidates(values_text: str, swapped: bool) -> tuple[list[tuple], bool]:
+def _row_candidates(values_text: str, swapped: bool, single: bool = False) -> tuple[list[tuple], bool]:
     tokens = _NUMBERS_RE.match(values_text).group(1).split()
     if not tokens:
         return [(None, None)], False
+    if single:  # a sheet with this year's column only
+        return ([(_number(tokens[0]), None)] if len(tokens) == 1 else []), False
     if len(tokens) == 2:
         a, b = (_number(t) for t in tokens)
         return [(b, a) if swapped else (a, b)], False
@@ -145,7 +148,10 @@ def read_sheet(text: str) -> Pre2019Sheet | None:
     header = _HEADER_RE.search(text)
     while header is not None:
         first = _LABEL_RE.search(text, header.end(), header.end() + _FIRST_ROW_WINDOW)
-        if first is not None and _CUMULATIVE_RE.search(text, header.end(), first.start()):
+        # the column headers: 历年累计, or (a sheet of this year's numbers only) 单位 and the year column
+        if first is not None and (_CUMULATIVE_RE.search(text, header.end(), first.start()) or (
+                _UNIT_COL_RE.search(text, header.end(), first.start())
+                and _YEAR_COL_RE.search(text, header.end(), first.start()))):
             break
         header = _HEADER_RE.search(text, header.end())
     if header is None or first is None:
@@ -154,6 +160,7 @@ def read_sheet(text: str) -> Pre2019Sheet | None:
     cumulative_at = _CUMULATIVE_RE.search(head)
     year_at = _YEAR_COL_RE.search(head)
     swapped = bool(year_at and cumulative_at and cumulative_at.start() < year_at.start())
+    single = cumulative_at is None  # no 历年累计 column: this year's numbers only
 
     matches: list[re.Match[str]] = []
     for m in _LABEL_RE.finditer(text, first.start(), first.start() + _SHEET_MAX):
@@ -175,7 +182,7 @@ def read_sheet(text: str) -> Pre2019Sheet | None:
         numbers = value_text[unit.end():]
         printed = _NUMBERS_RE.match(numbers)
         raw = (value_text[:unit.end()] + printed.group(1)).strip()
-        candidates, glued = _row_candidates(numbers, swapped)
+        candidates, glued = _row_candidates(numbers, swapped, single)
         label = re.sub(r"\s+", "", m.group())
         other = _UNKNOWN_ROW_RE.match(numbers, printed.end()) if i + 1 < len(matches) else None
         if other is not None:  # a row between two known ones whose label is no known indicator: kept, unplaced
