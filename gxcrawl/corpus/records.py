@@ -16,8 +16,9 @@ from typing import Any
 
 import orjson
 
-# the three statistical tables of the report record, in report order
-TABLES: tuple[str, ...] = ("active", "applications", "appeals")
+# the statistical tables of the report record, in report order: tables 二/三/四, then the pre-2019 sheet
+# (rows are its indicators, columns this_year/cumulative; only pre-2019 records have it)
+TABLES: tuple[str, ...] = ("active", "applications", "appeals", "pre2019")
 
 # long form: one line per table cell; the first columns identify the report
 CSV_COLUMNS: tuple[str, ...] = (

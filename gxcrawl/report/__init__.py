@@ -8,6 +8,7 @@ year, date) -> ``tables`` (cascade html -> text -> glued) -> ``version`` (format
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from typing import Any
 
@@ -15,12 +16,13 @@ from gxcrawl.report import sections as _sections
 from gxcrawl.report.cells import nfkc
 from gxcrawl.report.errors import UnreadableDocument
 from gxcrawl.report.model import Report
+from gxcrawl.report.pre2019 import read_sheet as read_pre2019_sheet
 from gxcrawl.report.tables import read_report_tables
 from gxcrawl.report.text import HEADING_WINDOW, text_sha256, tidy
 from gxcrawl.report.validate import run_checks
-from gxcrawl.report.version import is_not_a_report, overall_format
+from gxcrawl.report.version import is_not_a_report, overall_format, statutory_format
 
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"
 
 #: the start of the issue of a record whose parse failed with an unexpected error
 INTERNAL_ERROR = "parser: internal error"
@@ -103,16 +105,34 @@ def _internal_error(exc: Exception, url: str | None, page) -> tuple[dict[str, An
     return report.to_json(), text
 
 
+_YEAR_FIRST_TITLE = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*(?:关于)?\s*(.{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)")
+_TITLE_AGENCY_TAIL = re.compile(r"[\s\u3000]*(?:关于|的|《)+$")
+
+
 def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str | None:
+    """The body named in the title (before the year), else the page's 发布机构 (or the preamble's)."""
     from_title = _sections.find_agency(title, "", {})
-    from_meta = _sections.find_agency(None, preamble, metadata)
-    if from_title and from_meta:
-        return from_title if from_meta in from_title else from_meta
-    return from_title or from_meta
+    led = _YEAR_FIRST_TITLE.match(unicodedata.normalize("NFKC", title or ""))
+    if led:  # "2025 年上海市人民政府办公厅政府信息公开工作年度报告": the body follows the year
+        from_title = led.group(1).strip()
+    if from_title:
+        from_title = _TITLE_AGENCY_TAIL.sub("", from_title).strip() or None
+    if from_title and len(from_title) >= 2:
+        return from_title
+    return _sections.find_agency(None, preamble, metadata)
 
 
 def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
-    """The pipeline after page loading; separate so callers holding a Page do not load it twice."""
+    """The pipeline after page loading; separate so callers holding a Page do not load it twice.
+
+    A record without a single value always says why in `issues` (never an empty record with no issue)."""
+    report = _parse_page(page)
+    if not report.issues and not report.has_values():
+        report.issues.append("document: no report tables found")
+    return report
+
+
+def _parse_page(page) -> Report:
     nfkc_text = nfkc(page.text or "")
     text = nfkc_text.replace("−", "-")
     report = Report(parser_version=PARSER_VERSION)
@@ -130,7 +150,12 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     headings = _sections.find_headings(text[:HEADING_WINDOW])
     preamble = text[: headings[0].start] if headings else text[:3000]
     # the same lines as printed (NFKC keeps line breaks), for a title "as printed"
-    printed = "\n".join((page.text or "").split("\n")[: preamble.count("\n") + 1])
+    preamble_lines = preamble.split("\n")
+    printed_lines = (page.text or "").split("\n")[: len(preamble_lines)]
+    if printed_lines:  # the preamble may end inside a line (a heading on the title's line): cut it there too
+        last = printed_lines[-1]
+        printed_lines[-1] = last[: len(preamble_lines[-1])] if len(nfkc(last)) == len(last) else preamble_lines[-1]
+    printed = "\n".join(printed_lines)
     report.sections = _sections.section_texts(text, headings)
     page_title = " ".join(page.title.split()) if page.title else None
     text_title = _sections.find_title(preamble, printed)
@@ -157,23 +182,42 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
         report.issues.append(f"document: text is {len(text)} characters; tables searched in the first "
                              f"{MAX_TABLE_TEXT} only")
     tables = read_report_tables(table_text, page.body_html, normalised=True, grid=page.table_grid)
+    wanted = statutory_format(tables, table_text, report.report_year)
+    if wanted and any(tables.get(name) is None or tables[name].version != wanted for name in ("active", "applications")):
+        reread = read_report_tables(table_text, page.body_html, normalised=True, grid=page.table_grid, version=wanted)
+        if reread:
+            tables = reread
     if tables and not any(t.numeric_cells() for t in tables.values()):
         report.issues.append("document: tables have labels but no numbers (a blank template); no values read")
         tables = {}
     report.format, format_issues = overall_format(tables, text, report.title)
     overall = report.format["overall"]
     if overall in ("pre2019", "unknown"):
-        if overall == "unknown" and len(headings) < 3:
-            report.sections = dict.fromkeys(_sections_keys())  # not a report: no statutory sections
-        elif overall == "unknown":
-            report.issues.append("tables: no table 二/三/四 found (images or attachments?); format unknown")
         report.tables = {}
+        sheet = read_pre2019_sheet(table_text)
+        if sheet is not None:
+            report.format = dict.fromkeys(("active", "applications", "overall"), "pre2019")
+            report.pre2019, report.pre2019_cells = sheet.values, sheet.cells
+            report.issues.extend(sheet.issues)
+        elif overall == "pre2019":
+            report.pre2019 = {}
+            report.issues.append("document: no report tables found (a pre-2019 report without its statistics sheet "
+                                 "in the text: an attachment or image?)")
+        elif len(headings) < 3:
+            report.sections = dict.fromkeys(_sections_keys())  # not a report: no statutory sections
+            report.issues.append("document: not a report (no statutory sections and no report tables found)")
+        else:
+            report.issues.append("document: no report tables found (table 二/三/四 images or attachments?); "
+                                 "format unknown")
         return report
     appeals = tables.get("appeals")
     if appeals is not None:
         appeals.version = overall
     report.tables = tables
     report.issues.extend(format_issues)
+    if overall == "2021" and "other" in (tables["applications"].values if "applications" in tables else {}):
+        report.issues.append("applications: (六)其他处理 is printed as one row (its sub-rows 1–3 merged); "
+                             "its values are under `other`")
     for name in ("active", "applications", "appeals"):
         table = tables.get(name)
         if table is None:
@@ -183,7 +227,7 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     if report.report_year is not None:
         if overall == "2021" and report.report_year < 2021:
             report.issues.append(f"format: 2021-format tables in a report for {report.report_year}")
-        if overall == "2019" and report.report_year >= 2022:
+        if overall == "2019" and report.report_year >= 2021:
             report.issues.append(f"format: 2019-format tables in a report for {report.report_year}")
     report.checks = run_checks(tables, overall)
     return report

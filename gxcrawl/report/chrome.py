@@ -160,6 +160,12 @@ LABELS: dict[str, str | None] = {
     "阅读量": None,
     "字体": None,
     "字号": None,
+    # header lines of archived page texts (a saved page's title/date/column/URL block)
+    "栏目": "column",
+    "所属栏目": "column",
+    "原文链接": "url",
+    "原文地址": "url",
+    "本地目录": None,
 }
 # Truncated labels seen in real extracted text (seed 004: "号: cxs045-/2021-0129001", "称: …"):
 # accepted only at the start of a head line.
@@ -235,6 +241,27 @@ SITE_LINE_RE = re.compile(r"^[\s\u3000\xa0]*[\u4e00-\u9fff]{1,16}(?:网|网站|�
 _PROSE_RE = re.compile(r"[，。；]")
 # Lines of the tail block are short; a long line after a tail marker means it was not chrome.
 TAIL_LINE_MAX_CHARS = 120
+
+
+# "==================== 正文 ====================": the line of an archived page text that ends its
+# header block (title/date/column/URL label lines) and starts the body.
+BODY_MARKER_RE = re.compile(
+    r"^[\s\u3000\xa0]*[=\-*#~_]{3,}[\s\u3000\xa0]*(?:正文|内容|全文|正文内容|文章内容|body|content)?"
+    r"[\s\u3000\xa0]*[=\-*#~_]{3,}[\s\u3000\xa0]*$",
+    re.IGNORECASE,
+)
+#: the header block above a body marker is searched for in this many first lines
+HEADER_BLOCK_MAX_LINES = 40
+
+
+def header_block_end(lines: list[str]) -> int:
+    """Index of the line after a body marker ("==== 正文 ====") that closes a header block of label
+    lines at the top of the text; 0 when there is none. Everything above it is metadata, not body."""
+    for i, line in enumerate(lines[:HEADER_BLOCK_MAX_LINES]):
+        if BODY_MARKER_RE.match(line):
+            labelled = sum(1 for above in lines[:i] if is_label_line(above))
+            return i + 1 if labelled >= 2 else 0
+    return 0
 
 
 def is_pure_chrome(line: str) -> bool:
@@ -323,3 +350,196 @@ def chrome_line_mask(lines: list[str]) -> list[bool]:
         if not drop[i] and (is_pure_chrome(line) or STRICT_FOOTER_RE.match(line) or BREADCRUMB_RE.match(line)):
             drop[i] = True
     return drop
+
+
+# --- chrome spans inside a line ------------------------------------------------------------------
+# A flattened page (or one <p>/<div>) may hold the breadcrumb, the title, the info bar and the whole
+# report on ONE line. Only the chrome spans are removed; the title and the report beside them stay.
+
+_CRUMB_SEP = r"(?:>>|->|&gt;|[>»›＞〉/→])"
+_CRUMB_SEP_TOKEN_RE = re.compile(rf"^{_CRUMB_SEP}+$")
+_TOKEN_RE = re.compile(r"[^\s\u3000\xa0]+")
+# tool-bar words that follow the info bar (share buttons, version switches, downloads)
+TOOLBAR_WORDS: tuple[str, ...] = (
+    *STRONG_TOKENS, "微信", "微博", "QQ空间", "QQ", "全真版", "文字版", "图文版", "文件下载", "附件下载", "相关链接",
+    "分享", "收藏", "大", "中", "小", "默认", "-->", "<!--",
+)
+_TOOLBAR_TOKEN_RE = re.compile(
+    r"^[【\[(（]?(?:" + "|".join(re.escape(t) for t in sorted(TOOLBAR_WORDS, key=len, reverse=True)) +
+    r")[】\])）]?[:：]?$"
+)
+_TIME_TOKEN_RE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+# the info bar starts with one of these labels, shortly after the breadcrumb (and the title)
+_INFO_BAR_RE = re.compile(rf"(?:{_LABEL_ALT}){_SP}[:：]")
+_INFO_BAR_WINDOW = 200
+_TITLE_SPAN_MAX = 120
+# tool words that end a page's body on the same line ("…行政诉讼数 件 0 0 附件下载")
+_TAIL_TOOLS_RE = re.compile(
+    r"(?:(?:[\s\u3000\xa0]+[【\[]?|[\s\u3000\xa0]*[【\[])(?:附件下载|打印本页|打印|关闭窗口|关闭|返回顶部|分享到|收藏本页)"
+    r"[】\]]?)+[\s\u3000\xa0]*$"
+)
+
+
+def _crumb_end(line: str, start: int) -> int:
+    """End of the breadcrumb path that starts at `start` (after 当前位置：): its first token, then every
+    token joined to it by a separator ("首页 > 政务公开 > 年报")."""
+    tokens = list(_TOKEN_RE.finditer(line, start))
+    if not tokens:
+        return len(line)
+    end = tokens[0].end()
+    joined = bool(re.search(rf"{_CRUMB_SEP}$", tokens[0].group()))
+    for tok in tokens[1:]:
+        text = tok.group()
+        if _CRUMB_SEP_TOKEN_RE.match(text):
+            end, joined = tok.end(), True
+        elif joined or re.match(_CRUMB_SEP, text):
+            end, joined = tok.end(), bool(re.search(rf"{_CRUMB_SEP}$", text))
+        else:
+            break
+    return end
+
+
+_BRACKET_GROUP_RE = re.compile(r"[\s\u3000\xa0]*[【\[]([^】\]\n]{0,24})[】\]]")
+_TOOL_WORDS_RE = re.compile(
+    "|".join(re.escape(t) for t in sorted({*TOOLBAR_WORDS, *WEAK_TOKENS, *LABELS}, key=len, reverse=True))
+)
+_SPACE_RE = re.compile(r"[\s\u3000\xa0]*")
+_INFO_VALUE_MAX = 40
+
+
+def _is_tool_group(inner: str) -> bool:
+    """The inside of 【…】 holds nothing but tool words and labels ("字体：大 中 小", "打印本页")."""
+    return not _RESIDUE_RE.sub("", _TOOL_WORDS_RE.sub("", inner))
+
+
+def _info_bar_end(line: str, start: int) -> int:
+    """End of the info bar + tool bar that starts at `start`: label/value pairs, 【tool】 groups, tool words."""
+    end = pos = start
+    while pos < len(line):
+        pos = _SPACE_RE.match(line, pos).end()
+        group = _BRACKET_GROUP_RE.match(line, pos)
+        if group and _is_tool_group(group.group(1)):
+            end = pos = group.end()
+            continue
+        token = _TOKEN_RE.match(line, pos)
+        if token is None:
+            break
+        text = token.group()
+        label = LABEL_RE.match(text) or LABEL_ONLY_RE.match(text)
+        if label and label.start() == 0:
+            value_in_token = text[label.end():]
+            if len(value_in_token) > _INFO_VALUE_MAX or _PROSE_RE.search(value_in_token):
+                break  # "摘要：本报告根据…": a labelled paragraph, not an info bar
+            end = pos = token.end()
+            if LABEL_ONLY_RE.match(text) or not text[label.end():]:
+                value = _TOKEN_RE.match(line, _SPACE_RE.match(line, pos).end())
+                if value and not _TOOLBAR_TOKEN_RE.match(value.group()) and not LABEL_RE.match(value.group()) \
+                        and not _BRACKET_GROUP_RE.match(value.group()):
+                    end = pos = value.end()  # the value as the next token
+            clock = _TOKEN_RE.match(line, _SPACE_RE.match(line, pos).end())
+            if clock and _TIME_TOKEN_RE.match(clock.group()):
+                end = pos = clock.end()  # "2012-04-11 00:00"
+        elif _TOOLBAR_TOKEN_RE.match(text):
+            end = pos = token.end()
+        else:
+            break
+    return end
+
+
+#: a line that starts with an info bar is split only when this much report text follows it
+_REPORT_AFTER_BAR_MIN = 200
+
+
+def _split_info_bar(line: str) -> tuple[list[str], list[str]] | None:
+    """A long line that starts with the info bar ("来源：… 时间：… 【打印】") and goes on with the report."""
+    if len(line) < _REPORT_AFTER_BAR_MIN or not LABEL_LINE_RE.match(line):
+        return None
+    bar_end = _info_bar_end(line, 0)
+    rest = line[bar_end:].strip()
+    if len(rest) < _REPORT_AFTER_BAR_MIN or not _PROSE_RE.search(rest[:_REPORT_AFTER_BAR_MIN]):
+        return None
+    return [rest], [line[:bar_end].strip()]
+
+
+def split_chrome_spans(line: str) -> tuple[list[str], list[str]] | None:
+    """(kept parts, chrome parts) of a line that starts with a breadcrumb (or an info bar) and holds more
+    than it; None for any other line. The kept parts are the title between breadcrumb and info bar (own line) and the
+    text after the tool bar; a line that is nothing but chrome gives no kept part."""
+    m = BREADCRUMB_RE.match(line)
+    if m is None:
+        return _split_info_bar(line)
+    crumb_end = _crumb_end(line, m.end())
+    chrome_parts = [line[:crumb_end].strip()]
+    kept: list[str] = []
+    pos = crumb_end
+    bar = _INFO_BAR_RE.search(line, pos, pos + _INFO_BAR_WINDOW)
+    bar_start = bar.start() if bar else None
+    if bar_start is None:
+        # no labels: tool words right after the crumb still belong to it
+        tool_end = _info_bar_end(line, pos)
+        if tool_end > pos:
+            bar_start = pos
+    if bar_start is not None:
+        between = line[pos:bar_start].strip()
+        if between and (len(between) > _TITLE_SPAN_MAX or _PROSE_RE.search(between)):
+            bar_start = None  # the labels are inside the report text, not an info bar
+        else:
+            if between:
+                kept.append(between)
+            bar_end = _info_bar_end(line, bar_start)
+            chrome_parts.append(line[bar_start:bar_end].strip())
+            pos = bar_end
+    rest = line[pos:].strip()
+    if rest:
+        kept.append(rest)
+    if not kept:
+        return None  # nothing but chrome: the line filters deal with it as a whole
+    return kept, [p for p in chrome_parts if p]
+
+
+def strip_tail_tools(line: str) -> str:
+    """The line without tool words that end it ("…2016年1月8日 附件下载"); unchanged when that is all it holds."""
+    tail_from = max(0, len(line) - 120)  # the tool words are at the very end: search only there
+    m = _TAIL_TOOLS_RE.search(line, tail_from)
+    if m is None or m.start() == 0:
+        return line
+    return line[: m.start()].rstrip()
+
+
+# A report title printed at the start of the line that holds the report ("XX局2012年政府信息公开年度报告根据…").
+LEADING_TITLE_RE = re.compile(
+    r"^[\s\u3000\xa0]*(?!根据|按照|依据|依照|现将|现就|本报告|本年报|为)"
+    r"(?P<title>[^，。；：,;:!?！？《》“”\n]{2,60}?(?:政府信息公开|政务公开|信息公开)[^，。；：,;:!?！？《》“”\n]{0,16}?"
+    r"(?:年度报告|工作报告|年报)(?:[\s\u3000]*[(（][^()（）]{2,12}[)）])?)"
+)
+_LEADING_TITLE_MIN_LINE = 100
+
+
+def split_leading_title(line: str) -> tuple[str, str] | None:
+    """(title, rest) when a long line starts with the report's title glued to its first sentence."""
+    if len(line) < _LEADING_TITLE_MIN_LINE:
+        return None
+    m = LEADING_TITLE_RE.match(line)
+    if m is None or not TITLE_RE.search(m["title"]):
+        return None
+    rest = line[m.end():].strip()
+    return (m["title"].strip(), rest) if rest else None
+
+
+def split_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
+    """Lines with their chrome spans cut out: ([(source line index, kept text)], [chrome spans]).
+
+    A line that starts with a breadcrumb keeps its title and report text as separate lines; tool words at
+    the end of a long line (the report and the page's tool bar on one line) go. Every other line is passed through unchanged."""
+    out: list[tuple[int, str]] = []
+    spans: list[str] = []
+    for i, line in enumerate(lines):
+        split = split_chrome_spans(line) if len(line) > TAIL_LINE_MAX_CHARS or BREADCRUMB_RE.match(line) else None
+        parts = [line]
+        if split is not None:
+            parts, chrome_parts = split
+            spans.extend(chrome_parts)
+        for part in parts:
+            # short lines ending in tool words are the tail block's business (dropped whole there)
+            out.append((i, strip_tail_tools(part) if len(part) > TAIL_LINE_MAX_CHARS else part))
+    return out, spans

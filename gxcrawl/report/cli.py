@@ -40,6 +40,9 @@ def run_parse(paths: list[str], *, pretty: bool, out: TextIO | None = None, err:
         if internal:  # the record is still written, with what loading got
             print(f"gxcrawl parse: {path}: {internal[0]}", file=err)
             failed += 1
+        elif not _has_values(record):
+            reason = next((i for i in record["issues"] if i.startswith("document:")), None) or record["issues"][0]
+            print(f"gxcrawl parse: {path}: no report values read: {reason}", file=err)
         record = {"source": path, **record}
         if pretty:
             out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
@@ -51,3 +54,8 @@ def run_parse(paths: list[str], *, pretty: bool, out: TextIO | None = None, err:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
+
+
+def _has_values(record: dict) -> bool:
+    return any(v is not None for table in ("active", "applications", "appeals", "pre2019")
+               for row in (record.get(table) or {}).values() for v in row.values())

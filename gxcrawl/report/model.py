@@ -10,15 +10,19 @@ SCHEMA_ID = "gxcrawl.report/1"
 
 @dataclass(slots=True)
 class ReadCell:
-    table: str  # active | applications | appeals
+    table: str  # active | applications | appeals | pre2019
     row: str | None
     col: str | None  # None: read but could not be placed in a column
     raw: str
     kind: str  # number | zero | empty | na | text
     value: int | float | None = None
+    label: str | None = None  # the row label as printed (pre-2019 sheet rows, whose labels vary)
 
     def to_json(self) -> dict[str, Any]:
-        return {"table": self.table, "row": self.row, "col": self.col, "raw": self.raw, "kind": self.kind}
+        out = {"table": self.table, "row": self.row, "col": self.col, "raw": self.raw, "kind": self.kind}
+        if self.label is not None:
+            out["label"] = self.label
+        return out
 
 
 @dataclass(slots=True)
@@ -70,12 +74,20 @@ class Report:
     text_sha256: str = ""
     page: dict[str, Any] = field(default_factory=lambda: {"metadata": {}, "attachments": []})
     parser_version: str = ""
+    # the pre-2019 statistics sheet {indicator: {"this_year", "cumulative"}}; None: not a pre-2019 report
+    pre2019: dict[str, dict[str, int | float | None]] | None = None
+    pre2019_cells: list[ReadCell] = field(default_factory=list)
+
+    def has_values(self) -> bool:
+        """True when any table (or the pre-2019 sheet) holds a cell that was read."""
+        return bool(self.pre2019) or any(t.found for t in self.tables.values())
 
     def to_json(self) -> dict[str, Any]:
         tables = self.tables
         cells = [c.to_json() for name in ("active", "applications", "appeals") if name in tables
                  for c in tables[name].cells]
-        return {
+        cells.extend(c.to_json() for c in self.pre2019_cells)
+        record = {
             "schema": SCHEMA_ID,
             "title": self.title,
             "agency": self.agency,
@@ -94,6 +106,9 @@ class Report:
             "page": self.page,
             "parser_version": self.parser_version,
         }
+        if self.pre2019 is not None:
+            record["pre2019"] = {row: dict(cols) for row, cols in self.pre2019.items()}
+        return record
 
 
 def _values(table: TableRead | None) -> dict[str, dict[str, int | float | None]]:

@@ -22,7 +22,7 @@ from w3lib.encoding import html_to_unicode
 from gxcrawl.report import chrome, formats
 from gxcrawl.report.errors import UnreadableDocument
 from gxcrawl.report.pagehtml import extract_html
-from gxcrawl.report.pagemeta import RANK_HEADER, RANK_URL, MetadataBuilder, date_from_url
+from gxcrawl.report.pagemeta import RANK_HEADER, RANK_TABLE, RANK_URL, MetadataBuilder, date_from_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,22 +252,43 @@ def _first_title_line(lines: list[str]) -> str | None:
 
 
 def clean_text(text: str, url: str | None = None) -> tuple[str, str | None, dict[str, str]]:
-    """Plain text/markdown: drop chrome lines (head/tail/pure chrome), keep everything else verbatim."""
+    """Plain text/markdown: drop chrome lines (head/tail/pure chrome) and the chrome spans of lines that
+    also hold report text (a breadcrumb starting the one line of a flattened page); keep the rest verbatim.
+
+    A header block of label lines closed by a body marker ("标题: …", "发布时间: …", "==== 正文 ====")
+    is metadata: its `标题` is the title unless the body prints a title line of its own."""
     raw_lines = text.splitlines()
-    content_idx = [i for i, line in enumerate(raw_lines) if line.strip()]
-    stripped = [raw_lines[i].strip() for i in content_idx]
+    meta = MetadataBuilder()
+    header_end = chrome.header_block_end([line.strip() for line in raw_lines])
+    header_title = None
+    if header_end:
+        header = [line.strip() for line in raw_lines[:header_end] if line.strip()]
+        meta.offer_lines(header, RANK_TABLE)
+        header_title = meta.get("title")
+        raw_lines = raw_lines[header_end:]
+    pieces, spans = chrome.split_lines(raw_lines)
+    lines = [piece for _i, piece in pieces]
+    first = next((i for i, line in enumerate(lines) if line.strip() and not chrome.is_head_chrome(line.strip())), None)
+    if first is not None:
+        # the one line of a flattened page may start with the report's title glued to its first sentence
+        split = chrome.split_leading_title(lines[first].strip())
+        if split is not None:
+            lines[first:first + 1] = list(split)
+    content_idx = [i for i, line in enumerate(lines) if line.strip()]
+    stripped = [lines[i].strip() for i in content_idx]
     mask = chrome.chrome_line_mask(stripped)
     drop = {content_idx[k] for k, d in enumerate(mask) if d}
-    meta = MetadataBuilder()
-    meta.offer_lines([stripped[k] for k, d in enumerate(mask) if d], RANK_HEADER, allow_truncated=True)
+    meta.offer_lines([*spans, *(stripped[k] for k, d in enumerate(mask) if d)], RANK_HEADER, allow_truncated=True)
     meta.offer("published", date_from_url(url) or "", RANK_URL)
-    kept = [line for i, line in enumerate(raw_lines) if i not in drop]
+    kept = [line for i, line in enumerate(lines) if i not in drop]
     while kept and not kept[0].strip():
         kept.pop(0)
     while kept and not kept[-1].strip():
         kept.pop()
     kept_content = [stripped[k] for k, d in enumerate(mask) if not d]
     title = meta.get("title") if meta.get("title") and chrome.TITLE_RE.search(meta.get("title") or "") else None
+    if header_title and chrome.TITLE_RE.search(header_title):
+        title = header_title
     title = _first_title_line(kept_content) or title
     return "\n".join(kept), title, meta.build()
 

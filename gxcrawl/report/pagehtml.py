@@ -797,9 +797,12 @@ def extract_html(text: str, url: str | None = None, *, whole: bool = False) -> H
     strip_chrome_elements(body, protected, body_scan.chrome_like)
 
     rendered = render_lines(body)
+    # a block holding breadcrumb, info bar and report text together loses only the chrome spans
+    pieces, chrome_spans = chrome.split_lines([line for line, _ in rendered])
+    rendered = [(piece, rendered[i][1]) for i, piece in pieces]
     line_texts = [line for line, _ in rendered]
     mask = chrome.chrome_line_mask(line_texts)
-    dropped = [line for line, drop in zip(line_texts, mask, strict=True) if drop]
+    dropped = [*chrome_spans, *(line for line, drop in zip(line_texts, mask, strict=True) if drop)]
     meta.offer_lines(dropped, RANK_HEADER, allow_truncated=True)
     for (line, el), drop in zip(rendered, mask, strict=True):
         if drop and el is not body and collapse(_text(el)) == line:

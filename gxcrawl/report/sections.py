@@ -38,6 +38,7 @@ _SIGN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s
 _AGENCY_META = re.compile(r"(?:发布机构|发文机关|发布单位)\s*[:]\s*([^\s:|]{2,40})")
 _TITLE_SKIP = re.compile(r"^(?:名称|称|标题|题|索引|号|发布|来源|信息|文号|主题|生成|发文|分类|您当前|当前位置|首页)")
 _REPORT_WORD = re.compile(r"(?:年度报告|工作报告|年报)")
+_TITLE_TAIL = r"(?:工作)?(?:年度)?(?:报告|年报)(?:\s*[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）])?"
 _AGENCY_END = re.compile(r"(?:局|委|委员会|办|办公室|政府|人民政府|镇|乡|街道|街道办事处|院|厅|中心|部|署|所|站|会|处|馆|队|公司|区|县|市|州|盟|旗)$")
 
 
@@ -114,7 +115,8 @@ def find_title(preamble: str, printed: str | None = None) -> str | None:
         if _TITLE_SKIP.match(line) or len(line) > 80 or re.search(r"[,。;:]", line):
             continue
         if not _REPORT_WORD.search(line):
-            if i + 1 < len(lines) and re.fullmatch(r"(?:年度)?报告", lines[i + 1]) and "政府信息公开" in line:
+            # a title wrapped before its last words ("…政府信息公开" / "工作年度报告")
+            if i + 1 < len(lines) and re.fullmatch(_TITLE_TAIL, lines[i + 1]) and "信息公开" in line:
                 return shown[i] + shown[i + 1]
             continue
         if re.match(r"^(?:19|20)\d{2}", line) and i > 0:

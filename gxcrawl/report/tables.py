@@ -90,6 +90,20 @@ def _label_re(label: str) -> re.Pattern[str]:
     return re.compile(label)
 
 
+#: labels at least this long are also found with one character misprinted (PDF text, OCR, typing)
+_FUZZY_LABEL_MIN = 8
+
+
+@cache
+def _fuzzy_label_re(label: str):  # -> regex.Pattern | None
+    """`label` with one character substituted, for labels long enough that this cannot hit another row."""
+    if len(re.sub(r"\(\?:[^()]*\)\??|\[[^\]]*\][?*]?|[\\()?*+|]", "", label)) < _FUZZY_LABEL_MIN:
+        return None
+    import regex  # the stdlib re has no approximate matching
+
+    return regex.compile(f"(?:{label}){{s<=1}}", regex.BESTMATCH)
+
+
 @cache
 def _ordinal_re(ordinal: str) -> re.Pattern[str] | None:
     if not ordinal:
@@ -230,6 +244,8 @@ def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) 
     pos = start
     for spec in specs:
         match = _label_re(spec.label).search(text, pos, end)
+        if match is None and (fuzzy := _fuzzy_label_re(spec.label)) is not None:
+            match = fuzzy.search(text, pos, end)  # a misprinted label ("逾期不补证")
         if match is not None:
             found.append((spec, match))
             pos = match.end()
@@ -545,10 +561,10 @@ def _version_applications(region: str) -> str:
 def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[_Row]:
     rows: list[_Row] = []
     for spec, blob, markdown in _find_rows(text, specs, start, end):
-        if spec.key is None:
+        if spec.key is None and (spec.merged_key is None or not _HAS_VALUE.search(blob)):
             continue
         items, mode = _blob_items(blob, header_before=False, markdown=markdown)
-        rows.append(_Row(spec.key, spec.columns, items, mode))
+        rows.append(_Row(spec.key or spec.merged_key, spec.columns, items, mode))
     return rows
 
 
@@ -590,9 +606,9 @@ def _applications_check(row: _Row, cand: Candidate, known: dict[str, list[str | 
     return True
 
 
-def _read_active(text: str, start: int, end: int, method: str) -> TableRead:
+def _read_active(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
     region = text[start:end]
-    table = TableRead("active", version=_version_active(region), method=method)
+    table = TableRead("active", version=version or _version_active(region), method=method)
     if table.version == "unknown":
         return table
     specs = vocab.ACTIVE_2019 if table.version == "2019" else vocab.ACTIVE_2021
@@ -603,9 +619,9 @@ def _read_active(text: str, start: int, end: int, method: str) -> TableRead:
     return table
 
 
-def _read_applications(text: str, start: int, end: int, method: str) -> TableRead:
+def _read_applications(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
     region = text[start:end]
-    table = TableRead("applications", version=_version_applications(region), method=method)
+    table = TableRead("applications", version=version or _version_applications(region), method=method)
     if table.version == "unknown":
         return table
     specs = vocab.APPLICATIONS_2019 if table.version == "2019" else vocab.APPLICATIONS_2021
@@ -659,8 +675,11 @@ def _note_missing(table: TableRead, specs: Sequence[vocab.RowSpec]) -> None:
         table.issues.append(f"{table.name}: rows not found: {', '.join(missing)}")
 
 
-def read_tables(text: str, method: str) -> dict[str, TableRead]:
-    """Read tables 二/三/四 from prepared text (see `prepare`); tables not found are absent."""
+def read_tables(text: str, method: str, version: str | None = None) -> dict[str, TableRead]:
+    """Read tables 二/三/四 from prepared text (see `prepare`); tables not found are absent.
+
+    `version` ("2019" | "2021"): read tables 二 and 三 in that format instead of the one their labels suggest
+    (the document's format is decided by `version.overall_format`)."""
     out: dict[str, TableRead] = {}
     a_start = _APPLICATIONS_START.search(text)
     act = _ACTIVE_START.search(text, 0, a_start.start() if a_start else len(text))
@@ -671,10 +690,10 @@ def read_tables(text: str, method: str) -> dict[str, TableRead]:
         p_start = None
     if act is not None:
         end = a_start.start() if a_start else (p_start.start() if p_start else len(text))
-        out["active"] = _read_active(text, act.start(), end, method)
+        out["active"] = _read_active(text, act.start(), end, method, version)
     if a_start is not None:
         end = p_start.start() if p_start else len(text)
-        out["applications"] = _read_applications(text, a_start.start(), end, method)
+        out["applications"] = _read_applications(text, a_start.start(), end, method, version)
     if p_start is not None:
         stop = _APPEALS_END.search(text, p_start.end())
         end = stop.start() if stop else min(len(text), p_start.end() + 4000)
@@ -686,7 +705,8 @@ def read_tables(text: str, method: str) -> dict[str, TableRead]:
 
 
 def read_report_tables(
-    text: str, body_html: str | None, *, normalised: bool = False, grid: str | None = None
+    text: str, body_html: str | None, *, normalised: bool = False, grid: str | None = None,
+    version: str | None = None,
 ) -> dict[str, TableRead]:
     """The cascade: HTML tables first, then the text for the tables the HTML stage did not find.
 
@@ -697,8 +717,8 @@ def read_report_tables(
         if grid is None:
             grid = html_tables_text(body_html)
         if grid.strip():
-            found.update(read_tables(prepare(grid), "html"))
+            found.update(read_tables(prepare(grid), "html", version))
     if len(found) < 3 and text:
-        for name, table in read_tables(prepare(text, normalised=normalised), "text").items():
+        for name, table in read_tables(prepare(text, normalised=normalised), "text", version).items():
             found.setdefault(name, table)
     return found

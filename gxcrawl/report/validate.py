@@ -56,6 +56,9 @@ def applications_checks(table: TableRead) -> list[Check]:
     for row in rows:
         out.append(_sum_check("H1", row, table, [(row, "total")], [(row, c) for c in vocab.APPLICANT_COLS]))
     results = vocab.RESULT_ROWS[version]
+    if version == "2021" and "other" in table.values and not any(r in table.values for r in results if r not in
+                                                                  vocab.RESULT_ROWS["2019"]):
+        results = vocab.RESULT_ROWS["2019"]  # (六)其他处理 printed as one row: its sub-rows merged into `other`
     for col in vocab.APPLICATION_COLS:
         out.append(_sum_check("H2", col, table, [("total_processed", col)], [(r, col) for r in results]))
     for col in vocab.APPLICATION_COLS:

@@ -18,6 +18,43 @@ def is_not_a_report(title: str | None) -> bool:
     )
 
 
+#: column headers of table 二 that only one format prints (labels wrapped or spaced are matched too)
+_ACTIVE_HEADERS = {
+    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+    "2021": ("本年制发件数", "本年废止件数", "现行有效件数"),
+}
+
+
+def year_format(report_year: int | None) -> str | None:
+    """The statutory format of a report year: 2021 from report year 2021 on, 2019 for 2019–2020, pre2019 before."""
+    if report_year is None:
+        return None
+    return "2021" if report_year >= 2021 else "2019" if report_year >= 2019 else "pre2019"
+
+
+def header_proof(text: str) -> str | None:
+    """The format table 二's column headers prove: two or more headers of one format and none of the other."""
+    flat = "".join(text.split())
+    counts = {fmt: sum(1 for h in headers if h in flat) for fmt, headers in _ACTIVE_HEADERS.items()}
+    for fmt, other in (("2019", "2021"), ("2021", "2019")):
+        if counts[fmt] >= 2 and counts[other] == 0:
+            return fmt
+    return None
+
+
+def statutory_format(tables: dict[str, TableRead], text: str, report_year: int | None) -> str | None:
+    """The format tables 二/三 are to be read in, when the document has statistical tables: what table 二's
+    headers clearly prove, else what the report year prescribes (one misspelled, wrapped or merged label
+    does not change the format). None: keep the format the labels suggest (no tables, no year, pre-2019)."""
+    if not tables:
+        return None
+    proof = header_proof(text)
+    if proof:
+        return proof
+    expected = year_format(report_year)
+    return expected if expected in ("2019", "2021") else None
+
+
 def overall_format(tables: dict[str, TableRead], text: str, title: str | None) -> tuple[dict[str, str], list[str]]:
     """{"active", "applications", "overall"} and issue sentences (mixed versions)."""
     issues: list[str] = []

@@ -18,6 +18,8 @@ class RowSpec:
     label: str  # regex over the label core (whitespace between characters is allowed by the reader)
     ordinal: str = ""  # "1" -> "1." / "1、"; "(三)" -> "(三)"; "一" -> "一、"
     columns: tuple[str, ...] = ()
+    # a group label that some documents print as one row with values (its sub-rows merged): read under this key
+    merged_key: str | None = None
 
 
 # --- table 二 (主动公开) -------------------------------------------------------------------------------
@@ -77,7 +79,7 @@ _APPLICATIONS_HEAD: tuple[RowSpec, ...] = (
     RowSpec("partially_granted", "部分公开(?:\\([^()]{0,40}\\))?", "(二)", _A),
     RowSpec(None, "不予公开", "(三)"),
     RowSpec("denied_state_secret", "属于国家秘密", "1", _A),
-    RowSpec("denied_prohibited_by_law", "其他法律行政法规禁止公开", "2", _A),
+    RowSpec("denied_prohibited_by_law", "其他法律(?:和|及|、)?行政法规禁止公开", "2", _A),
     RowSpec("denied_security_stability", f"危及{_QUOTE}三安全一稳定{_QUOTE}", "3", _A),
     RowSpec("denied_third_party", "保护第三方合法权益", "4", _A),
     RowSpec("denied_internal_affairs", "属于三类内部事务信息", "5", _A),
@@ -106,9 +108,10 @@ APPLICATIONS_2019: tuple[RowSpec, ...] = (
 )
 APPLICATIONS_2021: tuple[RowSpec, ...] = (
     *_APPLICATIONS_HEAD,
-    RowSpec(None, "其他处理", "(六)"),
-    RowSpec("other_overdue_correction", "申请人无正当理由逾期不补正[,、;]?行政机关不再处理其政府信息公开申请", "1", _A),
-    RowSpec("other_overdue_fee", "申请人逾期未按收费通知要求缴纳费用[,、;]?行政机关不再处理其政府信息公开申请", "2", _A),
+    # real 2021 reports may print (六)其他处理 as one row (its three sub-rows merged): kept as `other`
+    RowSpec(None, "其他处理", "(六)", _A, merged_key="other"),
+    RowSpec("other_overdue_correction", "申请人无正当理由逾期不补正[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "1", _A),
+    RowSpec("other_overdue_fee", "申请人逾期未按收费通知要求缴纳费用[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "2", _A),
     RowSpec("other_other", "(?<=[.、．)])其他", "3", _A),
     *_APPLICATIONS_TAIL,
 )
@@ -155,3 +158,44 @@ PRE2019_WORDS = ("概述", "依申请公开政府信息情况", "收费及减免
                  "同意公开答复", "同意公开", "不同意公开", "政府信息公开情况统计表", "申请总数")
 #: titles of documents that are about reports but are not one
 NOT_A_REPORT_TITLE = r"(?:关于(?:印发|做好|报送|开展|公布|发布).{0,40}(?:通知|函|意见)|的通知$|解读|汇总|统计表$|目录$|格式|编制)"
+
+# --- the pre-2019 statistics sheet (指标名称 / 计量单位 / 本年度 / 历年累计) ------------------------------------
+#: indicator key -> labels as printed (literal text; the reader allows whitespace between any two characters).
+#: There is no national row list before 2019: these are the indicators that recur. Longer labels first where
+#: one label holds another ("不同意公开答复数" before "同意公开答复数").
+PRE2019_INDICATORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("active_total", ("主动公开政府信息数", "主动公开信息数", "主动公开文件数", "主动公开政府信息总数", "主动公开信息总数")),
+    ("active_website", ("政府网站公开数", "政府网站公开", "网站公开数", "网站公开")),
+    ("active_gazette", ("政府公报公开数", "政府公报公开", "公报公开数")),
+    ("requests_total", ("受理依申请公开信息总数", "受理政府信息公开申请总数", "受理依申请公开申请总数", "受理申请总数")),
+    ("requests_in_person", ("当面申请数", "当面申请书")),
+    ("requests_letter_fax", ("信函、传真申请数", "信函传真申请数", "信函,传真申请数")),
+    ("requests_fax", ("传真申请数",)),
+    ("requests_email", ("电子邮件申请数", "电子邮箱申请数")),
+    ("requests_online", ("网上申请数", "网络申请数")),
+    ("requests_letter", ("信函申请数",)),
+    ("requests_other", ("其它形式申请数", "其他形式申请数")),
+    ("replies_total", ("对申请的答复总数", "对申请的答复数", "对申请答复总数", "对申请答复数")),
+    ("replies_partial", ("同意部分公开答复数", "部分公开答复数")),
+    ("replies_denied", ("否决公开答复数", "不予公开答复数", "不同意公开答复数")),
+    ("replies_granted", ("同意公开答复数",)),
+    ("replies_other", ("其他类型答复数", "其它类型答复数")),
+    ("fees_waived", ("政府信息公开收费减免金额", "收费减免金额")),
+    # "接受行政诉讼、举报数" is a misprint of 申诉 seen in real sheets; the 举报 makes it a complaint
+    ("complaints", ("接受行政申诉、举报数", "接受行政诉讼、举报数", "行政申诉、举报数", "行政申诉数", "接受行政申诉数")),
+    ("review", ("行政复议数",)),
+    ("litigation", ("行政诉讼数",)),
+)
+#: parent indicator -> the 其中 rows printed under it (they sum to it where the publisher's numbers do)
+PRE2019_CHILDREN: dict[str, tuple[str, ...]] = {
+    "active_total": ("active_website", "active_gazette"),
+    "requests_total": ("requests_in_person", "requests_fax", "requests_email", "requests_online", "requests_letter",
+                       "requests_letter_fax", "requests_other"),
+    "replies_total": ("replies_granted", "replies_partial", "replies_denied", "replies_other"),
+}
+PRE2019_COLUMNS = ("this_year", "cumulative")
+#: the report's own narrative count of an indicator (a glued sheet run that the identities cannot split is split
+#: where exactly one reading matches it): indicator -> (this year's count, the cumulative count)
+PRE2019_NARRATIVE: dict[str, tuple[str, str]] = {
+    "active_total": (r"主动公开[^。;；,，\d]{0,12}?(\d+)\s*条", r"历年累计[^。;；,，\d]{0,16}?(\d+)\s*条"),
+}
