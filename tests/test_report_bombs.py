@@ -38,7 +38,9 @@ def _record_with_issue(data: bytes, *words: str) -> dict:
 def test_the_documents_read_as_they_are() -> None:
     for data in (docx(), ofd()):
         record = parse_report(data)
-        assert record["title"] and "年度报告" in record["title"] and not record["issues"]
+        assert record["title"] and "年度报告" in record["title"]
+        # a short document with no tables is said to be no report, but nothing of its container is refused
+        assert not [issue for issue in record["issues"] if "member" in issue or "not read" in issue], record["issues"]
 
 
 @pytest.mark.parametrize(("build", "member"), [(docx, "word/document.xml"),
