@@ -200,8 +200,9 @@ class PortalsSpider(scrapy.Spider):
             if item is not None:
                 yield self._found(item, response.url)
             return
-        if role == "attachment_candidate" and not isinstance(response, TextResponse):
+        if role == "attachment_candidate" and _is_document(response):
             # a 年报 column row named only by a file name or a year: the document's content decides
+            # (a PDF with an ASCII body comes as a TextResponse: its bytes and headers say what it is)
             async for item in self._judged_documents(response, portal, [], response.meta.get("gx_hints", {}), None):
                 yield item
             return
@@ -479,6 +480,14 @@ def _body_text(tree: Any) -> str:
         return ""
     etree.strip_elements(body, "script", "style", etree.Comment, with_tail=False)
     return etree.tostring(body, method="text", encoding=str, with_tail=False)
+
+
+def _is_document(response: Response) -> bool:
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
+    if not isinstance(response, TextResponse):
+        return document_kind(response.url, content_type, response.body) is not None
+    # a text response is a document only when its bytes or Content-Type say so (not a .pdf URL answering HTML)
+    return document_kind("", content_type, response.body) is not None
 
 
 def _document_verdict(body: bytes, url: str, content_type: str | None) -> Verdict:
