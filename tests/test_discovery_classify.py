@@ -166,3 +166,13 @@ def test_report_columns_and_disclosure_links() -> None:
 def test_dates_and_report_years_from_real_urls(url: str, date: str | None, year: int | None) -> None:
     assert url_date(url) == date
     assert url_report_year(url) == year
+
+
+def test_a_bare_agency_and_year_title_is_decided_by_the_body() -> None:
+    body = "某局2023年政府信息公开工作年度报告\n根据《中华人民共和国政府信息公开条例》编制本报告。\n" + SIX_SECTIONS
+    for title in ("某局2023年", "某镇人民政府2023年度", "2023年"):
+        verdict = classify_page(title, body)
+        assert verdict.label == REPORT and verdict.year == 2023 and verdict.reasons == ("body",)
+    bulletin = "某市2023年国民经济和社会发展统计公报\n全年地区生产总值比上年增长5.2%。"
+    assert classify_page("某市统计局2023年", bulletin).label == UNKNOWN
+    assert classify_page("某局2023年", "详见附件", has_attachments=True).label == UNKNOWN  # its attachment decides
