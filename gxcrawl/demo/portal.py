@@ -232,6 +232,10 @@ class DemoPortal:
             "published": r.published,
             "form": r.form,
             "attachments": [r.site.url(a.path) for a in r.attachments],
+            # the page links its attachments only through a script (demo-scripted: avalon, vue, onclick, …): a
+            # reader of the page's markup alone does not see them; null for plain links
+            "attachment_binding": r.attachment_binding if r.attachments and r.path not in {a.path for a in r.attachments}
+            else None,
             "attachment_kinds": [a.kind for a in r.attachments],
             # null when no parser can be expected to read it: seeds (values not transcribed here) and
             # attachment-only reports whose file is OFD

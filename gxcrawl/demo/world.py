@@ -128,6 +128,7 @@ class Report:
     cookie_gate: bool = False
     attachment_kind: str = "pdf"  # the file an attachment-only report links: "pdf" | "ofd"
     shown_title: str | None = None  # the title the page and list show, when not the document's own title line
+    attachment_binding: str | None = None  # how the page binds its attachments by script (None: plain links)
     _contents: dict[int, contentlib.Content] = field(default_factory=dict, repr=False)
 
     def content(self, generation: int = 0) -> contentlib.Content:

@@ -112,6 +112,7 @@ def build_scripted(site: Site, rng: random.Random, opts: Options, registry: dict
                    shown_title: str | None = None) -> Report:
         r = pl.report(agency, kind, year, "column", form=form)
         r.shown_title = shown_title
+        r.attachment_binding = binding
         r.path = trs_report_path(NB, r)
         r.list_paths = [NB + "index.html"]
         add_attachments(r, lambda rep, k, i: f"{rep.path.rsplit('/', 1)[0]}/{_file_name(rep, i, k)}")
