@@ -25,11 +25,14 @@ import scrapy
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import JsonRequest, Response, TextResponse
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet import threads
 
 from gxcrawl.crawl.items import ReportPage
 from gxcrawl.discovery import (
     DISTRACTOR,
     REPORT,
+    UNKNOWN,
     Anchor,
     ListPage,
     PageRequest,
@@ -41,6 +44,7 @@ from gxcrawl.discovery import (
     classify_title,
     hint_requests,
     is_attachment_url,
+    is_bare_title,
     is_disclosure_link,
     is_group_link,
     is_notice_column_link,
@@ -55,8 +59,11 @@ from gxcrawl.discovery import (
     select_portals,
     text_anchors,
 )
+from gxcrawl.discovery.classify import Verdict
 from gxcrawl.discovery.fingerprint import URL_SHAPES
 from gxcrawl.discovery.metadata import page_title
+from gxcrawl.report.errors import UnreadableDocument
+from gxcrawl.report.page import load_page
 
 logger = logging.getLogger(__name__)
 
@@ -147,9 +154,11 @@ class PortalsSpider(scrapy.Spider):
     # --- requests -----------------------------------------------------------------------------------------
     def _request(self, url: str, portal: Portal, role: str, *, depth: int = 0, hints: dict | None = None,
                  referer: str | None = None, expect: str = "html", page_request: PageRequest | None = None,
-                 priority: int = 0, dont_filter: bool = False) -> scrapy.Request:
+                 priority: int = 0, dont_filter: bool = False, bare: bool = False) -> scrapy.Request:
         meta = {"gx_portal": portal.id, "gx_role": role, "gx_depth": depth, "gx_hints": hints or {},
                 "gx_expect": expect}
+        if bare:  # a 年报 column row whose text named nothing: the target's content decides
+            meta["gx_bare"] = True
         headers = {"Referer": referer} if referer else {}
         if page_request is not None:
             headers.update(dict(page_request.headers))
@@ -191,6 +200,14 @@ class PortalsSpider(scrapy.Spider):
             if item is not None:
                 yield self._found(item, response.url)
             return
+        if role == "attachment_candidate" and _is_document(response):
+            # a 年报 column row named only by a file name or a year: the document's content decides
+            # (a PDF with an ASCII body comes as a TextResponse: its bytes and headers say what it is)
+            async for item in self._judged_documents(response, portal, [], response.meta.get("gx_hints", {}), None):
+                yield item
+            return
+        if role == "attachment_candidate":
+            role = "candidate"  # the row linked a page after all
         if not isinstance(response, TextResponse):
             if role == "candidate":  # a list linked the document itself
                 item = self._attachment_item(response, portal, response.meta.get("gx_hints", {}), page_url=None)
@@ -246,7 +263,10 @@ class PortalsSpider(scrapy.Spider):
             else search_requests(list_page)  # an entry / 信息公开 page: only its site search (the search box)
         listed_reports = [a for a in anchors if a.url != url and classify_title(a.text).label == REPORT
                           and portal.allows(a.url) and not is_attachment_url(a.url, a.text)]
-        attachments = [a for a in attachment_anchors(tree, url, anchors) if _report_document(a)]
+        # attachments bound by script are looked for where they can matter (a few ms a page): candidates and pages
+        # whose title says report
+        bound = role == "candidate" or response.meta.get("gx_bare") or classify_title(title).label == REPORT
+        attachments = [a for a in attachment_anchors(tree, url, anchors, bound=bound) if _report_document(a)]
         verdict = classify_page(title, _body_text(tree), url=url, has_attachments=bool(attachments))
         # a list of reports (≥3 report links: 上一篇/下一篇 give a report page two) is navigation, unless the
         # body itself is a report
@@ -263,6 +283,18 @@ class PortalsSpider(scrapy.Spider):
             async for item in self._report(response, portal, hints, attachments, verdict.reasons):
                 yield item
             return
+        if response.meta.get("gx_bare") and not is_list and attachments and verdict.label == UNKNOWN:
+            # a 年报 column row that named nothing (a file name, a year, an agency and a year) led to a page whose
+            # body is no report: its attachments' content decides
+            fetched = [r for r in [await self._fetch_attachment(a, portal, url) for a in attachments] if r]
+            hints = {**response.meta.get("gx_hints", {}), **page_hints(tree, url), "page_url": url}
+            hints.pop("title", None)
+            found = False
+            async for item in self._judged_documents(None, portal, fetched, hints, url):
+                found = True
+                yield item
+            if found or role == "candidate":
+                return
         if role == "candidate" and not is_list:
             self.crawler.stats.inc_value("gx/discovery/rejected")
             return
@@ -297,7 +329,12 @@ class PortalsSpider(scrapy.Spider):
                 out.append(self._request(anchor.url, portal, kind, depth=depth, priority=20, referer=page_url,
                                          hints=listing_hints(anchor.text, anchor.context, anchor.url, page_url)))
                 continue
+            bare = is_bare_title(anchor.text)
             if is_attachment_url(anchor.url, anchor.text):
+                if role == "column" and bare:  # 附件1.pdf, P0….pdf, 2023年 in a 年报 column: judged by its content
+                    hints = listing_hints("", anchor.context, anchor.url, page_url)
+                    out.append(self._request(anchor.url, portal, "attachment_candidate", depth=depth, priority=15,
+                                             referer=page_url, hints=hints, bare=True))
                 continue
             if role in ("entry", "disclosure"):
                 if is_report_column_link(anchor.text, anchor.url):
@@ -309,14 +346,15 @@ class PortalsSpider(scrapy.Spider):
                         or (role == "disclosure" and _under(anchor.url, page_url) and not _is_article_url(anchor.url))):
                     out.append(self._request(anchor.url, portal, "disclosure", depth=depth + 1, referer=page_url))
             elif role == "column" and (_under(anchor.url, page_url) or is_report_column_link(anchor.text, anchor.url)
-                                       or is_group_link(anchor.text)):
+                                       or is_group_link(anchor.text) or bare):
                 if _is_article_url(anchor.url):
                     out.append(self._request(anchor.url, portal, "candidate", depth=depth, referer=page_url,
-                                             priority=15,
-                                             hints=listing_hints(anchor.text, anchor.context, anchor.url, page_url)))
+                                             priority=15, bare=bare,
+                                             hints=listing_hints("" if bare else anchor.text, anchor.context,
+                                                                 anchor.url, page_url)))
                 elif depth < MAX_COLUMN_DEPTH:
                     out.append(self._request(anchor.url, portal, "column", depth=depth + 1, referer=page_url,
-                                             priority=10))
+                                             priority=10, bare=bare))
         return out
 
     # --- reports ----------------------------------------------------------------------------------------------
@@ -350,6 +388,36 @@ class PortalsSpider(scrapy.Spider):
                 return
         # title says report, no document came: keep the page (the parser decides what it holds)
         yield self._found(page_item, response.url)
+
+    async def _judged_documents(self, response: Response | None, portal: Portal, fetched: list[tuple[dict, Response]],
+                                hints: dict, page_url: str | None) -> AsyncIterator[ReportPage]:
+        """Documents whose link said nothing (a file name, a year): each is read and classified by its content; the
+        first (best kind first) that is a report is yielded, with its page's other attachments."""
+        candidates = fetched if response is None else [({"url": response.url}, response)]
+        ordered = sorted(candidates, key=lambda pair: DOCUMENT_PREFERENCE.index(pair[0]["kind"])
+                         if pair[0].get("kind") in DOCUMENT_PREFERENCE else 99)
+        for info, document in ordered:
+            content_type = (document.headers.get(b"Content-Type") or b"").decode("latin-1") or None
+            if document_kind(document.url, content_type, document.body, info.get("name", "")) is None:
+                continue
+            verdict = await deferred_to_future(threads.deferToThread(
+                _document_verdict, document.body, document.url, content_type))
+            if verdict.label == DISTRACTOR:
+                self.crawler.stats.inc_value("gx/discovery/distractors")
+                self.distractors[document.url] = {"url": document.url, "portal": portal.id, "title": None,
+                                                  "reasons": list(verdict.reasons)}
+                continue
+            if verdict.label != REPORT:
+                continue
+            item_hints = {**hints, "report_year": verdict.year} if verdict.year else dict(hints)
+            item = self._attachment_item(document, portal, item_hints, page_url=page_url,
+                                         info=info if response is None else None)
+            if item is not None:
+                item.attachments = [i for i, _ in fetched]
+                self.crawler.stats.inc_value("gx/discovery/judged_by_content")
+                yield self._found(item, page_url or document.url)
+                return
+        self.crawler.stats.inc_value("gx/discovery/rejected")
 
     async def _fetch_attachment(self, anchor: Anchor, portal: Portal, page_url: str) -> tuple[dict, Response] | None:
         request = scrapy.Request(anchor.url, headers={"Referer": page_url}, dont_filter=True,
@@ -412,6 +480,24 @@ def _body_text(tree: Any) -> str:
         return ""
     etree.strip_elements(body, "script", "style", etree.Comment, with_tail=False)
     return etree.tostring(body, method="text", encoding=str, with_tail=False)
+
+
+def _is_document(response: Response) -> bool:
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
+    if not isinstance(response, TextResponse):
+        return document_kind(response.url, content_type, response.body) is not None
+    # a text response is a document only when its bytes or Content-Type say so (not a .pdf URL answering HTML)
+    return document_kind("", content_type, response.body) is not None
+
+
+def _document_verdict(body: bytes, url: str, content_type: str | None) -> Verdict:
+    """A downloaded document classified by its own title and text (run in a thread: PDF text extraction)."""
+    try:
+        page = load_page(body, url=url, content_type=content_type)
+    except (UnreadableDocument, ValueError) as exc:
+        logger.info("document %s not read: %s", url, exc)
+        return Verdict(UNKNOWN, reasons=("unreadable",))
+    return classify_page(page.title, page.text, url=url)
 
 
 def _fetched_at(response: Response) -> str | None:

@@ -21,6 +21,7 @@ import pytest
 
 from gxcrawl.demo import DemoPortal
 from gxcrawl.demo.families.generic import JSONLY_PAGE_SIZE
+from gxcrawl.demo.world import FAMILIES
 
 ALLOWED_CMS = {"trs", "trs1", "hanweb", "vsb", "gkmlpt", "jpaas", "shanghai", "shtml", "anhui", "client_slice",
                "ucap", "epoint", None}
@@ -113,7 +114,7 @@ def test_every_site_serves_its_entry_page_on_its_own_address(portal: DemoPortal)
         got = fetch(url)
         assert got.status == 200 or got.status == 503  # the 503 host answers 503 to its first requests
         hosts.add(urlsplit(url).hostname)
-    assert len(hosts) == len(portal.entry_urls) == 10  # one site per family
+    assert len(hosts) == len(portal.entry_urls) == len(FAMILIES) == 11  # one site per family
     assert all(h.startswith("127.0.0.") for h in hosts)
 
 
@@ -121,7 +122,7 @@ def test_registry_is_in_the_c4_format(portal: DemoPortal) -> None:
     reg = json.loads(portal.registry_path.read_text(encoding="utf-8"))
     assert set(reg) == {"portals"}
     by_id = {p["id"]: p for p in reg["portals"]}
-    assert len(by_id) == 10
+    assert len(by_id) == len(FAMILIES)
     for p in reg["portals"]:
         assert {"id", "name", "level", "region_code", "entry_urls", "allowed_hosts", "cms", "render"} <= set(p)
         assert p["cms"] in ALLOWED_CMS
@@ -146,7 +147,7 @@ def test_manifest_has_the_c5_shape_and_every_form(portal: DemoPortal) -> None:
     for r in m["reports"]:
         assert keys <= set(r)
         if r["truth"] is not None:
-            assert r["truth"]["title"] == r["title"]
+            assert r["truth"]["title"] == r["document_title"]
             assert r["truth"]["report_year"] == r["report_year"]
             assert r["truth"]["format"]["overall"] == r["format"]
     assert {r["form"] for r in m["reports"]} == {"html", "html+pdf", "html+docx", "attachment_only"}
@@ -173,6 +174,9 @@ def test_every_report_answers_200_with_its_title(portal: DemoPortal) -> None:
             continue  # the 503 host is checked on its own portal below
         got = fetch(r["url"], jar=http.cookiejar.CookieJar(), follow=True)
         assert got.status == 200, r["url"]
+        if r["url"] in r["attachments"]:  # a list row links the document itself
+            assert got.body.startswith(b"%PDF"), r["url"]
+            continue
         assert r["title"] in got.text(r["encoding"]), r["url"]
 
 
@@ -180,6 +184,9 @@ def test_every_distractor_answers_with_its_title(portal: DemoPortal) -> None:
     for d in portal.manifest["distractors"]:
         got = fetch(d["url"])
         assert got.status == 200, d["url"]
+        if got.body.startswith(b"%PDF"):  # a file-name row (附件2.pdf) linking a notice's PDF
+            assert d["url"].endswith(".pdf")
+            continue
         enc = "gbk" if d["portal"] == "demo-trs1" else "utf-8"
         assert d["title"] in got.text(enc)
 
@@ -646,7 +653,8 @@ def test_scales_to_many_sites_and_reports() -> None:
         m = p.manifest
         assert len(m["sites"]) == 12
         assert len(m["reports"]) >= 12 * 40
-        extra = [r for r in m["reports"] if r["portal"] == "demo-trs-10"]  # sites 10, 11 repeat trs, trs1
+        # the sites after one of each family repeat the families from trs on
+        extra = [r for r in m["reports"] if r["portal"] == f"demo-trs-{len(FAMILIES)}"]
         assert len(extra) == 40
         for r in extra[::7]:
             assert fetch(r["url"]).status == 200

@@ -11,6 +11,7 @@ from gxcrawl.discovery.classify import (
     body_fingerprint,
     classify_page,
     classify_title,
+    is_bare_title,
     is_disclosure_link,
     is_group_link,
     is_report_column_link,
@@ -32,6 +33,25 @@ REAL_REPORT_TITLES = [
     ("青川市发展和改革局政府信息公开工作年度报告（2021年度）", 2021),
     ("中共某市委机构编制委员会办公室2022年政府信息公开工作年度报告", 2022),
     ("２０２２年某县政府信息公开工作年度报告", 2022),  # full-width digits
+    # universities and schools report by academic year: the report year is the academic year's first year
+    ("北京大学2024—2025学年信息公开工作年度报告", 2024),
+    ("清华大学2023-2024学年信息公开工作年度报告", 2023),
+    ("某职业技术学院2022–2023学年信息公开年度报告", 2022),
+    ("某师范大学2021～2022学年度信息公开工作报告", 2021),
+    ("某市第一中学2023年至2024年学年信息公开工作年度报告", 2023),
+    ("某医科大学 2020-2021 学年 信息公开工作年度报告", 2020),
+    ("某学院信息公开工作年度报告（2023-2024学年）", 2023),
+    # a distractor word inside the issuing agency's name
+    ("某市财政局预算评审中心2023年政府信息公开工作年度报告", 2023),
+    ("某省财政厅预算绩效管理中心2022年度政府信息公开工作年度报告", 2022),
+    ("某市国民经济动员办公室2023年政府信息公开工作年度报告", 2023),
+    ("某县法治政府建设办公室2021年政府信息公开工作报告", 2021),
+    ("某区绩效考核办公室2023年度政府信息公开工作年度报告", 2023),
+    # published together with the website's annual form
+    ("某市人民政府办公室2023年政府信息公开工作年度报告和政府网站工作年度报表", 2023),
+    ("某县2022年度政府信息公开工作年度报告及政府网站年度报表", 2022),
+    ("某区人民政府2024年政府信息公开工作年度报告、政府网站工作年度报表", 2024),
+    ("某局门户网站工作年度报表和2023年政府信息公开工作年度报告", 2023),
 ]
 REAL_DISTRACTORS = [
     ("国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知", "format_notice"),
@@ -43,6 +63,13 @@ REAL_DISTRACTORS = [
     ("2024年政府工作报告", "government_work_report"),
     ("南县2022年度绩效评价报告", "performance_evaluation"),
     ("岳阳市政府信息公开工作年度报告制度", "rules"),
+    # the same words after the year (the title's subject, not the agency's name) still reject it
+    ("某市财政局预算评审中心2023年部门预算", "budget"),
+    ("某市预算绩效管理中心2023年度绩效评价报告", "budget"),
+    ("某局2023年度政府信息公开工作年度报告编制工作的通知", "compilation_notice"),
+    ("关于报送2023年政府信息公开工作年度报告和政府网站工作年度报表的通知", "compilation_notice"),
+    ("某大学关于做好2024-2025学年信息公开工作年度报告编制工作的通知", "compilation_notice"),
+    ("某市人民政府2023年政府网站工作年度报表", "website_report"),
 ]
 
 
@@ -60,9 +87,27 @@ def test_distractor_titles_are_rejected_with_the_reason(title: str, reason: str)
     assert f"title:{reason}" in verdict.reasons
 
 
-@pytest.mark.parametrize("title", ["政府信息公开年报", "政府信息公开年度报告", "部门年报", "", "关于开展安全生产大检查的通知"])
+@pytest.mark.parametrize("title", ["政府信息公开年报", "政府信息公开年度报告", "部门年报", "", "关于开展安全生产大检查的通知",
+                                   "关于印发2024—2025学年信息公开工作要点的通知", "某大学2023-2024学年本科教学质量报告"])
 def test_column_names_and_other_titles_are_not_reports(title: str) -> None:
     assert classify_title(title).label == UNKNOWN
+
+
+@pytest.mark.parametrize("text", [
+    "附件1.pdf", "附件：P020240308583929378917.pdf", "P020240308583929378917.pdf", "P020240308583929378917",
+    "2023年", "2023年度", "2023", "2023-2024学年", "某局2023年", "某镇人民政府2023年度", "某镇2023年政府信息公开",
+    "某县市场监督管理局 2022年度", "年度报告.docx", "关于开展安全生产检查的通知.pdf",
+])
+def test_rows_that_name_no_content_are_bare(text: str) -> None:
+    assert is_bare_title(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "关于开展安全生产大检查的通知", "政府信息公开年报", "江临市召开2024年第一季度经济运行分析会",
+    "某局2023年政府信息公开工作年度报告", "关于做好2023年度政府信息公开工作年度报告编制工作的通知.pdf", "某局2022年部门决算",
+])
+def test_rows_with_a_title_are_not_bare(text: str) -> None:
+    assert not is_bare_title(text)
 
 
 SIX_SECTIONS = "\n".join([
@@ -121,3 +166,13 @@ def test_report_columns_and_disclosure_links() -> None:
 def test_dates_and_report_years_from_real_urls(url: str, date: str | None, year: int | None) -> None:
     assert url_date(url) == date
     assert url_report_year(url) == year
+
+
+def test_a_bare_agency_and_year_title_is_decided_by_the_body() -> None:
+    body = "某局2023年政府信息公开工作年度报告\n根据《中华人民共和国政府信息公开条例》编制本报告。\n" + SIX_SECTIONS
+    for title in ("某局2023年", "某镇人民政府2023年度", "2023年"):
+        verdict = classify_page(title, body)
+        assert verdict.label == REPORT and verdict.year == 2023 and verdict.reasons == ("body",)
+    bulletin = "某市2023年国民经济和社会发展统计公报\n全年地区生产总值比上年增长5.2%。"
+    assert classify_page("某市统计局2023年", bulletin).label == UNKNOWN
+    assert classify_page("某局2023年", "详见附件", has_attachments=True).label == UNKNOWN  # its attachment decides

@@ -70,3 +70,53 @@ def test_page_hints_from_meta_tags_metadata_table_header_and_url() -> None:
     assert hints["published"] == "2024-01-19" and hints["report_year"] == 2023 and hints["agency"] == "某镇"
     bare = page_hints(parse_html("<html><body><p>正文</p></body></html>"), "http://x.gov.cn/art/2024/1/16/art_1_2.html")
     assert bare == {"published": "2024-01-16", "report_year": 2023}
+
+
+# --- attachments bound by script --------------------------------------------------------------------------------
+REPORT_PAGE = "http://www.example.gov.cn/zwgk/zfxxgknb/202403/t20240308_1.html"
+
+
+def _bound(html: str) -> list[tuple[str, str]]:
+    return [(a.url, a.text) for a in attachment_anchors(parse_html(html), REPORT_PAGE)]
+
+
+def test_avalon_binding_resolved_from_a_script_variable() -> None:
+    html = ('<div class="tabs_hd" ms-controller="QzbView"><a ms-attr-href="qzbFile" ms-attr-download="qzbFileName">'
+            '文件下载</a></div><script>var qzbFile = ""; var qzbFileName = "";'
+            'var apps = [{name:"某局2023年度报告原件.pdf", url:"http://www.example.gov.cn/zwgk/P020240308583929378917.pdf"}];'
+            'for (var i = 0; i < apps.length; i++) { if (apps[i].url.indexOf("pdf") > -1) {'
+            ' qzbFile = apps[i].url.replace("http:", document.location.protocol); } }'
+            'var qzb = avalon.define({$id: "QzbView", qzbFile: qzbFile, qzbFileName: qzbFileName});</script>')
+    assert _bound(html) == [("http://www.example.gov.cn/zwgk/P020240308583929378917.pdf", "文件下载")]
+
+
+def test_avalon_binding_resolved_from_inline_json_with_a_relative_url() -> None:
+    html = ('<a ms-attr-href="qzbFile"></a><script type="application/json" id="doc">'
+            '{"qzbFile": "P020240308583929378917.pdf", "title": "x"}</script>')
+    assert _bound(html) == [("http://www.example.gov.cn/zwgk/zfxxgknb/202403/P020240308583929378917.pdf", "")]
+
+
+def test_vue_list_binding_keeps_only_document_urls() -> None:
+    html = ('<div id="app"><a v-for="item in files" :href="item.url">{{ item.name }}</a>'
+            '<a v-bind:href="\'/files/\' + row.fileName">原件</a></div>'
+            '<script>new Vue({el: "#app", data: {files: [{"name": "报告", "url": "\\/protect\\/P0202401\\/rep.docx"},'
+            ' {"name": "栏目", "url": "/zwgk/index.html"}], row: {fileName: "scan.ofd"}}});</script>')
+    assert _bound(html) == [("http://www.example.gov.cn/protect/P0202401/rep.docx", ""),
+                            ("http://www.example.gov.cn/files/scan.ofd", "原件")]
+
+
+def test_click_handlers_and_data_attributes() -> None:
+    html = ('<a href="javascript:void(0)" onclick="downloadFile(\'/u/2024/P020240308.pdf\')">附件1</a>'
+            '<a href="javascript:window.open(\'./P0202403/report.wps\')">下载</a>'
+            '<button data-file-path="upload/table.xlsx">表格</button>'
+            '<a href="javascript:void(0)" onclick="showDetail(\'/zwgk/t1.html\')">详情</a>')
+    assert _bound(html) == [("http://www.example.gov.cn/u/2024/P020240308.pdf", "附件1"),
+                            ("http://www.example.gov.cn/zwgk/zfxxgknb/202403/P0202403/report.wps", "下载"),
+                            ("http://www.example.gov.cn/zwgk/zfxxgknb/202403/upload/table.xlsx", "表格")]
+
+
+def test_an_empty_binding_and_pages_without_documents_give_nothing() -> None:
+    html = ('<a ms-attr-href="qzbFile">文件下载</a><a ms-attr-href="el.url" ms-repeat="list"></a>'
+            '<script>var qzbFile = ""; var apps = []; var list = [{url: "/zwgk/t2.html"}];</script>')
+    assert _bound(html) == []
+    assert attachment_anchors(parse_html(html), REPORT_PAGE, bound=False) == []

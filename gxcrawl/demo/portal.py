@@ -18,7 +18,8 @@ from gxcrawl.demo.world import FAMILIES, PRIMARY_REGIONS, REGISTRY_CMS, Report, 
 
 MAX_SITES = 250
 _LEVELS = {"trs": "city", "trs1": "county", "hanweb": "city", "vsb": "county", "gkmlpt": "district",
-           "jsonly": "city", "client_slice": "city", "slow": "township", "jpaas": "city", "search": "city"}
+           "jsonly": "city", "client_slice": "city", "slow": "township", "jpaas": "city", "search": "city",
+           "scripted": "city"}
 
 
 class DemoPortal:
@@ -225,9 +226,16 @@ class DemoPortal:
             "report_year": r.report_year,
             "format": r.fmt,
             "title": r.title,
+            # the document's own title line: the page and its list may show another (an academic-year title, a
+            # title naming the website's annual form too, a bare "XX局2021年度")
+            "document_title": c.title,
             "published": r.published,
             "form": r.form,
             "attachments": [r.site.url(a.path) for a in r.attachments],
+            # the page links its attachments only through a script (demo-scripted: avalon, vue, onclick, …): a
+            # reader of the page's markup alone does not see them; null for plain links
+            "attachment_binding": r.attachment_binding if r.attachments and r.path not in {a.path for a in r.attachments}
+            else None,
             "attachment_kinds": [a.kind for a in r.attachments],
             # null when no parser can be expected to read it: seeds (values not transcribed here) and
             # attachment-only reports whose file is OFD

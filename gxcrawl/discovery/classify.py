@@ -38,7 +38,19 @@ DISTRACTOR_TITLES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _DISCLOSURE = r"(政府信息公开|政务信息公开|政务公开|信息公开)"
 REPORT_TITLE = re.compile(_DISCLOSURE + r".{0,8}(工作)?(年度)?(工作)?(年度报告|年报|工作报告|报告)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
+# universities and schools report by academic year (2024—2025学年, 2023-2024学年度); the report year is the year the
+# academic year starts in (its first year), as the education authorities number academic years
+_ACADEMIC_YEAR = re.compile(r"((?:19|20)\d{2})年?(?:[-—–－‐~～至到]+((?:19|20)\d{2})年?)?学年(?:度)?")
 _SPACE = re.compile(r"\s+")
+# distractor words that also occur inside agency names (预算评审中心, 绩效管理办公室, 国民经济动员办公室, 法治政府建设
+# 办公室, 考核办): there they do not make the title a distractor
+_NAME_WORD_REASONS = frozenset({"budget", "performance_evaluation", "rules", "statistics", "rule_of_law_report"})
+_AGENCY_END = re.compile(r"(中心|局|委员会|委|办公室|办公厅|办|院|所|站|处|队|厅|部|署|政府|镇|乡|街道|办事处|公司|学校|大学|"
+                         r"学院|馆|社|室|会|组|区|县|市|省)$")
+# a report published together with the 网站工作年度报表 (…年度报告和政府网站工作年度报表): the website part is dropped
+_CONJ = r"(?:和|及|与|暨|、|以及|并)"
+_WEBSITE_PART = r"(?:本机关|本单位|政府|门户)*网站(?:工作)?(?:年度)?(?:工作)?(?:年度)?(?:报表|报告)"
+_COMBINED_WEBSITE = re.compile(_CONJ + _WEBSITE_PART + "|" + _WEBSITE_PART + _CONJ)
 
 
 def normalise(text: str) -> str:
@@ -58,27 +70,81 @@ class Verdict:
 
 
 def title_year(title: str) -> int | None:
-    """The report year named in a title: the year just before 年度报告/年报, else the first year."""
+    """The report year named in a title: the first year; for an academic year (2024—2025学年) its first year."""
     text = normalise(title)
-    years = [int(m.group(1)) for m in _YEAR.finditer(text)]
-    return years[0] if years else None
+    found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
+    found += [(m.start(), int(m.group(1))) for m in _ACADEMIC_YEAR.finditer(text)]
+    return min(found)[1] if found else None
+
+
+def _year_at_or_after(text: str, pos: int) -> int | None:
+    starts = [m.start() for pattern in (_YEAR, _ACADEMIC_YEAR) for m in pattern.finditer(text, pos)]
+    return min(starts) if starts else None
+
+
+def _in_agency_name(text: str, start: int, end: int) -> bool:
+    """The word at text[start:end] is part of the issuing agency's name: an agency name (ending like one) runs up
+    to a year, and from that year on the title is a report title with no distractor word of its own."""
+    k = _year_at_or_after(text, end)
+    if k is None or not _AGENCY_END.search(text[:k]):
+        return False
+    rest = text[k:]
+    return bool(REPORT_TITLE.search(rest)) and _distractor_reason(rest, names=False) is None
+
+
+def _distractor_reason(text: str, *, names: bool = True) -> str | None:
+    for pattern, reason in DISTRACTOR_TITLES:
+        for m in pattern.finditer(text):
+            if names and reason in _NAME_WORD_REASONS and _in_agency_name(text, m.start(), m.end()):
+                continue
+            return reason
+    return None
+
+
+def _without_combined_website_report(text: str) -> str:
+    """`…年度报告和政府网站工作年度报表` -> `…年度报告` (only when a report title remains)."""
+    m = _COMBINED_WEBSITE.search(text)
+    if m is None:
+        return text
+    rest = text[: m.start()] + text[m.end():]
+    return rest if REPORT_TITLE.search(rest) else text
 
 
 @functools.lru_cache(maxsize=16_384)  # a portal's menus repeat the same link texts on every page
 def classify_title(title: str | None) -> Verdict:
     """Report, distractor or unknown from a link text / page title alone."""
-    text = normalise(title or "")
+    text = _without_combined_website_report(normalise(title or ""))
     if not text:
         return Verdict(UNKNOWN, reasons=("no title",))
-    for pattern, reason in DISTRACTOR_TITLES:
-        if pattern.search(text):
-            return Verdict(DISTRACTOR, title_year(text), (f"title:{reason}",))
+    reason = _distractor_reason(text)
+    if reason is not None:
+        return Verdict(DISTRACTOR, title_year(text), (f"title:{reason}",))
     if REPORT_TITLE.search(text) or "政府信息公开年报" in text:
         year = title_year(text)
         if year is None:  # 政府信息公开年报 / 年度报告 without a year is a column name, not a report
             return Verdict(UNKNOWN, None, ("title: report wording without a year",))
         return Verdict(REPORT, year, ("title",))
     return Verdict(UNKNOWN, title_year(text), ("title: no report wording",))
+
+
+# a list row whose text says nothing of what it links: a file name (附件1.pdf, P020240308….pdf), a year (2023年),
+# an agency with a year and at most the words of the column (XX局2023年, XX镇2023年度政府信息公开). In a 年报 column
+# such a row is fetched and judged by its content.
+_BARE_TITLE = re.compile(
+    r"^(?:附件\d*[:：]?)?[^<>\"'/\\]{0,80}\.(?:pdf|docx?|wps|ofd|xlsx?)$"
+    r"|^(?:附件\d*[:：]?)?P0\d{6,}[\w\-]*$"
+    r"|^(?:.{1,40}?)?(?:19|20)\d{2}(?:年度?|[-—–－~～至到]+(?:19|20)\d{2}学年度?|学年度?)?"
+    r"(?:(?:政府|政务)?信息公开(?:工作)?)?(?:年报)?$",
+    re.I,
+)
+
+
+def is_bare_title(text: str | None) -> bool:
+    """A list row's text names no content (a file name, a year, an agency and a year): judge the target by content."""
+    t = normalise(text or "")
+    if not t:
+        return False
+    return bool(_BARE_TITLE.match(t)) and classify_title(t).label != DISTRACTOR
 
 
 # --- report columns (年报 blocks) and 信息公开 roots --------------------------------------------------------
@@ -100,7 +166,7 @@ def is_report_column_link(text: str, url: str) -> bool:
     t = normalise(text)
     if WEBSITE_REPORT_TEXT.search(t):
         return False
-    if t and classify_title(t).label == DISTRACTOR:
+    if t and classify_title(t).label in (DISTRACTOR, REPORT):
         return False
     if REPORT_COLUMN_TEXT.search(t) and not _YEAR.search(t.replace("年报", "")) or t in {"年报", "年度报告"}:
         return True

@@ -215,12 +215,163 @@ def is_attachment_url(url: str, text: str = "") -> bool:
 
 _DATA_LINKS = etree.XPath("//*[@data-src or @data-href or @data-url]")
 
+# --- attachments bound by script (portals.md §3.6) ---------------------------------------------------------------
+# Report pages whose download link exists only as a template binding or a click handler: avalon
+# `ms-attr-href="qzbFile"` / Vue `:href="item.url"` with the value in an inline JSON or JS object, `data-*` attributes,
+# `onclick="downloadFile('…')"`, `href="javascript:window.open('…pdf')"`.
+BOUND_DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx")
+_BINDING_ATTRS = ("ms-attr-href", "ms-href", "ms-attr-src", ":href", "v-bind:href", "ng-href", "x-bind:href",
+                  ":src", "v-bind:src", "th:href", "ms-attr-data-href")
+_HANDLER_ATTRS = ("onclick", "ondblclick", "href", "ms-click", "@click", "v-on:click", "ng-click", "ms-on-click")
+_QUOTED = re.compile(r"""(['"])((?:\\.|(?!\1).){1,500}?)\1""", re.S)
+_CONCAT_PREFIX = re.compile(r"""^\s*(['"])((?:\\.|(?!\1).)*)\1\s*\+\s*(.+)$""", re.S)
+_JS_KEYWORDS = frozenset({"item", "el", "this", "vm", "data", "row", "file", "v", "i", "index", "true", "false", "null",
+                          "undefined", "window", "return", "encodeURI", "encodeURIComponent", "location"})
 
-def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor] | None = None) -> list[Anchor]:
-    """Document attachments linked from a page (also from `file_appendix`-style script strings).
+
+def _unescape_js(value: str) -> str:
+    if "\\" not in value:
+        return value
+    value = value.replace("\\/", "/")
+    try:
+        return value.encode("utf-8", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError:
+        return value.replace("\\/", "/")
+
+
+def _document_url(value: str, base_url: str) -> str | None:
+    """An absolute URL when `value` names a document (a known extension, or a download endpoint), else None."""
+    if not _DOCUMENT_HINT.search(value):
+        return None
+    value = html.unescape(_unescape_js(value.strip()))
+    if not value or len(value) > 1000 or any(c in value for c in "<>{}\n\"'") or value.lower().startswith(SKIP_SCHEMES):
+        return None
+    path = urlsplit(value).path.lower()
+    if not (path.endswith(BOUND_DOCUMENT_EXTENSIONS) or DOWNLOAD_ENDPOINT.search(value)):
+        return None
+    return _absolute(value, base_url)
+
+
+def _script_values(codes: list[str], key: str) -> Iterator[str]:
+    """String values given to `key` in the page's scripts and inline JSON (`key: '…'`, `"key": "…"`, `key = "…"`)."""
+    pattern = re.compile(r"""(?:^|[^\w$])["']?""" + re.escape(key) + r"""["']?\s*[:=]\s*(['"])((?:\\.|(?!\1).){0,1000}?)\1""")
+    for code in codes:
+        for m in pattern.finditer(code):
+            yield m.group(2)
+
+
+def _script_assignments(codes: list[str], key: str) -> Iterator[str]:
+    """Expressions (not string literals) assigned to `key`: `qzbFile = apps1[i].url.replace(…)`."""
+    pattern = re.compile(r"(?:^|[^\w$])" + re.escape(key) + r"\s*[:=]\s*([A-Za-z_$][\w$.\[\]]{0,200})")
+    for code in codes:
+        for m in pattern.finditer(code):
+            yield m.group(1)
+
+
+def _binding_keys(expression: str) -> list[str]:
+    """The data keys a template expression reads: `qzbFile`, `item.url` -> `url`, `{{ el.fileUrl }}` -> `fileUrl`."""
+    stripped = _QUOTED.sub(" ", expression)
+    keys = []
+    for m in re.finditer(r"[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*|\[\s*['\"][^'\"]+['\"]\s*\])*", stripped):
+        last = re.split(r"[.\[\]'\"\s]+", m.group(0).strip(" ]'\""))
+        name = [part for part in last if part][-1]
+        if name not in _JS_KEYWORDS:
+            keys.append(name)
+    for m in re.finditer(r"\[\s*(['\"])([^'\"]+)\1\s*\]", expression):
+        keys.append(m.group(2))
+    return keys
+
+
+_ALL_ATTRIBUTES = etree.XPath("//@*")
+_BOUND_PREFIXES = ("data-", "ms-", ":", "v-", "@", "ng-", "x-bind", "th:")
+
+
+def _bound_nodes(tree: etree._Element) -> list[etree._Element]:
+    """Elements with a data-*, template-binding or click-handler attribute, or a `javascript:` / `{{…}}` href
+    (one pass over the attributes: an XPath testing names is three times slower)."""
+    out: list[etree._Element] = []
+    for value in _ALL_ATTRIBUTES(tree):
+        name = value.attrname
+        if name.startswith(_BOUND_PREFIXES) or name in ("onclick", "ondblclick") or (
+                name == "href" and ("{{" in value or value.lstrip()[:11].lower() == "javascript:")):
+            node = value.getparent()
+            if not out or out[-1] is not node:
+                out.append(node)
+    return out
+_DOCUMENT_HINT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?)\b|download|downfile|getfile|/attachment/", re.I)
+_METHODS = frozenset({"replace", "indexOf", "trim", "toString", "length", "split", "join", "slice", "substring",
+                      "concat", "toLowerCase", "toUpperCase", "i", "j", "k", "n"})
+
+
+def bound_attachment_anchors(tree: etree._Element, base_url: str) -> list[Anchor]:
+    """Document URLs that only a script makes into links (see above); text is the element's own text, else ""."""
+    out: list[Anchor] = []
+    codes: list[str] | None = None
+    values: dict[str, list[str]] = {}
+
+    def bound_values(key: str, depth: int = 0) -> list[str]:
+        """Values of `key` in the scripts; `qzbFile = apps[i].url…` follows the keys of the assigned expression."""
+        if key in values:
+            return values[key]
+        values[key] = []  # a cycle (`qzbFile: qzbFile`) ends here
+        got = list(_script_values(codes or [], key))
+        if depth < 2:
+            for expression in _script_assignments(codes or [], key):
+                for part in re.split(r"[^\w$]+", expression):
+                    if part and part != key and part not in _JS_KEYWORDS and part not in _METHODS:
+                        got += bound_values(part, depth + 1)
+        values[key] = got
+        return got
+
+    for node in _bound_nodes(tree):
+        attrib = node.attrib
+        text = ""
+        for name, value in attrib.items():
+            lname = name.lower()
+            found: list[str] = []
+            if lname.startswith("data-") and lname not in ("data-src", "data-href", "data-url"):
+                url = _document_url(value, base_url)
+                if url:
+                    found.append(url)
+            elif lname in _HANDLER_ATTRS and "(" in value:
+                if lname == "href" and not value.strip().lower().startswith("javascript:"):
+                    continue
+                found += [u for m in _QUOTED.finditer(value) if (u := _document_url(m.group(2), base_url))]
+            elif lname in _BINDING_ATTRS or (lname == "href" and "{{" in value):
+                literal = [u for m in _QUOTED.finditer(value) if (u := _document_url(m.group(2), base_url))]
+                if literal:
+                    found += literal
+                else:
+                    if codes is None:
+                        codes = [code for code in _inline_codes(tree) if _DOCUMENT_HINT.search(code)]
+                    if not codes:
+                        continue
+                    # `'/files/' + row.fileName`: the literal prefix goes before the bound value
+                    prefix = _CONCAT_PREFIX.match(value)
+                    head = _unescape_js(prefix.group(2)) if prefix else ""
+                    expression = prefix.group(3) if prefix else value
+                    for key in _binding_keys(expression.replace("{{", " ").replace("}}", " ")):
+                        found += [u for v in bound_values(key) if (u := _document_url(head + v, base_url))]
+            if found:
+                if not text:
+                    own = _collapse(node.text_content()) if node.tag != "script" else ""
+                    text = "" if "{{" in own else own
+                out += [Anchor(url, text, "script") for url in found]
+    return dedupe(out)
+
+
+def _inline_codes(tree: etree._Element) -> list[str]:
+    """The text of every inline script (JS, JSON, templates) on the page."""
+    return [script.text for script in tree.iter("script") if script.text and script.text.strip()]
+
+
+def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor] | None = None, *,
+                       bound: bool = True) -> list[Anchor]:
+    """Document attachments linked from a page (also from `file_appendix`-style script strings, and those bound by
+    script: `bound_attachment_anchors`).
 
     TRS pages give both `href` and `OLDSRC`; the `href` is tried first (portals.md §2.1). Pass the page's
-    `all_anchors` when already computed.
+    `all_anchors` when already computed; `bound=False` skips the script-bound ones (a few ms on a big page).
     """
     anchors = all_anchors(tree, base_url) if anchors is None else anchors
     out = [a for a in anchors if is_attachment_url(a.url, a.text)]
@@ -229,4 +380,6 @@ def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor
             url = _absolute(node.get(attr) or "", base_url)
             if url and is_attachment_url(url):
                 out.append(Anchor(url, _collapse(node.text_content()), "html"))
+    if bound:
+        out += bound_attachment_anchors(tree, base_url)
     return dedupe(out)
