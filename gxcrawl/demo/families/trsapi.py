@@ -47,7 +47,7 @@ from gxcrawl.demo.world import Distractor, Request, Response, Site
 API_PATH = "/fjdzapp/search"
 INDEX_ID = "229105"    # the search index every widget of the site names (`channelid`)
 PREPAGE = 5            # rows per page, static and API alike
-NEWS_PREPAGE = 4
+NEWS_PREPAGE = 2    # the 热点信息 widget names no total: paged until a short page
 CHNL_NB, CHNL_TZGG, CHNL_NEWS = "1813", "1820", "1801"
 MAX_PREPAGE = 100
 
