@@ -113,7 +113,7 @@ def test_every_site_serves_its_entry_page_on_its_own_address(portal: DemoPortal)
         got = fetch(url)
         assert got.status == 200 or got.status == 503  # the 503 host answers 503 to its first requests
         hosts.add(urlsplit(url).hostname)
-    assert len(hosts) == len(portal.entry_urls) == 10  # one site per family
+    assert len(hosts) == len(portal.entry_urls) == 11  # one site per family
     assert all(h.startswith("127.0.0.") for h in hosts)
 
 
@@ -121,7 +121,7 @@ def test_registry_is_in_the_c4_format(portal: DemoPortal) -> None:
     reg = json.loads(portal.registry_path.read_text(encoding="utf-8"))
     assert set(reg) == {"portals"}
     by_id = {p["id"]: p for p in reg["portals"]}
-    assert len(by_id) == 10
+    assert len(by_id) == 11
     for p in reg["portals"]:
         assert {"id", "name", "level", "region_code", "entry_urls", "allowed_hosts", "cms", "render"} <= set(p)
         assert p["cms"] in ALLOWED_CMS
@@ -646,7 +646,7 @@ def test_scales_to_many_sites_and_reports() -> None:
         m = p.manifest
         assert len(m["sites"]) == 12
         assert len(m["reports"]) >= 12 * 40
-        extra = [r for r in m["reports"] if r["portal"] == "demo-trs-10"]  # sites 10, 11 repeat trs, trs1
+        extra = [r for r in m["reports"] if r["portal"] == "demo-trs-11"]  # site 11 repeats trs
         assert len(extra) == 40
         for r in extra[::7]:
             assert fetch(r["url"]).status == 200
