@@ -40,6 +40,8 @@ DEFAULT_REQUEST_HEADERS = {
 }
 COOKIES_ENABLED = True
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# a column's directory URL and its index.html are one request (gxcrawl/discovery/pagekey.py)
+REQUEST_FINGERPRINTER_CLASS = "gxcrawl.crawl.fingerprint.PageKeyFingerprinter"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ import scrapy
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import JsonRequest, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
@@ -183,12 +184,28 @@ class PortalsSpider(scrapy.Spider):
             for request in self._page_requests(hint_requests(portal.search), portal, 0, None):
                 yield request
 
-    def on_error(self, failure: Any) -> None:
+    def on_error(self, failure: Any) -> Iterator[scrapy.Request]:
         request = failure.request
+        if failure.check(HttpError) and failure.value.response.status in (403, 404, 410):
+            yield from self._other_spelling(request)
         if failure.check(IgnoreRequest):
             return  # robots.txt or a blocked page (already recorded)
         self.crawler.stats.inc_value(f"gx/errors/{request.meta.get('gx_role', 'other')}")
         logger.info("fetch failed (%s): %s", failure.getErrorMessage(), request.url)
+
+    def _other_spelling(self, request: scrapy.Request) -> Iterator[scrapy.Request]:
+        """A page the server did not answer under one spelling (`…/nb/` without a default document) under the
+        next spelling met for it (`…/nb/index.html`), which the duplicate filter held back as the same page."""
+        others = getattr(self.crawler.request_fingerprinter, "other_spellings", None)
+        tried = request.meta.get("gx_spellings_tried", ())
+        for url in others(request.url) if others else ():
+            if url not in tried:
+                meta = {k: v for k, v in request.meta.items() if k in ("gx_portal", "gx_role", "gx_depth", "gx_hints",
+                                                                      "gx_expect", "gx_state")}
+                meta["gx_spellings_tried"] = (*tried, request.url)
+                self.crawler.stats.inc_value("gx/discovery/other_spelling")
+                yield request.replace(url=url, meta=meta, dont_filter=True)
+                return
 
     # --- responses -----------------------------------------------------------------------------------------
     async def parse(self, response: Response) -> AsyncIterator[Any]:

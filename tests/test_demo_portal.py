@@ -114,7 +114,7 @@ def test_every_site_serves_its_entry_page_on_its_own_address(portal: DemoPortal)
         got = fetch(url)
         assert got.status == 200 or got.status == 503  # the 503 host answers 503 to its first requests
         hosts.add(urlsplit(url).hostname)
-    assert len(hosts) == len(portal.entry_urls) == len(FAMILIES) == 11  # one site per family
+    assert len(hosts) == len(portal.entry_urls) == len(FAMILIES) == 12  # one site per family
     assert all(h.startswith("127.0.0.") for h in hosts)
 
 
@@ -648,11 +648,12 @@ def test_same_seed_same_world_other_seed_other_world() -> None:
 
 
 def test_scales_to_many_sites_and_reports() -> None:
-    with DemoPortal(sites=12, reports_per_site=40, seed=2, slow_delay=0.0) as p:
+    sites = len(FAMILIES) + 1  # one of each family, then trs again
+    with DemoPortal(sites=sites, reports_per_site=40, seed=2, slow_delay=0.0) as p:
         assert p.running
         m = p.manifest
-        assert len(m["sites"]) == 12
-        assert len(m["reports"]) >= 12 * 40
+        assert len(m["sites"]) == sites
+        assert len(m["reports"]) >= sites * 40
         # the sites after one of each family repeat the families from trs on
         extra = [r for r in m["reports"] if r["portal"] == f"demo-trs-{len(FAMILIES)}"]
         assert len(extra) == 40

@@ -19,13 +19,13 @@ from gxcrawl.demo.world import FAMILIES, PRIMARY_REGIONS, REGISTRY_CMS, Report, 
 MAX_SITES = 250
 _LEVELS = {"trs": "city", "trs1": "county", "hanweb": "city", "vsb": "county", "gkmlpt": "district",
            "jsonly": "city", "client_slice": "city", "slow": "township", "jpaas": "city", "search": "city",
-           "scripted": "city"}
+           "scripted": "city", "trsapi": "city"}
 
 
 class DemoPortal:
     """The local imitation of government portals; a context manager for tests.
 
-    sites: how many sites (None: one of each family, 10); more than 10 repeat the families with new
+    sites: how many sites (None: one of each family, 11); more than 11 repeat the families with new
     names and without access quirks. reports_per_site: reports per site (None: a family default).
     slow_delay: seconds the slow host waits before each answer. crawl_delay: the Crawl-delay of the
     TRS site's robots.txt (None: no Crawl-delay line). defects: share of generated reports drawn with

@@ -18,12 +18,12 @@ from gxcrawl.demo import content as contentlib
 
 # new families come last: `--sites 9` (bench/crawl.py) still builds the nine older families unchanged
 FAMILIES: tuple[str, ...] = ("trs", "trs1", "hanweb", "vsb", "gkmlpt", "jsonly", "client_slice", "slow", "jpaas",
-                             "search", "scripted")
+                             "search", "scripted", "trsapi")
 # the registry's cms hint per family (C4 vocabulary); the JS-only site has no recognisable CMS
 REGISTRY_CMS = {
     "trs": "trs", "trs1": "trs1", "hanweb": "hanweb", "vsb": "vsb", "gkmlpt": "gkmlpt",
     "jsonly": None, "client_slice": "client_slice", "slow": "trs", "jpaas": "jpaas", "search": "trs",
-    "scripted": "trs",
+    "scripted": "trs", "trsapi": "trs",
 }
 
 # (region, level, site name, domain slug) of the primary sites; extra sites get generated names
@@ -39,6 +39,7 @@ PRIMARY_REGIONS = {
     "jpaas": ("瑞川市", "city"),
     "search": ("丰阳市", "city"),
     "scripted": ("泉山市", "city"),
+    "trsapi": ("榕溪市", "city"),
 }
 _NAME_CHARS = "安宝北长城川东丰福阜高广海和河华怀淮江金靖乐临龙隆平青庆瑞山寿双顺泰通桐万文西祥新兴阳永玉云泽昭"
 _DEPARTMENTS = (

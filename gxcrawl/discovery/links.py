@@ -94,6 +94,14 @@ _QUOTED_URL = re.compile(
 )
 
 
+# an href whose value the fragment holds whole: quoted with its closing quote, or unquoted up to a space or `>`
+_WHOLE_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>]+)(?=[\s>]))""", re.I)
+
+
+# a "value" that is the quotes of a JS concatenation (`href=" + pageName + "`)
+_JOINED = re.compile(r"^\s*\+|\+\s*$")
+
+
 def _fragment_anchors(fragment: str, base_url: str, source: str) -> Iterator[Anchor]:
     if "<a" not in fragment.lower():
         return
@@ -101,7 +109,14 @@ def _fragment_anchors(fragment: str, base_url: str, source: str) -> Iterator[Anc
         node = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return
-    yield from html_anchors(node, base_url, source=source)
+    if source != "script":
+        yield from html_anchors(node, base_url, source=source)
+        return
+    # a pager script writes links from string pieces (`"<a href=\"index" + "_" + i + ".html\">"`): a piece's href
+    # is cut off, and the parser would still make a URL of it (`…/index`, `…/index.`)
+    whole = {_absolute(html.unescape(v), base_url) for m in _WHOLE_HREF.finditer(fragment) for v in m.groups()
+             if v and not _JOINED.search(v)}
+    yield from (anchor for anchor in html_anchors(node, base_url, source=source) if anchor.url in whole)
 
 
 def script_anchors(tree: etree._Element, base_url: str) -> Iterator[Anchor]:
@@ -129,9 +144,16 @@ def text_anchors(code: str, base_url: str, *, source: str = "script") -> Iterato
             yield anchor
     if not found:
         for m in _QUOTED_URL.finditer(code):
+            if m.group(1).endswith("=") or _concatenated(code, m.start(), m.end()):
+                continue  # `"/list.html?page=" + n`: the start of a URL, not a URL
             url = _absolute(m.group(1), base_url)
             if url:
                 yield Anchor(url, "", source)
+
+
+def _concatenated(code: str, start: int, end: int) -> bool:
+    """Is the string literal code[start:end] joined to an expression by `+` on either side?"""
+    return code[end : end + 40].lstrip().startswith("+") or code[max(0, start - 40) : start].rstrip().endswith("+")
 
 
 def json_anchors(data: object, base_url: str) -> Iterator[Anchor]:
@@ -139,7 +161,7 @@ def json_anchors(data: object, base_url: str) -> Iterator[Anchor]:
     site-search hits). Search titles carry highlight tags (`<em>`) and entities; both are undone."""
     if isinstance(data, dict):
         title = ""
-        for key in ("title", "TITLE", "titleO", "gk_doctitle", "name", "aT"):
+        for key in ("title", "TITLE", "titleO", "gk_doctitle", "doctitle", "name", "aT"):
             if isinstance(data.get(key), str):
                 title = _collapse(html.unescape(re.sub(r"<[^>]+>", "", data[key])))
                 break

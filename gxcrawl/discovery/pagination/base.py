@@ -90,11 +90,12 @@ def _all_strategies() -> dict[str, PaginationStrategy]:
     from gxcrawl.discovery.pagination.shanghai import ShanghaiTotalPage
     from gxcrawl.discovery.pagination.shtml import ShtmlListPages
     from gxcrawl.discovery.pagination.trs import TrsCreatePageHtml
+    from gxcrawl.discovery.pagination.trsapi import TrsApiList
     from gxcrawl.discovery.pagination.vsb import VsbReversePages
 
     strategies: list[PaginationStrategy] = [TrsCreatePageHtml(), ShanghaiTotalPage(), ShtmlListPages(),
                                             VsbReversePages(), HanwebDataproxy(), GkmlptApi(), JpaasUnit(),
-                                            AnhuiPageIndex(), ClientSlice(), *SEARCH_STRATEGIES, NextLink()]
+                                            AnhuiPageIndex(), ClientSlice(), TrsApiList(), *SEARCH_STRATEGIES, NextLink()]
     return {s.name: s for s in strategies}
 
 
