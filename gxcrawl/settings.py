@@ -83,6 +83,8 @@ GX_COVERAGE_ENABLED = True
 GX_COVERAGE_FILE = ""  # "" -> <GX_ARCHIVE_DIR>/coverage.json
 DOWNLOADER_MIDDLEWARES = {
     **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    # the host policy comes first: a refused request must not even have its robots.txt fetched
+    "gxcrawl.crawl.middlewares.hostpolicy.HostPolicyMiddleware": 40,
     "gxcrawl.crawl.middlewares.politeness.CrawlDelayMiddleware": 110,  # after RobotsTxtMiddleware (100)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "gxcrawl.crawl.middlewares.politeness.RetryAfterMiddleware": 550,

@@ -138,6 +138,14 @@ class PortalsSpider(scrapy.Spider):
         portal = self.by_id.get(portal_id or "")
         return portal.render_actions if portal else ()
 
+    def url_allowed(self, portal_id: str | None, url: str) -> bool:
+        """The host policy every request passes (middlewares/hostpolicy.py): the portal's, or for a request of no
+        portal (robots.txt), any portal's of this crawl."""
+        portal = self.by_id.get(portal_id or "")
+        if portal is not None:
+            return portal.allows(url)
+        return any(p.allows(url) for p in self.portals)
+
     def record_blocked(self, url: str, reason: str, portal: str | None) -> None:
         self.blocked.append({"url": url, "reason": reason, "portal": portal})
 
@@ -324,6 +332,9 @@ class PortalsSpider(scrapy.Spider):
                       reasons: tuple[str, ...]) -> AsyncIterator[ReportPage]:
         fetched: list[tuple[dict, Response]] = []
         for anchor in attachments:
+            if not portal.allows(anchor.url):  # attachments are fetched directly, not through the scheduler
+                self.crawler.stats.inc_value("gx/offsite/attachment")
+                continue
             result = await self._fetch_attachment(anchor, portal, response.url)
             if result is not None:
                 fetched.append(result)
