@@ -92,7 +92,13 @@ DOWNLOADER_MIDDLEWARES = {
     "gxcrawl.crawl.middlewares.render.RenderMiddleware": 560,
     # between RedirectMiddleware (600) and CookiesMiddleware (700): the gate's cookie is already in the jar
     "gxcrawl.crawl.middlewares.cookiegate.CookieGateMiddleware": 650,
+    # Scrapy's cookies, bounded per domain and with tldextract's bundled suffix list (middlewares/cookies.py)
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "gxcrawl.crawl.middlewares.cookies.BoundedCookiesMiddleware": 700,
 }
+GX_COOKIES_MAX_PER_DOMAIN = 50         # cookies the jar keeps per cookie domain (RFC 6265 asks for at least 50)
+GX_COOKIES_MAX_BYTES_PER_DOMAIN = 16_384  # their names + values, together
+GX_COOKIE_MAX_BYTES = 4096             # one cookie's name + value (RFC 6265's minimum a client must take)
 # the crawl's heap is large and long-lived: freeze it at engine start and collect young objects in bigger batches
 # (extensions/gctuning.py; bench/crawl.py measured 2.6 s of 15.4 s CPU spent in the collector at the defaults)
 GX_GC_TUNING = True
