@@ -11,12 +11,15 @@ for next; the spider only turns those decisions into requests and items. Roles o
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
 import logging
 import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,8 +38,9 @@ from gxcrawl.discovery import (
     PageRequest,
     Portal,
     RenderAction,
-    all_anchors,
+    Verdict,
     attachment_anchors,
+    capped_anchors,
     classify_page,
     classify_title,
     hint_requests,
@@ -126,6 +130,8 @@ class PortalsSpider(scrapy.Spider):
         spider.portals = select_portals(load_registry(path), spider._portal_ids)
         spider.by_id = {p.id: p for p in spider.portals}
         spider.max_nav_pages = crawler.settings.getint("GX_MAX_NAV_PAGES_PER_PORTAL", 5_000)
+        spider.max_links_per_page = crawler.settings.getint("GX_MAX_LINKS_PER_PAGE", 10_000)
+        spider.off_reactor_bytes = crawler.settings.getint("GX_OFF_REACTOR_PAGE_BYTES", 1_000_000)
         return spider
 
     # --- hooks for the middlewares / coverage extension ------------------------------------------------
@@ -245,27 +251,22 @@ class PortalsSpider(scrapy.Spider):
 
     async def _html_page(self, response: TextResponse, portal: Portal, role: str) -> AsyncIterator[Any]:
         url = response.url
-        tree = parse_html(response.text)
-        anchors = [a for a in all_anchors(tree, url)]
-        title = page_title(tree)
-        # pagination reads the list's scripts: ask before _body_text strips them
-        list_page = ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {}))
-        paging = list_page_requests(list_page, portal.cms) if role in ("column", "notice", "candidate") \
-            else search_requests(list_page)  # an entry / 信息公开 page: only its site search (the search box)
-        listed_reports = [a for a in anchors if a.url != url and classify_title(a.text).label == REPORT
-                          and portal.allows(a.url) and not is_attachment_url(a.url, a.text)]
-        attachments = [a for a in attachment_anchors(tree, url, anchors) if _report_document(a)]
-        verdict = classify_page(title, _body_text(tree), url=url, has_attachments=bool(attachments))
-        # a list of reports (≥3 report links: 上一篇/下一篇 give a report page two) is navigation, unless the
-        # body itself is a report
-        is_list = len(listed_reports) >= 3 and "body" not in verdict.reasons
+        analyse = functools.partial(analyse_page, response, portal, role, self.max_links_per_page)
+        # a big page is parsed and read in a worker thread: the reactor keeps serving the other downloads (and
+        # signals) meanwhile
+        page = await asyncio.to_thread(analyse) if len(response.body) > self.off_reactor_bytes else analyse()
+        if page.capped:  # the page is still handled, on its first links
+            self.crawler.stats.inc_value("gx/discovery/links_capped")
+            logger.info("%s has more than %d links: only the first are followed", url, self.max_links_per_page)
+        anchors, title, paging, attachments, verdict, is_list = (
+            page.anchors, page.title, page.paging, page.attachments, page.verdict, page.is_list)
         if verdict.label == DISTRACTOR and not is_list:
             self.crawler.stats.inc_value("gx/discovery/distractors")
             self.distractors[url] = {"url": url, "portal": portal.id, "title": title,
                                      "reasons": list(verdict.reasons)}
             return
         if verdict.label == REPORT and not is_list:
-            hints = {**response.meta.get("gx_hints", {}), **page_hints(tree, url)}
+            hints = {**response.meta.get("gx_hints", {}), **page.hints}
             if verdict.year and "report_year" not in response.meta.get("gx_hints", {}):
                 hints["report_year"] = verdict.year
             async for item in self._report(response, portal, hints, attachments, verdict.reasons):
@@ -404,6 +405,42 @@ class PortalsSpider(scrapy.Spider):
                                 "report_year": item.hints.get("report_year"), "title": item.hints.get("title"),
                                 "attachments": [a["url"] for a in item.attachments]}
         return item
+
+
+@dataclass(slots=True)
+class PageAnalysis:
+    """What one HTML page is and links to: the spider's per-page reading, with no Scrapy state."""
+
+    anchors: list[Anchor]
+    capped: bool                       # the page had more than the links read
+    title: str | None
+    paging: list[PageRequest]
+    attachments: list[Anchor]
+    verdict: Verdict
+    is_list: bool
+    hints: dict[str, Any]              # page_hints, for a page read as a report
+
+
+def analyse_page(response: TextResponse, portal: Portal, role: str, max_links: int) -> PageAnalysis:
+    """Parse the page and decide what it is. Linear in the page, and reads at most `max_links` links; pure, so a
+    big page can be read off the reactor thread."""
+    url = response.url
+    tree = parse_html(response.text)
+    anchors, capped = capped_anchors(tree, url, max_links)
+    title = page_title(tree)
+    # pagination reads the list's scripts: ask before _body_text strips them
+    list_page = ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {}))
+    paging = list_page_requests(list_page, portal.cms) if role in ("column", "notice", "candidate") \
+        else search_requests(list_page)  # an entry / 信息公开 page: only its site search (the search box)
+    listed_reports = [a for a in anchors if a.url != url and classify_title(a.text).label == REPORT
+                      and portal.allows(a.url) and not is_attachment_url(a.url, a.text)]
+    attachments = [a for a in attachment_anchors(tree, url, anchors) if _report_document(a)]
+    verdict = classify_page(title, _body_text(tree), url=url, has_attachments=bool(attachments))
+    # a list of reports (≥3 report links: 上一篇/下一篇 give a report page two) is navigation, unless the
+    # body itself is a report
+    is_list = len(listed_reports) >= 3 and "body" not in verdict.reasons
+    hints = page_hints(tree, url) if verdict.label == REPORT and not is_list else {}
+    return PageAnalysis(anchors, capped, title, paging, attachments, verdict, is_list, hints)
 
 
 def _stem(title: str) -> str:
