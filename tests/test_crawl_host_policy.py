@@ -255,3 +255,23 @@ def test_a_rendered_page_requests_only_what_the_policy_allows() -> None:
     assert asyncio.run(browse()) == {"https://www.xx.gov.cn/js/list.js": "fallback",
                                      "http://127.0.0.1:6379/": "abort", "https://evil.cn/nav.html": "abort"}
     assert stats.get_value("gx/offsite/rendered") == 2
+
+
+def test_a_rendered_page_that_ended_off_site_is_not_read() -> None:
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from gxcrawl.crawl.middlewares.hostpolicy import HostPolicyMiddleware
+
+    policy = HostPolicy.from_allowed_hosts(["www.xx.gov.cn"])
+    stats = get_crawler().stats
+    middleware = HostPolicyMiddleware(stats, lambda portal, url: policy.allows(url))
+    request = Request("https://www.xx.gov.cn/nb/", meta={"gx_portal": "xx", "gx_role": "column", "playwright": True})
+    same = HtmlResponse("https://www.xx.gov.cn/nb/index.html", body=b"<html></html>", request=request)
+    assert middleware.process_response(request, same) is same
+    away = HtmlResponse("http://127.0.0.1:6379/", body=b"<html></html>", request=request)
+    with pytest.raises(IgnoreRequest):
+        middleware.process_response(request, away)
+    assert stats.get_value("gx/offsite/rendered") == 1

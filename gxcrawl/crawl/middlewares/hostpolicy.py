@@ -5,7 +5,8 @@ refused request never opens a connection: start URLs, list pages, candidates, at
 redirects (RedirectMiddleware's new request carries the portal in its meta and comes back through here). A
 request without a portal (robots.txt and its redirects) must be admitted by one of the crawl's portals. A
 rendered page's own requests (navigations, scripts, XHR) are checked in the browser: `route_offsite` is the page
-init callback that render.py sets, aborting what the policy refuses.
+init callback that render.py sets, aborting what the policy refuses; a rendered page that the browser's own
+redirects took off the portal is dropped before the spider reads it.
 
 Refusals are counted as `gx/offsite/<kind>` (entry, column, candidate, attachment, redirect, rendered, other).
 """
@@ -20,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.http import Request
+    from scrapy.http import Request, Response
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,17 @@ class HostPolicyMiddleware:
                         request.meta.get("gx_portal"))
             raise IgnoreRequest(f"outside the allowed hosts of portal {request.meta.get('gx_portal')}: {request.url}")
         return None
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        """A rendered page that Chromium's own redirects took off the portal is not read (its links would be the
+        other site's). Scrapy's downloader never follows redirects itself, so only rendered pages can differ."""
+        if response.url != request.url and self.allows(request.meta.get("gx_portal"), response.url) is False:
+            self.stats.inc_value("gx/offsite/rendered")
+            logger.info("dropped a page that ended outside the portal's hosts: %s (asked for %s)", response.url,
+                        request.url)
+            raise IgnoreRequest(f"ended outside the allowed hosts of portal {request.meta.get('gx_portal')}: "
+                                f"{response.url}")
+        return response
 
 
 def route_offsite(stats: StatsCollector, allows: Callable[[str], bool]) -> Callable[[Any, Any], Any]:
