@@ -134,7 +134,9 @@ def test_no_request_leaves_the_portal_hosts(hostile: tuple[HostileListener, Host
              "report_columns": [portal.base + "/nb/"]}]}, ensure_ascii=False), encoding="utf-8")
         cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-s", f"GX_ARCHIVE_DIR={tmp_path / 'a'}",
                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_RETRY_BACKOFF_BASE=0",
-               "-s", "TELNETCONSOLE_ENABLED=0", "-s", "GX_PARSE_WORKERS=0", "-s", "RETRY_TIMES=1"]
+               "-s", "TELNETCONSOLE_ENABLED=0", "-s", "GX_PARSE_WORKERS=0", "-s", "RETRY_TIMES=1",
+               # every page is read in the spider's worker thread (the path of big pages), in a real reactor
+               "-s", "GX_OFF_REACTOR_PAGE_BYTES=0"]
         result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=150,
                                 env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr[-3000:]
