@@ -267,5 +267,5 @@ def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor
         for attr in ("data-src", "data-href", "data-url"):
             url = _absolute(node.get(attr) or "", base_url)
             if url and is_attachment_url(url):
-                out.append(Anchor(url, _collapse(node.text_content()), "html"))
+                out.append(Anchor(url, capped_text(node, ROW_TEXT_CHARS), "html"))  # a wrapper may hold the page
     return dedupe(out)
