@@ -80,6 +80,7 @@ GX_RETRY_AFTER_MAX = 120.0
 GX_BLOCKED_ENABLED = True
 GX_MAX_NAV_PAGES_PER_PORTAL = 5_000  # list/navigation pages per portal: bounds a crawl of a huge real portal
 GX_MAX_LINKS_PER_PAGE = 10_000  # links read on one page (the rest are skipped, stat gx/discovery/links_capped)
+GX_OFF_REACTOR_PAGE_BYTES = 1_000_000  # a bigger page is parsed and read in a worker thread, not the reactor's
 GX_COVERAGE_ENABLED = True
 GX_COVERAGE_FILE = ""  # "" -> <GX_ARCHIVE_DIR>/coverage.json
 DOWNLOADER_MIDDLEWARES = {
