@@ -330,7 +330,7 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     for key in ("entry_urls", "report_columns"):
         for url in getattr(portal, key):
             if not portal.allows(url):  # the crawl would refuse its own start URL
-                raise ValueError(f"{where}: {key} entry {url!r} is outside allowed_hosts "
+                raise ValueError(f"{where}: {key} entry {url!r} is not on the entry's allowed_hosts "
                                  f"({', '.join(portal.allowed_hosts)}); add {allowed_host_entry(url)!r} to them")
     search = _search_hints(entry.get("search"), where, portal)
     return replace(portal, search=search) if search else portal
