@@ -82,10 +82,14 @@ GX_RETRY_BACKOFF_BASE = 1.0
 GX_RETRY_AFTER_MAX = 120.0
 GX_BLOCKED_ENABLED = True
 GX_MAX_NAV_PAGES_PER_PORTAL = 5_000  # list/navigation pages per portal: bounds a crawl of a huge real portal
+GX_MAX_LINKS_PER_PAGE = 10_000  # links read on one page (the rest are skipped, stat gx/discovery/links_capped)
+GX_OFF_REACTOR_PAGE_BYTES = 1_000_000  # a bigger page is parsed and read in a worker thread, not the reactor's
 GX_COVERAGE_ENABLED = True
 GX_COVERAGE_FILE = ""  # "" -> <GX_ARCHIVE_DIR>/coverage.json
 DOWNLOADER_MIDDLEWARES = {
     **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    # the host policy comes first: a refused request must not even have its robots.txt fetched
+    "gxcrawl.crawl.middlewares.hostpolicy.HostPolicyMiddleware": 40,
     "gxcrawl.crawl.middlewares.politeness.CrawlDelayMiddleware": 110,  # after RobotsTxtMiddleware (100)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "gxcrawl.crawl.middlewares.politeness.RetryAfterMiddleware": 550,
@@ -93,7 +97,13 @@ DOWNLOADER_MIDDLEWARES = {
     "gxcrawl.crawl.middlewares.render.RenderMiddleware": 560,
     # between RedirectMiddleware (600) and CookiesMiddleware (700): the gate's cookie is already in the jar
     "gxcrawl.crawl.middlewares.cookiegate.CookieGateMiddleware": 650,
+    # Scrapy's cookies, bounded per domain and with tldextract's bundled suffix list (middlewares/cookies.py)
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "gxcrawl.crawl.middlewares.cookies.BoundedCookiesMiddleware": 700,
 }
+GX_COOKIES_MAX_PER_DOMAIN = 50         # cookies the jar keeps per cookie domain (RFC 6265 asks for at least 50)
+GX_COOKIES_MAX_BYTES_PER_DOMAIN = 16_384  # their names + values, together
+GX_COOKIE_MAX_BYTES = 4096             # one cookie's name + value (RFC 6265's minimum a client must take)
 # the crawl's heap is large and long-lived: freeze it at engine start and collect young objects in bigger batches
 # (extensions/gctuning.py; bench/crawl.py measured 2.6 s of 15.4 s CPU spent in the collector at the defaults)
 GX_GC_TUNING = True

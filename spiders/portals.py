@@ -11,12 +11,15 @@ for next; the spider only turns those decisions into requests and items. Roles o
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
 import logging
 import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,8 +42,9 @@ from gxcrawl.discovery import (
     PageRequest,
     Portal,
     RenderAction,
-    all_anchors,
+    Verdict,
     attachment_anchors,
+    capped_anchors,
     classify_page,
     classify_title,
     hint_requests,
@@ -60,7 +64,6 @@ from gxcrawl.discovery import (
     select_portals,
     text_anchors,
 )
-from gxcrawl.discovery.classify import Verdict
 from gxcrawl.discovery.fingerprint import URL_SHAPES
 from gxcrawl.discovery.metadata import page_title
 from gxcrawl.report.errors import UnreadableDocument
@@ -134,6 +137,8 @@ class PortalsSpider(scrapy.Spider):
         spider.portals = select_portals(load_registry(path), spider._portal_ids)
         spider.by_id = {p.id: p for p in spider.portals}
         spider.max_nav_pages = crawler.settings.getint("GX_MAX_NAV_PAGES_PER_PORTAL", 5_000)
+        spider.max_links_per_page = crawler.settings.getint("GX_MAX_LINKS_PER_PAGE", 10_000)
+        spider.off_reactor_bytes = crawler.settings.getint("GX_OFF_REACTOR_PAGE_BYTES", 1_000_000)
         return spider
 
     # --- hooks for the middlewares / coverage extension ------------------------------------------------
@@ -145,6 +150,14 @@ class PortalsSpider(scrapy.Spider):
         """The registry's page actions for the portal's rendered pages (render.py keeps those whose match fits)."""
         portal = self.by_id.get(portal_id or "")
         return portal.render_actions if portal else ()
+
+    def url_allowed(self, portal_id: str | None, url: str) -> bool:
+        """The host policy every request passes (middlewares/hostpolicy.py): the portal's, or for a request of no
+        portal (robots.txt), any portal's of this crawl."""
+        portal = self.by_id.get(portal_id or "")
+        if portal is not None:
+            return portal.allows(url)
+        return any(p.allows(url) for p in self.portals)
 
     def record_blocked(self, url: str, reason: str, portal: str | None) -> None:
         self.blocked.append({"url": url, "reason": reason, "portal": portal})
@@ -271,30 +284,22 @@ class PortalsSpider(scrapy.Spider):
 
     async def _html_page(self, response: TextResponse, portal: Portal, role: str) -> AsyncIterator[Any]:
         url = response.url
-        tree = parse_html(response.text)
-        anchors = [a for a in all_anchors(tree, url)]
-        title = page_title(tree)
-        # pagination reads the list's scripts: ask before _body_text strips them
-        list_page = ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {}))
-        paging = list_page_requests(list_page, portal.cms) if role in ("column", "notice", "candidate") \
-            else search_requests(list_page)  # an entry / 信息公开 page: only its site search (the search box)
-        listed_reports = [a for a in anchors if a.url != url and classify_title(a.text).label == REPORT
-                          and portal.allows(a.url) and not is_attachment_url(a.url, a.text)]
-        # attachments bound by script are looked for where they can matter (a few ms a page): candidates and pages
-        # whose title says report
-        bound = role == "candidate" or response.meta.get("gx_bare") or classify_title(title).label == REPORT
-        attachments = [a for a in attachment_anchors(tree, url, anchors, bound=bound) if _report_document(a)]
-        verdict = classify_page(title, _body_text(tree), url=url, has_attachments=bool(attachments))
-        # a list of reports (≥3 report links: 上一篇/下一篇 give a report page two) is navigation, unless the
-        # body itself is a report
-        is_list = len(listed_reports) >= 3 and "body" not in verdict.reasons
+        analyse = functools.partial(analyse_page, response, portal, role, self.max_links_per_page)
+        # a big page is parsed and read in a worker thread: the reactor keeps serving the other downloads (and
+        # signals) meanwhile
+        page = await asyncio.to_thread(analyse) if len(response.body) > self.off_reactor_bytes else analyse()
+        if page.capped:  # the page is still handled, on its first links
+            self.crawler.stats.inc_value("gx/discovery/links_capped")
+            logger.info("%s has more than %d links: only the first are followed", url, self.max_links_per_page)
+        anchors, title, paging, attachments, verdict, is_list = (
+            page.anchors, page.title, page.paging, page.attachments, page.verdict, page.is_list)
         if verdict.label == DISTRACTOR and not is_list:
             self.crawler.stats.inc_value("gx/discovery/distractors")
             self.distractors[url] = {"url": url, "portal": portal.id, "title": title,
                                      "reasons": list(verdict.reasons)}
             return
         if verdict.label == REPORT and not is_list:
-            hints = {**response.meta.get("gx_hints", {}), **page_hints(tree, url)}
+            hints = {**response.meta.get("gx_hints", {}), **page.hints}
             if verdict.year and "report_year" not in response.meta.get("gx_hints", {}):
                 hints["report_year"] = verdict.year
             async for item in self._report(response, portal, hints, attachments, verdict.reasons):
@@ -304,7 +309,7 @@ class PortalsSpider(scrapy.Spider):
             # a 年报 column row that named nothing (a file name, a year, an agency and a year) led to a page whose
             # body is no report: its attachments' content decides
             fetched = [r for r in [await self._fetch_attachment(a, portal, url) for a in attachments] if r]
-            hints = {**response.meta.get("gx_hints", {}), **page_hints(tree, url), "page_url": url}
+            hints = {**response.meta.get("gx_hints", {}), **page.hints, "page_url": url}
             hints.pop("title", None)
             found = False
             async for item in self._judged_documents(None, portal, fetched, hints, url):
@@ -379,6 +384,9 @@ class PortalsSpider(scrapy.Spider):
                       reasons: tuple[str, ...]) -> AsyncIterator[ReportPage]:
         fetched: list[tuple[dict, Response]] = []
         for anchor in attachments:
+            if not portal.allows(anchor.url):  # attachments are fetched directly, not through the scheduler
+                self.crawler.stats.inc_value("gx/offsite/attachment")
+                continue
             result = await self._fetch_attachment(anchor, portal, response.url)
             if result is not None:
                 fetched.append(result)
@@ -478,6 +486,46 @@ class PortalsSpider(scrapy.Spider):
                                 "report_year": item.hints.get("report_year"), "title": item.hints.get("title"),
                                 "attachments": [a["url"] for a in item.attachments]}
         return item
+
+
+@dataclass(slots=True)
+class PageAnalysis:
+    """What one HTML page is and links to: the spider's per-page reading, with no Scrapy state."""
+
+    anchors: list[Anchor]
+    capped: bool                       # the page had more than the links read
+    title: str | None
+    paging: list[PageRequest]
+    attachments: list[Anchor]
+    verdict: Verdict
+    is_list: bool
+    hints: dict[str, Any]              # page_hints, for a page read as a report
+
+
+def analyse_page(response: TextResponse, portal: Portal, role: str, max_links: int) -> PageAnalysis:
+    """Parse the page and decide what it is. Linear in the page, and reads at most `max_links` links; pure, so a
+    big page can be read off the reactor thread."""
+    url = response.url
+    tree = parse_html(response.text)
+    anchors, capped = capped_anchors(tree, url, max_links)
+    title = page_title(tree)
+    # pagination reads the list's scripts: ask before _body_text strips them
+    list_page = ListPage(url, response.text, tree, "html", None, response.meta.get("gx_state", {}))
+    paging = list_page_requests(list_page, portal.cms) if role in ("column", "notice", "candidate") \
+        else search_requests(list_page)  # an entry / 信息公开 page: only its site search (the search box)
+    listed_reports = [a for a in anchors if a.url != url and classify_title(a.text).label == REPORT
+                      and portal.allows(a.url) and not is_attachment_url(a.url, a.text)]
+    # attachments bound by script are looked for where they can matter (a few ms a page): candidates, a bare
+    # row's page, and pages whose title says report
+    bare = bool(response.meta.get("gx_bare"))
+    bound = role == "candidate" or bare or classify_title(title).label == REPORT
+    attachments = [a for a in attachment_anchors(tree, url, anchors, bound=bound) if _report_document(a)]
+    verdict = classify_page(title, _body_text(tree), url=url, has_attachments=bool(attachments))
+    # a list of reports (≥3 report links: 上一篇/下一篇 give a report page two) is navigation, unless the
+    # body itself is a report
+    is_list = len(listed_reports) >= 3 and "body" not in verdict.reasons
+    hints = page_hints(tree, url) if (verdict.label == REPORT or bare) and not is_list else {}
+    return PageAnalysis(anchors, capped, title, paging, attachments, verdict, is_list, hints)
 
 
 def _stem(title: str) -> str:

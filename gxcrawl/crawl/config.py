@@ -199,6 +199,11 @@ RULES: dict[str, Callable[[BaseSettings, str], None]] = {
     "GX_RETRY_AFTER_MAX": _number(0),
     "GX_BLOCKED_ENABLED": _boolean,
     "GX_MAX_NAV_PAGES_PER_PORTAL": _number(1, integer=True),
+    "GX_MAX_LINKS_PER_PAGE": _number(1, integer=True),
+    "GX_OFF_REACTOR_PAGE_BYTES": _number(0, integer=True),  # pages bigger than this are read in a worker thread
+    "GX_COOKIES_MAX_PER_DOMAIN": _number(1, integer=True),
+    "GX_COOKIES_MAX_BYTES_PER_DOMAIN": _number(1, integer=True),
+    "GX_COOKIE_MAX_BYTES": _number(1, integer=True),
     "GX_COVERAGE_ENABLED": _boolean,
     "GX_COVERAGE_FILE": _optional_output_file,
     "GX_GC_TUNING": _boolean,

@@ -27,6 +27,7 @@ from gxcrawl.discovery.links import (
     Anchor,
     all_anchors,
     attachment_anchors,
+    capped_anchors,
     is_attachment_url,
     json_anchors,
     parse_html,
@@ -52,8 +53,9 @@ from gxcrawl.discovery.registry import (
 
 __all__ = [
     "DISTRACTOR", "REPORT", "UNKNOWN", "Anchor", "ListPage", "PageRequest", "Portal", "RenderAction", "SearchHint", "Verdict",
-    "all_anchors", "attachment_anchors", "body_fingerprint", "classify_page", "classify_title", "fingerprint",
-    "hint_requests", "is_attachment_url", "is_bare_title", "is_disclosure_link", "is_group_link", "is_notice_column_link",
+    "all_anchors", "attachment_anchors", "body_fingerprint", "capped_anchors", "classify_page", "classify_title",
+    "fingerprint", "hint_requests", "is_attachment_url", "is_bare_title", "is_disclosure_link", "is_group_link",
+    "is_notice_column_link",
     "is_report_column_link", "json_anchors", "list_page_requests", "listing_hints", "load_registry",
     "looks_like_report_body", "page_hints", "parse_html", "portal_for_url", "search_requests", "select_portals",
     "strategies_for", "text_anchors", "url_date", "url_report_year",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -61,19 +62,49 @@ def _absolute(href: str, base_url: str) -> str | None:
     return url.split("#", 1)[0]
 
 
-def _row_text(a: etree._Element) -> str:
+ROW_TEXT_CHARS = 300
+_WORD = re.compile(r"\S+")
+
+
+def capped_text(node: etree._Element, limit: int) -> str:
+    """`_collapse(node.text_content())[:limit]`, reading only as much of the node as that needs (a row holding
+    every link of a huge page is read up to `limit` characters, not whole, for each of its links)."""
+    words: list[str] = []
+    size = 0
+    glued = False  # the last piece ended inside a word: the next piece's first word continues it
+    for piece in node.itertext():
+        for m in _WORD.finditer(piece):
+            word = m.group()
+            if glued and m.start() == 0 and words:
+                words[-1] += word
+                size += len(word)
+            else:
+                words.append(word)
+                size += len(word) + (len(words) > 1)
+            if size > limit:
+                return " ".join(words)[:limit]
+        if piece:
+            glued = not piece[-1].isspace() and bool(words) and (glued or _WORD.search(piece) is not None)
+    return " ".join(words)[:limit]
+
+
+def _row_text(a: etree._Element, rows: dict[etree._Element, str]) -> str:
     row = a.getparent()
     for _ in range(3):
         if row is None:
             break
         if row.tag in ("li", "tr", "dd", "dl", "p"):
-            return _collapse(row.text_content())[:300]
+            text = rows.get(row)
+            if text is None:
+                text = rows[row] = capped_text(row, ROW_TEXT_CHARS)
+            return text
         row = row.getparent()
     return ""
 
 
 def html_anchors(tree: etree._Element, base_url: str, *, source: str = "html") -> Iterator[Anchor]:
     """`<a href>` anchors. The title attribute wins over truncated link text ("XX县2022年政府信息…")."""
+    rows: dict[etree._Element, str] = {}  # a row's text, read once for all its links
     for a in tree.iter("a"):
         href = a.get("href")
         url = _absolute(href or "", base_url)
@@ -83,7 +114,7 @@ def html_anchors(tree: etree._Element, base_url: str, *, source: str = "html") -
         title = _collapse(a.get("title"))
         if title and (not text or len(title) > len(text) or text.endswith(("…", "...", "..", "．．．"))):
             text = title
-        yield Anchor(url, text, source, _row_text(a))
+        yield Anchor(url, text, source, _row_text(a, rows))
 
 
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
@@ -209,6 +240,14 @@ def loads_js_object(literal: str) -> dict | None:
 def all_anchors(tree: etree._Element, base_url: str) -> list[Anchor]:
     """HTML anchors, then anchors found only in scripts; one entry per URL (first text wins unless empty)."""
     return dedupe(list(html_anchors(tree, base_url)) + list(script_anchors(tree, base_url)))
+
+
+def capped_anchors(tree: etree._Element, base_url: str, limit: int) -> tuple[list[Anchor], bool]:
+    """`all_anchors` reading at most `limit` links (HTML first, then scripts) and whether the page had more: the
+    work on one page is bounded whatever its size."""
+    found = list(itertools.islice(itertools.chain(html_anchors(tree, base_url), script_anchors(tree, base_url)),
+                                  limit + 1))
+    return dedupe(found[:limit]), len(found) > limit
 
 
 # a portal's menus link the same URLs from every page
@@ -401,7 +440,7 @@ def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor
         for attr in ("data-src", "data-href", "data-url"):
             url = _absolute(node.get(attr) or "", base_url)
             if url and is_attachment_url(url):
-                out.append(Anchor(url, _collapse(node.text_content()), "html"))
+                out.append(Anchor(url, capped_text(node, ROW_TEXT_CHARS), "html"))  # a wrapper may hold the page
     if bound:
         out += bound_attachment_anchors(tree, base_url)
     return dedupe(out)

@@ -138,11 +138,17 @@ def page_title(tree: etree._Element) -> str | None:
     return None
 
 
+# text nodes that hold 时间 or 日期 (every label of _HEADER_DATE does), outside scripts and styles: libxml2 picks
+# them in one pass, Python only sees the few candidates
+_HEADER_DATE_NODES = etree.XPath("//text()[contains(., '时间') or contains(., '日期')]"
+                                 "[not(parent::script) and not(parent::style)]")
+_HEADER_DATE = re.compile(r"(发布时间|发布日期|时间|日期)\s*[:：]\s*((?:19|20)\d{2}[-年/.]\d{1,2}[-月/.]\d{1,2})")
+
+
 def header_date(tree: etree._Element) -> str | None:
     """发布时间/日期 in the article header line (来源:… 时间:2023-01-31 点击率:…)."""
-    for node in tree.xpath("//*[not(self::script) and not(self::style)]/text()"):
-        text = str(node)
-        m = re.search(r"(发布时间|发布日期|时间|日期)\s*[:：]\s*((?:19|20)\d{2}[-年/.]\d{1,2}[-月/.]\d{1,2})", text)
+    for node in _HEADER_DATE_NODES(tree):
+        m = _HEADER_DATE.search(str(node))
         if m:
             return parse_date(m.group(2))
     return None

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from gxcrawl.discovery.hosts import allowed_host_entry, host_policy, origin, parse_allowed_host
+
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "portals.json"
 
 CMS_FAMILIES = frozenset(
@@ -123,28 +125,13 @@ class Portal:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def allows(self, url: str) -> bool:
-        """True when `url` is on one of the portal's hosts or a subdomain of one.
+        """True when `url` passes the portal's host policy (gxcrawl/discovery/hosts.py): one of its hosts, or a
+        subdomain of one, on the standard web ports, or a `host:port` it names.
 
         Government sites put 信息公开 and department sub-sites on subdomains
         (xxgk.sxgp.gov.cn, wjw.xxx.gov.cn), so `gd.gov.cn` admits `gdcss.gd.gov.cn`.
         """
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if not host:
-            return False
-        netloc = parts.netloc.lower().rsplit("@", 1)[-1]
-        if any(":" in a for a in self.allowed_hosts):
-            # host:port entries pin the portal to one server (demo sites share loopback IPs across ports)
-            return netloc in (a.lower() for a in self.allowed_hosts if ":" in a)
-        for allowed in self.allowed_hosts:
-            allowed = allowed.lower()
-            if host == allowed:
-                return True
-            root = allowed.removeprefix("www.")
-            # a registrable-looking root (x.gov.cn, example.org) admits its subdomains; a bare IP never does
-            if root.count(".") >= 1 and not root.replace(".", "").isdigit() and host.endswith("." + root):
-                return True
-        return False
+        return host_policy(self.allowed_hosts).allows(url)
 
 
 def _require(entry: dict, key: str, kind: type, where: str) -> object:
@@ -314,9 +301,14 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     entry_urls = _urls(_require(entry, "entry_urls", list, where), "entry_urls", where)
     if not entry_urls:
         raise ValueError(f"{where}: entry_urls is empty")
-    hosts = entry.get("allowed_hosts") or sorted({urlsplit(u).hostname for u in entry_urls})
+    hosts = entry.get("allowed_hosts") or sorted({allowed_host_entry(u) or "" for u in entry_urls})
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
         raise ValueError(f"{where}: allowed_hosts must be a list of host names")
+    for host in hosts:
+        try:
+            parse_allowed_host(host)
+        except ValueError as exc:
+            raise ValueError(f"{where}: allowed_hosts entry {exc}") from None
     cms = entry.get("cms")
     if cms is not None and cms not in CMS_FAMILIES:
         raise ValueError(f"{where}: unknown cms {cms!r} (known: {', '.join(sorted(CMS_FAMILIES))})")
@@ -335,6 +327,11 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
         render_actions=_render_actions(entry.get("render_actions"), where),
         extra={k: v for k, v in entry.items() if k not in known},
     )
+    for key in ("entry_urls", "report_columns"):
+        for url in getattr(portal, key):
+            if not portal.allows(url):  # the crawl would refuse its own start URL
+                raise ValueError(f"{where}: {key} entry {url!r} is not on the entry's allowed_hosts "
+                                 f"({', '.join(portal.allowed_hosts)}); add {allowed_host_entry(url)!r} to them")
     search = _search_hints(entry.get("search"), where, portal)
     return replace(portal, search=search) if search else portal
 
@@ -375,14 +372,16 @@ def select_portals(portals: Sequence[Portal], ids: Iterable[str] | str | None) -
 
 
 def portal_for_url(portals: Sequence[Portal], url: str) -> Portal | None:
-    """The first portal whose hosts admit `url` (exact host matches win over subdomain matches)."""
-    parts = urlsplit(url)
-    host, netloc = (parts.hostname or "").lower(), parts.netloc.lower()
+    """The first portal whose hosts admit `url` (exact host:port and host matches win over subdomain matches)."""
+    where = origin(url)
+    if where is None:
+        return None
+    host, port = where
     for portal in portals:
-        if netloc in (h.lower() for h in portal.allowed_hosts):
+        if where in host_policy(portal.allowed_hosts).pinned:
             return portal
     for portal in portals:
-        if host in (h.lower() for h in portal.allowed_hosts if ":" not in h):
+        if host in host_policy(portal.allowed_hosts).hosts and portal.allows(url):
             return portal
     for portal in portals:
         if portal.allows(url):

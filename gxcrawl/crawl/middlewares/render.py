@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
 
+from gxcrawl.crawl.middlewares.hostpolicy import route_offsite
 from gxcrawl.crawl.pageactions import action_results, page_methods
 
 if TYPE_CHECKING:
@@ -98,8 +99,10 @@ class RenderAddon:
 class RenderMiddleware:
     def __init__(self, stats: StatsCollector, *, available: bool, wants_render: Callable[[str | None], bool],
                  on_unrendered: Callable[[str, str | None], None] | None = None,
-                 actions_for: Callable[[str | None], Sequence[RenderAction]] | None = None) -> None:
+                 actions_for: Callable[[str | None], Sequence[RenderAction]] | None = None,
+                 allows: Callable[[str | None, str], bool | None] | None = None) -> None:
         self.stats = stats
+        self.allows = allows
         self.available = available
         self.wants_render = wants_render
         self.on_unrendered = on_unrendered
@@ -130,12 +133,18 @@ class RenderMiddleware:
                 return ()
             return spider.portal_render_actions(portal_id)
 
+        def allows(portal_id: str | None, url: str) -> bool | None:
+            spider = crawler.spider
+            if spider is None or not hasattr(spider, "url_allowed"):
+                return None
+            return spider.url_allowed(portal_id, url)
+
         assert crawler.stats is not None
         if not available:
             logger.warning("rendering unavailable (GX_RENDER_ENABLED off or no Chromium): JS-only pages will be "
                            "fetched plainly and listed as not rendered")
         return cls(crawler.stats, available=available, wants_render=wants_render, on_unrendered=on_unrendered,
-                   actions_for=actions_for)
+                   actions_for=actions_for, allows=allows)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("gx_role") not in RENDER_ROLES or request.meta.get("gx_expect", "html") != "html":
@@ -144,6 +153,7 @@ class RenderMiddleware:
             if not self.available:  # a shell re-fetch asked for a browser we do not have
                 request.meta["playwright"] = False
             else:
+                self._guard(request)
                 self._add_actions(request)
             return None
         if self.wants_render(request.meta.get("gx_portal")):
@@ -151,6 +161,7 @@ class RenderMiddleware:
                 request.meta["playwright"] = True
                 request.meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "load"})
                 self.stats.inc_value("gx/render/requests")
+                self._guard(request)
                 self._add_actions(request)
             else:
                 self.stats.inc_value("gx/render/unavailable")
@@ -159,6 +170,14 @@ class RenderMiddleware:
         elif self.available:
             request.meta.setdefault("gx_render_shell", True)
         return None
+
+    def _guard(self, request: Request) -> None:
+        """The page's own requests (navigations, scripts, XHR) pass the portal's host policy in the browser."""
+        if self.allows is None:
+            return
+        portal_id, allows = request.meta.get("gx_portal"), self.allows
+        request.meta["playwright_page_init_callback"] = route_offsite(
+            self.stats, lambda url: allows(portal_id, url) is not False)
 
     def _add_actions(self, request: Request) -> None:
         if self.actions_for is None:
