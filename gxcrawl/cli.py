@@ -147,6 +147,8 @@ def _add_portals(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=_cmd_portals_list)
     check = verbs.add_parser("check", help="validate a registry: one line per problem, exit 1 if any")
     check.add_argument("registry", nargs="?", default=None, help="registry file (default: the bundled registry)")
+    check.add_argument("--strict", action="store_true",
+                       help="also list entries without a source, or whose source is not confirmed")
     check.set_defaults(func=_cmd_portals_check)
 
 
@@ -162,7 +164,7 @@ def _cmd_portals_list(args: argparse.Namespace) -> int:
 def _cmd_portals_check(args: argparse.Namespace) -> int:
     from gxcrawl.discovery.registry_check import registry_problems
 
-    problems = registry_problems(args.registry)
+    problems = registry_problems(args.registry, strict=args.strict)
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)", file=sys.stderr)

@@ -187,3 +187,22 @@ def test_render_actions_at_the_time_limit_are_accepted(tmp_path: Path) -> None:
     portal = _load_one(tmp_path, render=True,
                        render_actions=[{"click_repeat": "a", "times": 50, "timeout_ms": 1000}] * 6)
     assert sum(a.worst_ms for a in portal.render_actions) == 300_000
+
+
+def test_source_and_confirmed_are_validated(tmp_path: Path) -> None:
+    portal = _load_one(tmp_path, source="https://www.xs.gov.cn/nb/1.html", confirmed="2026-12-06", note="浙江杭州")
+    assert (portal.source, portal.confirmed, portal.note) == ("https://www.xs.gov.cn/nb/1.html", "2026-12-06", "浙江杭州")
+    assert _load_one(tmp_path, source=None, confirmed=None).source is None
+    for fields, message in (({"source": "www.xs.gov.cn/nb"}, "source .* not an absolute http"),
+                            ({"source": "https://a.gov.cn/", "confirmed": "2026-13-01"}, "not a date YYYY-MM-DD"),
+                            ({"source": "https://a.gov.cn/", "confirmed": "6 Dec 2026"}, "not a date YYYY-MM-DD"),
+                            ({"confirmed": "2026-12-06"}, "without a source")):
+        with pytest.raises(ValueError, match=message):
+            _load_one(tmp_path, **fields)
+
+
+def test_bundled_entries_say_where_their_urls_come_from() -> None:
+    portals = load_registry()
+    # every entry names a source; a confirmed date never stands without one; names carry no notes
+    assert all(p.source for p in portals)
+    assert sum(1 for p in portals if p.confirmed) >= len(portals) * 0.9

@@ -62,3 +62,35 @@ def test_list_by_level_and_province(capsys) -> None:
     guangdong = [line.split("\t") for line in capsys.readouterr().out.strip().splitlines()]
     assert guangdong and all(row[2].startswith("44") for row in guangdong)
     assert any(row[0] == "gd" for row in guangdong)
+
+
+def test_notes_in_names_are_problems_but_bracketed_agencies_are_not(tmp_path: Path) -> None:
+    path = _registry(
+        tmp_path,
+        _entry(id="a", name="临武县人民政府(湖南郴州)"),                      # a place note in brackets
+        _entry(id="b", name="广河县 乡镇年报列表"),                           # a space and a list, not an agency
+        _entry(id="c", name="邯郸市政府信息公开平台", level="city", region_code=None),  # a website
+        _entry(id="d", name="广东省人民政府参事室(文史研究馆)", level="province-dept", region_code=None),
+        _entry(id="e", name="闽清县人民政府办公室", note="福建福州"),
+    )
+    problems = registry_problems(path)
+    assert [p.split("'")[1] for p in problems] == ["a", "b", "c"], problems
+    assert all("carries a note" in p for p in problems)
+
+
+def test_strict_lists_entries_without_a_confirmed_source(tmp_path: Path, capsys) -> None:
+    path = _registry(
+        tmp_path,
+        _entry(id="a", name="东城区人民政府", level="district", region_code="110101"),
+        _entry(id="b", name="西城区人民政府", level="district", region_code="110102",
+               source="https://www.b.gov.cn/nb/1.html", confirmed=None),
+        _entry(id="c", name="朝阳区人民政府", level="district", region_code="110105",
+               source="https://www.c.gov.cn/nb/1.html", confirmed="2026-12-06"),
+    )
+    assert registry_problems(path) == []
+    assert main(["portals", "check", str(path)]) == 0
+    strict = registry_problems(path, strict=True)
+    assert len(strict) == 2 and "'a': no source" in strict[0] and "'b': source" in strict[1], strict
+    capsys.readouterr()
+    assert main(["portals", "check", "--strict", str(path)]) == 1
+    assert len(capsys.readouterr().out.strip().splitlines()) == 2

@@ -8,6 +8,7 @@ naming the entry and the field, so a typo never silently drops a portal.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import json
@@ -122,6 +123,9 @@ class Portal:
     render: bool = False
     search: tuple[SearchHint, ...] = ()
     render_actions: tuple[RenderAction, ...] = ()
+    source: str | None = None     # a public page or document that shows the entry's URLs
+    confirmed: str | None = None  # YYYY-MM-DD when that source was checked; None: nothing confirms the entry
+    note: str | None = None       # what the name must not carry (the sub-site, the province, what the URLs list)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def allows(self, url: str) -> bool:
@@ -290,6 +294,25 @@ def _render_actions(value: object, where: str) -> tuple[RenderAction, ...]:
     return actions
 
 
+def _provenance(entry: dict, where: str) -> tuple[str | None, str | None, str | None]:
+    """`source` (an absolute http(s) URL), `confirmed` (an ISO date) and `note` (text), each optional."""
+    source, confirmed, note = entry.get("source"), entry.get("confirmed"), entry.get("note")
+    if source is not None and not (isinstance(source, str) and _is_http_url(source)):
+        raise ValueError(f"{where}: source {source!r} is not an absolute http(s) URL")
+    if confirmed is not None:
+        try:
+            if not isinstance(confirmed, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", confirmed):
+                raise ValueError
+            datetime.date.fromisoformat(confirmed)
+        except ValueError:
+            raise ValueError(f"{where}: confirmed {confirmed!r} is not a date YYYY-MM-DD") from None
+        if source is None:
+            raise ValueError(f"{where}: confirmed {confirmed} without a source: say what was checked")
+    if note is not None and not (isinstance(note, str) and note.strip()):
+        raise ValueError(f"{where}: note must be a non-empty string")
+    return source, confirmed, note
+
+
 def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     """Validate one registry entry and build a `Portal`."""
     if not isinstance(entry, dict):
@@ -313,7 +336,8 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     if cms is not None and cms not in CMS_FAMILIES:
         raise ValueError(f"{where}: unknown cms {cms!r} (known: {', '.join(sorted(CMS_FAMILIES))})")
     known = {"id", "name", "level", "region_code", "entry_urls", "allowed_hosts", "cms", "report_columns", "render",
-             "search", "render_actions"}
+             "search", "render_actions", "source", "confirmed", "note"}
+    source, confirmed, note = _provenance(entry, where)
     portal = Portal(
         id=pid,
         name=str(entry.get("name") or pid),
@@ -325,6 +349,9 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
         report_columns=_urls(entry.get("report_columns"), "report_columns", where),
         render=bool(entry.get("render", False)),
         render_actions=_render_actions(entry.get("render_actions"), where),
+        source=source,
+        confirmed=confirmed,
+        note=note,
         extra={k: v for k, v in entry.items() if k not in known},
     )
     for key in ("entry_urls", "report_columns"):

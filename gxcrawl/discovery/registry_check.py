@@ -4,6 +4,10 @@ Beyond the loader's own validation (fields, URLs, page actions, search hints), e
 a known level, a region code of six digits whose shape fits the level (a province's ends in 0000, a city's in
 00, a county's or district's does not), an official-looking name (no placeholder 某, no notes in Latin letters),
 a name that fits a township or county level, every entry and column URL on the entry's own hosts, no id twice.
+A name carries no note: no spaces or slashes, no bracketed remark that is not itself an agency (`(湖南郴州)`,
+`(福建)` go to the entry's `note`; `参事室(文史研究馆)` is a name), no website instead of an agency
+(`…信息公开网`, `…平台`). Strict mode also lists every entry without a `source`, or whose source nobody
+confirmed (`confirmed: null`).
 """
 
 from __future__ import annotations
@@ -24,10 +28,14 @@ LEVEL_NAME_WORDS = {"township": ("镇", "乡", "街道", "片区", "管理区", 
                     "county": ("县", "市", "旗", "区", "特区", "林区")}
 PLACEHOLDER = re.compile(r"某|XX|xx|＊|\*")
 LATIN_NOTE = re.compile(r"[A-Za-z]{2,}")
+# a bracketed part of a name is an agency's other name (参事室(文史研究馆)); anything else is a note
+BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
+AGENCY_ENDINGS = ("馆", "局", "厅", "办", "室", "会", "委", "院", "中心", "站", "所", "处", "队", "署", "部")
+SITE_WORDS = re.compile(r"(网|网站|平台|列表|门户)$")
 
 
-def entry_problems(entry: dict, where: str) -> list[str]:
-    """What is inconsistent in one entry (the loader's errors included)."""
+def entry_problems(entry: dict, where: str, *, strict: bool = False) -> list[str]:
+    """What is inconsistent in one entry (the loader's errors included); `strict`: also an unconfirmed one."""
     try:
         portal = portal_from_dict(entry, where=where)
     except ValueError as exc:
@@ -47,13 +55,30 @@ def entry_problems(entry: dict, where: str) -> list[str]:
         problems.append(f"{where}: no name")
     elif PLACEHOLDER.search(name):
         problems.append(f"{where}: name {name!r} is a placeholder, not an agency's name")
-    elif LATIN_NOTE.search(name):
-        problems.append(f"{where}: name {name!r} carries a note; the name is the agency's official name")
+    elif LATIN_NOTE.search(name) or _name_note(name):
+        problems.append(f"{where}: name {name!r} carries a note ({_name_note(name) or 'Latin letters'}); "
+                        "the name is the agency's official name, a note goes to `note`")
     words = LEVEL_NAME_WORDS.get(portal.level or "")
     if name and words and not any(w in name for w in words):
         problems.append(f"{where}: name {name!r} does not name a {portal.level} ({'/'.join(words)})")
     problems += _host_problems(portal, where)
+    if strict and portal.source is None:
+        problems.append(f"{where}: no source (the public page or document that shows its URLs)")
+    elif strict and portal.confirmed is None:
+        problems.append(f"{where}: source {portal.source} not confirmed (confirmed: null)")
     return problems
+
+
+def _name_note(name: str) -> str:
+    """What in `name` is a note rather than part of the agency's name ("" when nothing is)."""
+    if re.search(r"\s|/|／", name.strip()):
+        return "a space or slash"
+    for inner in BRACKETED.findall(name):
+        if not inner.strip().endswith(AGENCY_ENDINGS):
+            return f"bracketed {inner!r}"
+    if SITE_WORDS.search(BRACKETED.sub("", name)):
+        return "a website, not an agency"
+    return ""
 
 
 def _host_problems(portal: Portal, where: str) -> list[str]:
@@ -62,8 +87,10 @@ def _host_problems(portal: Portal, where: str) -> list[str]:
             for url in urls if not portal.allows(url)]
 
 
-def registry_problems(path: str | Path | None = None) -> list[str]:
-    """Every problem of the registry at `path` (None: the bundled one), one line each; [] when it is sound."""
+def registry_problems(path: str | Path | None = None, *, strict: bool = False) -> list[str]:
+    """Every problem of the registry at `path` (None: the bundled one), one line each; [] when it is sound.
+
+    `strict`: an entry without a source, or with a source nobody confirmed, is a problem too."""
     path = Path(path) if path else BUNDLED_REGISTRY
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -78,7 +105,7 @@ def registry_problems(path: str | Path | None = None) -> list[str]:
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         where = f"{path.name}[{i}]"
-        problems += entry_problems(entry, where)
+        problems += entry_problems(entry, where, strict=strict)
         pid = entry.get("id") if isinstance(entry, dict) else None
         if isinstance(pid, str):
             if pid in seen:
