@@ -27,9 +27,11 @@ from gxcrawl.report.cells import CellValue, is_cell_token, normalise, parse_cell
 from gxcrawl.report.glued import (
     Candidate,
     Identity,
+    Relation,
     agreement,
     consistent,
     glued_candidates,
+    joint_readings,
     placement_candidates,
     splittable,
 )
@@ -237,6 +239,9 @@ class _Row:
     candidates: list[Candidate] | None = None
     preferred: Candidate | None = None
     note: str | None = None
+    certain: bool = False  # one reading, fixed by the printed text alone (identities are checked, not used)
+    split: bool = False  # read by splitting glued digits
+    needs_table: bool = False  # its one reading breaks the row's identities: taken only if the table's hold
 
 
 def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[tuple[vocab.RowSpec, str, bool]]:
@@ -425,6 +430,7 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
             if merged:
                 row.note = f"{len(merged)} of {n} cells are merged with a neighbouring cell and left null"
             row.candidates = [tuple(slots)]
+            row.certain = True
             return
         items = [x for x in items if x not in (CONT, ROWCONT)]
     elif row.mode == "markdown" and len(items) >= n and all(x == "" for x in items[: len(items) - n]):
@@ -439,6 +445,7 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
             items.pop(0)  # cells covered by a rowspan/colspan label, drawn empty (markdown grids)
     if len(items) == n:
         row.candidates = [tuple(items)]  # one cell per column: certain, identities are checked, not used
+        row.certain = True
         return
     if len(items) > n:
         row.note = f"{len(items)} values for {n} columns; the row is left null"
@@ -446,16 +453,29 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         return
     cands: list[Candidate] | None = None
     if row.mode == "space" and any(splittable(x) for x in items):
-        cands = glued_candidates(
-            items, n, identities, lambda raw: _value_of(raw, row.columns[0]),
-            lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS,
-        )
+        value = lambda raw: _value_of(raw, row.columns[0])  # noqa: E731
+        allowed = lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS  # noqa: E731
+        # the digits split only one way ("3000000" in seven cells: one digit a cell): if the row's identities
+        # hold, that is the reading; if not, either the publisher's numbers do not add up or a blank cell
+        # vanished in the flattening, and only the table's identities across rows can say it was the former
+        only = glued_candidates(items, n, (), value, allowed, cap=1)
+        if only is not None and len(only) == 1:
+            row.candidates = only
+            row.split = True
+            if consistent(values(only[0]), identities):
+                row.certain = True
+            else:
+                row.note = "glued"
+                row.needs_table = True
+            return
+        cands = glued_candidates(items, n, identities, value, allowed)
         if cands is None:
             row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
             row.candidates = []
             return
         if cands:
             row.note = "glued"
+            row.split = True
     if not cands:
         cands = placement_candidates(items, n) or []
         row.note = f"{len(items)} values for {n} columns"
@@ -467,37 +487,53 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
     row.candidates = [c for c in cands if consistent(values(c), identities)]
 
 
-def _resolve(rows: list[_Row], identities: Sequence[Identity], table_check=None) -> dict[str, list[str | None]]:
-    """Pick each row's reading: unique after row and (if given) table identities, else slot-wise agreement."""
+def _resolve(rows: list[_Row], identities: Sequence[Identity], relations: Sequence[Relation] = (),
+             issues: list[str] | None = None, name: str = "") -> dict[str, list[str | None]]:
+    """Pick each row's reading: the one that is certain, else the one left by the row's identities and the
+    table's `relations` solved over all rows together, else what every remaining reading agrees on."""
     for row in rows:
         _candidates(row, identities)
     resolved: dict[str, list[str | None]] = {}
     pending: list[_Row] = []
     for row in rows:
         cands = row.candidates or []
-        if len(cands) == 1 and row.preferred is None and row.note != "glued":
+        if len(cands) == 1 and row.preferred is None and (row.certain or row.note != "glued"):
             resolved[row.key] = list(cands[0])
         else:
             pending.append(row)
-    for _ in range(3):
-        progress = False
-        for row in list(pending):
-            keep = list(row.candidates or [])
-            if table_check is not None:
-                keep = [c for c in keep if table_check(row, c, resolved)]
-            if row.preferred is not None and row.preferred in keep:
-                resolved[row.key] = list(row.preferred)
-            elif len(keep) == 1:
-                resolved[row.key] = list(keep[0])
-            else:
-                row.candidates = keep
-                continue
-            pending.remove(row)
-            progress = True
-        if not progress:
-            break
+    if pending and relations:
+        def values(key: str, cand: Candidate) -> list[int | float | None]:
+            return [None if raw is None else _value_of(raw, "x") for raw in cand]
+
+        certain = frozenset(r.key for r in rows if r.key in resolved)
+        readings = {r.key: list(r.candidates or []) for r in rows}
+        joint = joint_readings(readings, values, relations, rows[0].columns, certain)
+        if joint is not None and not joint[2]:
+            # no solution: a short row's placements (the one kind of reading that assumes where blank cells
+            # were) may be what is wrong; solve without them, which leaves them to their own agreement
+            weak = {r.key for r in pending if not r.split}
+            if weak:
+                retry = joint_readings({k: c for k, c in readings.items() if k not in weak}, values, relations,
+                                       rows[0].columns, certain)
+                if retry is not None and retry[2]:
+                    joint = ({**retry[0], **{k: readings[k] for k in weak}}, retry[1], True, retry[3])
+        if joint is not None:
+            found, broken, _, assessed = joint
+            for row in pending:
+                row.candidates = found.get(row.key, [])
+                if row.needs_table and row.key in assessed:
+                    row.needs_table = False
+            if broken and issues is not None:
+                issues.append(f"{name}: identities {', '.join(broken)} fail for every reading of the printed "
+                              "digits; rows they hold that needed them are left null")
     for row in pending:
-        resolved[row.key] = agreement(row.candidates or [], len(row.columns))
+        keep = [] if row.needs_table else row.candidates or []
+        if row.preferred is not None and row.preferred in keep:
+            resolved[row.key] = list(row.preferred)
+        elif len(keep) == 1:
+            resolved[row.key] = list(keep[0])
+        else:
+            resolved[row.key] = agreement(keep, len(row.columns))
     return resolved
 
 
@@ -522,9 +558,15 @@ def _emit(table: TableRead, rows: list[_Row], resolved: dict[str, list[str | Non
                 if raw not in ("", CONT, ROWCONT) and raw not in [s for s in slots if s is not None]:
                     cell = parse_cell(raw)
                     table.cells.append(ReadCell(table.name, row.key, None, cell.raw, cell.kind, cell.value))
-        if row.note == "glued":
+        if row.split:
             table.glued = True
-            if placed < len(row.columns):
+        if row.note == "glued":
+            if row.needs_table:
+                table.issues.append(
+                    f"{table.name} row {row.key}: glued digits {''.join(row.items)!r} split one way only, which breaks "
+                    f"the row's identities, and the table's identities do not confirm it; all cells left null"
+                )
+            elif placed < len(row.columns):
                 table.issues.append(
                     f"{table.name} row {row.key}: glued digits {''.join(row.items)!r} have no single split that "
                     f"satisfies the identities; {len(row.columns) - placed} cells left null"
@@ -568,42 +610,13 @@ def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) 
     return rows
 
 
-_H3_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
-
-
-def _applications_check(row: _Row, cand: Candidate, known: dict[str, list[str | None]], version: str) -> bool:
-    """H2/H3 per column with `cand` in `row` and the other rows as resolved so far."""
-    result_rows = vocab.RESULT_ROWS[version]
-    in_h2 = row.key == "total_processed" or row.key in result_rows
-    in_h3 = row.key in _H3_ROWS
-    if not (in_h2 or in_h3):
-        return True
-
-    def slots_of(key: str) -> Sequence[str | None] | None:
-        return cand if key == row.key else known.get(key)
-
-    def column(rows: Sequence[Sequence[str | None] | None], i: int) -> list[int | float] | None:
-        out: list[int | float] = []
-        for slots in rows:
-            raw = None if slots is None else slots[i]
-            value = None if raw is None else _value_of(raw, "x")
-            if value is None:
-                return None
-            out.append(value)
-        return out
-
-    h2_rows = [slots_of(k) for k in (*result_rows, "total_processed")] if in_h2 else []
-    h3_rows = [slots_of(k) for k in _H3_ROWS] if in_h3 else []
-    for i in range(len(vocab.APPLICATION_COLS)):
-        if in_h2:
-            h2 = column(h2_rows, i)
-            if h2 is not None and h2[-1] != sum(h2[:-1]):
-                return False
-        if in_h3:
-            h3 = column(h3_rows, i)
-            if h3 is not None and h3[0] + h3[1] != h3[2] + h3[3]:
-                return False
-    return True
+def _application_relations(version: str) -> tuple[Relation, ...]:
+    """H2 ((七)总计 = the sum of the result rows) and H3 (一 + 二 = (七) + 四), per column, over rows read."""
+    results = vocab.RESULT_ROWS[version]
+    return (
+        ("H2", (("total_processed", 1), *((r, -1) for r in results))),
+        ("H3", (("new_received", 1), ("carried_over", 1), ("total_processed", -1), ("carried_forward", -1))),
+    )
 
 
 def _read_active(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
@@ -626,9 +639,8 @@ def _read_applications(text: str, start: int, end: int, method: str, version: st
         return table
     specs = vocab.APPLICATIONS_2019 if table.version == "2019" else vocab.APPLICATIONS_2021
     rows = [r for r in _rows_from(text, specs, start, end) if r.items]
-    version = table.version
     resolved = _resolve(rows, APPLICATION_ROW_IDENTITIES,
-                        lambda row, cand, known: _applications_check(row, cand, known, version))
+                        _application_relations(table.version), table.issues, table.name)
     _emit(table, rows, resolved)
     _note_missing(table, specs)
     return table
