@@ -76,14 +76,77 @@ APPLICATION_ROW_IDENTITIES: tuple[Identity, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
 APPEALS_IDENTITIES: tuple[Identity, ...] = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
 
 
+# page furniture a text conversion leaves between table rows: page numbers in their printed forms, "续表"
+# (table continued) lines and form feeds; a bare number is no furniture by itself (it may be a cell)
+_FURNITURE = re.compile(
+    r"(?m)^[ \t|]*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?"
+    r"|\(?续(?:上)?表\)?\s*:?\s*\d{0,2}|表\s*\d{1,2}\s*\(续\)|\f+)[ \t|]*\f*$"
+)
+_FURNITURE_HINT = re.compile(r"页|续|\f|^[ \t|]*[-—–]\s*\d|\d\s*/\s*\d|[Pp]age", re.M)
+PAGE_BREAK = "\f"  # what page furniture becomes: a row whose cells run over it may hold a page number
+_T3_HEADER_WORDS = ("法人或其他组织", "社会公益组织", "法律服务机构", "申请人情况", "商业企业", "科研机构", "自然人",
+                    "其他", "总计")
+_T3_FIRST_ROW = re.compile(r"本\s*年\s*新\s*收")
+_T3_LAST_ROW = re.compile(r"结\s*转\s*下\s*年\s*度")
+_NOT_HEADER = re.compile(r"[\s|\t]+")
+
+
+def _headerish(line: str) -> bool:
+    """A line that is (part of) table 三's header: its words, or a piece of one of them ("商业", "企业")."""
+    text = _NOT_HEADER.sub("", line)
+    if "勾稽关系" in text or "钩稽关系" in text:
+        return True
+    rest = text
+    for word in _T3_HEADER_WORDS:
+        rest = rest.replace(word, "")
+    return not rest or (len(text) >= 2 and any(text in word for word in _T3_HEADER_WORDS))
+
+
+def _drop_repeated_headers(lines: list[str]) -> None:
+    """Table 三's header printed again where the table goes on over a page break: a run of header lines
+    between its first and last rows (at least two header words, or the 勾稽关系 note) becomes PAGE_BREAK."""
+    first = next((i for i, line in enumerate(lines) if _T3_FIRST_ROW.search(line)), None)
+    if first is None:
+        return
+    last = next((i for i in range(first + 1, len(lines)) if _T3_LAST_ROW.search(lines[i])), len(lines) - 1)
+    i = first + 1
+    while i < last:
+        if not lines[i].strip() or not _headerish(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < last and (not lines[j].strip() or _headerish(lines[j])):
+            j += 1
+        run = "".join(_NOT_HEADER.sub("", line) for line in lines[i:j])
+        words = sum(1 for word in _T3_HEADER_WORDS if word in run)
+        if words >= 2 or "勾稽关系" in run or "钩稽关系" in run:
+            for k in range(i, j):
+                lines[k] = PAGE_BREAK if lines[k].strip() else lines[k]
+        i = j
+
+
+def _page_furniture(text: str) -> str:
+    """Page numbers, 续表 lines and repeated table headers between rows become PAGE_BREAK lines."""
+    if _FURNITURE_HINT.search(text):
+        text = _FURNITURE.sub(PAGE_BREAK, text)
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    _drop_repeated_headers(lines)
+    return "\n".join(lines)
+
+
 def prepare(text: str, *, normalised: bool = False) -> str:
-    """Normalise text for reading tables: NFKC, no markdown rules, label line breaks closed up."""
+    """Normalise text for reading tables: NFKC, no markdown rules, page furniture marked, label line
+    breaks closed up."""
     text = _ZERO_WIDTH.sub("", text)
     if not normalised:
         text = normalise(text)
     if "---" in text:
         text = _MD_RULE.sub("", text)
     text = _SPACES.sub(" ", text)
+    text = _page_furniture(text)
     return _SQUEEZE.sub("", text)
 
 
@@ -242,6 +305,7 @@ class _Row:
     certain: bool = False  # one reading, fixed by the printed text alone (identities are checked, not used)
     split: bool = False  # read by splitting glued digits
     needs_table: bool = False  # its one reading breaks the row's identities: taken only if the table's hold
+    page_break: bool = False  # its cells run over page furniture: a page number may be among them
 
 
 def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[tuple[vocab.RowSpec, str, bool]]:
@@ -290,14 +354,14 @@ def _field_items(fields: Sequence[str], *, skip_leading_empty: bool) -> list[str
                 continue
             items.append("")
             continue
-        if is_cell_token(text):
-            items.append(text)
-            continue
         first = text.split("\n", 1)[0].strip()
         if "\n" in text and (not first or is_cell_token(first)):
             if first:
-                items.append(first)
+                items.append(first)  # the rest is on the next line: not this cell ("267\n2": a page number)
             break
+        if is_cell_token(text):
+            items.append(text)
+            continue
         parts = text.split()
         if len(parts) > 1 and all(is_cell_token(p) for p in parts):
             items.extend(parts)
@@ -314,7 +378,7 @@ def _space_items(blob: str) -> tuple[list[str], str]:
     inline = False
     lines = blob.split("\n")
     for index, line in enumerate(lines):
-        if not line:
+        if not line or line == PAGE_BREAK:
             continue
         if not line.strip():
             if index:  # the first "line" is the rest of the label's own line
@@ -446,6 +510,18 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
     if len(items) == n:
         row.candidates = [tuple(items)]  # one cell per column: certain, identities are checked, not used
         row.certain = True
+        return
+    if row.page_break and len(items) > n and row.mode != "exact":
+        while len(items) > n and "" in items[n:]:  # a grid row's padding cells ("| 0 | ||") before the number
+            del items[n + items[n:].index("")]
+    if n < len(items) <= n + 2 and row.page_break and row.mode != "exact":
+        # a page number printed between this row and the next is read as one more value at its end (or, at
+        # the top of the next page, also at its start): the readings without it, if the identities agree
+        extra = len(items) - n
+        readings = dict.fromkeys(tuple(items[k:len(items) - (extra - k)]) for k in range(extra + 1))
+        row.candidates = [c for c in readings if consistent(values(c), identities)]
+        if len(row.candidates) != 1:
+            row.note = f"{len(items)} values for {n} columns across a page break"
         return
     if len(items) > n:
         row.note = f"{len(items)} values for {n} columns; the row is left null"
@@ -606,7 +682,7 @@ def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) 
         if spec.key is None and (spec.merged_key is None or not _HAS_VALUE.search(blob)):
             continue
         items, mode = _blob_items(blob, header_before=False, markdown=markdown)
-        rows.append(_Row(spec.key or spec.merged_key, spec.columns, items, mode))
+        rows.append(_Row(spec.key or spec.merged_key, spec.columns, items, mode, page_break=PAGE_BREAK in blob))
     return rows
 
 
