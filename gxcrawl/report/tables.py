@@ -53,7 +53,7 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \xa0\u3000]+")
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<cell>[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s*(?:万元|亿元|元))?"
+    r"\s*(?:(?P<cell>[+\-]?\d+(?:,\d{3})+(?:\.\d+)?(?:\s*(?:万元|亿元|元))?"
     r"|[+\-]?\d+(?:\.\d+)?(?:\s*(?:万元|亿元|元|件|条|个|项))?"
     r"|[/\\]|[—–~]+|-{1,3}(?!\d)|无(?![\u3400-\u9fff]))|(?P<text>\S))"
 )
@@ -531,11 +531,24 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
     if row.mode == "space" and any(splittable(x) for x in items):
         value = lambda raw: _value_of(raw, row.columns[0])  # noqa: E731
         allowed = lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS  # noqa: E731
+        # a "-" run into digits ("208-29") is a minus sign or a not-applicable mark: both are readings
+        variants = _dash_variants(items)
+        if variants is None:
+            row.note = f"glued digits {''.join(items)!r} allow too many readings; the row is left null"
+            row.candidates = []
+            return
         # the digits split only one way ("3000000" in seven cells: one digit a cell): if the row's identities
         # hold, that is the reading; if not, either the publisher's numbers do not add up or a blank cell
         # vanished in the flattening, and only the table's identities across rows can say it was the former
-        only = glued_candidates(items, n, (), value, allowed, cap=1)
-        if only is not None and len(only) == 1:
+        shapes: set[Candidate] | None = set()
+        for variant in variants:
+            got = [tuple(variant)] if len(variant) == n else glued_candidates(variant, n, (), value, allowed, cap=1)
+            if got is None or shapes is None:
+                shapes = None
+                continue
+            shapes.update(got)
+        if shapes is not None and len(shapes) == 1:
+            only = list(shapes)
             row.candidates = only
             row.split = True
             if consistent(values(only[0]), identities):
@@ -544,11 +557,18 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
                 row.note = "glued"
                 row.needs_table = True
             return
-        cands = glued_candidates(items, n, identities, value, allowed)
-        if cands is None:
-            row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
-            row.candidates = []
-            return
+        found: dict[Candidate, None] = {}
+        for variant in variants:
+            if len(variant) == n:
+                got = [tuple(variant)] if consistent(values(tuple(variant)), identities) else []
+            else:
+                got = glued_candidates(variant, n, identities, value, allowed)
+            if got is None:
+                row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
+                row.candidates = []
+                return
+            found.update(dict.fromkeys(got))
+        cands = list(found)
         if cands:
             row.note = "glued"
             row.split = True
@@ -561,6 +581,35 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         if row.mode not in VANISHING_MODES and n - len(items) == 1 and consistent(values(left), identities):
             row.preferred = left
     row.candidates = [c for c in cands if consistent(values(c), identities)]
+
+
+_SIGNED_RUN = re.compile(r"-(\d.*)")
+_DASH_RUN = re.compile(r"[—–~\-]{2,}")
+MAX_VARIANTS = 16
+
+
+def _dash_variants(items: Sequence[str]) -> list[list[str]] | None:
+    """The ways dashes run into their neighbours can be read: a "-<digits>" item as a signed number or as a
+    "-" (not applicable) mark then digits; a run of dashes ("————") as one to three not-applicable cells.
+    None when there are more than MAX_VARIANTS readings."""
+    options: list[list[list[str]]] = []
+    for item in items:
+        if _SIGNED_RUN.fullmatch(item):
+            options.append([[item], ["-", item[1:]]])
+        elif _DASH_RUN.fullmatch(item):
+            size = len(item)
+            options.append([[item[:size // k]] * k for k in range(1, min(size, 3) + 1)])
+        else:
+            options.append([[item]])
+    count = 1
+    for opts in options:
+        count *= len(opts)
+    if count > MAX_VARIANTS:
+        return None
+    variants: list[list[str]] = [[]]
+    for opts in options:
+        variants = [v + o for v in variants for o in opts]
+    return variants
 
 
 def _resolve(rows: list[_Row], identities: Sequence[Identity], relations: Sequence[Relation] = (),
