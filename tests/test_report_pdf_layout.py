@@ -100,7 +100,9 @@ def test_a_pdf_without_ruled_tables_is_read_as_text() -> None:
 
     truth = _truth(1, "2021")
     data = make_pdf(reportgen.render_text(truth, "pipe_rows").splitlines(), title=truth["title"])
+    assert not formats._has_rules(data)  # plain text: pdfminer's layout analysis is not even tried
     assert formats.read_pdf_layout(data) is None
+    assert formats._has_rules(report_pdf(truth))
     record = parse_report(data, url="report.pdf")
     assert record["applications"]["new_received"]["total"] == truth["applications"]["new_received"]["total"]
 

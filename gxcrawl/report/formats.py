@@ -248,10 +248,31 @@ def _pdf_limits() -> Iterator[None]:
 def read_pdf(data: bytes) -> DocumentText:
     """A PDF's text, with its ruled tables as HTML tables when pdfplumber finds any (see `read_pdf_layout`),
     else the plain text pypdf extracts."""
-    layout = read_pdf_layout(data)
-    if layout is not None:
-        return layout
+    if _has_rules(data):
+        layout = read_pdf_layout(data)
+        if layout is not None:
+            return layout
     return read_pdf_text(data)
+
+
+_PATH_OP = re.compile(rb"\s(?:re|l)\s")
+#: path operators (lines, rectangles) on one page that make a ruled table worth looking for
+RULED_PAGE_OPS = 12
+
+
+def _has_rules(data: bytes) -> bool:
+    """Does some page draw lines or rectangles (a ruled table)? A cheap look at the content streams, so
+    that PDFs of plain text never pay for pdfminer's layout analysis."""
+    from pypdf import PdfReader
+
+    try:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            contents = page.get_contents()
+            if contents is not None and len(_PATH_OP.findall(contents.get_data())) >= RULED_PAGE_OPS:
+                return True
+    except Exception:  # noqa: BLE001 - a damaged file: read_pdf_text gives the error message
+        return False
+    return False
 
 
 def read_pdf_text(data: bytes) -> DocumentText:
