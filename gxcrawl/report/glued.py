@@ -170,7 +170,7 @@ def agreement(candidates: Sequence[Candidate], n: int) -> list[str | None]:
 #: a column relation: for every column c, sum(coeff * value[row][c]) == 0 over its (row, coeff) members
 Relation = tuple[str, tuple[tuple[str, int], ...]]
 
-JOINT_STEP_BUDGET = 20_000
+JOINT_STEP_BUDGET = 4_000
 
 
 class _Budget:
