@@ -61,7 +61,34 @@ def main() -> int:
           f"wall {n / theirs_wall:.1f}/s)")
     print(f"ratio ours/trafilatura (CPU): {ours / theirs:.3f}  (wall {ours_wall / theirs_wall:.3f}; "
           "target <= 0.5, aim 0.2)")
+    _pdf_figure(max(1, args.repeat // 10))
     return 0
+
+
+def _pdf_figure(repeat: int) -> None:
+    """The PDF path, printed apart: page geometry (pdfminer's content-stream interpreter) costs more than HTML."""
+    import random
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from pdf_support import report_pdf
+    except ImportError:  # reportlab is a test dependency
+        print("PDF: reportlab not installed; skipped")
+        return
+    from gxcrawl.demo import reportgen
+    from gxcrawl.report import parse_report
+
+    pdfs = []
+    for seed in range(5):
+        rng = random.Random(seed)
+        truth = reportgen.generate_report(rng, fmt="2021", report_year=2023, agency="某某市民政局")
+        pdfs.append(report_pdf(truth))
+    parse_report(pdfs[0], url="a.pdf")
+    _, cpu = _time(lambda b: parse_report(b, url="a.pdf"), pdfs, repeat)
+    n = len(pdfs) * repeat
+    print(f"PDF parse_report     : {n / cpu:8.1f} reports/s per core (CPU {cpu / n * 1000:.1f} ms/report; "
+          f"{n} parses of 5 office-style report PDFs, {sum(map(len, pdfs)) / len(pdfs) / 1024:.1f} KiB each)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Document formats other than HTML and text: PDF (pypdf), DOCX (python-docx), legacy DOC (antiword).
+"""Document formats other than HTML and text: PDF (pdfplumber, pypdf), DOCX (python-docx), legacy DOC (antiword).
 
 Each reader returns plain values; `page.load_page` turns them into a `Page`. Unreadable input raises
 `UnreadableDocument` with a message that says what the bytes were and what would read them.
@@ -12,6 +12,7 @@ import io
 import logging
 import math
 import posixpath
+import re
 import shutil
 import subprocess
 import tempfile
@@ -245,6 +246,37 @@ def _pdf_limits() -> Iterator[None]:
 
 
 def read_pdf(data: bytes) -> DocumentText:
+    """A PDF's text, with its ruled tables as HTML tables when pdfplumber finds any (see `read_pdf_layout`),
+    else the plain text pypdf extracts."""
+    if _has_rules(data):
+        layout = read_pdf_layout(data)
+        if layout is not None:
+            return layout
+    return read_pdf_text(data)
+
+
+_PATH_OP = re.compile(rb"\s(?:re|l)\s")
+#: path operators (lines, rectangles) on one page that make a ruled table worth looking for
+RULED_PAGE_OPS = 12
+
+
+def _has_rules(data: bytes) -> bool:
+    """Does some page draw lines or rectangles (a ruled table)? A cheap look at the content streams, so
+    that PDFs of plain text never pay for pdfminer's layout analysis."""
+    from pypdf import PdfReader
+
+    try:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            contents = page.get_contents()
+            if contents is not None and len(_PATH_OP.findall(contents.get_data())) >= RULED_PAGE_OPS:
+                return True
+    except Exception:  # noqa: BLE001 - a damaged file: read_pdf_text gives the error message
+        return False
+    return False
+
+
+def read_pdf_text(data: bytes) -> DocumentText:
+    """The PDF's text as pypdf extracts it: a table row's cells on one line, wherever they were."""
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PyPdfError
 
@@ -276,6 +308,125 @@ def read_pdf(data: bytes) -> DocumentText:
     text = "\n".join(p.strip("\n") for p in pages)
     return DocumentText(text=text, body_html=None, title=title if isinstance(title, str) else None,
                         issues=tuple(issues))
+
+
+# Page furniture outside tables: a page number line ("- 3 -", "第3页", "3/10", "第 3 页 共 10 页").
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?|"
+                          r"\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$")
+#: a character this much smaller than its neighbour and raised above its baseline is a superscript
+#: (a footnote marker), not part of the number or label beside it
+_SUPERSCRIPT_SIZE = 0.85
+PDF_LAYOUT_MAX_PAGES = 200
+
+
+def _drop_superscripts(chars: list[dict]) -> set[int]:
+    """ids of the chars that are superscripts: smaller than the char printed just before or after them (in
+    the content stream, which is writing order), beside it, and raised above its baseline."""
+    out: set[int] = set()
+    for i, ch in enumerate(chars):
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(chars):
+                continue
+            other = chars[j]
+            size = other["size"]
+            if (ch["size"] <= _SUPERSCRIPT_SIZE * size and ch["bottom"] < other["bottom"] - 0.15 * size
+                    and ch["top"] >= other["top"] - 0.6 * size and not other["text"].isspace()
+                    and (abs(ch["x0"] - other["x1"]) < size or abs(other["x0"] - ch["x1"]) < size)):
+                out.add(id(ch))
+                break
+    return out
+
+
+def _pdf_table_html(table, last_header: list[str]) -> str:  # table: pdfplumber.table.Table
+    """A pdfplumber table as an HTML table with rowspan/colspan taken from the cells' geometry.
+
+    A table continued on the next page repeats its header rows: rows equal to the first rows of the table
+    before (`last_header`, updated here) are left out."""
+    rows = table.rows
+    texts = table.extract()
+    xs = sorted({round(v, 1) for row in rows for cell in row.cells if cell for v in (cell[0], cell[2])})
+    ys = sorted({round(v, 1) for row in rows for cell in row.cells if cell for v in (cell[1], cell[3])})
+
+    def index(values: list[float], v: float) -> int:
+        v = round(v, 1)
+        return min(range(len(values)), key=lambda i: abs(values[i] - v))
+
+    # the cells' text only: a continuation may find fewer grid columns (no row there needs them)
+    lines = ["|".join(" ".join(t.split()) for t in row if t and t.strip()) for row in texts]
+    repeated = 0
+    while repeated < min(len(lines), len(last_header)) and lines[repeated] == last_header[repeated]:
+        repeated += 1
+    if not repeated:
+        last_header[:] = lines[:4]
+    out: list[str] = ["<table>"]
+    for r, row in enumerate(rows):
+        if r < repeated:
+            continue
+        out.append("<tr>")
+        for c, cell in enumerate(row.cells):
+            if cell is None:
+                continue
+            colspan = max(1, index(xs, cell[2]) - index(xs, cell[0]))
+            rowspan = max(1, index(ys, cell[3]) - index(ys, cell[1]))
+            attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
+            text = html.escape(" ".join((texts[r][c] or "").split()), quote=False)
+            out.append(f"<td{attrs}>{text}</td>")
+        out.append("</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _text_html(text: str) -> list[str]:
+    return [f"<p>{html.escape(line.strip(), quote=False)}</p>" for line in text.split("\n")
+            if line.strip() and not _PAGE_NUMBER.match(line)]
+
+
+def read_pdf_layout(data: bytes) -> DocumentText | None:
+    """The PDF read with its page geometry (pdfplumber on pdfminer.six): ruled tables become HTML tables cell
+    by cell (a value sits in the column its cell is in, whatever else is on the line: a wrapped label, a
+    page number, a footnote marker), the text around them paragraphs, page numbers dropped.
+
+    None when the PDF has no ruled table pdfplumber can find (the caller falls back to pypdf's text), when
+    pdfplumber cannot read it, or beyond PDF_LAYOUT_MAX_PAGES pages."""
+    try:
+        import pdfplumber
+        from pdfminer.pdfparser import PDFSyntaxError
+        from pdfminer.psparser import PSException
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    parts: list[str] = ["<div>"]
+    tables_found = 0
+    last_header: list[str] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > PDF_LAYOUT_MAX_PAGES:
+                return None
+            info = pdf.metadata or {}
+            for page in pdf.pages:
+                supers = _drop_superscripts(page.chars)
+                if supers:
+                    page = page.filter(lambda obj: id(obj) not in supers)  # noqa: B023
+                tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+                top = 0.0
+                for table in tables:
+                    x0, t_top, x1, t_bottom = table.bbox
+                    if t_top > top:
+                        parts.extend(_text_html(page.crop((0, top, page.width, t_top)).extract_text() or ""))
+                    parts.append(_pdf_table_html(table, last_header))
+                    top = max(top, t_bottom)
+                    tables_found += 1
+                if top < page.height:
+                    parts.extend(_text_html(page.crop((0, top, page.width, page.height)).extract_text() or ""))
+    except (PDFSyntaxError, PSException):
+        return None
+    except Exception:  # noqa: BLE001 - pdfminer raises many types on damaged or encrypted files: pypdf then reads it
+        return None
+    if not tables_found:
+        return None
+    parts.append("</div>")
+    title = info.get("Title") if isinstance(info.get("Title"), str) else None
+    return DocumentText(text=None, body_html="".join(parts), title=title or None)
 
 
 # --- DOCX --------------------------------------------------------------------------------------------

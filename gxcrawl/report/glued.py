@@ -7,6 +7,10 @@ consistent with the identities agrees on (a wrong number is worse than a missing
   with no leading zeros; identities whose parts are known force the target cell (``total`` = sum), which
   keeps the search small; the search is bounded by a step budget.
 * short rows (6 values for 7 columns): every placement of the values, in order, into the ``n`` slots.
+
+A row's own identities rarely pin a glued row down alone; the table's identities across rows (column sums,
+一+二 = 三+四) often do. `joint_readings` searches the rows' candidate readings together, bounded by a step
+budget, and keeps for each row the readings that take part in some solution of every identity.
 """
 
 from __future__ import annotations
@@ -42,11 +46,11 @@ def splittable(token: str) -> bool:
 
 def glued_candidates(
     tokens: Sequence[str], n: int, identities: Sequence[Identity], value: Callable[[str], float | int | None],
-    allowed: Callable[[int, str], bool] | None = None,
+    allowed: Callable[[int, str], bool] | None = None, cap: int = CANDIDATE_CAP,
 ) -> list[Candidate] | None:
     """All splits of `tokens` into exactly `n` cells that satisfy every assessable identity.
 
-    Returns None when the search ran out of budget or found too many readings (the caller reports it).
+    Returns None when the search ran out of budget or found more than `cap` readings (the caller reports it).
     """
     runs = [_splittable(t) for t in tokens]
     if sum(len(r["digits"]) if r is not None else 1 for r in runs) > n * MAX_CELL_DIGITS:
@@ -77,7 +81,7 @@ def glued_candidates(
     def dfs(token: int, offset: int) -> bool:
         nonlocal steps
         steps += 1
-        if steps > STEP_BUDGET or len(results) > CANDIDATE_CAP:
+        if steps > STEP_BUDGET or len(results) > cap:
             return False
         slot = len(parts)
         if token == len(tokens):
@@ -161,3 +165,140 @@ def agreement(candidates: Sequence[Candidate], n: int) -> list[str | None]:
         seen = {c[slot] for c in candidates}
         out.append(seen.pop() if len(seen) == 1 else None)
     return out
+
+
+#: a column relation: for every column c, sum(coeff * value[row][c]) == 0 over its (row, coeff) members
+Relation = tuple[str, tuple[tuple[str, int], ...]]
+
+JOINT_STEP_BUDGET = 4_000
+
+
+class _Budget:
+    __slots__ = ("steps",)
+
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+
+
+def _feasible(rel: tuple[tuple[int, int], ...], col: int, chosen: list, values: list) -> bool:
+    """Can column `col` of relation `rel` still hold, given the rows chosen so far (counts are >= 0)?"""
+    total = 0
+    pos_free = neg_free = False
+    for var, coeff in rel:
+        pick = chosen[var]
+        if pick is None:
+            if coeff > 0:
+                pos_free = True
+            else:
+                neg_free = True
+            continue
+        v = values[var][pick][col]
+        if v is None:
+            return True  # a cell not printed: this column of the relation cannot be assessed
+        total += coeff * v
+    if pos_free and neg_free:
+        return True
+    if pos_free:
+        return total <= 0
+    if neg_free:
+        return total >= 0
+    return abs(total) < 1e-9
+
+
+def _solve(
+    domains: list[list[tuple]], relations: list[tuple[tuple[tuple[int, int], ...], int]], budget: _Budget,
+) -> list[set[int]] | None:
+    """For each variable, the domain indices used by some assignment satisfying every relation.
+
+    Variables no relation names keep their whole domain. None when the budget ran out."""
+    n = len(domains)
+    chosen: list[int | None] = [None] * n
+    used: list[set[int]] = [set() for _ in range(n)]
+    by_var: list[list[tuple[tuple[tuple[int, int], ...], int]]] = [[] for _ in range(n)]
+    for rel in relations:
+        for var, _ in rel[0]:
+            by_var[var].append(rel)
+    free = [v for v in range(n) if not by_var[v]]
+    for var in free:
+        used[var] = set(range(len(domains[var])))
+    order = sorted((v for v in range(n) if by_var[v]), key=lambda v: len(domains[v]))
+    want = sum(len(domains[v]) for v in order)
+    found = 0
+
+    def dfs(depth: int) -> bool:
+        nonlocal found
+        if depth == len(order):
+            for var in order:
+                if chosen[var] not in used[var]:
+                    used[var].add(chosen[var])  # type: ignore[arg-type]
+                    found += 1
+            return found < want  # every reading of every row is in some solution: nothing more to learn
+        var = order[depth]
+        for pick in range(len(domains[var])):
+            budget.steps -= 1
+            if budget.steps < 0:
+                return False
+            chosen[var] = pick
+            feasible = all(_feasible(rel, col, chosen, domains) for rel, col in by_var[var])
+            if feasible and not dfs(depth + 1):
+                chosen[var] = None
+                return False
+            chosen[var] = None
+        return True
+
+    dfs(0)
+    return used if budget.steps >= 0 else None
+
+
+def joint_readings(
+    candidates: dict[str, list[Candidate]], values: Callable[[str, Candidate], Sequence[float | int | None]],
+    relations: Sequence[Relation], columns: Sequence[str], certain: frozenset[str] = frozenset(),
+    budget: int = JOINT_STEP_BUDGET,
+) -> tuple[dict[str, list[Candidate]], list[str], bool, set[str]] | None:
+    """The readings of each row that take part in a solution of every relation.
+
+    `candidates` holds every row's readings (rows read with certainty have one, and are named in `certain`).
+    A relation naming a row without readings cannot be assessed and is left out. When no assignment
+    satisfies every relation, the relations that no reading satisfies even on their own are named (the
+    second value returned): the rows they hold that were not read with certainty are distrusted (no reading
+    returned), and the rest is solved again without them. The third value is False when even that has no
+    solution (every row then has no reading). The fourth names the rows some relation held was assessed
+    on (all its rows read). None when the search ran out of budget.
+    """
+    keys = [k for k, c in candidates.items() if c]
+    width = len(columns)
+    left = _Budget(budget)
+
+    def solve(rows: list[str], only: Sequence[tuple[str, tuple[tuple[str, int], ...], int]] | None = None):
+        index = {k: i for i, k in enumerate(rows)}
+        domains = [[tuple(values(k, c)) for c in candidates[k]] for k in rows]
+        cols = [(name, members, col) for name, members in relations for col in range(width)] if only is None else only
+        rels = [(tuple((index[r], coeff) for r, coeff in members), col)
+                for _, members, col in cols if all(r in index for r, _ in members)]
+        used = _solve(domains, rels, left)
+        return None if used is None else {k: used[index[k]] for k in rows}
+
+    solved = solve(keys)
+    if solved is None:
+        return None
+    broken: list[str] = []
+    if keys and any(not u for u in solved.values()):  # no assignment satisfies every relation
+        distrusted: set[str] = set()
+        kept = []
+        for name, members in relations:
+            for col in range(width):
+                alone = solve([r for r, _ in members if candidates.get(r)], [(name, members, col)])
+                if alone is None:
+                    return None
+                if alone and any(not u for u in alone.values()):
+                    broken.append(f"{name} ({columns[col]})")
+                    distrusted.update(r for r, _ in members if r not in certain)
+                else:
+                    kept.append((name, members, col))
+        solved = solve([k for k in keys if k not in distrusted], kept)
+        if solved is None:
+            return None
+    out = {k: [candidates[k][i] for i in sorted(solved.get(k, ()))] for k in keys}
+    present = set(keys)
+    assessed = {r for _, members in relations if all(m in present for m, _ in members) for r, _ in members}
+    return out, broken, all(solved.values()), assessed

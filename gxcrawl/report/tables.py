@@ -27,9 +27,11 @@ from gxcrawl.report.cells import CellValue, is_cell_token, normalise, parse_cell
 from gxcrawl.report.glued import (
     Candidate,
     Identity,
+    Relation,
     agreement,
     consistent,
     glued_candidates,
+    joint_readings,
     placement_candidates,
     splittable,
 )
@@ -51,7 +53,7 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \xa0\u3000]+")
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<cell>[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s*(?:万元|亿元|元))?"
+    r"\s*(?:(?P<cell>[+\-]?\d+(?:,\d{3})+(?:\.\d+)?(?:\s*(?:万元|亿元|元))?"
     r"|[+\-]?\d+(?:\.\d+)?(?:\s*(?:万元|亿元|元|件|条|个|项))?"
     r"|[/\\]|[—–~]+|-{1,3}(?!\d)|无(?![\u3400-\u9fff]))|(?P<text>\S))"
 )
@@ -74,14 +76,77 @@ APPLICATION_ROW_IDENTITIES: tuple[Identity, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
 APPEALS_IDENTITIES: tuple[Identity, ...] = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
 
 
+# page furniture a text conversion leaves between table rows: page numbers in their printed forms, "续表"
+# (table continued) lines and form feeds; a bare number is no furniture by itself (it may be a cell)
+_FURNITURE = re.compile(
+    r"(?m)^[ \t|]*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?"
+    r"|\(?续(?:上)?表\)?\s*:?\s*\d{0,2}|表\s*\d{1,2}\s*\(续\)|\f+)[ \t|]*\f*$"
+)
+_FURNITURE_HINT = re.compile(r"页|续|\f|^[ \t|]*[-—–]\s*\d|\d\s*/\s*\d|[Pp]age", re.M)
+PAGE_BREAK = "\f"  # what page furniture becomes: a row whose cells run over it may hold a page number
+_T3_HEADER_WORDS = ("法人或其他组织", "社会公益组织", "法律服务机构", "申请人情况", "商业企业", "科研机构", "自然人",
+                    "其他", "总计")
+_T3_FIRST_ROW = re.compile(r"本\s*年\s*新\s*收")
+_T3_LAST_ROW = re.compile(r"结\s*转\s*下\s*年\s*度")
+_NOT_HEADER = re.compile(r"[\s|\t]+")
+
+
+def _headerish(line: str) -> bool:
+    """A line that is (part of) table 三's header: its words, or a piece of one of them ("商业", "企业")."""
+    text = _NOT_HEADER.sub("", line)
+    if "勾稽关系" in text or "钩稽关系" in text:
+        return True
+    rest = text
+    for word in _T3_HEADER_WORDS:
+        rest = rest.replace(word, "")
+    return not rest or (len(text) >= 2 and any(text in word for word in _T3_HEADER_WORDS))
+
+
+def _drop_repeated_headers(lines: list[str]) -> None:
+    """Table 三's header printed again where the table goes on over a page break: a run of header lines
+    between its first and last rows (at least two header words, or the 勾稽关系 note) becomes PAGE_BREAK."""
+    first = next((i for i, line in enumerate(lines) if _T3_FIRST_ROW.search(line)), None)
+    if first is None:
+        return
+    last = next((i for i in range(first + 1, len(lines)) if _T3_LAST_ROW.search(lines[i])), len(lines) - 1)
+    i = first + 1
+    while i < last:
+        if not lines[i].strip() or not _headerish(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < last and (not lines[j].strip() or _headerish(lines[j])):
+            j += 1
+        run = "".join(_NOT_HEADER.sub("", line) for line in lines[i:j])
+        words = sum(1 for word in _T3_HEADER_WORDS if word in run)
+        if words >= 2 or "勾稽关系" in run or "钩稽关系" in run:
+            for k in range(i, j):
+                lines[k] = PAGE_BREAK if lines[k].strip() else lines[k]
+        i = j
+
+
+def _page_furniture(text: str) -> str:
+    """Page numbers, 续表 lines and repeated table headers between rows become PAGE_BREAK lines."""
+    if _FURNITURE_HINT.search(text):
+        text = _FURNITURE.sub(PAGE_BREAK, text)
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    _drop_repeated_headers(lines)
+    return "\n".join(lines)
+
+
 def prepare(text: str, *, normalised: bool = False) -> str:
-    """Normalise text for reading tables: NFKC, no markdown rules, label line breaks closed up."""
+    """Normalise text for reading tables: NFKC, no markdown rules, page furniture marked, label line
+    breaks closed up."""
     text = _ZERO_WIDTH.sub("", text)
     if not normalised:
         text = normalise(text)
     if "---" in text:
         text = _MD_RULE.sub("", text)
     text = _SPACES.sub(" ", text)
+    text = _page_furniture(text)
     return _SQUEEZE.sub("", text)
 
 
@@ -237,6 +302,10 @@ class _Row:
     candidates: list[Candidate] | None = None
     preferred: Candidate | None = None
     note: str | None = None
+    certain: bool = False  # one reading, fixed by the printed text alone (identities are checked, not used)
+    split: bool = False  # read by splitting glued digits
+    needs_table: bool = False  # its one reading breaks the row's identities: taken only if the table's hold
+    page_break: bool = False  # its cells run over page furniture: a page number may be among them
 
 
 def _find_rows(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) -> list[tuple[vocab.RowSpec, str, bool]]:
@@ -285,14 +354,14 @@ def _field_items(fields: Sequence[str], *, skip_leading_empty: bool) -> list[str
                 continue
             items.append("")
             continue
-        if is_cell_token(text):
-            items.append(text)
-            continue
         first = text.split("\n", 1)[0].strip()
         if "\n" in text and (not first or is_cell_token(first)):
             if first:
-                items.append(first)
+                items.append(first)  # the rest is on the next line: not this cell ("267\n2": a page number)
             break
+        if is_cell_token(text):
+            items.append(text)
+            continue
         parts = text.split()
         if len(parts) > 1 and all(is_cell_token(p) for p in parts):
             items.extend(parts)
@@ -309,7 +378,7 @@ def _space_items(blob: str) -> tuple[list[str], str]:
     inline = False
     lines = blob.split("\n")
     for index, line in enumerate(lines):
-        if not line:
+        if not line or line == PAGE_BREAK:
             continue
         if not line.strip():
             if index:  # the first "line" is the rest of the label's own line
@@ -425,6 +494,7 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
             if merged:
                 row.note = f"{len(merged)} of {n} cells are merged with a neighbouring cell and left null"
             row.candidates = [tuple(slots)]
+            row.certain = True
             return
         items = [x for x in items if x not in (CONT, ROWCONT)]
     elif row.mode == "markdown" and len(items) >= n and all(x == "" for x in items[: len(items) - n]):
@@ -439,6 +509,19 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
             items.pop(0)  # cells covered by a rowspan/colspan label, drawn empty (markdown grids)
     if len(items) == n:
         row.candidates = [tuple(items)]  # one cell per column: certain, identities are checked, not used
+        row.certain = True
+        return
+    if row.page_break and len(items) > n and row.mode != "exact":
+        while len(items) > n and "" in items[n:]:  # a grid row's padding cells ("| 0 | ||") before the number
+            del items[n + items[n:].index("")]
+    if n < len(items) <= n + 2 and row.page_break and row.mode != "exact":
+        # a page number printed between this row and the next is read as one more value at its end (or, at
+        # the top of the next page, also at its start): the readings without it, if the identities agree
+        extra = len(items) - n
+        readings = dict.fromkeys(tuple(items[k:len(items) - (extra - k)]) for k in range(extra + 1))
+        row.candidates = [c for c in readings if consistent(values(c), identities)]
+        if len(row.candidates) != 1:
+            row.note = f"{len(items)} values for {n} columns across a page break"
         return
     if len(items) > n:
         row.note = f"{len(items)} values for {n} columns; the row is left null"
@@ -446,16 +529,49 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
         return
     cands: list[Candidate] | None = None
     if row.mode == "space" and any(splittable(x) for x in items):
-        cands = glued_candidates(
-            items, n, identities, lambda raw: _value_of(raw, row.columns[0]),
-            lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS,
-        )
-        if cands is None:
-            row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
+        value = lambda raw: _value_of(raw, row.columns[0])  # noqa: E731
+        allowed = lambda slot, raw: raw[0] not in "+-" or row.columns[slot] in vocab.SIGNED_COLUMNS  # noqa: E731
+        # a "-" run into digits ("208-29") is a minus sign or a not-applicable mark: both are readings
+        variants = _dash_variants(items)
+        if variants is None:
+            row.note = f"glued digits {''.join(items)!r} allow too many readings; the row is left null"
             row.candidates = []
             return
+        # the digits split only one way ("3000000" in seven cells: one digit a cell): if the row's identities
+        # hold, that is the reading; if not, either the publisher's numbers do not add up or a blank cell
+        # vanished in the flattening, and only the table's identities across rows can say it was the former
+        shapes: set[Candidate] | None = set()
+        for variant in variants:
+            got = [tuple(variant)] if len(variant) == n else glued_candidates(variant, n, (), value, allowed, cap=1)
+            if got is None or shapes is None:
+                shapes = None
+                continue
+            shapes.update(got)
+        if shapes is not None and len(shapes) == 1:
+            only = list(shapes)
+            row.candidates = only
+            row.split = True
+            if consistent(values(only[0]), identities):
+                row.certain = True
+            else:
+                row.note = "glued"
+                row.needs_table = True
+            return
+        found: dict[Candidate, None] = {}
+        for variant in variants:
+            if len(variant) == n:
+                got = [tuple(variant)] if consistent(values(tuple(variant)), identities) else []
+            else:
+                got = glued_candidates(variant, n, identities, value, allowed)
+            if got is None:
+                row.note = f"glued digits {''.join(items)!r} allow too many splits; the row is left null"
+                row.candidates = []
+                return
+            found.update(dict.fromkeys(got))
+        cands = list(found)
         if cands:
             row.note = "glued"
+            row.split = True
     if not cands:
         cands = placement_candidates(items, n) or []
         row.note = f"{len(items)} values for {n} columns"
@@ -467,37 +583,82 @@ def _candidates(row: _Row, identities: Sequence[Identity]) -> None:
     row.candidates = [c for c in cands if consistent(values(c), identities)]
 
 
-def _resolve(rows: list[_Row], identities: Sequence[Identity], table_check=None) -> dict[str, list[str | None]]:
-    """Pick each row's reading: unique after row and (if given) table identities, else slot-wise agreement."""
+_SIGNED_RUN = re.compile(r"-(\d.*)")
+_DASH_RUN = re.compile(r"[—–~\-]{2,}")
+MAX_VARIANTS = 16
+
+
+def _dash_variants(items: Sequence[str]) -> list[list[str]] | None:
+    """The ways dashes run into their neighbours can be read: a "-<digits>" item as a signed number or as a
+    "-" (not applicable) mark then digits; a run of dashes ("————") as one to three not-applicable cells.
+    None when there are more than MAX_VARIANTS readings."""
+    options: list[list[list[str]]] = []
+    for item in items:
+        if _SIGNED_RUN.fullmatch(item):
+            options.append([[item], ["-", item[1:]]])
+        elif _DASH_RUN.fullmatch(item):
+            size = len(item)
+            options.append([[item[:size // k]] * k for k in range(1, min(size, 3) + 1)])
+        else:
+            options.append([[item]])
+    count = 1
+    for opts in options:
+        count *= len(opts)
+    if count > MAX_VARIANTS:
+        return None
+    variants: list[list[str]] = [[]]
+    for opts in options:
+        variants = [v + o for v in variants for o in opts]
+    return variants
+
+
+def _resolve(rows: list[_Row], identities: Sequence[Identity], relations: Sequence[Relation] = (),
+             issues: list[str] | None = None, name: str = "") -> dict[str, list[str | None]]:
+    """Pick each row's reading: the one that is certain, else the one left by the row's identities and the
+    table's `relations` solved over all rows together, else what every remaining reading agrees on."""
     for row in rows:
         _candidates(row, identities)
     resolved: dict[str, list[str | None]] = {}
     pending: list[_Row] = []
     for row in rows:
         cands = row.candidates or []
-        if len(cands) == 1 and row.preferred is None and row.note != "glued":
+        if len(cands) == 1 and row.preferred is None and (row.certain or row.note != "glued"):
             resolved[row.key] = list(cands[0])
         else:
             pending.append(row)
-    for _ in range(3):
-        progress = False
-        for row in list(pending):
-            keep = list(row.candidates or [])
-            if table_check is not None:
-                keep = [c for c in keep if table_check(row, c, resolved)]
-            if row.preferred is not None and row.preferred in keep:
-                resolved[row.key] = list(row.preferred)
-            elif len(keep) == 1:
-                resolved[row.key] = list(keep[0])
-            else:
-                row.candidates = keep
-                continue
-            pending.remove(row)
-            progress = True
-        if not progress:
-            break
+    if pending and relations:
+        def values(key: str, cand: Candidate) -> list[int | float | None]:
+            return [None if raw is None else _value_of(raw, "x") for raw in cand]
+
+        certain = frozenset(r.key for r in rows if r.key in resolved)
+        readings = {r.key: list(r.candidates or []) for r in rows}
+        joint = joint_readings(readings, values, relations, rows[0].columns, certain)
+        if joint is not None and not joint[2]:
+            # no solution: a short row's placements (the one kind of reading that assumes where blank cells
+            # were) may be what is wrong; solve without them, which leaves them to their own agreement
+            weak = {r.key for r in pending if not r.split}
+            if weak:
+                retry = joint_readings({k: c for k, c in readings.items() if k not in weak}, values, relations,
+                                       rows[0].columns, certain)
+                if retry is not None and retry[2]:
+                    joint = ({**retry[0], **{k: readings[k] for k in weak}}, retry[1], True, retry[3])
+        if joint is not None:
+            found, broken, _, assessed = joint
+            for row in pending:
+                row.candidates = found.get(row.key, [])
+                if row.needs_table and row.key in assessed:
+                    row.needs_table = False
+            if broken and issues is not None:
+                issues.append(f"{name}: identities {', '.join(broken)} fail for every reading of the printed "
+                              "digits; rows they hold that needed them are left null")
     for row in pending:
-        resolved[row.key] = agreement(row.candidates or [], len(row.columns))
+        keep = [] if row.needs_table else row.candidates or []
+        if row.preferred is not None and row.preferred in keep:
+            resolved[row.key] = list(row.preferred)
+        elif len(keep) == 1:
+            resolved[row.key] = list(keep[0])
+        else:
+            resolved[row.key] = agreement(keep, len(row.columns))
     return resolved
 
 
@@ -522,9 +683,15 @@ def _emit(table: TableRead, rows: list[_Row], resolved: dict[str, list[str | Non
                 if raw not in ("", CONT, ROWCONT) and raw not in [s for s in slots if s is not None]:
                     cell = parse_cell(raw)
                     table.cells.append(ReadCell(table.name, row.key, None, cell.raw, cell.kind, cell.value))
-        if row.note == "glued":
+        if row.split:
             table.glued = True
-            if placed < len(row.columns):
+        if row.note == "glued":
+            if row.needs_table:
+                table.issues.append(
+                    f"{table.name} row {row.key}: glued digits {''.join(row.items)!r} split one way only, which breaks "
+                    f"the row's identities, and the table's identities do not confirm it; all cells left null"
+                )
+            elif placed < len(row.columns):
                 table.issues.append(
                     f"{table.name} row {row.key}: glued digits {''.join(row.items)!r} have no single split that "
                     f"satisfies the identities; {len(row.columns) - placed} cells left null"
@@ -564,46 +731,17 @@ def _rows_from(text: str, specs: Sequence[vocab.RowSpec], start: int, end: int) 
         if spec.key is None and (spec.merged_key is None or not _HAS_VALUE.search(blob)):
             continue
         items, mode = _blob_items(blob, header_before=False, markdown=markdown)
-        rows.append(_Row(spec.key or spec.merged_key, spec.columns, items, mode))
+        rows.append(_Row(spec.key or spec.merged_key, spec.columns, items, mode, page_break=PAGE_BREAK in blob))
     return rows
 
 
-_H3_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
-
-
-def _applications_check(row: _Row, cand: Candidate, known: dict[str, list[str | None]], version: str) -> bool:
-    """H2/H3 per column with `cand` in `row` and the other rows as resolved so far."""
-    result_rows = vocab.RESULT_ROWS[version]
-    in_h2 = row.key == "total_processed" or row.key in result_rows
-    in_h3 = row.key in _H3_ROWS
-    if not (in_h2 or in_h3):
-        return True
-
-    def slots_of(key: str) -> Sequence[str | None] | None:
-        return cand if key == row.key else known.get(key)
-
-    def column(rows: Sequence[Sequence[str | None] | None], i: int) -> list[int | float] | None:
-        out: list[int | float] = []
-        for slots in rows:
-            raw = None if slots is None else slots[i]
-            value = None if raw is None else _value_of(raw, "x")
-            if value is None:
-                return None
-            out.append(value)
-        return out
-
-    h2_rows = [slots_of(k) for k in (*result_rows, "total_processed")] if in_h2 else []
-    h3_rows = [slots_of(k) for k in _H3_ROWS] if in_h3 else []
-    for i in range(len(vocab.APPLICATION_COLS)):
-        if in_h2:
-            h2 = column(h2_rows, i)
-            if h2 is not None and h2[-1] != sum(h2[:-1]):
-                return False
-        if in_h3:
-            h3 = column(h3_rows, i)
-            if h3 is not None and h3[0] + h3[1] != h3[2] + h3[3]:
-                return False
-    return True
+def _application_relations(version: str) -> tuple[Relation, ...]:
+    """H2 ((七)总计 = the sum of the result rows) and H3 (一 + 二 = (七) + 四), per column, over rows read."""
+    results = vocab.RESULT_ROWS[version]
+    return (
+        ("H2", (("total_processed", 1), *((r, -1) for r in results))),
+        ("H3", (("new_received", 1), ("carried_over", 1), ("total_processed", -1), ("carried_forward", -1))),
+    )
 
 
 def _read_active(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
@@ -626,9 +764,8 @@ def _read_applications(text: str, start: int, end: int, method: str, version: st
         return table
     specs = vocab.APPLICATIONS_2019 if table.version == "2019" else vocab.APPLICATIONS_2021
     rows = [r for r in _rows_from(text, specs, start, end) if r.items]
-    version = table.version
     resolved = _resolve(rows, APPLICATION_ROW_IDENTITIES,
-                        lambda row, cand, known: _applications_check(row, cand, known, version))
+                        _application_relations(table.version), table.issues, table.name)
     _emit(table, rows, resolved)
     _note_missing(table, specs)
     return table
