@@ -70,7 +70,7 @@ _APPEALS_HEADER = re.compile("|".join(vocab.APPEAL_HEADER_WORDS) + "|审结|计"
 #: layouts where a blank cell can leave no trace (PDF text, cell-per-line with blank lines dropped, tab-led
 #: cell lines with NBSP-only cells dropped, glued text): a row with fewer values than columns may miss any
 #: of its cells, so it is never read left-aligned, only where every identity-consistent placement agrees
-VANISHING_MODES = frozenset({"space", "lines", "tablines"})
+VANISHING_MODES = frozenset({"space", "lines", "tablines", "markdown"})
 
 APPLICATION_ROW_IDENTITIES: tuple[Identity, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
 APPEALS_IDENTITIES: tuple[Identity, ...] = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
