@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -80,7 +81,8 @@ class Site:
 def crawl(site: Site, tmp: Path) -> dict:
     registry = tmp / "registry.json"
     registry.write_text(json.dumps({"portals": [{"id": "county", "entry_urls": [site.base + "/"],
-                                                 "allowed_hosts": ["127.0.0.1"], "cms": "trs"}]}), encoding="utf-8")
+                                                 "allowed_hosts": [urlsplit(site.base).netloc], "cms": "trs"}]}),
+                        encoding="utf-8")  # host:port: the host policy allows a bare host on 80/443 only
     cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-s", f"GX_ARCHIVE_DIR={tmp / 'archive'}", *FAST]
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240,
                             env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
