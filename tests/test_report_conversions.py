@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
 import pytest
 
@@ -119,3 +120,92 @@ def test_broken_tables_with_defects_are_right_or_null(seed: int) -> None:
                 continue  # the row is not printed (a defect dropped it)
             wrong, _ = _compare(truth, parse_report(broken, url="report.txt"))
             assert not wrong, (layout, before, wrong[:3])
+
+
+def _bare_rows(text: str, rng: random.Random, share: float, drop: int | None = None) -> tuple[str, list[str]]:
+    """Table 三 as PDF-to-markdown converters leave it: some result rows printed as bare values
+    (`| 3 | 0 | … | 3 |`) with their label pulled out above the row before; `drop`: that bare row lost."""
+    lines = text.split("\n")
+    out: list[str] = []
+    bare: list[str] = []
+    count = 0
+    for line in lines:
+        fields = [f.strip() for f in line.strip().strip("|").split("|")]
+        inside = line.startswith("|  |") and len(fields) == 10 and "总计" not in line
+        if inside and rng.random() < share:
+            count += 1
+            label = "".join(fields[:3])
+            bare.append(label)
+            if count == drop:
+                out.insert(len(out) - 1, label)
+                continue
+            out.insert(len(out) - 1, label[:6])
+            out.insert(len(out) - 1, label[6:])
+            out.append("| " + " | ".join(fields[3:]) + " |")
+            out.append("|---|---|---|---|---|---|---|")
+            continue
+        out.append(line)
+    return "\n".join(out), bare
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_bare_value_rows_take_their_place_between_labelled_rows(seed: int) -> None:
+    rng = random.Random(seed)
+    truth = _truth(seed, "2021" if seed % 2 else "2019")
+    text, bare = _bare_rows(reportgen.render_text(truth, "markdown"), rng, 0.4)
+    assert bare
+    record = parse_report(text, url="report.md")
+    wrong, missing = _compare(truth, record)
+    assert not wrong and not missing, (wrong[:3], missing[:3], record["issues"][:3])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_bare_value_rows_are_not_placed_when_one_is_lost(seed: int) -> None:
+    # one bare row missing: the rows between two labelled rows no longer match the order, so none is guessed
+    rng = random.Random(seed)
+    truth = _truth(seed, "2021" if seed % 2 else "2019")
+    text, bare = _bare_rows(reportgen.render_text(truth, "markdown"), rng, 0.5, drop=2)
+    record = parse_report(text, url="report.md")
+    wrong, missing = _compare(truth, record)
+    assert not wrong, wrong[:3]
+    assert missing
+    for path in missing:
+        assert any(path.split(".")[1] in issue for issue in record["issues"]), path
+
+
+def _items_rows_first(text: str) -> str:
+    """Table 二 as converters leave it: the 第二十条第(五)/(六)/(八) rows as plain lines ("行政许可 97"),
+    before the `|` table that keeps the 规章/规范性文件 rows."""
+    lines = unicodedata.normalize("NFKC", text).split("\n")
+    top = next(i for i, line in enumerate(lines) if line.startswith("| 第二十条第(一)项"))
+    cut = next(i for i, line in enumerate(lines) if line.startswith("| 第二十条第(五)项"))
+    end = next(i for i in range(cut, len(lines)) if not lines[i].startswith("|"))
+    plain = []
+    for line in lines[cut:end]:
+        fields = [f.strip() for f in line.strip().strip("|").split("|") if f.strip()]
+        plain.append(" ".join(fields))
+    return "\n".join(lines[:top] + plain + lines[top:cut] + lines[end:])
+
+
+def test_table_two_rows_printed_as_plain_lines_before_the_table() -> None:
+    tried = 0
+    for seed in range(20):
+        truth = _truth(seed, "2021")
+        text = unicodedata.normalize("NFKC", reportgen.render_text(truth, "markdown"))
+        if "| 第二十条第(一)项" not in text or "| 第二十条第(五)项" not in text:
+            continue  # this report's table 二 is drawn another way
+        tried += 1
+        record = parse_report(_items_rows_first(text), url="report.md")
+        wrong, missing = _compare(truth, record)
+        assert not wrong and not missing, (seed, wrong[:3], missing[:3], record["issues"][:3])
+    assert tried >= 3
+
+
+def test_a_plain_line_row_whose_label_occurs_twice_is_not_guessed() -> None:
+    truth = _truth(1, "2021")
+    text = _items_rows_first(reportgen.render_text(truth, "markdown"))
+    text = text.replace("| 第二十条第(一)项", "行政处罚 99\n| 第二十条第(一)项", 1)
+    record = parse_report(text, url="report.md")
+    wrong, _ = _compare(truth, record)
+    assert not wrong, wrong[:3]
+    assert record["active"].get("penalty", {}).get("decisions") is None

@@ -22,7 +22,7 @@ from gxcrawl.report.text import HEADING_WINDOW, text_sha256, tidy
 from gxcrawl.report.validate import run_checks
 from gxcrawl.report.version import is_not_a_report, overall_format, statutory_format
 
-PARSER_VERSION = "1.3.0"
+PARSER_VERSION = "1.3.1"
 
 #: the start of the issue of a record whose parse failed with an unexpected error
 INTERNAL_ERROR = "parser: internal error"

@@ -744,6 +744,21 @@ def _application_relations(version: str) -> tuple[Relation, ...]:
     )
 
 
+def _out_of_order_lines(region: str, specs: Sequence[vocab.RowSpec]) -> list[_Row]:
+    """Rows the in-order label search passed over: converters print some rows of table 二 as plain lines
+    ("行政许可 97") before the `|` table that holds the others. Such a row is read only where its label occurs
+    once in the table's region, followed on its line by exactly its number of cells and nothing else."""
+    rows: list[_Row] = []
+    for spec in specs:
+        matches = list(_label_re(spec.label).finditer(region))
+        if len(matches) != 1:
+            continue
+        rest = region[matches[0].end():].split("\n", 1)[0].split()
+        if len(rest) == len(spec.columns) and all(is_cell_token(c) for c in rest):
+            rows.append(_Row(spec.key, spec.columns, rest, "space"))
+    return rows
+
+
 def _read_active(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
     region = text[start:end]
     table = TableRead("active", version=version or _version_active(region), method=method)
@@ -752,9 +767,86 @@ def _read_active(text: str, start: int, end: int, method: str, version: str | No
     specs = vocab.ACTIVE_2019 if table.version == "2019" else vocab.ACTIVE_2021
     rows = _rows_from(text, specs, start, end)
     rows = [r for r in rows if r.items]
+    rows += _out_of_order_lines(text[start:end], [s for s in specs if s.key and s.key not in {r.key for r in rows}])
     _emit(table, rows, _resolve(rows, ()))
     _note_missing(table, specs)
     return table
+
+
+def _markdown_rows(region: str, specs: Sequence[vocab.RowSpec], width: int) -> list[tuple[int | None, list[str]]]:
+    """Full `|` rows of a markdown table in order: (index of the one keyed spec its label names, or None
+    for a label that names none or several; -1 for a row with no label at all, its cells)."""
+    keyed = [s for s in specs if s.key is not None]
+    out: list[tuple[int | None, list[str]]] = []
+    for line in region.split("\n"):
+        line = line.strip()
+        if not line.startswith("|"):
+            continue
+        fields = [f.strip() for f in _pipe_line_fields(line)[1:]]
+        while fields and not fields[-1]:
+            fields.pop()
+        lead = 0
+        while lead < len(fields) and not is_cell_token(fields[lead]):
+            lead += 1
+        cells = fields[lead:]
+        if len(cells) != width or not all(is_cell_token(c) for c in cells):
+            continue  # not one whole row of values: a header, a wrapped label, a broken row
+        if not lead:
+            out.append((-1, cells))
+            continue
+        label = "".join(fields[:lead]).replace(" ", "")
+        # a label that also names a group row ("(六)其他处理", printed merged) names no one row
+        hits = [spec for spec in specs if _label_re(spec.label).search(label)]
+        out.append((keyed.index(hits[0]) if len(hits) == 1 and hits[0].key is not None else None, cells))
+    return out
+
+
+def _fill_unlabelled_rows(table: TableRead, region: str, specs: Sequence[vocab.RowSpec]) -> None:
+    """PDF-to-markdown converters print some rows of table 三 as bare values (`| 0 | 0 | … |`), their labels
+    pulled out of line, and rows whose labels are printed out of order are skipped by the label search. A
+    `|` row whose label names one row is that row. Between two rows whose labels name them, the rows in between are the table's rows
+    in their statutory order: when the `|` rows there are exactly as many as the rows the order puts
+    there, each takes its place. Only rows left null are filled, and only when every filled row keeps its
+    own total and the column sums ((七)总计 = the result rows) hold wherever they can be checked."""
+    keyed = [s for s in specs if s.key is not None]
+    width = len(keyed[0].columns) if keyed else 0
+    rows = _markdown_rows(region, specs, width)
+    fills: dict[str, list[str]] = {}
+    anchor: int | None = None
+    between: list[list[str]] = []
+    for index, cells in rows:
+        if index == -1 or (index is None and anchor is not None):
+            between.append(cells)  # a bare row, or a row whose wrapped label names no row: one slot
+            continue
+        if index is not None:
+            fills[keyed[index].key] = cells  # its label names it (the reader's label search may have skipped it)
+        if index is not None and anchor is not None and index > anchor and len(between) == index - anchor - 1:
+            for spec, found in zip(keyed[anchor + 1:index], between, strict=True):
+                fills[spec.key] = found
+        anchor, between = index, []
+    fills = {k: v for k, v in fills.items() if all(x is None for x in (table.values.get(k) or {None: None}).values())}
+    if not fills:
+        return
+    values = {k: [_value_of(raw, col) for raw, col in zip(cells, keyed[0].columns, strict=True)]
+              for k, cells in fills.items()}
+    for cells in values.values():
+        if any(v is None for v in cells) or sum(cells[:-1]) != cells[-1]:
+            return  # a filled row must keep its own total
+    results = vocab.RESULT_ROWS.get(table.version, ())
+    merged = {k: values.get(k) or [table.values.get(k, {}).get(c) for c in keyed[0].columns]
+              for k in (*results, "total_processed")}
+    for col in range(width):
+        column = [merged[k][col] if merged[k] else None for k in merged]
+        if None not in column and sum(column[:-1]) != column[-1]:
+            table.issues.append(f"{table.name}: bare value rows between labelled rows break (七)总计; not placed")
+            return
+    for key, cells in fills.items():
+        table.values[key] = dict(zip(keyed[0].columns, values[key], strict=True))
+        for col, raw in zip(keyed[0].columns, cells, strict=True):
+            cell = _cell(raw, col in vocab.MONEY_COLUMNS)
+            table.kinds[(key, col)] = cell.kind
+            table.cells.append(ReadCell(table.name, key, col, cell.raw, cell.kind, cell.value))
+    table.issues = [i for i in table.issues if not any(f"row {k}:" in i for k in fills)]
 
 
 def _read_applications(text: str, start: int, end: int, method: str, version: str | None = None) -> TableRead:
@@ -767,6 +859,8 @@ def _read_applications(text: str, start: int, end: int, method: str, version: st
     resolved = _resolve(rows, APPLICATION_ROW_IDENTITIES,
                         _application_relations(table.version), table.issues, table.name)
     _emit(table, rows, resolved)
+    if "|" in region:
+        _fill_unlabelled_rows(table, region, specs)
     _note_missing(table, specs)
     return table
 
