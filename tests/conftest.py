@@ -17,7 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
 
 REQUIRE_SERVICES = os.environ.get("GXCRAWL_REQUIRE_SERVICES") == "1"
 
@@ -89,8 +88,8 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    """The five real report texts: shared/seeds if present, else the copy in tests/fixtures/seeds."""
-    for candidate in (FIXTURES / "seeds", SHARED / "seeds"):
-        if candidate.is_dir() and any(candidate.glob("*.txt")):
-            return candidate
-    raise FileNotFoundError("no seed reports found in tests/fixtures/seeds or ../shared/seeds")
+    """The five real report texts in tests/fixtures/seeds."""
+    candidate = FIXTURES / "seeds"
+    if candidate.is_dir() and any(candidate.glob("*.txt")):
+        return candidate
+    raise FileNotFoundError("no seed reports found in tests/fixtures/seeds")

@@ -1,4 +1,4 @@
-"""Challenge pages and shells are told apart from real pages (portals.md §3.9); Retry-After parsing."""
+"""Challenge pages and shells are told apart from real pages (docs/portals.md, "Challenge pages, shells and cookie gates"); Retry-After parsing."""
 
 from __future__ import annotations
 

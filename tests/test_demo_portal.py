@@ -1,7 +1,7 @@
 """The demo portal answers like the real portals it imitates (over real HTTP on loopback).
 
 Plain urllib only: these tests must not use gxcrawl's crawler, so they check the portal against the
-specification (portals.md §2, §3, §5), not against our own discovery code.
+description in docs/portals.md, not against our own discovery code.
 """
 
 from __future__ import annotations

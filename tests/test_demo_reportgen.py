@@ -1,6 +1,6 @@
 """The synthetic report generator (gxcrawl/demo/reportgen.py): truth is consistent and rendered faithfully.
 
-The identities are recomputed here from the format-spec, independently of the generator's own code;
+The identities are recomputed here from docs/format.md, independently of the generator's own code;
 the HTML is read back with the standard library's HTMLParser and laid out on a grid by its
 rowspan/colspan, so a wrong span shows up as a value in the wrong column.
 """
@@ -155,7 +155,7 @@ def _raw_state(t: dict, table: str, row: str, col: str) -> str:
 
 
 def _involved(fmt: str, check: dict) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """(left cells, right cells) of a hard rule, from format-spec §6."""
+    """(left cells, right cells) of a hard rule, from docs/format.md, "Identities"."""
     rid, scope = check["id"], check["scope"]
     results = [
         r

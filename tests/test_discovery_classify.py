@@ -1,4 +1,4 @@
-"""The report classifier on real-world titles (portals.md §3.4, report-urls.txt) and body fingerprints (§3.5)."""
+"""The report classifier on real-world titles and body fingerprints (docs/portals.md, "Report titles and false positives", "Body fingerprint")."""
 
 from __future__ import annotations
 

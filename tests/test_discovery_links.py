@@ -1,4 +1,4 @@
-"""Links hidden in scripts, XML CDATA and JSON (portals.md §4.2 item 2), attachments (§3.6), listing metadata."""
+"""Links hidden in scripts, XML CDATA and JSON, script-bound attachments, listing metadata (docs/portals.md, "Links hidden from a plain link extractor")."""
 
 from __future__ import annotations
 

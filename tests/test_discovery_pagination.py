@@ -1,4 +1,4 @@
-"""Pagination strategies on list pages that mirror each CMS family's markup (portals.md §2, §2.10)."""
+"""Pagination strategies on list pages that mirror each CMS family's markup (docs/portals.md, "CMS families and list mechanisms")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Site-search strategies (portals.md §2.9) on answers shaped like the real APIs': what fires them (a page's
+"""Site-search strategies (docs/portals.md, "Site-search APIs") on answers shaped like the real APIs': what fires them (a page's
 widget config or search box, a registry hint), the requests they make, and how they page from the totals."""
 
 from __future__ import annotations

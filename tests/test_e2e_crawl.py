@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 HAS_CHROMIUM = bool(shutil.which("chromium") or os.environ.get("GXCRAWL_CHROMIUM"))
 
-# portals.md §1.3: chrome that must never reach the archived report text
+# page chrome (docs/portals.md): lines that must never reach the archived report text
 CHROME_STRINGS = ("网站标识码", "ICP备", "公网安备", "主办单位", "承办单位", "技术支持", "分享到", "打印本页", "关闭窗口",
                   "当前位置", "您当前", "无障碍", "长者模式", "智能问答", "网站地图", "联系我们", "扫一扫", "上一篇",
                   "下一篇", "【打印】", "【关闭】", "字号", "点击率", "浏览次数")

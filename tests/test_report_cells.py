@@ -1,4 +1,4 @@
-"""Cell grammar (format-spec §8), glued-digit splitting and short rows, on small hand-written inputs."""
+"""Cell grammar (docs/format.md, "Cell grammar"), glued-digit splitting and short rows, on small hand-written inputs."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Each page in tests/fixtures/pages/index.json is keyed by the URL it imitates and carries its "with"
 snippets (title, first statutory heading, table rows) and expected metadata/attachments; the
-"without" snippets are the chrome catalogue of portals.md §1.3/§1.4 below, checked on every page.
+"without" snippets are the chrome catalogue below (docs/portals.md, "Page chrome and metadata"), checked on every page.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 INDEX = json.loads((PAGES / "index.json").read_text(encoding="utf-8"))["pages"]
 
-# portals.md §1.3 (header/toolbar, breadcrumbs, article tools, footer) and §1.4 (metadata labels), as data.
+# Page chrome (header/toolbar, breadcrumbs, article tools, footer) and metadata labels, as data.
 CHROME_STRINGS: tuple[str, ...] = tuple(
     line for line in (PAGES / "chrome_strings.txt").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")

@@ -1,4 +1,4 @@
-"""Property tests over synthetic reports (gxcrawl.demo.reportgen, contract C3).
+"""Property tests over synthetic reports (gxcrawl.demo.reportgen, docs/interfaces.md C3).
 
 Random valid reports of both formats, rendered in every layout, parse back to exactly the values they
 were rendered from; with real-world defects (blank cells, short rows, `/`, `—`, units, full-width digits,

@@ -1,4 +1,4 @@
-"""The archive facade: WARC files + SQL index behind one object (contract C6 in coord/CONTRACTS.md).
+"""The archive facade: WARC files + SQL index behind one object (docs/interfaces.md, "C6. Archive").
 
 Order of writes: WARC records first (flushed), index rows after, so a row never points at a missing
 record. Transient database errors are retried; a write that still fails raises ArchiveWriteError.

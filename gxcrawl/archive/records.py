@@ -27,7 +27,7 @@ HeaderValue = str | bytes
 HeaderPairs = Sequence[tuple[HeaderValue, HeaderValue]]
 
 # Hop-by-hop framing already undone by the HTTP client: keeping it with a de-chunked body is the most
-# reported WARC fidelity bug (archive-anchors.md §0.2).
+# reported WARC fidelity bug.
 _FRAMING_HEADERS = frozenset({"transfer-encoding"})
 
 
@@ -192,7 +192,7 @@ def not_modified_record(
 ) -> ArcWarcRecord:
     """A revisit (server-not-modified profile) for a 304 answer: the record content is the 304's own status
     line and headers; the payload is the one of the record it refers to. No WARC-Payload-Digest: the server
-    sent no payload to digest (WARC 1.1 §6.7.3)."""
+    sent no payload to digest (WARC 1.1, WARC-Payload-Digest)."""
     http_headers = RawStatusAndHeaders(
         f"{ex.status} {reason_phrase(ex.status, ex.reason)}".rstrip(),
         response_header_pairs(ex.response_headers),

@@ -15,7 +15,7 @@ from typing import Any
 
 from gxcrawl.archive.models import Capture
 
-STATUS_MIN, STATUS_MAX = 100, 999  # RFC 9110 §15: a three-digit integer
+STATUS_MIN, STATUS_MAX = 100, 999  # RFC 9110 status codes: a three-digit integer
 INT64_MAX = 2**63 - 1
 
 

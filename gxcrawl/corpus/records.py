@@ -1,4 +1,4 @@
-"""The export record (SCHEMA.md "Export record") built from plain values, and its long (CSV) form.
+"""The export record (docs/record.md, "Export record") built from plain values, and its long (CSV) form.
 
 No database here: `gxcrawl.corpus.export` reads index rows and hands plain values to
 `build_export_record`; tests build records from dicts the same way.
@@ -88,7 +88,7 @@ class ExportRow:
 
     `jsonl()` appends the export keys to the stored JSON text without decoding it, which is what makes the
     export fast (a ~30 KB record costs ~150 us to decode). The report record never carries export keys
-    (contract C2) except `parser_version`; `record_parser_version` is that key's stored value, and when it
+    (docs/interfaces.md, C2) except `parser_version`; `record_parser_version` is that key's stored value, and when it
     differs from the export's the line is rebuilt from the decoded record so no key appears twice.
     """
 

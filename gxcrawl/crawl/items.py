@@ -1,4 +1,4 @@
-"""The item the spider yields for every report page or report attachment (contract C7)."""
+"""The item the spider yields for every report page or report attachment (docs/interfaces.md, C7)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class ReportPage:
     attachments: list[dict[str, Any]] = field(default_factory=list)  # {"url","content_type","sha256","capture_id"}
     kind: str = "page"              # "page" | "attachment"
     # filled by the pipelines
-    record: dict[str, Any] | None = None         # ParsePipeline: the parsed report record (SCHEMA.md)
+    record: dict[str, Any] | None = None         # ParsePipeline: the parsed report record (docs/record.md)
     record_json: str | None = field(default=None, repr=False)  # ParsePipeline: `record` as json.dumps wrote it
     text: str | None = None                      # ParsePipeline: the normalised report text
     document_id: int | None = None               # StorePipeline

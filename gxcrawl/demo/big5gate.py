@@ -1,6 +1,6 @@
 """The traditional-character gateway some portals run: every page re-served under
 `/gate/big5/<domain>/<path>` with characters converted and site-absolute links rewritten to stay in
-the gateway (beijing.gov.cn does this, portals.md §1.1). A crawler must canonicalise these URLs
+the gateway (beijing.gov.cn does this). A crawler must canonicalise these URLs
 (drop the `/gate/big5/<domain>` prefix) instead of archiving every report twice.
 
 The conversion table covers the characters that matter in report pages; the rest pass unchanged,

@@ -1,4 +1,4 @@
-"""Page chrome as real portals draw it (portals.md §1.2–§1.4): meta tags, header toolbar, breadcrumbs,
+"""Page chrome as real portals draw it (docs/portals.md, "Page chrome and metadata"): meta tags, header toolbar, breadcrumbs,
 article header line, 字体/打印/关闭/分享到 tools, the 信息公开 metadata table, related-site menus, the
 footer identity block, the conac badge and the 政府网站找错 script.
 

@@ -1,4 +1,4 @@
-"""Report bodies: generated reports (reportgen, contract C3), the five bundled real seeds, distractors.
+"""Report bodies: generated reports (reportgen, docs/interfaces.md C3), the five bundled real seeds, distractors.
 
 Everything is deterministic from a string key, so a report's content can be rebuilt lazily (on the
 first request) and still equal what the manifest says.

@@ -1,5 +1,5 @@
 """`DemoPortal`: build the world from a seed, serve every site on its own loopback address, write the
-ground truth (manifest.json, contract C5) and a portal registry (registry.json, contract C4).
+ground truth (manifest.json, docs/interfaces.md C5) and a portal registry (registry.json, docs/interfaces.md C4).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class DemoPortal:
         self.crawl_delay = crawl_delay
         self.port = port
         # opt-in: the gkmlpt site's registry entry is https:// on its plain-HTTP port, so the TLS handshake
-        # fails and only a crawler that falls back to http:// gets in (portals.md §1.1, "HTTPS fails")
+        # fails and only a crawler that falls back to http:// gets in (docs/portals.md, "HTTPS and URL quirks")
         self.https_entry = https_entry
         self.options = families.Options(reports_per_site, defects, text_layout_share)
         self._own_dir = out_dir is None

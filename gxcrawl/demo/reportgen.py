@@ -1,11 +1,11 @@
-"""Synthetic 政府信息公开工作年度报告 with exact ground truth (contract C3).
+"""Synthetic 政府信息公开工作年度报告 with exact ground truth (docs/interfaces.md, C3).
 
 Standard library only and nothing from gxcrawl: the parser is measured against these reports, so
 the generator must not share code with it.
 
 `generate_report` draws one report (v2019 or v2021 tables) whose numbers satisfy every hard
-identity of format-spec §6 (H1–H6) and the soft rules S3/S5, optionally with the real-world defects
-of format-spec §8/§9 (blank cells, only 总计 filled, `/` in the 规章 row, a short row, money in 元,
+identity of docs/format.md (H1–H6) and the soft rules S3/S5, optionally with the real-world defects
+of docs/format.md, "Real-world defects the reader expects" (blank cells, only 总计 filled, `/` in the 规章 row, a short row, money in 元,
 unsigned or full-width-minus deltas, full-width digits, thousands separators, unit suffixes).
 The returned "truth" holds exactly what the renderers write: a blank, `/`, `—` or a dropped cell
 is `None`, a value written `70280元` is 7.028 (万元).
@@ -48,7 +48,7 @@ SCHEMA = "gxcrawl.report/1"
 SECTION_KEYS: tuple[str, ...] = ("overview", "active", "applications", "appeals", "problems", "other")
 
 # ---------------------------------------------------------------------------------------------------------
-# Vocabulary of the official formats (format-spec §3–§5). Labels are written with half-width punctuation
+# Vocabulary of the official formats (tables 二/三/四 of docs/format.md). Labels are written with half-width punctuation
 # and converted to full-width when a report's style asks for it.
 
 APPLICANT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -382,7 +382,7 @@ def _gen_active(rng: random.Random, fmt: str) -> dict[str, dict[str, int | Decim
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Raw cell strings (format-spec §8)
+# Raw cell strings (docs/format.md, "Cell grammar")
 
 
 def _fmt_decimal(value: Decimal) -> str:
@@ -616,7 +616,7 @@ def generate_report(
         "cell_markup": rng.choice(("plain", "plain", "p_center", "span")),
         "header_tag": rng.choice(("td", "td", "th")),
         "upper_tags": rng.random() < 0.1,
-        # label wording seen in real reports (format-spec §3.2, §4.2)
+        # label wording seen in real reports
         "partial_short": rng.random() < 0.15,
         "straight_quotes": rng.random() < 0.2,
         "overdue_comma": fmt == "2021" and rng.random() < 0.2,

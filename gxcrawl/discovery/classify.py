@@ -1,7 +1,7 @@
 """Is this link or page an annual report on open government information (政府信息公开工作年度报告)?
 
-Pure functions over titles, URLs and body text (portals.md §3.4 titles and false positives,
-§3.5 body fingerprint). A distractor title always wins: the 年度报告格式 notice reposts carry
+Pure functions over titles, URLs and body text (docs/portals.md, "Report titles and false positives"
+and "Body fingerprint"). A distractor title always wins: the 年度报告格式 notice reposts carry
 the whole template, so their bodies match the fingerprint too.
 """
 
@@ -17,7 +17,7 @@ DISTRACTOR = "distractor"
 UNKNOWN = "unknown"
 
 # --- titles -------------------------------------------------------------------------------------------
-# (pattern, reason): checked before the positive patterns (portals.md §3.4 "False positives to reject")
+# (pattern, reason): checked before the positive patterns (docs/portals.md, "Report titles and false positives")
 DISTRACTOR_TITLES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), reason)
     for p, reason in (
@@ -156,7 +156,7 @@ REPORT_COLUMN_SLUGS = re.compile(
 REPORT_COLUMN_TEXT = re.compile(r"年报|年度报告|年度工作报告")
 DISCLOSURE_TEXT = re.compile(r"政府信息公开|信息公开|政务公开")
 DISCLOSURE_SLUGS = re.compile(r"/(zfxxgk|xxgk|zwgk|gongkai|zfxxgkzl|xxgkml|gk)(?:[/_.]|$)", re.I)
-# columns where misfiled reports sit (portals.md §3.3 "Plus misfiled reports")
+# columns where misfiled reports sit (docs/portals.md, "Discovery path")
 NOTICE_TEXT = re.compile(r"通知公告|公示公告|公告公示|文件类信息公开|其他文件|工作动态")
 WEBSITE_REPORT_TEXT = re.compile(r"网站.{0,6}(年度)?(工作)?(年度)?报表|网站.{0,4}年度报告|网站工作年度报告")
 
@@ -195,7 +195,7 @@ def is_notice_column_link(text: str) -> bool:
     return bool(NOTICE_TEXT.search(normalise(text)))
 
 
-# --- body fingerprint (portals.md §3.5) --------------------------------------------------------------------
+# --- body fingerprint -----------------------------------------------------------------------------------
 SECTION_ANCHORS: tuple[str, ...] = (
     "总体情况",
     "主动公开政府信息情况",

@@ -1,4 +1,4 @@
-"""Links on a page, including the ones a plain link extractor never sees (portals.md §4.2 item 2).
+"""Links on a page, including the ones a plain link extractor never sees (docs/portals.md, "Links hidden from a plain link extractor").
 
 Hanweb lists keep their records in `<script type="text/xml">` datastore CDATA; TRS templates
 `document.write` attachment lists from JS strings (`var file_appendix='<a href=…>'`); gkmlpt and
@@ -276,7 +276,7 @@ def is_attachment_url(url: str, text: str = "") -> bool:
 
 _DATA_LINKS = etree.XPath("//*[@data-src or @data-href or @data-url]")
 
-# --- attachments bound by script (portals.md §3.6) ---------------------------------------------------------------
+# --- attachments bound by script ------------------------------------------------------------------------------
 # Report pages whose download link exists only as a template binding or a click handler: avalon
 # `ms-attr-href="qzbFile"` / Vue `:href="item.url"` with the value in an inline JSON or JS object, `data-*` attributes,
 # `onclick="downloadFile('…')"`, `href="javascript:window.open('…pdf')"`.
@@ -431,7 +431,7 @@ def attachment_anchors(tree: etree._Element, base_url: str, anchors: list[Anchor
     """Document attachments linked from a page (also from `file_appendix`-style script strings, and those bound by
     script: `bound_attachment_anchors`).
 
-    TRS pages give both `href` and `OLDSRC`; the `href` is tried first (portals.md §2.1). Pass the page's
+    TRS pages give both `href` and `OLDSRC`; the `href` is tried first. Pass the page's
     `all_anchors` when already computed; `bound=False` skips the script-bound ones (a few ms on a big page).
     """
     anchors = all_anchors(tree, base_url) if anchors is None else anchors

@@ -1,4 +1,4 @@
-"""Hints about a report from the list row and the page around it (portals.md §1.2, §1.4, §4.2 item 6).
+"""Hints about a report from the list row and the page around it (docs/portals.md, "Page chrome and metadata").
 
 Order of trust for the publication date: `<meta>` tags -> the 信息公开 metadata table -> the
 header line (发布时间/日期) -> the URL. The parser reads the body; these are the crawler's

@@ -1,8 +1,8 @@
 """The portal registry: which government sites to crawl, and hints about how they are built.
 
 The bundled file `gxcrawl/data/portals.json` lists real portals (all 31 provincial-level
-governments, the State Council departments, and every portal of the research notes); the demo
-portal writes a registry in the same format (CONTRACTS.md C4). Bad entries raise `ValueError`
+governments, the State Council departments, and more portals at every level); the demo
+portal writes a registry in the same format (docs/portals.md, "The registry"). Bad entries raise `ValueError`
 naming the entry and the field, so a typo never silently drops a portal.
 """
 
@@ -28,7 +28,7 @@ CMS_FAMILIES = frozenset(
 )
 
 
-# site-search APIs a registry entry may name (portals.md §2.9): api -> (fields it needs, default endpoint)
+# site-search APIs a registry entry may name (docs/portals.md, "Site-search APIs"): api -> (fields it needs, default endpoint)
 SEARCH_APIS: dict[str, tuple[tuple[str, ...], str]] = {
     "igs": (("code", "data_type_id"), "/irs/front/search"),                  # TRS IGS, JSON POST
     "trs_open": (("site_id",), "/trs-search/trssearch/openSearch/getZwgkList"),  # TRS openSearch, GET

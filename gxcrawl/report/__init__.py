@@ -1,4 +1,4 @@
-"""gxcrawl.report — read 政府信息公开工作年度报告 into the record of /work/shared/SCHEMA.md (contract C2).
+"""gxcrawl.report — read 政府信息公开工作年度报告 into the report record of docs/record.md.
 
 Pipeline: ``page.load_page`` (decode, strip chrome, metadata) -> ``sections`` (six sections, title, agency,
 year, date) -> ``tables`` (cascade html -> text -> glued) -> ``version`` (format per table) ->

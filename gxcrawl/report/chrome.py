@@ -1,7 +1,7 @@
 """Page chrome of Chinese government portals, as data, plus the line filters that apply it.
 
-Sources: /work/shared/docs/portals.md §1.3 (chrome catalogue), §1.4 (信息公开 metadata tables),
-§4.2 item 5 (CMS body containers). Element-level patterns are used by `pagehtml`; the line
+Described in docs/portals.md, "Page chrome and metadata" (chrome, 信息公开 metadata tables, CMS body
+containers). Element-level patterns are used by `pagehtml`; the line
 filters below are shared by HTML and plain-text inputs (text extracted from real pages carries
 the same chrome as lines: seeds 000 and 004).
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-# --- body containers, most specific first (portals.md §2, §4.2 item 5) -----------------------
+# --- body containers, most specific first (docs/portals.md, "CMS families and list mechanisms") ---
 
 
 # (attribute, value): "id" exact, "id^" id prefix, "class" one class token, "form" a <form name=…>.
@@ -39,7 +39,7 @@ CONTAINER_SELECTORS: tuple[tuple[str, str], ...] = (
     ("class", "Custom_UnionStyle"),
 )
 
-# Hanweb ZJEG markers around the body (portals.md §2.2).
+# Hanweb ZJEG markers around the body.
 ZJEG_BEGIN = "<!--ZJEG_RSS.content.begin-->"
 ZJEG_END = "<!--ZJEG_RSS.content.end-->"
 
@@ -69,7 +69,7 @@ CHROME_BLOCK_MAX_CHARS = 400
 
 # --- report fingerprints ---------------------------------------------------------------------
 
-# A statutory section heading at the start of a line (format-spec §2, §10; portals.md §3.5).
+# A statutory section heading at the start of a line (docs/format.md, "Sections").
 HEADING_RE = re.compile(
     r"^[\s\u3000\xa0]*[一二三四五六七八九十]{1,2}[\s\u3000]*[、.．,，][\s\u3000]*"
     r"(?:政府信息公开(?:工作)?)?"
@@ -87,7 +87,7 @@ HEADING_KEYWORDS: tuple[str, ...] = (
 REPORT_TABLE_RE = re.compile(r"本年(?:新)?制(?:作|发)|申请人情况|本年新收|行政复议|现行有效件数|信息内容")
 TITLE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开|政务信息公开).{0,16}(?:年度报告|年报|工作报告)|年度报告")
 
-# --- metadata labels (portals.md §1.4, the header lines of §1.3) -------------------------------
+# --- metadata labels (the 信息公开 metadata table and the header lines) ---------------------------
 
 # label (without spaces) -> metadata key (None: recognised as chrome, value not kept)
 LABELS: dict[str, str | None] = {
@@ -214,7 +214,7 @@ BREADCRUMB_RE = re.compile(
 )
 _CRUMB_SEP_RE = re.compile(r"首页[\s\u3000\xa0]*(?:>|&gt;|»|›|＞|〉|->|/|→|>>)")
 
-# Footer lines (portals.md §1.3): at the tail only, except the unambiguous whole-line forms below.
+# Footer lines: at the tail only, except the unambiguous whole-line forms below.
 FOOTER_RE = re.compile(
     r"主办单位|主办[:：]|承办单位|承办[:：]|协办单位|技术支持|网站标识码|ICP备|ICP证|公网安备|公安备案|"
     r"版权所有|Copyright|©|网站地图|联系我们|网站声明|隐私声明|网站纠错|本网站支持|支持IPv6|适老化|"

@@ -1,4 +1,4 @@
-"""Result types of the parser; `Report.to_json()` is the record of /work/shared/SCHEMA.md."""
+"""Result types of the parser; `Report.to_json()` is the report record of docs/record.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Turn whatever a portal serves into a clean report body plus page metadata (contract C1).
+"""Turn whatever a portal serves into a clean report body plus page metadata (docs/interfaces.md, C1).
 
 `load_page(data, url=…, content_type=…)` accepts a whole HTML page (chrome and all, any encoding),
 plain text, markdown, PDF, DOCX or legacy DOC and returns a `Page`: the report body as text lines

@@ -1,6 +1,6 @@
 """Page metadata: publication dates, 信息公开 label/value pairs, <meta> tags, URL dates.
 
-Sources in order of trust (portals.md §4.2 item 6): <meta> tags, the label/value metadata table,
+Sources in order of trust (docs/portals.md, "Page chrome and metadata"): <meta> tags, the label/value metadata table,
 the header line (发布时间:… 信息来源:…), the URL date. `MetadataBuilder` keeps, for every key,
 the value of the most trusted source seen.
 """
@@ -20,7 +20,7 @@ _DATE_RE = re.compile(
 )
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 
-# URL dates, most specific first (portals.md §2): TRS t20210305_, Hanweb /art/2024/1/16/,
+# URL dates, most specific first: TRS t20210305_, Hanweb /art/2024/1/16/,
 # Xinhua /2024-01/19/c_, Shanghai /20230331/, Shijiazhuang /202103/05/.
 _URL_DATE_RES: tuple[re.Pattern[str], ...] = (
     re.compile(r"/t(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)_"),

@@ -1,6 +1,6 @@
 """The six statutory sections, title, agency, report year and publication date of a report text.
 
-Headings are matched by keyword sets after their ordinal (format-spec §2), in order, so a heading
+Headings are matched by keyword sets after their ordinal (docs/format.md, "Sections"), in order, so a heading
 glued to the text before it ("…如下:一、总体情况2020年,…") is found as well as one on its own line.
 Works on NFKC-normalised text (see `cells.normalise`).
 """

@@ -1,4 +1,4 @@
-"""The identities of format-spec §6 as checks: H1–H6 (hard) and S3/S5 (soft), once per scope.
+"""The identities of docs/format.md as checks: H1–H6 (hard) and S3/S5 (soft), once per scope.
 
 Each sum is evaluated strictly (every cell known) and, when that is not possible, with blank cells read
 as 0: ``pass_if_blank_is_zero`` when only the lenient reading holds, ``not_assessable`` when a needed

@@ -1,4 +1,4 @@
-"""Format detection (format-spec §7): per table from its headers, then the document as a whole."""
+"""Format detection (docs/format.md, "Formats and how one is detected"): per table from its headers, then the document as a whole."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Labels are written as they read after NFKC normalisation (half-width punctuation
 regular expression over the label's *core* words (no ordinal); the reader lets whitespace appear between
 any two characters of it (labels broken across lines) and strips the row's ordinal (`ordinal`) from the
 end of the previous row's value text (glued text puts "…0000002.其他法律…" together).
-Format spec: /work/shared/docs/format-spec.md §3–§7.
+The formats are described in docs/format.md.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ SECTION_PATTERNS = {
     "other": "其他需要报告|其他需要说明",
 }
 
-# --- version anchors (§7) -----------------------------------------------------------------------------------
+# --- version anchors --------------------------------------------------------------------------------------
 ACTIVE_2019_ANCHORS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "第二十条第(九)项", "政府集中采购",
                        "采购总金额")
 ACTIVE_2021_ANCHORS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")

@@ -1,5 +1,5 @@
 """Challenge pages and shells: archived (the capture hook already wrote them), recorded as blocked with
-the reason, never parsed, never worked around (portals.md §3.9).
+the reason, never parsed, never worked around (docs/portals.md, "Challenge pages, shells and cookie gates").
 
 Reasons: `challenge-412` (瑞数 `$_ts`), `challenge-521` (加速乐 `__jsl_clearance`), `challenge-418`
 (创宇盾), `challenge-js` (安全狗 / Aliyun `acw_sc__v2` / cookie-setting script on a 200), `empty-shell`

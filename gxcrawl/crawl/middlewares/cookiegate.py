@@ -1,4 +1,4 @@
-"""Cookie gates: a 302 back to the same URL that only sets a cookie (openresty CT6T, portals.md §3.9).
+"""Cookie gates: a 302 back to the same URL that only sets a cookie (openresty CT6T).
 
 The cookie jar already holds the cookie (CookiesMiddleware runs before us on the way back); Scrapy's
 RedirectMiddleware would hand the duplicate filter the very URL it just fetched, which drops it. We

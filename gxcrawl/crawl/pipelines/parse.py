@@ -1,4 +1,4 @@
-"""Parse each ReportPage with the report library (contract C2): the record and the normalised text.
+"""Parse each ReportPage with the report library (docs/interfaces.md, C2): the record and the normalised text.
 
 The parse runs in worker processes (`GX_PARSE_WORKERS`, default one per core but one): it is CPU work that in
 this process would slow down every download and archive write. `GX_PARSE_WORKERS=0` parses in a thread of this

@@ -1,4 +1,4 @@
-"""One builder per CMS family: URL shapes, list markup, pagination, article templates (portals.md §2).
+"""One builder per CMS family: URL shapes, list markup, pagination, article templates (docs/portals.md, "CMS families and list mechanisms").
 
 Each builder plans a site's reports (deterministically from the site's rng) and registers a handler
 for every path. Pages are rendered on request, so a site with thousands of reports starts at once.

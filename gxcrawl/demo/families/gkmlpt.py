@@ -1,4 +1,4 @@
-"""Guangdong gkmlpt sites (portals.md §2.5): an SPA shell with window._CONFIG, a JSON list API paging by 100, /content/post_ID.html pages."""
+"""Guangdong gkmlpt sites: an SPA shell with window._CONFIG, a JSON list API paging by 100, /content/post_ID.html pages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hanweb sites (portals.md §2.2, §2.3): records only inside the XML datastore, a working dataproxy.jsp,
+"""Hanweb sites: records only inside the XML datastore, a working dataproxy.jsp,
 /art/ pages with ZJEG markers, the xxgkAnnualReport.jsp module, and the JPaaS page-build unit JSON list.
 """
 

@@ -1,5 +1,5 @@
 """A Fujian-style TRS portal whose article template binds attachments by script, and whose 年报 column names some
-rows only by a file name or a year (portals.md §3.6, real portals' list and template quirks).
+rows only by a file name or a year (real portals' list and template quirks).
 
 - Attachments exist only as a template binding or a click handler: avalon `ms-attr-href="qzbFile"` filled from the
   script's `apps` array (the 全真版 template), avalon bound to an inline JSON document, a Vue list

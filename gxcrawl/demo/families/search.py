@@ -1,4 +1,4 @@
-"""A TRS site whose report lists come from site-search APIs only (portals.md §2.9).
+"""A TRS site whose report lists come from site-search APIs only (docs/portals.md, "Site-search APIs").
 
 * The 政府信息公开年报 column is an empty `<ul>` filled by a script that POSTs the page's IGS options
   (`code`, `dataTypeId`, a `customFilter` on the column's channel) as JSON to `/irs/front/search`; the header

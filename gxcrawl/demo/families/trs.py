@@ -1,4 +1,4 @@
-"""TRS WCM sites (portals.md §2.1): 0-based index_N.html with createPageHTML, the 1-based GBK variant,
+"""TRS WCM sites: 0-based index_N.html with createPageHTML, the 1-based GBK variant,
 relative ./YYYYMM/tYYYYMMDD_ID.html links, per-year and per-agency sub-columns, 通知公告, the big5 gateway.
 """
 

@@ -1,4 +1,4 @@
-"""A TRS WCM site whose column lists page through the "trsapi" list widget (portals.md §2.10), as a provincial
+"""A TRS WCM site whose column lists page through the "trsapi" list widget, as a provincial
 site family and its bureaus do.
 
 * The 政府信息公开年报 column's first page is static HTML (the newest `PREPAGE` rows of its channel). Every further

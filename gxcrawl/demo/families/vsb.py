@@ -1,4 +1,4 @@
-"""VSB/博达 sites (portals.md §2.4): reverse-numbered ndbg/N.htm pages, ../info/ links, #vsb_content
+"""VSB/博达 sites: reverse-numbered ndbg/N.htm pages, ../info/ links, #vsb_content
 bodies, download.jsp attachments that need a Referer, a cookie-gated report.
 """
 

@@ -1,5 +1,5 @@
 """Pagination strategies by CMS family; `list_page_requests` runs them all (family first).
-Site-search APIs (portals.md §2.9) are strategies too; `search_requests` / `hint_requests` start them."""
+Site-search APIs (docs/portals.md, "Site-search APIs") are strategies too; `search_requests` / `hint_requests` start them."""
 
 from __future__ import annotations
 

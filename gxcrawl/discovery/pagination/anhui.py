@@ -1,5 +1,5 @@
 """Anhui 政务公开 platform: `/content/column/<colId>?pageIndex=N` (GET), the total from the
-`Ls.pagination` config or the pager (portals.md §2.8)."""
+`Ls.pagination` config or the pager."""
 
 from __future__ import annotations
 

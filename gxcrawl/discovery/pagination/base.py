@@ -1,4 +1,4 @@
-"""Pagination strategies: one small class per mechanism of portals.md §2.10, chosen by CMS family.
+"""Pagination strategies: one small class per list mechanism of docs/portals.md, chosen by CMS family.
 
 A strategy looks at one list page (HTML, dataproxy XML or API JSON) and returns the requests
 for the other pages of the same list. Strategies never fetch anything; the spider turns each

@@ -1,6 +1,6 @@
 """Client-side sliced lists (Beijing `.default_news li`, Shandong `totalCount/perSize`): every item is
 already in the HTML and JavaScript only shows one slice at a time, so there is nothing to request —
-the link extractor reads all items, hidden ones included (portals.md §2.8, §2.10)."""
+the link extractor reads all items, hidden ones included."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Guangdong gkmlpt (政府信息公开目录管理平台): a Vue page whose `window._CONFIG` holds the site id
 and the category tree; lists come from `GET /gkmlpt/api/all/<category>?page=<n>&sid=<SID>`
-(JSON `{classify: {post_count}, articles: [{url, title, …}]}`, ~100 per page; portals.md §2.5)."""
+(JSON `{classify: {post_count}, articles: [{url, title, …}]}`, ~100 per page)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The gov.cn policy library (portals.md §2.6): `GET https://sousuo.www.gov.cn/search-gov/data?t=zhengcelibrary_gw
+"""The gov.cn policy library (docs/portals.md, "Site-search APIs"): `GET https://sousuo.www.gov.cn/search-gov/data?t=zhengcelibrary_gw
 &q=<word>&searchfield=title&sort=pubtime&sortType=1&p=<page>&n=<size>` answering `{code, searchVO: {listVO: [{title,
 url, pcode, puborg, pubtime}], totalCount, totalpage}}` (titles with `<em>`; `code` 1001 = no result). The
 library UI is an SPA, so the API is the way in; `t` names the library.

@@ -1,5 +1,5 @@
 """Hanweb/大汉 JCMS lists: records in `<script type="text/xml">` datastore CDATA on the column page,
-further pages from `/module/web/jpage/dataproxy.jsp` (portals.md §2.2).
+further pages from `/module/web/jpage/dataproxy.jsp`.
 
 POST form: `?startrecord=S&endrecord=E&perpage=P` with the `ajaxParam` fields of the page's
 `jpage({...})` call; one call returns `groupSize` UI pages. Without a `jpage` config the

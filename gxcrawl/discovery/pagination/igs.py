@@ -1,4 +1,4 @@
-"""TRS IGS site search (portals.md §2.9): `POST /irs/front/search` with a JSON body
+"""TRS IGS site search (docs/portals.md, "Site-search APIs"): `POST /irs/front/search` with a JSON body
 `{code, dataTypeId, searchWord, orderBy, searchBy, pageNo, pageSize, granularity, …}` answering
 `{success, data: {pager: {pageNo, pageSize, total, pageCount}, middle: {listAndBox: [{data: {title, titleO, url,
 docDate}}]}}}` (older variants: `data.middle.list[]`, top-level `resultDocs[]` with `totalHits`).

@@ -1,7 +1,7 @@
 """Hanweb JPaaS "page-build units" (Zhejiang): the column page is an empty shell with a
 `<script … unitbuild.js url="…" queryData="…">` tag; the list is `GET …/front/page/build/unit?…&paramJson=
 {"pageNo":N,"pageSize":15}` -> `{"success":true,"data":{"html":"<ul>…</ul>"}}`, paged until the first
-empty `data.html` (portals.md §2.3)."""
+empty `data.html`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Kaipuyun (开普云) search5 (portals.md §2.6, §2.9): `POST /search5/search/s` with a form
+"""Kaipuyun (开普云) search5 (docs/portals.md, "Site-search APIs"): `POST /search5/search/s` with a form
 `siteCode, searchWord, pageSize, pageNum, …` answering `{searchResultAll: {total, searchTotal: [{title, url,
 pubDate}]}}`; titles carry highlight markup. The site code sits in the search box's hidden input
 (`<input name="siteCode" value="4690050001">`) or the search page's `var param = {siteCode: …}`.

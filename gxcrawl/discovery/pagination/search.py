@@ -1,4 +1,4 @@
-"""Site-search APIs as list sources (portals.md §2.9): many portals draw their 信息公开 lists, often a JS-only
+"""Site-search APIs as list sources (docs/portals.md, "Site-search APIs"): many portals draw their 信息公开 lists, often a JS-only
 年报 column, from the site search, and a search for report-title words reaches reports no page links.
 
 Four strategies, one per API: TRS IGS (`igs`), TRS openSearch (`trs_open`), Kaipuyun search5 (`search5`) and the

@@ -1,4 +1,4 @@
-"""What the site-search strategies share (portals.md §2.9): query words, lenient reading of the totals an
+"""What the site-search strategies share (docs/portals.md, "Site-search APIs"): query words, lenient reading of the totals an
 answer reports, and paging from them.
 
 A search strategy starts a query series (one per query word) from a page that reveals the API or from a

@@ -1,5 +1,5 @@
 """Shanghai portal year archives: `index.html`, `index_2.html` … (1-based), total from `totalPage: N`
-or `.pagination("setPage", cur, total)` (portals.md §2.8)."""
+or `.pagination("setPage", cur, total)`."""
 
 from __future__ import annotations
 

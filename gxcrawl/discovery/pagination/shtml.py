@@ -1,5 +1,5 @@
 """The ".shtml cNNNNNN" platform (Hunan, Jiangxi, Heilongjiang, Shanxi, Jiangsu, Xinjiang…):
-`list.shtml`, `list_2.shtml` … `list_N.shtml`; the total is in the pager text 共N页 (portals.md §2.8)."""
+`list.shtml`, `list_2.shtml` … `list_N.shtml`; the total is in the pager text 共N页."""
 
 from __future__ import annotations
 

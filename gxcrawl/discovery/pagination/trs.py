@@ -1,7 +1,7 @@
 """TRS WCM pagers: `createPageHTML(...)` in its site-specific signatures and the inline `countPage` form.
 
 0-based: `index.html`, `index_1.html` … `index_{N-1}.html`; 1-based (page.js 'paging' form,
-Shanghai): `index.html`, `index_2.html` … `index_N.html` (portals.md §2.1, §2.10).
+Shanghai): `index.html`, `index_2.html` … `index_N.html`.
 When the signature does not say, the static fallback pager decides; if that is missing too,
 both conventions are requested (one extra 404 at most).
 """

@@ -1,4 +1,4 @@
-"""TRS openSearch, the 政务公开 (信息公开目录) search of some TRS sites (portals.md §2.9):
+"""TRS openSearch, the 政务公开 (信息公开目录) search of some TRS sites (docs/portals.md, "Site-search APIs"):
 `GET /trs-search/trssearch/openSearch/getZwgkList?keywords=&position=0&siteId=13&pageNum=1` answering
 `{msg, state: 200, data: {total, data: [{gk_doctitle, docpuburl, docpubtime}], pageSize, pageNum}}`; titles
 carry `<em>` highlights. `position=0` searches the full text. The server picks the page size and reports it.

@@ -1,4 +1,4 @@
-"""VSB/博达 reverse-numbered lists (portals.md §2.4).
+"""VSB/博达 reverse-numbered lists.
 
 With T pages, the newest page is `<column>.htm` and UI page k ≥ 2 is `<column>/<T−k+1>.htm`, so
 `1.htm` is the oldest page. The total comes from `<span class="p_t">1/T</span>`; the pager's own
