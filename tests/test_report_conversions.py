@@ -9,35 +9,19 @@ import re
 import unicodedata
 
 import pytest
+from generated_reports import compare_tables, generated_report
 
 from gxcrawl.demo import reportgen
 from gxcrawl.report import parse_report
 
-TABLES = ("active", "applications", "appeals")
 HEADER = ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "申请人情况", "自然人", "法人或其他组织",
           "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 BREAK_BEFORE = ("(二)部分公开", "5.属于三类内部事务信息", "(七)总计", "四、结转下年度继续办理")
 PAGE_NUMBERS = ("- 2 -", "2", "第 2 页 共 5 页", "2/5")
 
 
-def _truth(seed: int, fmt: str, defects: float = 0.0) -> dict:
-    rng = random.Random(seed)
-    year = rng.choice((2019, 2020)) if fmt == "2019" else rng.choice((2021, 2022, 2023))
-    return reportgen.generate_report(rng, fmt=fmt, report_year=year, agency="某某市民政局", defects=defects)
 
 
-def _compare(truth: dict, record: dict) -> tuple[list, list]:
-    wrong, missing = [], []
-    for table in TABLES:
-        for row, cols in truth[table].items():
-            for col, want in cols.items():
-                got = (record[table].get(row) or {}).get(col)
-                if got is None:
-                    if want is not None:
-                        missing.append(f"{table}.{row}.{col}")
-                elif want is None or abs(got - want) > 1e-9:
-                    wrong.append((f"{table}.{row}.{col}", got, want))
-    return wrong, missing
 
 
 def page_break(text: str, layout: str, before: str, page: str, *, form_feed: bool = True,
@@ -71,7 +55,7 @@ def _render(truth: dict, layout: str) -> str:
 @pytest.mark.parametrize("fmt", ["2019", "2021"])
 def test_a_table_broken_across_pages_loses_no_row(layout: str, fmt: str) -> None:
     for seed in range(3):
-        truth = _truth(seed, fmt)
+        truth = generated_report(seed, fmt)
         text = _render(truth, layout)
         for before in BREAK_BEFORE:
             for page in PAGE_NUMBERS:
@@ -79,28 +63,28 @@ def test_a_table_broken_across_pages_loses_no_row(layout: str, fmt: str) -> None
                 if layout == "cell_per_line_tight":
                     broken = re.sub(r"\n\s*\n", "\n", broken)
                 record = parse_report(broken, url="report.txt")
-                wrong, missing = _compare(truth, record)
+                wrong, missing = compare_tables(truth, record)
                 assert not wrong and not missing, (seed, before, page, wrong[:3], missing[:3], record["issues"][:3])
 
 
 @pytest.mark.parametrize("layout", ["cell_per_line", "pipe_rows", "tabs"])
 def test_page_number_without_a_form_feed_or_header(layout: str) -> None:
-    truth = _truth(7, "2021")
+    truth = generated_report(7, "2021")
     text = reportgen.render_text(truth, layout)
     for before in BREAK_BEFORE:
         broken = page_break(text, layout, before, "- 3 -", form_feed=False, continued=False, header=False)
-        wrong, missing = _compare(truth, parse_report(broken, url="report.txt"))
+        wrong, missing = compare_tables(truth, parse_report(broken, url="report.txt"))
         assert not wrong and not missing, (before, wrong[:3], missing[:3])
 
 
 def test_a_bare_number_between_rows_is_taken_only_where_the_identities_allow() -> None:
     # "2" right before "续表": the page number, or the row's last cell? The row's 总计 decides; where it
     # cannot (a row of zeros followed by "0"), the row is null with an issue, never misread
-    truth = _truth(2, "2019")
+    truth = generated_report(2, "2019")
     text = reportgen.render_text(truth, "cell_per_line")
     broken = page_break(text, "cell_per_line", "(七)总计", "0")
     record = parse_report(broken, url="report.txt")
-    wrong, missing = _compare(truth, record)
+    wrong, missing = compare_tables(truth, record)
     assert not wrong
     for path in missing:
         row = path.split(".")[1]
@@ -110,7 +94,7 @@ def test_a_bare_number_between_rows_is_taken_only_where_the_identities_allow() -
 @pytest.mark.parametrize("seed", range(8))
 def test_broken_tables_with_defects_are_right_or_null(seed: int) -> None:
     fmt = "2019" if seed % 2 else "2021"
-    truth = _truth(seed, fmt, defects=1.0)
+    truth = generated_report(seed, fmt, defects=1.0)
     for layout in ("cell_per_line", "pipe_rows", "markdown", "tabs"):
         text = reportgen.render_text(truth, layout)
         for before in BREAK_BEFORE[1:3]:
@@ -118,7 +102,7 @@ def test_broken_tables_with_defects_are_right_or_null(seed: int) -> None:
                 broken = page_break(text, layout, before, "2")
             except AssertionError:
                 continue  # the row is not printed (a defect dropped it)
-            wrong, _ = _compare(truth, parse_report(broken, url="report.txt"))
+            wrong, _ = compare_tables(truth, parse_report(broken, url="report.txt"))
             assert not wrong, (layout, before, wrong[:3])
 
 
@@ -151,11 +135,11 @@ def _bare_rows(text: str, rng: random.Random, share: float, drop: int | None = N
 @pytest.mark.parametrize("seed", range(10))
 def test_bare_value_rows_take_their_place_between_labelled_rows(seed: int) -> None:
     rng = random.Random(seed)
-    truth = _truth(seed, "2021" if seed % 2 else "2019")
+    truth = generated_report(seed, "2021" if seed % 2 else "2019")
     text, bare = _bare_rows(reportgen.render_text(truth, "markdown"), rng, 0.4)
     assert bare
     record = parse_report(text, url="report.md")
-    wrong, missing = _compare(truth, record)
+    wrong, missing = compare_tables(truth, record)
     assert not wrong and not missing, (wrong[:3], missing[:3], record["issues"][:3])
 
 
@@ -163,10 +147,10 @@ def test_bare_value_rows_take_their_place_between_labelled_rows(seed: int) -> No
 def test_bare_value_rows_are_not_placed_when_one_is_lost(seed: int) -> None:
     # one bare row missing: the rows between two labelled rows no longer match the order, so none is guessed
     rng = random.Random(seed)
-    truth = _truth(seed, "2021" if seed % 2 else "2019")
+    truth = generated_report(seed, "2021" if seed % 2 else "2019")
     text, bare = _bare_rows(reportgen.render_text(truth, "markdown"), rng, 0.5, drop=2)
     record = parse_report(text, url="report.md")
-    wrong, missing = _compare(truth, record)
+    wrong, missing = compare_tables(truth, record)
     assert not wrong, wrong[:3]
     assert missing
     for path in missing:
@@ -190,22 +174,22 @@ def _items_rows_first(text: str) -> str:
 def test_table_two_rows_printed_as_plain_lines_before_the_table() -> None:
     tried = 0
     for seed in range(20):
-        truth = _truth(seed, "2021")
+        truth = generated_report(seed, "2021")
         text = unicodedata.normalize("NFKC", reportgen.render_text(truth, "markdown"))
         if "| 第二十条第(一)项" not in text or "| 第二十条第(五)项" not in text:
             continue  # this report's table 二 is drawn another way
         tried += 1
         record = parse_report(_items_rows_first(text), url="report.md")
-        wrong, missing = _compare(truth, record)
+        wrong, missing = compare_tables(truth, record)
         assert not wrong and not missing, (seed, wrong[:3], missing[:3], record["issues"][:3])
     assert tried >= 3
 
 
 def test_a_plain_line_row_whose_label_occurs_twice_is_not_guessed() -> None:
-    truth = _truth(1, "2021")
+    truth = generated_report(1, "2021")
     text = _items_rows_first(reportgen.render_text(truth, "markdown"))
     text = text.replace("| 第二十条第(一)项", "行政处罚 99\n| 第二十条第(一)项", 1)
     record = parse_report(text, url="report.md")
-    wrong, _ = _compare(truth, record)
+    wrong, _ = compare_tables(truth, record)
     assert not wrong, wrong[:3]
     assert record["active"].get("penalty", {}).get("decisions") is None

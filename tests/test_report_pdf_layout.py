@@ -5,46 +5,24 @@ cannot push a row to 8 or 10 values for 7 columns (what line-by-line text extrac
 from __future__ import annotations
 
 import io
-import random
 
 import pdfplumber
 import pytest
+from generated_reports import compare_tables, generated_report
 from pdf_support import report_pdf
 
 from gxcrawl.demo import reportgen
 from gxcrawl.report import formats, parse_report
 from gxcrawl.report.errors import UnreadableDocument
 
-TABLES = ("active", "applications", "appeals")
-
-
-def _truth(seed: int, fmt: str, defects: float = 0.0) -> dict:
-    rng = random.Random(seed)
-    year = rng.choice((2019, 2020)) if fmt == "2019" else rng.choice((2021, 2022, 2023))
-    return reportgen.generate_report(rng, fmt=fmt, report_year=year, agency="某某市民政局", defects=defects)
-
-
-def _compare(truth: dict, record: dict) -> tuple[list, list]:
-    wrong, missing = [], []
-    for table in TABLES:
-        for row, cols in truth[table].items():
-            for col, want in cols.items():
-                got = (record[table].get(row) or {}).get(col)
-                if got is None:
-                    if want is not None:
-                        missing.append(f"{table}.{row}.{col}")
-                elif want is None or abs(got - want) > 1e-9:
-                    wrong.append((f"{table}.{row}.{col}", got, want))
-    return wrong, missing
-
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("fmt", ["2019", "2021"])
 def test_pdf_tables_read_every_value(seed: int, fmt: str) -> None:
-    truth = _truth(seed, fmt)
+    truth = generated_report(seed, fmt)
     pdf = report_pdf(truth, label_width=90.0 + 20 * seed, value_marker=True, push_tables_down=seed)
     record = parse_report(pdf, url="report.pdf")
-    wrong, missing = _compare(truth, record)
+    wrong, missing = compare_tables(truth, record)
     assert not wrong and not missing, (wrong[:5], missing[:5])
     assert record["format"] == truth["format"]
     assert record["issues"] == []
@@ -55,10 +33,10 @@ def test_the_same_pdfs_as_plain_text_lose_rows() -> None:
     # values, page numbers and markers in the lines (pypdf's text reads rows with 8 or 10 values)
     losses = 0
     for seed in range(4):
-        truth = _truth(seed, "2021")
+        truth = generated_report(seed, "2021")
         text = formats.read_pdf_text(report_pdf(truth, label_width=90.0, value_marker=True)).text or ""
         record = parse_report(text, url="report.txt")
-        _, missing = _compare(truth, record)
+        _, missing = compare_tables(truth, record)
         losses += len(missing)
         assert any("values for 7 columns" in issue for issue in record["issues"])
     assert losses > 0
@@ -66,7 +44,7 @@ def test_the_same_pdfs_as_plain_text_lose_rows() -> None:
 
 def test_a_table_split_across_pages_with_its_header_repeated() -> None:
     for push in range(12):
-        truth = _truth(5, "2019")
+        truth = generated_report(5, "2019")
         pdf = report_pdf(truth, push_tables_down=push)
         with pdfplumber.open(io.BytesIO(pdf)) as doc:
             headers = sum("本列数据" in (p.extract_text() or "") for p in doc.pages)
@@ -75,21 +53,21 @@ def test_a_table_split_across_pages_with_its_header_repeated() -> None:
     else:
         pytest.fail("no layout split table 三 across pages")
     record = parse_report(pdf, url="report.pdf")
-    wrong, missing = _compare(truth, record)
+    wrong, missing = compare_tables(truth, record)
     assert not wrong and not missing, (wrong[:5], missing[:5])
 
 
 def test_superscript_footnote_markers_are_not_digits_of_the_value() -> None:
-    truth = _truth(3, "2021")
+    truth = generated_report(3, "2021")
     record = parse_report(report_pdf(truth, value_marker=True, footnote=True), url="report.pdf")
     assert record["applications"]["new_received"]["total"] == truth["applications"]["new_received"]["total"]
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_pdf_with_defects_is_right_or_null(seed: int) -> None:
-    truth = _truth(seed, "2019" if seed % 2 else "2021", defects=1.0)
+    truth = generated_report(seed, "2019" if seed % 2 else "2021", defects=1.0)
     record = parse_report(report_pdf(truth, label_width=100.0), url="report.pdf")
-    wrong, missing = _compare(truth, record)
+    wrong, missing = compare_tables(truth, record)
     assert not wrong, wrong[:5]
     if missing:
         assert record["issues"]
@@ -98,7 +76,7 @@ def test_pdf_with_defects_is_right_or_null(seed: int) -> None:
 def test_a_pdf_without_ruled_tables_is_read_as_text() -> None:
     from gxcrawl.demo.docfiles import make_pdf
 
-    truth = _truth(1, "2021")
+    truth = generated_report(1, "2021")
     data = make_pdf(reportgen.render_text(truth, "pipe_rows").splitlines(), title=truth["title"])
     assert not formats._has_rules(data)  # plain text: pdfminer's layout analysis is not even tried
     assert formats.read_pdf_layout(data) is None
