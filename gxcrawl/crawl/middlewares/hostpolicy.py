@@ -30,6 +30,16 @@ logger = logging.getLogger(__name__)
 Allows = Callable[[str | None, str], bool | None]
 
 
+def spider_allows(crawler: Crawler) -> Allows:
+    """The crawl's host policy as the spider holds it (its portals): None while there is no such spider."""
+    def allows(portal_id: str | None, url: str) -> bool | None:
+        spider = crawler.spider
+        if spider is None or not hasattr(spider, "url_allowed"):
+            return None
+        return spider.url_allowed(portal_id, url)
+    return allows
+
+
 def refusal_kind(meta: dict[str, Any]) -> str:
     if meta.get("redirect_urls"):
         return "redirect"
@@ -43,14 +53,8 @@ class HostPolicyMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        def allows(portal_id: str | None, url: str) -> bool | None:
-            spider = crawler.spider
-            if spider is None or not hasattr(spider, "url_allowed"):
-                return None
-            return spider.url_allowed(portal_id, url)
-
         assert crawler.stats is not None
-        return cls(crawler.stats, allows)
+        return cls(crawler.stats, spider_allows(crawler))
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if self.allows(request.meta.get("gx_portal"), request.url) is False:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
 
-from gxcrawl.crawl.middlewares.hostpolicy import route_offsite
+from gxcrawl.crawl.middlewares.hostpolicy import route_offsite, spider_allows
 from gxcrawl.crawl.pageactions import action_results, page_methods
 
 if TYPE_CHECKING:
@@ -133,18 +133,12 @@ class RenderMiddleware:
                 return ()
             return spider.portal_render_actions(portal_id)
 
-        def allows(portal_id: str | None, url: str) -> bool | None:
-            spider = crawler.spider
-            if spider is None or not hasattr(spider, "url_allowed"):
-                return None
-            return spider.url_allowed(portal_id, url)
-
         assert crawler.stats is not None
         if not available:
             logger.warning("rendering unavailable (GX_RENDER_ENABLED off or no Chromium): JS-only pages will be "
                            "fetched plainly and listed as not rendered")
         return cls(crawler.stats, available=available, wants_render=wants_render, on_unrendered=on_unrendered,
-                   actions_for=actions_for, allows=allows)
+                   actions_for=actions_for, allows=spider_allows(crawler))
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("gx_role") not in RENDER_ROLES or request.meta.get("gx_expect", "html") != "html":
