@@ -32,9 +32,17 @@ from typing import Any
 from memory import peak_rss  # bench/memory.py: this script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "GX_CRAWL_DELAY_ENABLED": False, "GX_RETRY_BACKOFF_BASE": 0,
-        "GX_RENDER_ENABLED": False, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
-        "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
+FAST = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "GX_CRAWL_DELAY_ENABLED": False,
+    "GX_RETRY_BACKOFF_BASE": 0,
+    "GX_RENDER_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+}
 
 
 def child(kind: str, registry: str, archive: str) -> None:
@@ -53,8 +61,16 @@ def child(kind: str, registry: str, archive: str) -> None:
     portals = load_registry(registry)
     if kind == "bare":
         # no gxcrawl component at all: Scrapy's own downloader stack, robots.txt, no archive, no items
-        settings.setdict({"EXTENSIONS": {}, "ITEM_PIPELINES": {}, "DOWNLOADER_MIDDLEWARES": {},
-                          "DOWNLOAD_HANDLERS": {}, "ADDONS": {}}, priority="cmdline")
+        settings.setdict(
+            {
+                "EXTENSIONS": {},
+                "ITEM_PIPELINES": {},
+                "DOWNLOADER_MIDDLEWARES": {},
+                "DOWNLOAD_HANDLERS": {},
+                "ADDONS": {},
+            },
+            priority="cmdline",
+        )
 
         class BareSpider(scrapy.Spider):
             name = "bare"
@@ -89,12 +105,21 @@ def child(kind: str, registry: str, archive: str) -> None:
     stats = crawler.stats.get_stats()
     usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU of this crawl (all threads): wall time alone
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the parse worker processes (joined by now)
-    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "workers_cpu": workers.ru_utime + workers.ru_stime,
-                      "workers_maxrss": sampler.peak, "maxrss": peak_rss(),
-                      "others_maxrss": sampler.others_peak,
-                      "responses": stats.get("downloader/response_count", 0), "items": stats.get("item_scraped_count", 0),
-                      "elapsed": stats.get("elapsed_time_seconds"),
-                      "reports_found": sum(v for k, v in stats.items() if k.startswith("gx/reports/found/"))}))
+    print(
+        json.dumps(
+            {
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "workers_cpu": workers.ru_utime + workers.ru_stime,
+                "workers_maxrss": sampler.peak,
+                "maxrss": peak_rss(),
+                "others_maxrss": sampler.others_peak,
+                "responses": stats.get("downloader/response_count", 0),
+                "items": stats.get("item_scraped_count", 0),
+                "elapsed": stats.get("elapsed_time_seconds"),
+                "reports_found": sum(v for k, v in stats.items() if k.startswith("gx/reports/found/")),
+            }
+        )
+    )
 
 
 class ChildPeaks(threading.Thread):
@@ -133,8 +158,13 @@ class ChildPeaks(threading.Thread):
 def run(kind: str, registry: Path, archive: Path) -> dict[str, Any]:
     started = time.monotonic()
     served = resource.getrusage(resource.RUSAGE_SELF)  # this process only serves the demo portal meanwhile
-    result = subprocess.run([sys.executable, __file__, "--child", kind, str(registry), str(archive)], cwd=ROOT,
-                            capture_output=True, text=True, env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(registry), str(archive)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GXCRAWL_DATABASE_URL": ""},
+    )
     if result.returncode != 0:
         sys.exit(f"{kind} crawl failed:\n{result.stderr[-3000:]}")
     stats = json.loads(result.stdout.strip().splitlines()[-1])
@@ -165,10 +195,18 @@ def main() -> int:
     parser.add_argument("--reports-per-site", type=int, default=150)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of runs; medians are reported (default 3)")
-    parser.add_argument("--breakdown", action="store_true",
-                        help="also run the portals spider without archive, and with WARC capture but no pipelines")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Scrapy setting for every run, e.g. --set GX_PARSE_WORKERS=2 (repeatable)")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also run the portals spider without archive, and with WARC capture but no pipelines",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for every run, e.g. --set GX_PARSE_WORKERS=2 (repeatable)",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "REGISTRY", "ARCHIVE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -183,11 +221,21 @@ def main() -> int:
         kinds += [("spider", "portals spider, no archive"), ("archive", "spider + WARC capture")]
     kinds.append(("full", "full pipeline"))
     runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind, _ in kinds}
-    with tempfile.TemporaryDirectory(prefix="gx-bench-crawl-") as tmp, \
-            DemoPortal(sites=args.sites, seed=args.seed, reports_per_site=args.reports_per_site, out_dir=Path(tmp) / "demo",
-                       slow_delay=0.0) as portal:
-        print(f"demo portal: {len(portal.manifest['sites'])} sites, {len(portal.manifest['reports'])} reports "
-              f"(seed {args.seed}); {args.rounds} rounds, the runs of a round back to back", flush=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="gx-bench-crawl-") as tmp,
+        DemoPortal(
+            sites=args.sites,
+            seed=args.seed,
+            reports_per_site=args.reports_per_site,
+            out_dir=Path(tmp) / "demo",
+            slow_delay=0.0,
+        ) as portal,
+    ):
+        print(
+            f"demo portal: {len(portal.manifest['sites'])} sites, {len(portal.manifest['reports'])} reports "
+            f"(seed {args.seed}); {args.rounds} rounds, the runs of a round back to back",
+            flush=True,
+        )
         warm_attachments(portal.manifest)
         for round_no in range(1, args.rounds + 1):
             for kind, name in kinds:
@@ -200,22 +248,29 @@ def main() -> int:
                     mem += f" (+ parse worker {s['workers_maxrss'] / 2**20:.0f} MiB)"
                 if s.get("others_maxrss"):
                     mem += f" (+ other children {s['others_maxrss'] / 2**20:.0f} MiB)"
-                print(f"round {round_no} {name:<26} {s['responses']:>6} pages in {s['elapsed']:6.1f} s = "
-                      f"{s['rate']:6.1f} pages/s {s['rate'] / bare_rate:5.2f}x bare   items {s['items']:>5}   "
-                      f"cpu {s['cpu']:5.1f} s + child processes {s['workers_cpu']:4.1f} s "
-                      f"(demo server {s['server_cpu']:4.1f} s)   peak memory {mem}", flush=True)
+                print(
+                    f"round {round_no} {name:<26} {s['responses']:>6} pages in {s['elapsed']:6.1f} s = "
+                    f"{s['rate']:6.1f} pages/s {s['rate'] / bare_rate:5.2f}x bare   items {s['items']:>5}   "
+                    f"cpu {s['cpu']:5.1f} s + child processes {s['workers_cpu']:4.1f} s "
+                    f"(demo server {s['server_cpu']:4.1f} s)   peak memory {mem}",
+                    flush=True,
+                )
         reports = len(portal.manifest["reports"])
     median_rate = {kind: statistics.median(s["rate"] for s in runs[kind]) for kind in runs}
     print("medians:")
     for kind, name in kinds:
         cpu = statistics.median(s["cpu"] for s in runs[kind])
         pages = runs[kind][0]["responses"]
-        print(f"  {name:<26} {median_rate[kind]:6.1f} pages/s {median_rate[kind] / median_rate['bare']:5.2f}x bare   "
-              f"crawler CPU {cpu / pages * 1000:5.2f} ms/page")
+        print(
+            f"  {name:<26} {median_rate[kind]:6.1f} pages/s {median_rate[kind] / median_rate['bare']:5.2f}x bare   "
+            f"crawler CPU {cpu / pages * 1000:5.2f} ms/page"
+        )
     per_round = [f["rate"] / b["rate"] for f, b in zip(runs["full"], runs["bare"], strict=True)]
     ratio = median_rate["full"] / median_rate["bare"]
-    print(f"ratio full/bare (medians): {ratio:.2f}; per round: {', '.join(f'{r:.2f}' for r in per_round)} "
-          f"(target >= 0.70){'' if ratio >= 0.7 else '  BELOW TARGET'}")
+    print(
+        f"ratio full/bare (medians): {ratio:.2f}; per round: {', '.join(f'{r:.2f}' for r in per_round)} "
+        f"(target >= 0.70){'' if ratio >= 0.7 else '  BELOW TARGET'}"
+    )
     print(f"reports found by the full pipeline: {runs['full'][-1]['reports_found']} of {reports}")
     return 0
 

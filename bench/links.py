@@ -5,7 +5,8 @@
 Each page is run through the spider's own page handling (PortalsSpider._html_page: parse, links, title, header
 date, classification, the requests it yields) as a 年报 column, in four shapes: links in list rows (`<li>`), all
 links in one paragraph (one `<p>` holding every link: the row of each link is the whole paragraph), and links
-with header-style dates (`发布时间：…`) between them; and a report page (its date in the header line) carrying as many links. Times are CPU seconds of this process. The ratios 50k/25k and
+with header-style dates (`发布时间：…`) between them; and a report page (its date in the header line)
+carrying as many links. Times are CPU seconds of this process. The ratios 50k/25k and
 100k/50k are ~2 when the work is linear. First with the per-page link cap lifted (the work itself), then with
 the default cap (GX_MAX_LINKS_PER_PAGE), which bounds a page whatever its size.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,28 +26,39 @@ from scrapy.utils.test import get_crawler
 
 from spiders.portals import PortalsSpider
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from crawl_process import SECTIONS  # noqa: E402  (the smallest report body the end-to-end tests use)
+
 URL = "http://www.xx.gov.cn/zwgk/nb/index.html"
 
 
 def page(n: int, shape: str) -> bytes:
     if shape == "rows":
-        links = "".join(f'<li><a href="/zwgk/nb/2023/t2023_{i}.html">某局{i}2023年政府信息公开工作年度报告</a>'
-                        f"<span>2024-01-15</span></li>" for i in range(n))
+        links = "".join(
+            f'<li><a href="/zwgk/nb/2023/t2023_{i}.html">某局{i}2023年政府信息公开工作年度报告</a>'
+            f"<span>2024-01-15</span></li>"
+            for i in range(n)
+        )
         body = f"<ul>{links}</ul>"
     elif shape == "one-paragraph":
-        body = "<p>" + "".join(f'<a href="/zwgk/nb/2023/t2023_{i}.html">某局{i}2023年政府信息公开工作年度报告</a> '
-                               for i in range(n)) + "</p>"
+        body = (
+            "<p>"
+            + "".join(
+                f'<a href="/zwgk/nb/2023/t2023_{i}.html">某局{i}2023年政府信息公开工作年度报告</a> ' for i in range(n)
+            )
+            + "</p>"
+        )
     elif shape == "report-page":  # a report whose page also carries a huge link list (its date in the header)
-        sections = "".join(f"<p>{h}</p><p>本年度情况说明。</p>" for h in (
-            "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"))
         links = "".join(f'<span><a href="/zwgk/x{i}.html">第{i}项</a></span>' for i in range(n))
-        return (f"<html><head><title>某县2023年政府信息公开工作年度报告</title></head><body><h1>某县2023年政府信息"
-                f"公开工作年度报告</h1><div>来源：某县 时间：2024-01-15</div>{sections}<div>{links}</div>"
-                f"</body></html>").encode()
+        return (
+            f"<html><head><title>某县2023年政府信息公开工作年度报告</title></head><body><h1>某县2023年政府信息"
+            f"公开工作年度报告</h1><div>来源：某县 时间：2024-01-15</div>{SECTIONS}<div>{links}</div>"
+            f"</body></html>"
+        ).encode()
     else:  # header-like dates between the links
-        body = "".join(f'<div><a href="/zwgk/nb/x{i}.html">第{i}项</a><span>发布时间：2024-01-15</span></div>'
-                       for i in range(n))
+        body = "".join(
+            f'<div><a href="/zwgk/nb/x{i}.html">第{i}项</a><span>发布时间：2024-01-15</span></div>' for i in range(n)
+        )
     return f"<html><head><title>政府信息公开工作年度报告</title></head><body>{body}</body></html>".encode()
 
 
@@ -78,8 +91,11 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         registry = Path(tmp) / "registry.json"
-        registry.write_text(json.dumps({"portals": [{"id": "xx", "entry_urls": ["http://www.xx.gov.cn/"],
-                                                     "allowed_hosts": ["www.xx.gov.cn"]}]}))
+        registry.write_text(
+            json.dumps(
+                {"portals": [{"id": "xx", "entry_urls": ["http://www.xx.gov.cn/"], "allowed_hosts": ["www.xx.gov.cn"]}]}
+            )
+        )
         for label, settings in (("cap lifted", {"GX_MAX_LINKS_PER_PAGE": 10 * max(sizes)}), ("default cap", {})):
             sp = spider(registry, settings)
             print(f"-- {label} (GX_MAX_LINKS_PER_PAGE={sp.max_links_per_page})")
@@ -89,8 +105,10 @@ def main() -> None:
                     seconds, count = measure(sp, page(n, shape))
                     times.append(seconds)
                     print(f"{shape:14} {n:>7} links: {seconds:6.2f} s CPU, {count} requests")
-                ratios = ", ".join(f"{sizes[i + 1]}/{sizes[i]}: {times[i + 1] / max(times[i], 1e-9):.2f}"
-                                   for i in range(len(sizes) - 1))
+                ratios = ", ".join(
+                    f"{sizes[i + 1]}/{sizes[i]}: {times[i + 1] / max(times[i], 1e-9):.2f}"
+                    for i in range(len(sizes) - 1)
+                )
                 print(f"{shape:14} ratios {ratios}")
 
 

@@ -65,7 +65,9 @@ def main() -> None:
     page = word_page(300_000)
     result = load_page(page)
     tables = len(re.findall(r"<table", result.body_html or ""))
-    print(f"page: Word export, {len(page) / 1024:.0f} KB GBK, {len(result.text.splitlines())} text lines, {tables} tables")
+    print(
+        f"page: Word export, {len(page) / 1024:.0f} KB GBK, {len(result.text.splitlines())} text lines, {tables} tables"
+    )
     ours, n = rate(lambda d: load_page(d), page, args.seconds)
     print(f"load_page:            {ours:8.1f} pages per CPU second  ({n} runs, one core)")
     try:
@@ -80,9 +82,14 @@ def main() -> None:
     fixtures = ROOT / "tests" / "fixtures" / "pages"
     small = [(fixtures / e["file"]).read_bytes() for e in json.loads((fixtures / "index.json").read_text())["pages"]]
     ours, n = rate(lambda _d: [load_page(d) for d in small], b"", args.seconds)
-    print(f"load_page on the {len(small)} family fixtures (4-19 KB pages): {ours * len(small):8.1f} pages per CPU second")
+    print(
+        f"load_page on the {len(small)} family fixtures (4-19 KB pages): {ours * len(small):8.1f} pages per CPU second"
+    )
 
-    for label, big in (("20 MB Word export", word_page(20_000_000)), ("20 MB dense table", dense_table_page(20_000_000))):
+    for label, big in (
+        ("20 MB Word export", word_page(20_000_000)),
+        ("20 MB dense table", dense_table_page(20_000_000)),
+    ):
         start, wall = time.process_time(), time.perf_counter()
         result = load_page(big)
         elapsed, wall = time.process_time() - start, time.perf_counter() - wall

@@ -53,14 +53,22 @@ def main() -> int:
     n = len(pages) * args.repeat
     size = sum(len(p) for p in pages) / len(pages)
     print(f"corpus: {len(pages)} seed pages x {args.repeat} = {n} parses, mean page {size / 1024:.1f} KiB")
-    print(f"gxcrawl parse_report : {n / ours:8.1f} reports/s per core (CPU {ours / n * 1000:.2f} ms/report; "
-          f"wall {n / ours_wall:.1f}/s)")
-    print(f"  of which load_page (decode, chrome, metadata, table grid): {load_cpu / n * 1000:.2f} ms; "
-          f"sections+tables+checks+hash: {rest_cpu / n * 1000:.2f} ms")
-    print(f"trafilatura.extract  : {n / theirs:8.1f} pages/s per core   (CPU {theirs / n * 1000:.2f} ms/page; "
-          f"wall {n / theirs_wall:.1f}/s)")
-    print(f"ratio ours/trafilatura (CPU): {ours / theirs:.3f}  (wall {ours_wall / theirs_wall:.3f}; "
-          "target <= 0.5, aim 0.2)")
+    print(
+        f"gxcrawl parse_report : {n / ours:8.1f} reports/s per core (CPU {ours / n * 1000:.2f} ms/report; "
+        f"wall {n / ours_wall:.1f}/s)"
+    )
+    print(
+        f"  of which load_page (decode, chrome, metadata, table grid): {load_cpu / n * 1000:.2f} ms; "
+        f"sections+tables+checks+hash: {rest_cpu / n * 1000:.2f} ms"
+    )
+    print(
+        f"trafilatura.extract  : {n / theirs:8.1f} pages/s per core   (CPU {theirs / n * 1000:.2f} ms/page; "
+        f"wall {n / theirs_wall:.1f}/s)"
+    )
+    print(
+        f"ratio ours/trafilatura (CPU): {ours / theirs:.3f}  (wall {ours_wall / theirs_wall:.3f}; "
+        "target <= 0.5, aim 0.2)"
+    )
     _pdf_figure(max(1, args.repeat // 10))
     return 0
 
@@ -87,8 +95,10 @@ def _pdf_figure(repeat: int) -> None:
     parse_report(pdfs[0], url="a.pdf")
     _, cpu = _time(lambda b: parse_report(b, url="a.pdf"), pdfs, repeat)
     n = len(pdfs) * repeat
-    print(f"PDF parse_report     : {n / cpu:8.1f} reports/s per core (CPU {cpu / n * 1000:.1f} ms/report; "
-          f"{n} parses of 5 office-style report PDFs, {sum(map(len, pdfs)) / len(pdfs) / 1024:.1f} KiB each)")
+    print(
+        f"PDF parse_report     : {n / cpu:8.1f} reports/s per core (CPU {cpu / n * 1000:.1f} ms/report; "
+        f"{n} parses of 5 office-style report PDFs, {sum(map(len, pdfs)) / len(pdfs) / 1024:.1f} KiB each)"
+    )
 
 
 if __name__ == "__main__":

@@ -50,17 +50,23 @@ def main() -> int:
         rng = random.Random(seed)
         fmt = rng.choice(("2019", "2021"))
         year = rng.choice((2019, 2020)) if fmt == "2019" else rng.choice((2021, 2022, 2023))
-        truth = reportgen.generate_report(rng, fmt=fmt, report_year=year, agency="某某市民政局",
-                                          defects=0.0 if seed % 2 else 1.0)
-        pdf = report_pdf(truth, label_width=rng.choice((90.0, 120.0, 160.0)), value_marker=seed % 3 == 0,
-                         push_tables_down=seed % 5)
+        truth = reportgen.generate_report(
+            rng, fmt=fmt, report_year=year, agency="某某市民政局", defects=0.0 if seed % 2 else 1.0
+        )
+        pdf = report_pdf(
+            truth, label_width=rng.choice((90.0, 120.0, 160.0)), value_marker=seed % 3 == 0, push_tables_down=seed % 5
+        )
         docs.append((truth, pdf))
     readers = {"pdfplumber (geometry)": formats.read_pdf, "pypdf (text)": formats.read_pdf_text}
     original = formats.read_pdf
-    print(f"{len(docs)} report PDFs, half with defects (blank cells, '/', short rows ...), "
-          f"mean {sum(len(p) for _, p in docs) / len(docs) / 1024:.1f} KiB")
-    print(f"{'reader':<24} {'values':>7} {'right':>7} {'null':>6} {'WRONG':>6} {'right %':>8} {'docs all right':>15} "
-          f"{'reports/s':>10}")
+    print(
+        f"{len(docs)} report PDFs, half with defects (blank cells, '/', short rows ...), "
+        f"mean {sum(len(p) for _, p in docs) / len(docs) / 1024:.1f} KiB"
+    )
+    print(
+        f"{'reader':<24} {'values':>7} {'right':>7} {'null':>6} {'WRONG':>6} {'right %':>8} {'docs all right':>15} "
+        f"{'reports/s':>10}"
+    )
     try:
         for name, reader in readers.items():
             formats.read_pdf = reader
@@ -73,8 +79,10 @@ def main() -> int:
                 full += n == 0 and w == 0
             cpu = time.process_time() - cpu
             values = sum(totals)
-            print(f"{name:<24} {values:>7} {totals[0]:>7} {totals[1]:>6} {totals[2]:>6} "
-                  f"{100 * totals[0] / values:>8.1f} {full:>8} of {len(docs):<4} {len(docs) / cpu:>10.1f}")
+            print(
+                f"{name:<24} {values:>7} {totals[0]:>7} {totals[1]:>6} {totals[2]:>6} "
+                f"{100 * totals[0] / values:>8.1f} {full:>8} of {len(docs):<4} {len(docs) / cpu:>10.1f}"
+            )
     finally:
         formats.read_pdf = original
     return 0

@@ -66,16 +66,26 @@ def crawl_child(config_path: str) -> None:
     Path(config["stats_out"]).write_text(json.dumps(stats, default=str))
 
 
-def run(tmp: Path, name: str, registry: Path, settings: dict[str, Any], urls: list[str] | None = None) -> dict[str, Any]:
+def run(
+    tmp: Path, name: str, registry: Path, settings: dict[str, Any], urls: list[str] | None = None
+) -> dict[str, Any]:
     config = tmp / f"{name}.json"
     stats_out = tmp / f"{name}-stats.json"
-    config.write_text(json.dumps({"registry": str(registry), "settings": settings, "stats_out": str(stats_out),
-                                  "urls": urls}))
+    config.write_text(
+        json.dumps({"registry": str(registry), "settings": settings, "stats_out": str(stats_out), "urls": urls})
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GXCRAWL_DATABASE_URL", None)
     with open(tmp / f"{name}.log", "wb") as log:
-        subprocess.run([sys.executable, __file__, "--child", str(config)], cwd=ROOT, env=env, stdout=log,
-                       stderr=subprocess.STDOUT, check=True, timeout=3600)
+        subprocess.run(
+            [sys.executable, __file__, "--child", str(config)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=3600,
+        )
     return json.loads(stats_out.read_text())
 
 
@@ -89,8 +99,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=None, help="demo sites (default: one per CMS family)")
     parser.add_argument("--reports-per-site", type=int, default=None)
-    parser.add_argument("--slow-delay", type=float, default=2.0,
-                        help="seconds the demo's slow host waits before answering (DemoPortal's default: 2.0)")
+    parser.add_argument(
+        "--slow-delay",
+        type=float,
+        default=2.0,
+        help="seconds the demo's slow host waits before answering (DemoPortal's default: 2.0)",
+    )
     parser.add_argument("--with-pipelines", action="store_true", help="parse/dedupe/store items in both runs")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -102,18 +116,31 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="gx-bench-replay-") as tmp_name:
         tmp = Path(tmp_name)
-        common: dict[str, Any] = {"GX_ARCHIVE_DIR": str(tmp / "archive"), "GX_RENDER_ENABLED": False,
-                                  "CLOSESPIDER_TIMEOUT": 0}
+        common: dict[str, Any] = {
+            "GX_ARCHIVE_DIR": str(tmp / "archive"),
+            "GX_RENDER_ENABLED": False,
+            "CLOSESPIDER_TIMEOUT": 0,
+        }
         if not args.with_pipelines:
             common["ITEM_PIPELINES"] = {}
-        with DemoPortal(sites=args.sites, reports_per_site=args.reports_per_site, out_dir=tmp / "portal",
-                        slow_delay=args.slow_delay, crawl_delay=0) as portal:
+        with DemoPortal(
+            sites=args.sites,
+            reports_per_site=args.reports_per_site,
+            out_dir=tmp / "portal",
+            slow_delay=args.slow_delay,
+            crawl_delay=0,
+        ) as portal:
             registry = portal.registry_path
             live = run(tmp, "live", registry, {**common, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
             # the downloader path alone: the same URLs fetched by a spider that does nothing with them
             urls = archived_urls(tmp / "archive")
-            fetch = run(tmp, "fetch", registry, {**common, "GX_ARCHIVE_DIR": str(tmp / "archive2"),
-                                                 "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}, urls)
+            fetch = run(
+                tmp,
+                "fetch",
+                registry,
+                {**common, "GX_ARCHIVE_DIR": str(tmp / "archive2"), "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+                urls,
+            )
         # the portal is down: everything below comes from the archive
         replay = run(tmp, "replay", registry, {**common, "GX_REPLAY": True})
         replay_fetch = run(tmp, "replay-fetch", registry, {**common, "GX_REPLAY": True}, urls)
@@ -122,14 +149,20 @@ def main() -> int:
     replay_pages, replay_s, replay_rate = rate(replay)
     what = "whole crawl (pipelines on)" if args.with_pipelines else "fetching only (item pipelines off)"
     print(f"replay bench: demo portal, {what}, politeness off, slow host {args.slow_delay}s")
-    print(f"  live   : {live_pages} pages in {live_s:.1f} s = {live_rate:.1f} pages/s "
-          f"({live.get('gx/captures', 0)} captures written)")
-    print(f"  replay : {replay_pages} pages in {replay_s:.1f} s = {replay_rate:.1f} pages/s "
-          f"(hits {replay.get('gx/replay/hit', 0)}, misses {replay.get('gx/replay/miss', 0)}, "
-          f"network refused {replay.get('gx/replay/network_refused', 0)})")
+    print(
+        f"  live   : {live_pages} pages in {live_s:.1f} s = {live_rate:.1f} pages/s "
+        f"({live.get('gx/captures', 0)} captures written)"
+    )
+    print(
+        f"  replay : {replay_pages} pages in {replay_s:.1f} s = {replay_rate:.1f} pages/s "
+        f"(hits {replay.get('gx/replay/hit', 0)}, misses {replay.get('gx/replay/miss', 0)}, "
+        f"network refused {replay.get('gx/replay/network_refused', 0)})"
+    )
     if args.with_pipelines:
-        print(f"  reports: live {live.get('gx/reports/new', 0)} new, replay parsed {live.get('item_scraped_count', 0)}"
-              f" / {replay.get('item_scraped_count', 0)} items")
+        print(
+            f"  reports: live {live.get('gx/reports/new', 0)} new, replay parsed {live.get('item_scraped_count', 0)}"
+            f" / {replay.get('item_scraped_count', 0)} items"
+        )
     ratio = replay_rate / live_rate if live_rate else float("nan")
     print(f"  ratio  : replay is {ratio:.2f}x the live rate (target >= 3x)")
     fetch_pages, fetch_s, fetch_rate = rate(fetch)

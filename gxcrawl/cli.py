@@ -1,6 +1,6 @@
 """The `gxcrawl` command: argument parsing only; each verb calls one library function.
 
-Verbs: parse, demo, demo-portal, export, reparse, archive, portals.
+Verbs: parse, demo, demo-portal, export, validate, reparse, quality, archive, portals, frontier.
 `main(argv)` returns an exit status so tests can call it directly.
 """
 
@@ -20,9 +20,13 @@ examples:
   gxcrawl demo                                   crawl the bundled demo portal into archive/ and check it
   gxcrawl parse report.pdf page.html             one JSON record per document
   scrapy crawl portals -a portals=gd,bj          crawl real portals into archive/
-  gxcrawl export --format csv --out tables.csv   the corpus for analysts
+  gxcrawl export --format csv --out tables/      the corpus for analysts (reports, tables, checks, issues)
+  gxcrawl validate corpus.jsonl                  check an export against its schema
   gxcrawl reparse                                re-run the current parser over the archive
+  gxcrawl quality --out site                     coverage, failed checks, every report: a site to open offline
   gxcrawl archive check --archive archive        verify the WARC files against the index
+  gxcrawl archive wacz --out corpus.wacz         the archive as one WACZ file for ReplayWeb.page / pywb
+  gxcrawl frontier status                        a shared crawl's queue per portal (docs/scale-out.md)
 
 `gxcrawl VERB --help` describes each verb's options."""
 
@@ -49,14 +53,29 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--archive", default="archive", help="archive directory (default: archive/)")
     p.add_argument("--reports-per-site", type=int, default=None, help="reports on each demo site (a quicker demo)")
     p.add_argument("--no-browser", action="store_true", help="do not render JS-only pages")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="crawl processes; more than 1 share a Redis frontier ($GXCRAWL_REDIS_URL) and a PostgreSQL "
+        "index ($GXCRAWL_DATABASE_URL)",
+    )
     p.set_defaults(func=_cmd_demo)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from gxcrawl.crawl.demo import run_demo
 
-    return run_demo(sites=args.sites, seed=args.seed, archive_dir=args.archive, browser=not args.no_browser,
-                    reports_per_site=args.reports_per_site)
+    if args.processes < 1:
+        raise ValueError(f"--processes must be at least 1, got {args.processes}")
+    return run_demo(
+        sites=args.sites,
+        seed=args.seed,
+        archive_dir=args.archive,
+        browser=not args.no_browser,
+        reports_per_site=args.reports_per_site,
+        processes=args.processes,
+    )
 
 
 # --- demo-portal --------------------------------------------------------------------------------------------
@@ -79,14 +98,27 @@ def _cmd_demo_portal_serve(args: argparse.Namespace) -> int:
 
 # --- export / reparse ------------------------------------------------------------------------------------------
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export the corpus (one record per distinct report)")
-    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    p.add_argument("--out", default="-", help="output file (default: stdout)")
-    p.add_argument("--portal", default=None)
-    p.add_argument("--year", type=int, default=None)
+    p = sub.add_parser(
+        "export",
+        help="export the corpus (one record per distinct report)",
+        description="JSONL: one export record per distinct report (export.schema.json). CSV and "
+        "Parquet: a directory of flat tables (reports, tables, checks, issues) that join "
+        "on text_sha256. See docs/export.md.",
+    )
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    p.add_argument(
+        "--out",
+        default="-",
+        help="jsonl: output file; csv/parquet: output directory (default: stdout, jsonl and csv only)",
+    )
+    p.add_argument("--force", action="store_true", help="replace output files that exist already")
+    p.add_argument("--portal", default=None, help="only reports found on these portals: ID or ID,ID")
+    p.add_argument("--year", default=None, help="only these report years: 2020 or 2019-2021")
     p.add_argument("--since", default=None, help="only reports first seen on or after DATE (YYYY-MM-DD)")
     p.add_argument("--archive", default="archive")
-    p.add_argument("--database", default=None, help="SQLAlchemy URL (default: $GXCRAWL_DATABASE_URL or archive/index.sqlite)")
+    p.add_argument(
+        "--database", default=None, help="SQLAlchemy URL (default: $GXCRAWL_DATABASE_URL or archive/index.sqlite)"
+    )
     p.set_defaults(func=_cmd_export)
 
 
@@ -94,6 +126,22 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from gxcrawl.corpus.export import run_export
 
     return run_export(args)
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="check an export: JSONL against export.schema.json, CSV/Parquet tables' "
+        "columns and types (one line per problem, exit 1 if any)",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a .jsonl file, an export directory or one table file")
+    p.set_defaults(func=_cmd_validate)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from gxcrawl.corpus.validate import run_validate
+
+    return run_validate(args)
 
 
 def _add_reparse(sub: argparse._SubParsersAction) -> None:
@@ -109,28 +157,75 @@ def _cmd_reparse(args: argparse.Namespace) -> int:
     return run_reparse(args)
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _add_quality(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("quality", help="write the quality report: a static site of coverage, checks and reports")
+    p.add_argument("--out", required=True, help="directory for the site (index.html opens offline)")
+    p.add_argument("--archive", default="archive")
+    p.add_argument(
+        "--database", default=None, help="SQLAlchemy URL (default: $GXCRAWL_DATABASE_URL or archive/index.sqlite)"
+    )
+    p.add_argument(
+        "--registry",
+        default=None,
+        help="a registry file for portals the crawls did not record in the index (default: the bundled registry)",
+    )
+    p.add_argument(
+        "--jobs", type=_positive_int, default=None, help="worker processes writing report pages (default: one per CPU)"
+    )
+    p.set_defaults(func=_cmd_quality)
+
+
+def _cmd_quality(args: argparse.Namespace) -> int:
+    from gxcrawl.quality.site import run_quality
+
+    return run_quality(args)
+
+
 # --- archive maintenance ----------------------------------------------------------------------------------------
 def _archive_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     # accepted before and after the verb (`gxcrawl archive --archive D check` and `gxcrawl archive check --archive D`):
     # on the verb the default is SUPPRESS, so an option given before it is not overwritten
-    parser.add_argument("--archive", default=argparse.SUPPRESS if suppress else "archive",
-                        help="archive directory (default: archive/)")
-    parser.add_argument("--database", default=argparse.SUPPRESS if suppress else None,
-                        help="SQLAlchemy URL of the index (default: $GXCRAWL_DATABASE_URL or <archive>/index.sqlite)")
+    parser.add_argument(
+        "--archive", default=argparse.SUPPRESS if suppress else "archive", help="archive directory (default: archive/)"
+    )
+    parser.add_argument(
+        "--database",
+        default=argparse.SUPPRESS if suppress else None,
+        help="SQLAlchemy URL of the index (default: $GXCRAWL_DATABASE_URL or <archive>/index.sqlite)",
+    )
 
 
 def _add_archive(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("archive", help="archive maintenance: init, check, reindex")
+    p = sub.add_parser("archive", help="archive maintenance: init, check, reindex; wacz packaging")
     _archive_options(p, suppress=False)
     verbs = p.add_subparsers(dest="archive_verb", required=True)
-    for name, text in (("init", "create the index database (create-all + alembic stamp)"),
-                       ("check", "verify every index row points at a readable record with the right digest"),
-                       ("reindex", "rebuild a lost or deleted index from the WARC files")):
+    for name, text in (
+        ("init", "create the index database (create-all + alembic stamp)"),
+        ("check", "verify every index row points at a readable record with the right digest"),
+        ("reindex", "rebuild a lost or deleted index from the WARC files"),
+    ):
         _archive_options(verbs.add_parser(name, help=text), suppress=True)
+    wacz = verbs.add_parser(
+        "wacz", help="package the WARC files, a CDXJ index and the report pages as one WACZ file (ReplayWeb.page, pywb)"
+    )
+    _archive_options(wacz, suppress=True)
+    wacz.add_argument("--out", required=True, help="the WACZ file to write, e.g. corpus.wacz")
+    wacz.add_argument("--title", default=None, help="the collection's title (default: from the archive directory)")
+    wacz.add_argument("--force", action="store_true", help="replace the file if it exists")
     p.set_defaults(func=_cmd_archive)
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:
+    if args.archive_verb == "wacz":  # needs the corpus (report pages and titles), which the archive knows nothing of
+        from gxcrawl.corpus.wacz import run_wacz
+
+        return run_wacz(args)
     from gxcrawl.archive.cli import run_archive
 
     return run_archive(args)
@@ -147,8 +242,9 @@ def _add_portals(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=_cmd_portals_list)
     check = verbs.add_parser("check", help="validate a registry: one line per problem, exit 1 if any")
     check.add_argument("registry", nargs="?", default=None, help="registry file (default: the bundled registry)")
-    check.add_argument("--strict", action="store_true",
-                       help="also list entries without a source, or whose source is not confirmed")
+    check.add_argument(
+        "--strict", action="store_true", help="also list entries without a source, or whose source is not confirmed"
+    )
     check.set_defaults(func=_cmd_portals_check)
 
 
@@ -171,6 +267,36 @@ def _cmd_portals_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+# --- frontier: the shared crawl queue ------------------------------------------------------------------------
+def _add_frontier(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("frontier", help="a shared Redis frontier: status per portal, seed it, clear it")
+    verbs = p.add_subparsers(dest="frontier_verb", required=True)
+    for name, text in (
+        ("status", "queued, in flight and done per portal; processes; hosts held back"),
+        ("seed", "push the registry's start requests once (the first crawl process also does)"),
+        ("clear", "delete the frontier (queue, duplicate filter, host state) to crawl afresh"),
+    ):
+        verb = verbs.add_parser(name, help=text)
+        verb.add_argument("--redis", default=None, help="Redis URL (default: $GXCRAWL_REDIS_URL)")
+        verb.add_argument("--name", default=None, help="the crawl's name (default: $GXCRAWL_FRONTIER or gxcrawl)")
+        verb.set_defaults(func=_cmd_frontier)
+        if name == "status":
+            verb.add_argument("--json", action="store_true", help="the status as JSON")
+        if name == "seed":
+            verb.add_argument("--registry", default=None, help="a registry file (default: the bundled registry)")
+            verb.add_argument("--portals", default=None, help="only these portal ids (ID,ID)")
+
+
+def _cmd_frontier(args: argparse.Namespace) -> int:
+    from gxcrawl.crawl.cluster import cli
+    from gxcrawl.crawl.cluster.state import ServiceUnavailable
+
+    try:
+        return {"status": cli.run_status, "seed": cli.run_seed, "clear": cli.run_clear}[args.frontier_verb](args)
+    except ServiceUnavailable as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -181,11 +307,23 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gxcrawl", description=DESCRIPTION, epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="gxcrawl", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"gxcrawl {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="VERB")
-    for add in (_add_parse, _add_demo, _add_demo_portal, _add_export, _add_reparse, _add_archive, _add_portals):
+    for add in (
+        _add_parse,
+        _add_demo,
+        _add_demo_portal,
+        _add_export,
+        _add_validate,
+        _add_reparse,
+        _add_quality,
+        _add_archive,
+        _add_portals,
+        _add_frontier,
+    ):
         add(sub)
     return parser
 
@@ -215,8 +353,10 @@ def _is_database_error(exc: Exception) -> bool:
     looked up, not imported: a verb that never touched the database has none of these errors)."""
     errors = sys.modules.get("sqlalchemy.exc")
     database = sys.modules.get("gxcrawl.archive.database")
-    return bool((errors is not None and isinstance(exc, errors.SQLAlchemyError)) or
-                (database is not None and isinstance(exc, database.ArchiveWriteError)))
+    return bool(
+        (errors is not None and isinstance(exc, errors.SQLAlchemyError))
+        or (database is not None and isinstance(exc, database.ArchiveWriteError))
+    )
 
 
 if __name__ == "__main__":

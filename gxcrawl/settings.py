@@ -44,6 +44,22 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 REQUEST_FINGERPRINTER_CLASS = "gxcrawl.crawl.fingerprint.PageKeyFingerprinter"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl portals -O reports.jsonl`: what a ReportPage item puts in a feed (gxcrawl/crawl/items.py): the parsed
+# record and where it came from; not its downloaded bytes (archived in the WARC; feeds cannot hold bytes), its text or
+# the record's JSON (both in the record already) or the archive's outcome object
+FEED_EXPORT_FIELDS = [
+    "url",
+    "final_url",
+    "portal",
+    "kind",
+    "content_type",
+    "fetched_at",
+    "capture_id",
+    "document_id",
+    "hints",
+    "attachments",
+    "record",
+]
 LOG_LEVEL = "INFO"
 
 # --- archive (WARC + index) -------------------------------------------------
@@ -58,7 +74,14 @@ GX_PARSE_ENABLED = True
 GX_PARSE_WORKERS = -1  # parse worker processes; -1: one per core but one (at most 4); 0: a thread of the crawler
 GX_PARSE_TIMEOUT = 600.0  # seconds one parse may take before its worker is killed and the item dropped
 GX_PARSE_MEMORY_MB = 2048  # address space of one parse worker (MB); over it the parse fails with MemoryError; 0: none
-EXTENSIONS = {"gxcrawl.crawl.extensions.warc.WarcCapture": 100}
+EXTENSIONS = {
+    "gxcrawl.crawl.extensions.warc.WarcCapture": 100,
+    # Scrapy's feed exports, counting the items a feed lost (`scrapy crawl` then exits 1)
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "gxcrawl.crawl.extensions.feeds.CheckedFeedExporter": 0,
+    # the crawled portals' name, level and region code, kept in the index for the export
+    "gxcrawl.crawl.extensions.portals.PortalMetadata": 110,
+}
 ITEM_PIPELINES = {
     "gxcrawl.crawl.pipelines.parse.ParsePipeline": 300,
     "gxcrawl.crawl.pipelines.store.StorePipeline": 400,
@@ -101,15 +124,18 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "gxcrawl.crawl.middlewares.cookies.BoundedCookiesMiddleware": 700,
 }
-GX_COOKIES_MAX_PER_DOMAIN = 50         # cookies the jar keeps per cookie domain (RFC 6265 asks for at least 50)
+GX_COOKIES_MAX_PER_DOMAIN = 50  # cookies the jar keeps per cookie domain (RFC 6265 asks for at least 50)
 GX_COOKIES_MAX_BYTES_PER_DOMAIN = 16_384  # their names + values, together
-GX_COOKIE_MAX_BYTES = 4096             # one cookie's name + value (RFC 6265's minimum a client must take)
+GX_COOKIE_MAX_BYTES = 4096  # one cookie's name + value (RFC 6265's minimum a client must take)
 # the crawl's heap is large and long-lived: freeze it at engine start and collect young objects in bigger batches
 # (extensions/gctuning.py; bench/crawl.py measured 2.6 s of 15.4 s CPU spent in the collector at the defaults)
 GX_GC_TUNING = True
 GX_GC_THRESHOLDS = (10000, 20, 20)
-EXTENSIONS = {**globals().get("EXTENSIONS", {}), "gxcrawl.crawl.extensions.coverage.CoverageExtension": 500,
-              "gxcrawl.crawl.extensions.gctuning.GcTuning": 0}
+EXTENSIONS = {
+    **globals().get("EXTENSIONS", {}),
+    "gxcrawl.crawl.extensions.coverage.CoverageExtension": 500,
+    "gxcrawl.crawl.extensions.gctuning.GcTuning": 0,
+}
 
 # scrapy-playwright's handlers and Chromium's launch options are installed by RenderAddon when the crawler starts,
 # from GX_RENDER_ENABLED and GX_CHROMIUM_PATH as they stand then (-s included); without a Chromium the handlers
@@ -126,9 +152,12 @@ GX_REPLAY_AT = ""  # ISO timestamp: latest capture at or before it ("" = newest)
 # Incremental recrawl: If-None-Match / If-Modified-Since from the index; stats gx/recrawl/new|changed|unchanged
 GX_CONDITIONAL_ENABLED = True
 # merged with other blocks' entries, never replacing them
-ADDONS = {**globals().get("ADDONS", {}), "gxcrawl.crawl.config.ConfigAddon": 0,
-          "gxcrawl.crawl.middlewares.replay.ReplayAddon": 0,
-          "gxcrawl.crawl.middlewares.render.RenderAddon": 0}
+ADDONS = {
+    **globals().get("ADDONS", {}),
+    "gxcrawl.crawl.config.ConfigAddon": 0,
+    "gxcrawl.crawl.middlewares.replay.ReplayAddon": 0,
+    "gxcrawl.crawl.middlewares.render.RenderAddon": 0,
+}
 DOWNLOADER_MIDDLEWARES = {
     **globals().get("DOWNLOADER_MIDDLEWARES", {}),
     # next to the downloader (above HttpCompression 590 / Redirect 600): stored wire bodies are decoded downstream
@@ -136,3 +165,13 @@ DOWNLOADER_MIDDLEWARES = {
     "gxcrawl.crawl.middlewares.conditional.ConditionalRequestMiddleware": 960,
 }
 # end of the corpus engineer's block
+
+# --- scale-out: many crawl processes on one Redis frontier (docs/scale-out.md) ---------------------------
+# "" -> one process with Scrapy's own scheduler. With a URL (redis://host:6379/0), every `scrapy crawl portals`
+# given the same URL and GX_FRONTIER_NAME takes its requests from one shared frontier, and politeness
+# (CONCURRENT_REQUESTS_PER_DOMAIN, DOWNLOAD_DELAY, Crawl-delay, Retry-After) holds for all of them together.
+GX_REDIS_URL = os.environ.get("GXCRAWL_REDIS_URL", "")
+GX_FRONTIER_NAME = os.environ.get("GXCRAWL_FRONTIER", "gxcrawl")  # one crawl's keys in Redis: gx:<name>:*
+GX_FRONTIER_LEASE = 120.0  # seconds a request a process took stays its own without renewal (then it is re-queued)
+GX_FRONTIER_POLL = 1.0  # seconds an idle process waits before asking the frontier again
+ADDONS = {**globals().get("ADDONS", {}), "gxcrawl.crawl.cluster.addon.ClusterAddon": 10}

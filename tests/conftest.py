@@ -72,6 +72,12 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Each test that takes it runs twice: on the archive's default SQLite index (None) and on PostgreSQL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     if not _port_open("127.0.0.1", 6379):

@@ -28,8 +28,9 @@ def members(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def rezip(data: bytes, replace: dict[str, bytes | Callable[[io.BufferedWriter], None]] | None = None,
-          *, extra: int = 0) -> bytes:
+def rezip(
+    data: bytes, replace: dict[str, bytes | Callable[[io.BufferedWriter], None]] | None = None, *, extra: int = 0
+) -> bytes:
     """`data`'s members again, some replaced or added: by bytes, or by a function that streams a member's content
     into the archive (a bomb need not be held in memory); `extra` tiny members added."""
     replace = replace or {}
@@ -52,6 +53,7 @@ def rezip(data: bytes, replace: dict[str, bytes | Callable[[io.BufferedWriter], 
 
 def spaces(size: int) -> Callable[[io.BufferedWriter], None]:
     """A member of `size` bytes of blanks after an XML declaration: deflates about 1000:1."""
+
     def write(member: io.BufferedWriter) -> None:
         member.write(b'<?xml version="1.0"?>\n<x>')
         chunk = b" " * (1024 * 1024)
@@ -60,6 +62,7 @@ def spaces(size: int) -> Callable[[io.BufferedWriter], None]:
             member.write(chunk[:left])
             left -= len(chunk)
         member.write(b"</x>")
+
     return write
 
 
@@ -70,7 +73,7 @@ def declare_size(data: bytes, name: str, size: int) -> bytes:
     at = raw.find(b"PK\x01\x02")
     while at >= 0:
         name_len = struct.unpack_from("<H", raw, at + 28)[0]
-        if raw[at + 46: at + 46 + name_len] == encoded:
+        if raw[at + 46 : at + 46 + name_len] == encoded:
             struct.pack_into("<I", raw, at + 24, size)
         at = raw.find(b"PK\x01\x02", at + 4)
     return bytes(raw)
@@ -84,7 +87,7 @@ def set_method(data: bytes, name: str, method: int) -> bytes:
         at = raw.find(signature)
         while at >= 0:
             name_len = struct.unpack_from("<H", raw, at + (26 if name_at == 30 else 28))[0]
-            if raw[at + name_at: at + name_at + name_len] == encoded:
+            if raw[at + name_at : at + name_at + name_len] == encoded:
                 struct.pack_into("<H", raw, at + method_at, method)
             at = raw.find(signature, at + 4)
     return bytes(raw)
@@ -97,9 +100,9 @@ def corrupt_member(data: bytes, name: str) -> bytes:
     at = raw.find(b"PK\x03\x04")
     while at >= 0:
         name_len, extra_len = struct.unpack_from("<HH", raw, at + 26)
-        if raw[at + 30: at + 30 + name_len] == encoded:
+        if raw[at + 30 : at + 30 + name_len] == encoded:
             start = at + 30 + name_len + extra_len
-            raw[start + 2: start + 22] = b"\xff" * 20
+            raw[start + 2 : start + 22] = b"\xff" * 20
             return bytes(raw)
         at = raw.find(b"PK\x03\x04", at + 4)
     raise KeyError(name)
@@ -109,8 +112,11 @@ def pdf(pages: list[bytes], *, compressed: dict[int, bytes] | None = None) -> by
     """A PDF of one page per content stream in `pages` (Helvetica as /F1); `compressed[i]`: page i's stream is
     that FlateDecode data instead."""
     compressed = compressed or {}
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
-                            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     kids = []
     for number, content in enumerate(pages):
         if number in compressed:
@@ -118,8 +124,10 @@ def pdf(pages: list[bytes], *, compressed: dict[int, bytes] | None = None) -> by
             objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream")
         else:
             objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
-                       b">> /Contents %d 0 R >>" % len(objects))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
+            b">> /Contents %d 0 R >>" % len(objects)
+        )
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
     out = io.BytesIO()

@@ -26,7 +26,7 @@ MAX_ROWSPAN = 4  # longer vertical merges would keep a table from breaking acros
 
 
 def _matrix(grid: reportgen.Grid, *, footnote: bool, value_marker: bool) -> tuple[list[list], list, int]:
-    positions = reportgen._positions(grid)
+    positions = reportgen.positions(grid)
     height = len(grid.rows)
     data: list[list] = [[""] * grid.width for _ in range(height)]
     spans: list = []
@@ -51,36 +51,46 @@ def _matrix(grid: reportgen.Grid, *, footnote: bool, value_marker: bool) -> tupl
 
 
 def _widths(grid: reportgen.Grid, label_width: float, total: float = 480.0) -> list[float]:
-    first_value = min((col for placed in reportgen._positions(grid) for col, cell in placed if cell.kind == "value"),
-                      default=1)
+    first_value = min(
+        (col for placed in reportgen.positions(grid) for col, cell in placed if cell.kind == "value"), default=1
+    )
     if first_value == 0:
         return [total / grid.width] * grid.width
     rest = (total - label_width) / max(1, grid.width - first_value)
     return [label_width / first_value] * first_value + [rest] * (grid.width - first_value)
 
 
-def report_pdf(truth: dict, *, label_width: float = 120.0, page_numbers: bool = True, footnote: bool = True,
-               value_marker: bool = False, push_tables_down: int = 0) -> bytes:
+def report_pdf(
+    truth: dict,
+    *,
+    label_width: float = 120.0,
+    page_numbers: bool = True,
+    footnote: bool = True,
+    value_marker: bool = False,
+    push_tables_down: int = 0,
+) -> bytes:
     """The report of `truth` as a PDF; `push_tables_down` paragraphs of filler before table 三 make it
     break across pages at a different row."""
     story: list = []
-    for kind, payload in reportgen._document(truth):
-        if kind == "title":
-            story.append(Paragraph(escape("".join(payload)), TITLE))  # type: ignore[arg-type]
-        elif kind in ("h", "p"):
-            story.append(Paragraph(escape(str(payload)), BODY))
-        elif kind == "sign":
-            for line in payload:  # type: ignore[union-attr]
+    for block in reportgen.document(truth):
+        if isinstance(block, reportgen.Title):
+            story.append(Paragraph(escape("".join(block.lines)), TITLE))
+        elif isinstance(block, reportgen.Heading | reportgen.Paragraph):
+            story.append(Paragraph(escape(block.text), BODY))
+        elif isinstance(block, reportgen.Signature):
+            for line in block.lines:
                 story.append(Paragraph(escape(line), BODY))
         else:
-            grid: reportgen.Grid = payload  # type: ignore[assignment]
+            grid = block.grid
             if grid.name == "applications":
-                story.extend(Paragraph("为做好政府信息公开工作，本机关持续完善制度。" * 3, BODY)
-                             for _ in range(push_tables_down))
+                story.extend(
+                    Paragraph("为做好政府信息公开工作，本机关持续完善制度。" * 3, BODY) for _ in range(push_tables_down)
+                )
             data, spans, header_rows = _matrix(grid, footnote=footnote, value_marker=value_marker)
             table = Table(data, colWidths=_widths(grid, label_width), repeatRows=header_rows)
-            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                       *spans]))
+            table.setStyle(
+                TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans])
+            )
             story.append(table)
             if footnote and grid.name == "applications":
                 story.append(Paragraph("注1：总计为本表各项之和。", NOTE))

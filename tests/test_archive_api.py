@@ -24,11 +24,6 @@ from gxcrawl.cli import main as gxcrawl_main
 T0 = datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture
 def archive(tmp_path: Path, database_url: str | None):  # noqa: ANN201
     opened = Archive.open(tmp_path / "archive", database_url)
@@ -37,8 +32,14 @@ def archive(tmp_path: Path, database_url: str | None):  # noqa: ANN201
 
 
 def exchange(url: str, body: bytes, *, at: datetime = T0, **kwargs: object) -> Exchange:
-    return Exchange(url=url, status=200, body=body, fetched_at=at,
-                    response_headers=[("Content-Type", "text/html; charset=utf-8")], **kwargs)
+    return Exchange(
+        url=url,
+        status=200,
+        body=body,
+        fetched_at=at,
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        **kwargs,
+    )
 
 
 def records_of(path: Path) -> list:
@@ -48,14 +49,29 @@ def records_of(path: Path) -> list:
 
 def test_response_revisit_and_text_round_trip(archive: Archive) -> None:
     body = gzip.compress(b"<p>report</p>", mtime=0)
-    headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("ETag", '"abc"'),
-               ("Last-Modified", "Tue, 01 Jan 2026 00:00:00 GMT")]
-    first = archive.write_exchange(Exchange(url="http://127.0.0.1/a", status=200, body=body, fetched_at=T0,
-                                            response_headers=headers))
-    again = archive.write_exchange(Exchange(url="http://127.0.0.1/a", status=200, body=body,
-                                            fetched_at=T0 + timedelta(days=1), response_headers=headers))
-    mirror = archive.write_exchange(Exchange(url="http://127.0.0.1/mirror", status=200, body=body,
-                                             fetched_at=T0 + timedelta(days=2), response_headers=headers))
+    headers = [
+        ("Content-Type", "text/html"),
+        ("Content-Encoding", "gzip"),
+        ("ETag", '"abc"'),
+        ("Last-Modified", "Tue, 01 Jan 2026 00:00:00 GMT"),
+    ]
+    first = archive.write_exchange(
+        Exchange(url="http://127.0.0.1/a", status=200, body=body, fetched_at=T0, response_headers=headers)
+    )
+    again = archive.write_exchange(
+        Exchange(
+            url="http://127.0.0.1/a", status=200, body=body, fetched_at=T0 + timedelta(days=1), response_headers=headers
+        )
+    )
+    mirror = archive.write_exchange(
+        Exchange(
+            url="http://127.0.0.1/mirror",
+            status=200,
+            body=body,
+            fetched_at=T0 + timedelta(days=2),
+            response_headers=headers,
+        )
+    )
     assert (first.record_type, again.record_type, mirror.record_type) == ("response", "revisit", "revisit")
     assert again.revisit_of_id == first.id and mirror.revisit_of_id == first.id
     for ref in (first, again, mirror):
@@ -113,24 +129,28 @@ def test_document_sources_and_versions(archive: Archive) -> None:
     first = archive.record_document(text_sha256="1" * 64, url=a, portal="p", capture_id=None, seen_at=T0)
     assert (first.new_document, first.new_source, first.new_version, first.version) == (True, True, False, 1)
     # the same text at the same URL again: nothing new, only last_seen moves
-    same = archive.record_document(text_sha256="1" * 64, url=a, portal="p", capture_id=None,
-                                   seen_at=T0 + timedelta(days=1))
+    same = archive.record_document(
+        text_sha256="1" * 64, url=a, portal="p", capture_id=None, seen_at=T0 + timedelta(days=1)
+    )
     assert not same.changed and same.document_id == first.document_id
     # the same text at a second URL: one document, two sources
     other = archive.record_document(text_sha256="1" * 64, url=b, portal="p", capture_id=None, seen_at=T0)
     assert other.document_id == first.document_id and other.new_source and not other.new_document
     # a new text at a known URL: a new version
-    changed = archive.record_document(text_sha256="2" * 64, url=a, portal="p", capture_id=None,
-                                      seen_at=T0 + timedelta(days=2))
+    changed = archive.record_document(
+        text_sha256="2" * 64, url=a, portal="p", capture_id=None, seen_at=T0 + timedelta(days=2)
+    )
     assert changed.new_document and changed.new_version and changed.version == 2
     assert archive.store_report(document_id=first.document_id, parser_version="1.0.0", record={"title": "x"})
     assert not archive.store_report(document_id=first.document_id, parser_version="1.0.0", record={"title": "y"})
     with archive.session() as session:
-        assert session.scalar(select(Document).where(Document.id == first.document_id)).last_seen == \
-            T0 + timedelta(days=1)
+        assert session.scalar(select(Document).where(Document.id == first.document_id)).last_seen == T0 + timedelta(
+            days=1
+        )
         assert len(session.scalars(select(DocumentSource)).all()) == 3
-        versions = session.scalars(select(DocumentVersion).where(DocumentVersion.url == a)
-                                   .order_by(DocumentVersion.version)).all()
+        versions = session.scalars(
+            select(DocumentVersion).where(DocumentVersion.url == a).order_by(DocumentVersion.version)
+        ).all()
         assert [v.document_id for v in versions] == [first.document_id, changed.document_id]
         assert session.scalar(select(Report)).record == {"title": "x"}
 
@@ -138,6 +158,7 @@ def test_document_sources_and_versions(archive: Archive) -> None:
 def test_rotation_warcinfo_per_file_and_unique_names(tmp_path: Path) -> None:
     archives = [Archive.open(tmp_path, warc_max_size=20_000) for _ in range(2)]
     try:
+
         def write(archive: Archive, tag: str) -> None:
             for n in range(30):
                 archive.write_exchange(exchange(f"http://127.0.0.1/{tag}/{n}", f"{tag}{n}".encode() * 500))
@@ -172,9 +193,13 @@ def test_alembic_migrations_build_the_same_schema_as_create_all(tmp_path: Path) 
 
     def shape(engine) -> dict:  # noqa: ANN001
         inspector = inspect(engine)
-        return {t: (sorted(c["name"] for c in inspector.get_columns(t)),
-                    sorted(i["name"] for i in inspector.get_indexes(t)))
-                for t in inspector.get_table_names()}
+        return {
+            t: (
+                sorted(c["name"] for c in inspector.get_columns(t)),
+                sorted(i["name"] for i in inspector.get_indexes(t)),
+            )
+            for t in inspector.get_table_names()
+        }
 
     assert shape(created) == shape(migrated)
     # and the models have no change that lacks a migration
@@ -187,8 +212,9 @@ def test_alembic_migrations_build_the_same_schema_as_create_all(tmp_path: Path) 
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == [], f"models changed without a migration (alembic revision --autogenerate): {diff}"
     with created.connect() as a, migrated.connect() as b:
-        assert a.scalar(text("select version_num from alembic_version")) == \
-            b.scalar(text("select version_num from alembic_version"))
+        assert a.scalar(text("select version_num from alembic_version")) == b.scalar(
+            text("select version_num from alembic_version")
+        )
     # `gxcrawl archive init` on an empty directory, then check
     assert gxcrawl_main(["archive", "--archive", str(tmp_path / "fresh"), "init"]) == 0
     assert gxcrawl_main(["archive", "--archive", str(tmp_path / "fresh"), "check"]) == 0
@@ -199,6 +225,7 @@ def test_locked_sqlite_is_retried(tmp_path: Path) -> None:
 
     archive = Archive.open(tmp_path)
     try:
+
         @event.listens_for(archive.engine, "connect")
         def short_timeout(dbapi_connection, _record) -> None:  # noqa: ANN001 - short waits: take the retry path
             dbapi_connection.execute("PRAGMA busy_timeout=100")
@@ -243,7 +270,7 @@ def test_dropped_postgres_connection_is_retried(tmp_path: Path, postgres_url: st
         archive.write_exchange(exchange("http://127.0.0.1/before", b"before"))
         with archive.engine.connect() as connection:  # the pooled connection reads will reuse
             pids = [connection.scalar(text("select pg_backend_pid()"))]
-        hot = archive._hot_connection()  # the per-fetch statements' DBAPI connection
+        hot = archive.cursor_path.connection()  # the per-fetch statements' DBAPI connection
         cursor = hot.cursor()
         cursor.execute("select pg_backend_pid()")
         pids.append(cursor.fetchone()[0])
@@ -273,7 +300,10 @@ def test_check_names_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         archive.close()
     assert gxcrawl_main(["archive", "--archive", str(tmp_path), "check"]) == 1
     out = capsys.readouterr().out
-    assert f"capture {bad.id} (http://127.0.0.1/bad) -> {bad.warc_file}@{bad.warc_offset + 7}: no record starts there" in out
+    assert (
+        f"capture {bad.id} (http://127.0.0.1/bad) -> {bad.warc_file}@{bad.warc_offset + 7}: no record starts there"
+        in out
+    )
     assert f"capture {good.id} (http://127.0.0.1/good)" in out and "payload sha256" in out
     assert "2 problem(s)" in out
 
@@ -286,14 +316,17 @@ def test_concurrent_writers_record_one_document(tmp_path: Path, database_url: st
 
     def sight(archive: Archive, url: str) -> None:
         barrier.wait()
-        outcomes.append(archive.record_document(text_sha256="9" * 64, url=url, portal=None, capture_id=None,
-                                                seen_at=T0))
+        outcomes.append(
+            archive.record_document(text_sha256="9" * 64, url=url, portal=None, capture_id=None, seen_at=T0)
+        )
 
     try:
         for round_ in range(5):
             outcomes.clear()
-            threads = [threading.Thread(target=sight, args=(a, f"http://127.0.0.1/{round_}/{i}"))
-                       for i, a in enumerate(archives)]
+            threads = [
+                threading.Thread(target=sight, args=(a, f"http://127.0.0.1/{round_}/{i}"))
+                for i, a in enumerate(archives)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -323,10 +356,10 @@ def test_check_finds_a_payload_that_no_longer_matches_its_digest(tmp_path: Path)
         ref = archive.write_exchange(exchange("http://127.0.0.1/tampered", b"<p>original numbers: 1234</p>"))
     path = tmp_path / ref.warc_file
     data = path.read_bytes()
-    member = gzip.decompress(data[ref.warc_offset:ref.warc_offset + ref.warc_length])
+    member = gzip.decompress(data[ref.warc_offset : ref.warc_offset + ref.warc_length])
     assert b"1234" in member
     tampered = gzip.compress(member.replace(b"1234", b"9999"), mtime=0)
-    path.write_bytes(data[:ref.warc_offset] + tampered + data[ref.warc_offset + ref.warc_length:])
+    path.write_bytes(data[: ref.warc_offset] + tampered + data[ref.warc_offset + ref.warc_length :])
     with Archive.open(tmp_path) as archive:
         report = check_archive(tmp_path, archive.engine)
     problems = "\n".join(report.errors)
@@ -378,10 +411,10 @@ def test_known_digests_never_hide_what_another_writer_archived(tmp_path: Path, d
 
 
 def test_known_digests_are_bounded() -> None:
-    from gxcrawl.archive.api import _KnownDigests
     from gxcrawl.archive.index import OriginalCapture
+    from gxcrawl.archive.known_digests import KnownDigests
 
-    known = _KnownDigests(3)
+    known = KnownDigests(3)
     for n in range(5):
         known.put(f"{n}" * 64, "http://127.0.0.1/", OriginalCapture(n, "http://127.0.0.1/", T0, f"<urn:{n}>"))
     assert len(known) == 3
@@ -390,7 +423,7 @@ def test_known_digests_are_bounded() -> None:
     known.put("5" * 64, "http://127.0.0.1/", OriginalCapture(5, "http://127.0.0.1/", T0, "<urn:5>"))
     assert known.get("3" * 64, "http://127.0.0.1/") is None and known.get("2" * 64, "http://127.0.0.1/") is not None
     assert known.get("2" * 64, "http://127.0.0.1/other") is None  # keyed by (digest, URI)
-    disabled = _KnownDigests(0)
+    disabled = KnownDigests(0)
     disabled.put("2" * 64, "http://127.0.0.1/", OriginalCapture(2, "http://127.0.0.1/", T0, "<urn:2>"))
     assert len(disabled) == 0
 
@@ -400,22 +433,36 @@ def test_fetch_statements_store_exactly_what_core_stores(archive: Archive) -> No
     byte for byte what SQLAlchemy Core's insert stores, and reads back as given (UTC-aware times)."""
     from gxcrawl.archive import index
 
-    ref = archive.write_exchange(Exchange(
-        url="http://127.0.0.1/报告?id=1", status=200, body=b"<p>body</p>", fetched_at=T0 + timedelta(hours=8),
-        response_headers=[("Content-Type", "text/html"), ("ETag", '"e"'), ("Last-Modified", "Tue, 01 Jan 2026")],
-        duration=0.125, portal="p", referer="http://127.0.0.1/list", depth=2))
+    ref = archive.write_exchange(
+        Exchange(
+            url="http://127.0.0.1/报告?id=1",
+            status=200,
+            body=b"<p>body</p>",
+            fetched_at=T0 + timedelta(hours=8),
+            response_headers=[("Content-Type", "text/html"), ("ETag", '"e"'), ("Last-Modified", "Tue, 01 Jan 2026")],
+            duration=0.125,
+            portal="p",
+            referer="http://127.0.0.1/list",
+            depth=2,
+        )
+    )
     info = archive.capture(ref.id)
     assert info.fetched_at == T0 + timedelta(hours=8) and info.fetched_at.tzinfo is not None
     assert (info.url, info.etag, info.last_modified, info.portal) == (
-        "http://127.0.0.1/%E6%8A%A5%E5%91%8A?id=1", '"e"', "Tue, 01 Jan 2026", "p")
+        "http://127.0.0.1/%E6%8A%A5%E5%91%8A?id=1",
+        '"e"',
+        "Tue, 01 Jan 2026",
+        "p",
+    )
     columns = [c for c in index.CAPTURE_FETCH_COLUMNS if c != "warc_record_id"]
     with archive.engine.begin() as connection:
         fast_row = connection.execute(select(Capture.__table__).where(Capture.id == ref.id)).mappings().one()
         values = {c: fast_row[c] for c in index.CAPTURE_FETCH_COLUMNS} | {"warc_record_id": "<urn:uuid:core>"}
         core_id = index.insert_capture(connection, values)
         listed = ", ".join(columns)
-        fast_raw, core_raw = (connection.exec_driver_sql(f"SELECT {listed} FROM capture WHERE id = {n}").one()
-                              for n in (ref.id, core_id))
+        fast_raw, core_raw = (
+            connection.exec_driver_sql(f"SELECT {listed} FROM capture WHERE id = {n}").one() for n in (ref.id, core_id)
+        )
     assert tuple(fast_raw) == tuple(core_raw)
     assert dict(zip(columns, fast_raw, strict=True))["duration"] == 0.125
 
@@ -426,67 +473,181 @@ def _record_parsed_story(archive: Archive) -> list[object]:
     from gxcrawl.archive import EncodedJSON
 
     outcomes: list[object] = []
-    story = [("a", "1" * 64, 0, {"title": "一"}), ("a", "1" * 64, 1, EncodedJSON('{"title": "\\u4e00"}')),
-             ("mirror", "1" * 64, 1, {"title": "一"}), ("a", "2" * 64, 2, {"title": "二", "n": [1, None]}),
-             ("a", "1" * 64, 3, {"title": "一"})]
+    story = [
+        ("a", "1" * 64, 0, {"title": "一"}),
+        ("a", "1" * 64, 1, EncodedJSON('{"title": "\\u4e00"}')),
+        ("mirror", "1" * 64, 1, {"title": "一"}),
+        ("a", "2" * 64, 2, {"title": "二", "n": [1, None]}),
+        ("a", "1" * 64, 3, {"title": "一"}),
+    ]
     for path, digest, day, record in story:
-        ref = archive.write_exchange(exchange(f"http://127.0.0.1/{path}", f"{digest}{day}".encode(),
-                                              at=T0 + timedelta(days=day)))
-        outcomes.append(archive.record_parsed(text_sha256=digest, url=f"http://127.0.0.1/{path}", portal="p",
-                                              capture_id=ref.id, parser_version="9.9", record=record,
-                                              text=f"text {digest[0]}"))
+        ref = archive.write_exchange(
+            exchange(f"http://127.0.0.1/{path}", f"{digest}{day}".encode(), at=T0 + timedelta(days=day))
+        )
+        outcomes.append(
+            archive.record_parsed(
+                text_sha256=digest,
+                url=f"http://127.0.0.1/{path}",
+                portal="p",
+                capture_id=ref.id,
+                parser_version="9.9",
+                record=record,
+                text=f"text {digest[0]}",
+            )
+        )
     return outcomes
 
 
-def _index_rows(archive: Archive) -> dict[str, list[tuple]]:
-    tables = {"document": "id, text_sha256, first_seen, last_seen, first_capture_id",
-              "document_source": "id, document_id, url, portal, first_seen, last_seen, capture_id",
-              "document_version": "id, url, version, document_id, first_seen, last_seen, capture_id",
-              "report": "id, document_id, parser_version, record, capture_id",
-              "text_record": "id, capture_id, kind, text_sha256"}
+# every column but the WARC pointers (record ids are random UUIDs, so offsets and lengths differ between
+# archives) and the wall-clock times of derived rows
+INDEX_COLUMNS = {
+    "capture": "id, url, final_url, method, request_body_sha256, fetched_at, status, content_type, payload_sha256, "
+    "payload_length, record_type, revisit_of_id, portal, crawl_run_id, referer, depth, duration, etag, "
+    "last_modified, blocked_reason",
+    "document": "id, text_sha256, first_seen, last_seen, first_capture_id",
+    "document_source": "id, document_id, url, portal, first_seen, last_seen, capture_id",
+    "document_version": "id, url, version, document_id, first_seen, last_seen, capture_id",
+    "report": "id, document_id, parser_version, record, capture_id",
+    "text_record": "id, capture_id, kind, text_sha256",
+}
+
+
+def _index_rows(archive: Archive, tables: tuple[str, ...] = tuple(INDEX_COLUMNS)[1:]) -> dict[str, list[tuple]]:
     with archive.engine.connect() as connection:
-        return {name: [tuple(r) for r in connection.exec_driver_sql(f"SELECT {cols} FROM {name} ORDER BY id")]
-                for name, cols in tables.items()}
+        return {
+            name: [
+                tuple(r) for r in connection.exec_driver_sql(f"SELECT {INDEX_COLUMNS[name]} FROM {name} ORDER BY id")
+            ]
+            for name in tables
+        }
+
+
+def _every_kind_of_write(archive: Archive) -> list[object]:
+    """Each archive call the crawl makes, each kind of capture: the parsed-report story, then a payload seen again
+    (a revisit, first from the database, then from the digest cache), a mirror of it, a 304 answering a
+    conditional request, a rendered DOM, an empty body, POSTs of two bodies, a block page, a text record and
+    a document and report stored on their own."""
+    results: list[object] = list(_record_parsed_story(archive))
+    page = "<p>年度报告</p>".encode()
+    first = archive.write_exchange(
+        Exchange(
+            url="http://127.0.0.1/r",
+            status=200,
+            body=page,
+            fetched_at=T0,
+            response_headers=[("Content-Type", "text/html"), ("ETag", '"v1"')],
+            duration=0.25,
+            portal="p",
+            depth=1,
+            referer="http://127.0.0.1/",
+        )
+    )
+    again = archive.write_exchange(exchange("http://127.0.0.1/r", page, at=T0 + timedelta(days=1)))
+    cached = archive.write_exchange(exchange("http://127.0.0.1/r", page, at=T0 + timedelta(days=2)))
+    mirror = archive.write_exchange(exchange("http://127.0.0.1/mirror-r", page, at=T0 + timedelta(days=2)))
+    not_modified = archive.write_exchange(
+        Exchange(
+            url="http://127.0.0.1/r",
+            status=304,
+            body=b"",
+            fetched_at=T0 + timedelta(days=3),
+            response_headers=[("ETag", '"v1"')],
+            request_headers=[("If-None-Match", '"v1"')],
+            not_modified_of=cached.id,
+        )
+    )
+    rendered = archive.write_exchange(exchange("http://127.0.0.1/r", b"<html>dom</html>", rendered=True))
+    empty = archive.write_exchange(exchange("http://127.0.0.1/empty", b""))
+    empty_again = archive.write_exchange(exchange("http://127.0.0.1/empty", b"", at=T0 + timedelta(days=1)))
+    posts = [
+        archive.write_exchange(exchange("http://127.0.0.1/search", b"[]", method="POST", request_body=body))
+        for body in (b"q=1", b"q=2")
+    ]
+    blocked = archive.write_exchange(exchange("http://127.0.0.1/captcha", b"<p>verify</p>"))
+    archive.mark_blocked(blocked.id, "captcha")
+    refs = [first, again, cached, mirror, not_modified, rendered, empty, empty_again, *posts, blocked]
+    results += [(ref.id, ref.record_type, ref.revisit_of_id, ref.payload_sha256, ref.fetched_at) for ref in refs]
+    results.append(archive.write_text(first, "extracted text"))
+    outcome = archive.record_document(
+        text_sha256="3" * 64, url="http://127.0.0.1/r", portal="p", capture_id=not_modified.id
+    )
+    results += [
+        outcome,
+        archive.store_report(
+            document_id=outcome.document_id, parser_version="9.9", record={"title": "三"}, capture_id=not_modified.id
+        ),
+    ]
+    return results
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_record_parsed_on_the_cursor_stores_exactly_what_core_stores(tmp_path: Path, backend: str) -> None:
-    """record_parsed runs on the DBAPI cursor (index.DbapiStatements; on PostgreSQL in one transaction of the
-    otherwise autocommitting hot connection); forced through Core instead, the same sightings give the same
-    outcomes and the same rows, byte for byte."""
+def test_the_cursor_path_stores_exactly_what_core_stores(tmp_path: Path, backend: str) -> None:
+    """The per-fetch and per-report statements run on the DBAPI cursor (cursor_path.py; on PostgreSQL the
+    report's in one transaction of the otherwise autocommitting hot connection). The same calls through the
+    reference path (`cursor_path=False`: SQLAlchemy Core) give the same results and the same index rows, byte for
+    byte."""
     with contextlib.ExitStack() as stack:
         urls = [None, None] if backend == "sqlite" else [stack.enter_context(fresh_postgres_schema()) for _ in "ab"]
         _cursor_and_core_agree(tmp_path, *urls)
 
 
 def _cursor_and_core_agree(tmp_path: Path, fast_url: str | None, core_url: str | None) -> None:
-    fast, core = Archive.open(tmp_path / "fast", fast_url), Archive.open(tmp_path / "core", core_url)
-
-    def no_cursor_path() -> None:
-        raise core.engine.dialect.loaded_dbapi.OperationalError("cursor path switched off by the test")
-
-    core._hot_connection = no_cursor_path  # type: ignore[method-assign]  # every write goes through Core
+    fast = Archive.open(tmp_path / "fast", fast_url)
+    core = Archive.open(tmp_path / "core", core_url, cursor_path=False)
     try:
-        fast_outcomes, core_outcomes = _record_parsed_story(fast), _record_parsed_story(core)
-        assert fast._hot is not None  # the cursor path ran (a driver error would have dropped the connection)
-        assert fast_outcomes == core_outcomes
-        assert [(o.document.new_document, o.document.new_source, o.document.new_version, o.document.version,
-                 o.new_report, o.text_record_id is not None) for o in fast_outcomes] == [
-            (True, True, False, 1, True, True), (False, False, False, 1, False, False),
-            (False, True, False, 1, False, True), (True, True, True, 2, True, True),
-            (False, False, True, 3, False, True)]
-        fast_rows, core_rows = _index_rows(fast), _index_rows(core)
+        fast_results, core_results = _every_kind_of_write(fast), _every_kind_of_write(core)
+        # the cursor path ran (a driver error would have dropped its connection); the reference never opened one
+        assert fast.cursor_path.hot is not None and core.cursor_path.hot is None
+        assert fast_results == core_results
+        assert [
+            (
+                o.document.new_document,
+                o.document.new_source,
+                o.document.new_version,
+                o.document.version,
+                o.new_report,
+                o.text_record_id is not None,
+            )
+            for o in fast_results[:5]
+        ] == [
+            (True, True, False, 1, True, True),
+            (False, False, False, 1, False, False),
+            (False, True, False, 1, False, True),
+            (True, True, True, 2, True, True),
+            (False, False, True, 3, False, True),
+        ]
+        assert [kind for _, kind, *_ in fast_results[5:16]] == [
+            "response",
+            "revisit",
+            "revisit",
+            "revisit",
+            "revisit",
+            "resource",
+            "response",
+            "response",
+            "response",
+            "revisit",
+            "response",
+        ]  # the second POST's answer is the first's payload again
+        fast_rows, core_rows = _index_rows(fast, tuple(INDEX_COLUMNS)), _index_rows(core, tuple(INDEX_COLUMNS))
         assert fast_rows == core_rows
-        stored = fast_rows["report"][0][3]  # SQLite keeps json.dumps's text; PostgreSQL's driver decodes JSON
-        assert stored == ('{"title": "\\u4e00"}' if fast_url is None else {"title": "一"})
+        assert len(fast_rows["capture"]) == 16 and fast_rows["capture"][-1][-1] == "captcha"
+        stored = fast_rows["report"][0][
+            3
+        ]  # SQLite keeps the stored text (plain UTF-8); PostgreSQL's driver decodes JSON
+        assert stored == ('{"title": "一"}' if fast_url is None else {"title": "一"})
         assert fast.read_text(5) == core.read_text(5) == "text 1"  # capture 5: the old text back on day 3
+        assert (
+            fast.read_payload(fast_results[9][0]) == core.read_payload(core_results[9][0]) == "<p>年度报告</p>".encode()
+        )
     finally:
         fast.close()
         core.close()
 
 
-def test_a_failed_record_parsed_leaves_nothing_and_the_next_fetch_still_autocommits(tmp_path: Path,
-                                                                                   postgres_url: str) -> None:
+def test_a_failed_record_parsed_leaves_nothing_and_the_next_fetch_still_autocommits(
+    tmp_path: Path, postgres_url: str
+) -> None:
     """PostgreSQL: the hot connection leaves autocommit for record_parsed's statements; when the step fails half-way
     (here the WARC text write) the transaction is rolled back, and the next writes run as before."""
     with Archive.open(tmp_path, postgres_url) as archive:
@@ -498,16 +659,31 @@ def test_a_failed_record_parsed_leaves_nothing_and_the_next_fetch_still_autocomm
 
         archive._write_text_record = disk_full  # type: ignore[method-assign]
         with pytest.raises(OSError, match="No space"):
-            archive.record_parsed(text_sha256="a" * 64, url="http://127.0.0.1/a", portal="p", capture_id=first.id,
-                                  parser_version="1", record={"title": "a"}, text="text a")
+            archive.record_parsed(
+                text_sha256="a" * 64,
+                url="http://127.0.0.1/a",
+                portal="p",
+                capture_id=first.id,
+                parser_version="1",
+                record={"title": "a"},
+                text="text a",
+            )
         assert {name: rows for name, rows in _index_rows(archive).items() if rows} == {}  # all or nothing
 
         archive._write_text_record = original_write  # type: ignore[method-assign]
         second = archive.write_exchange(exchange("http://127.0.0.1/b", b"page b"))
-        outcome = archive.record_parsed(text_sha256="b" * 64, url="http://127.0.0.1/b", portal="p",
-                                        capture_id=second.id, parser_version="1", record={"title": "b"}, text="b")
+        outcome = archive.record_parsed(
+            text_sha256="b" * 64,
+            url="http://127.0.0.1/b",
+            portal="p",
+            capture_id=second.id,
+            parser_version="1",
+            record={"title": "b"},
+            text="b",
+        )
         assert outcome.document.new_document and outcome.text_record_id is not None
-        assert archive._hot is not None and archive._hot.driver_connection.autocommit  # back to per-fetch commits
+        hot = archive.cursor_path.hot
+        assert hot is not None and hot.driver_connection.autocommit  # back to per-fetch commits
         third = archive.write_exchange(exchange("http://127.0.0.1/c", b"page c"))
     with Archive.open(tmp_path, postgres_url) as reopened:  # what was written is really committed
         assert reopened.capture(third.id).url == "http://127.0.0.1/c"
@@ -528,9 +704,11 @@ def test_sqlite_index_pragmas(tmp_path: Path) -> None:
     ~40 MB of WAL, on every connection the archive opens (the per-fetch one included)."""
     with Archive.open(tmp_path) as archive:
         archive.write_exchange(exchange("http://127.0.0.1/p", b"pragmas"))
-        cursor = archive._hot_connection().cursor()
-        settings = [cursor.execute(f"PRAGMA {name}").fetchone()[0]
-                    for name in ("journal_mode", "synchronous", "wal_autocheckpoint", "foreign_keys")]
+        cursor = archive.cursor_path.connection().cursor()
+        settings = [
+            cursor.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "wal_autocheckpoint", "foreign_keys")
+        ]
         cursor.close()
         assert settings == ["wal", 1, 10000, 1]
         with archive.engine.connect() as connection:
@@ -545,12 +723,21 @@ def test_not_modified_is_a_server_not_modified_revisit(archive: Archive) -> None
     body = "<p>年度报告</p>".encode()
     headers = [("Content-Type", "text/html; charset=utf-8"), ("ETag", '"v1"')]
     first = archive.write_exchange(Exchange(url=url, status=200, body=body, fetched_at=T0, response_headers=headers))
-    same = archive.write_exchange(Exchange(url=url, status=200, body=body, fetched_at=T0 + timedelta(days=1),
-                                           response_headers=headers))
+    same = archive.write_exchange(
+        Exchange(url=url, status=200, body=body, fetched_at=T0 + timedelta(days=1), response_headers=headers)
+    )
     assert same.record_type == "revisit"
-    not_modified = archive.write_exchange(Exchange(
-        url=url, status=304, body=b"", fetched_at=T0 + timedelta(days=2), response_headers=[("ETag", '"v1"')],
-        request_headers=[("If-None-Match", '"v1"')], not_modified_of=same.id))
+    not_modified = archive.write_exchange(
+        Exchange(
+            url=url,
+            status=304,
+            body=b"",
+            fetched_at=T0 + timedelta(days=2),
+            response_headers=[("ETag", '"v1"')],
+            request_headers=[("If-None-Match", '"v1"')],
+            not_modified_of=same.id,
+        )
+    )
     assert not_modified.record_type == "revisit"
     assert not_modified.revisit_of_id == first.id  # the record holding the payload, not a revisit of it
     assert not_modified.payload_sha256 == first.payload_sha256
@@ -567,8 +754,11 @@ def test_not_modified_is_a_server_not_modified_revisit(archive: Archive) -> None
     assert revisit.get_header("WARC-Refers-To-Target-URI") == url
     assert revisit.get_header("WARC-Refers-To-Date") == "2026-01-02T03:04:05.123456Z"
     assert revisit.get_header("WARC-Payload-Digest") is None  # the server sent no payload
-    request = next(h for kind, h, _ in records
-                   if kind == "request" and h.get_header("WARC-Concurrent-To") == not_modified.warc_record_id)
+    request = next(
+        h
+        for kind, h, _ in records
+        if kind == "request" and h.get_header("WARC-Concurrent-To") == not_modified.warc_record_id
+    )
     assert request.get_header("WARC-Target-URI") == url
     assert check_archive(archive.root, archive.engine).ok
 
@@ -587,8 +777,9 @@ def test_not_modified_is_a_server_not_modified_revisit(archive: Archive) -> None
 
 
 def test_not_modified_without_an_indexed_original_stays_a_plain_record(archive: Archive) -> None:
-    ref = archive.write_exchange(Exchange(url="http://127.0.0.1/x", status=304, body=b"", fetched_at=T0,
-                                          not_modified_of=987654))
+    ref = archive.write_exchange(
+        Exchange(url="http://127.0.0.1/x", status=304, body=b"", fetched_at=T0, not_modified_of=987654)
+    )
     assert (ref.record_type, ref.revisit_of_id) == ("response", None)
     assert archive.read_payload(ref.id) == b""
     assert check_archive(archive.root, archive.engine).ok

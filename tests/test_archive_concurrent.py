@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from archive_support.crawl import crawl_config, start_crawl
 from archive_support.server import LoopbackServer, Route
 from sqlalchemy import select
@@ -15,21 +14,24 @@ from gxcrawl.archive.check import check_archive
 from gxcrawl.archive.models import Capture
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 def test_two_crawlers_share_one_archive(tmp_path: Path, database_url: str | None) -> None:
     archive_dir = tmp_path / "archive"
     Archive.open(archive_dir, database_url).close()  # the schema exists before both start
     with LoopbackServer() as server:
         crawls = []
         for side in ("a", "b"):
-            pages = [{"url": server.route(f"/{side}/{n}.html", Route(f"<p>{side}{n}</p>".encode() * 200)),
-                      "portal": side} for n in range(25)]
-            config = crawl_config(tmp_path, archive_dir, pages, database_url=database_url,
-                                  settings={"GX_WARC_MAX_SIZE": 30_000}, name=f"crawl-{side}")
+            pages = [
+                {"url": server.route(f"/{side}/{n}.html", Route(f"<p>{side}{n}</p>".encode() * 200)), "portal": side}
+                for n in range(25)
+            ]
+            config = crawl_config(
+                tmp_path,
+                archive_dir,
+                pages,
+                database_url=database_url,
+                settings={"GX_WARC_MAX_SIZE": 30_000},
+                name=f"crawl-{side}",
+            )
             crawls.append(start_crawl(config, tmp_path / f"crawl-{side}.log"))
         codes = [process.wait(timeout=180) for process in crawls]
     assert codes == [0, 0], [(tmp_path / f"crawl-{s}.log").read_text()[-2000:] for s in "ab"]

@@ -24,11 +24,6 @@ from gxcrawl.archive.records import Exchange
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 def _report_html(title: str, seed: Path) -> bytes:
     paragraphs = "".join(f"<p>{line}</p>" for line in seed.read_text(encoding="utf-8").splitlines() if line.strip())
     return f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{paragraphs}</body></html>".encode()
@@ -36,15 +31,15 @@ def _report_html(title: str, seed: Path) -> bytes:
 
 def _gxcrawl(*args: str, database_url: str | None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GXCRAWL_DATABASE_URL": database_url or ""}
-    return subprocess.run([sys.executable, "-m", "gxcrawl.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "gxcrawl.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _export(archive_dir: Path, out: Path, database_url: str | None) -> list[dict]:
     result = _gxcrawl("export", "--archive", str(archive_dir), "--out", str(out), database_url=database_url)
     assert result.returncode == 0, result.stderr
-    return sorted((json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()),
-                  key=lambda r: r["url"])
+    return sorted((json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()), key=lambda r: r["url"])
 
 
 def _delete_index(archive_dir: Path, database_url: str | None) -> None:
@@ -64,9 +59,16 @@ def test_a_deleted_index_is_detected_and_rebuilt(tmp_path: Path, seeds_dir: Path
     archive_dir = tmp_path / "archive"
     seeds = sorted(seeds_dir.glob("*.txt"))[:3]
     with LoopbackServer() as server:
-        pages = [{"url": server.route(f"/report/{n}.html", Route(_report_html(f"某局{2020 + n}年政府信息公开工作年度报告",
-                                                                              seed))),
-                  "portal": "p", "report": True} for n, seed in enumerate(seeds)]
+        pages = [
+            {
+                "url": server.route(
+                    f"/report/{n}.html", Route(_report_html(f"某局{2020 + n}年政府信息公开工作年度报告", seed))
+                ),
+                "portal": "p",
+                "report": True,
+            }
+            for n, seed in enumerate(seeds)
+        ]
         pages.append({"url": server.route("/other.html", Route(b"<html><body>other</body></html>")), "portal": "p"})
         stats = run_crawl(tmp_path, archive_dir, pages, database_url=database_url, name="live")
         assert stats["gx/texts"] == 3, stats["_log"][-3000:]
@@ -80,8 +82,9 @@ def test_a_deleted_index_is_detected_and_rebuilt(tmp_path: Path, seeds_dir: Path
             [line] = result.stderr.strip().splitlines()
             assert "index" in line and "gxcrawl archive reindex" in line, line
         assert not (archive_dir / "index.sqlite").exists()  # no empty index made in passing
-        replay = run_crawl(tmp_path, archive_dir, pages, database_url=database_url,
-                           settings={"GX_REPLAY": True}, name="replay")
+        replay = run_crawl(
+            tmp_path, archive_dir, pages, database_url=database_url, settings={"GX_REPLAY": True}, name="replay"
+        )
         assert replay["finish_reason"] == "gx_replay_failed" and replay["gx/failed"] == "gx_replay_failed"
         assert "gxcrawl archive reindex" in replay["_log"] and not replay.get("gx/replay/hit")
 
@@ -100,8 +103,11 @@ def test_a_deleted_index_is_detected_and_rebuilt(tmp_path: Path, seeds_dir: Path
 def test_the_sqlite_wal_is_truncated_when_the_archive_closes(tmp_path: Path) -> None:
     archive = Archive.open(tmp_path)
     for n in range(300):
-        archive.write_exchange(Exchange(url=f"http://127.0.0.1/{n}", status=200, body=f"page {n}".encode() * 200,
-                                        fetched_at=datetime.now(UTC)))
+        archive.write_exchange(
+            Exchange(
+                url=f"http://127.0.0.1/{n}", status=200, body=f"page {n}".encode() * 200, fetched_at=datetime.now(UTC)
+            )
+        )
     wal = tmp_path / "index.sqlite-wal"
     assert wal.stat().st_size > 0
     reader = sqlite3.connect(tmp_path / "index.sqlite")  # another process reading the index (an export)

@@ -13,7 +13,6 @@ import pytest
 
 from gxcrawl.corpus.export import parse_since
 from gxcrawl.corpus.records import (
-    CSV_COLUMNS,
     TABLES,
     ExportRow,
     build_export_record,
@@ -22,16 +21,27 @@ from gxcrawl.corpus.records import (
     peek_json_values,
     validation_errors,
 )
+from gxcrawl.corpus.tables import CELLS
 from gxcrawl.corpus.writers import open_output, write_csv, write_jsonl
 from gxcrawl.report import PARSER_VERSION, parse_report
 
 FIELDS = dict(
-    url="http://127.0.0.1/report/a.html", final_url="http://127.0.0.1/report/a.html?x=1", portal="demo",
+    url="http://127.0.0.1/report/a.html",
+    final_url="http://127.0.0.1/report/a.html?x=1",
+    portal="demo",
+    portal_info={"name": "示范市人民政府", "level": "city", "region_code": "990100"},
     fetched_at=datetime(2026, 11, 22, 10, 0, 5),  # naive: the index's UTC
     content_type="text/html; charset=utf-8",
-    sources=[{"url": "http://127.0.0.1/report/a.html", "portal": "demo",
-              "first_seen": datetime(2026, 1, 1, tzinfo=UTC), "last_seen": "2026-11-22T18:00:05+08:00"}],
-    versions=2, warc={"file": "warcs/x.warc.gz", "offset": 0, "length": 1234},
+    sources=[
+        {
+            "url": "http://127.0.0.1/report/a.html",
+            "portal": "demo",
+            "first_seen": datetime(2026, 1, 1, tzinfo=UTC),
+            "last_seen": "2026-11-22T18:00:05+08:00",
+        }
+    ],
+    versions=2,
+    warc={"file": "warcs/x.warc.gz", "offset": 0, "length": 1234},
     attachments=[{"url": "http://127.0.0.1/a.pdf", "content_type": "application/pdf", "sha256": "0" * 64}],
     parser_version=PARSER_VERSION,
 )
@@ -59,14 +69,17 @@ def test_export_record_of_a_parsed_report_validates(parsed_seed: dict) -> None:
     assert record["sources"][0]["first_seen"] == "2026-01-01T00:00:00Z"
 
 
-@pytest.mark.parametrize(("change", "where"), [
-    (lambda r: r.pop("warc"), "warc"),
-    (lambda r: r.update(fetched_at="22/11/2026"), "fetched_at"),
-    (lambda r: r.update(versions=0), "versions"),
-    (lambda r: r.update(sources=[]), "sources"),
-    (lambda r: r["attachments"][0].update(sha256="not-a-digest"), "attachments/0/sha256"),
-    (lambda r: r.update(report_year="2020"), "report_year"),  # the report schema is applied too
-])
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda r: r.pop("warc"), "warc"),
+        (lambda r: r.update(fetched_at="22/11/2026"), "fetched_at"),
+        (lambda r: r.update(versions=0), "versions"),
+        (lambda r: r.update(sources=[]), "sources"),
+        (lambda r: r["attachments"][0].update(sha256="not-a-digest"), "attachments/0/sha256"),
+        (lambda r: r.update(report_year="2020"), "report_year"),  # the report schema is applied too
+    ],
+)
 def test_schema_rejects_broken_records(parsed_seed: dict, change, where: str) -> None:
     record = json.loads(json.dumps(build_export_record(parsed_seed, **FIELDS)))
     change(record)
@@ -95,18 +108,25 @@ def test_jsonl_line_when_the_stored_parser_version_differs(parsed_seed: dict) ->
     assert json.loads(line)["parser_version"] == PARSER_VERSION
     # a record without the key gets it appended
     without = {k: v for k, v in parsed_seed.items() if k != "parser_version"}
-    assert json.loads(ExportRow(json.dumps(without), export_fields(**FIELDS)).jsonl())["parser_version"] == \
-        PARSER_VERSION
+    assert (
+        json.loads(ExportRow(json.dumps(without), export_fields(**FIELDS)).jsonl())["parser_version"] == PARSER_VERSION
+    )
 
 
 def test_peek_reads_keys_not_string_content() -> None:
-    record = {"title": 'a "report_year": 1999, trap', "report_year": 2020,
-              "sections": {"other": '{"attachments": [1]}'},
-              "page": {"attachments": [{"url": "http://x/a.pdf", "text": "附件"}]}}
+    record = {
+        "title": 'a "report_year": 1999, trap',
+        "report_year": 2020,
+        "sections": {"other": '{"attachments": [1]}'},
+        "page": {"attachments": [{"url": "http://x/a.pdf", "text": "附件"}]},
+    }
     for text in (json.dumps(record), json.dumps(record, ensure_ascii=False, indent=3)):
         found = peek_json_values(text, ("report_year", "attachments", "parser_version"))
-        assert found == {"report_year": [2020], "attachments": [[{"url": "http://x/a.pdf", "text": "附件"}]],
-                         "parser_version": []}
+        assert found == {
+            "report_year": [2020],
+            "attachments": [[{"url": "http://x/a.pdf", "text": "附件"}]],
+            "parser_version": [],
+        }
 
 
 def test_csv_long_form_has_every_table_cell(seeds_dir: Path) -> None:
@@ -117,7 +137,7 @@ def test_csv_long_form_has_every_table_cell(seeds_dir: Path) -> None:
     assert write_csv(records, out) == len(records)
     out.seek(0)
     rows = list(csv.DictReader(out))
-    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert tuple(rows[0].keys()) == CELLS.column_names
     expected = {}
     for record in records:
         for table in TABLES:

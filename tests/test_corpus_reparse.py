@@ -49,8 +49,7 @@ def age_reports(corpus: Corpus) -> dict[str, int]:
     return {"H3": failed}
 
 
-def test_reparse_updates_old_reports_and_says_what_changed(
-        corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reparse_updates_old_reports_and_says_what_changed(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
     failed_before = age_reports(corpus)
     assert failed_before["H3"] > 0
     assert main(corpus.args("reparse")) == 0
@@ -98,9 +97,15 @@ def test_same_version_different_result_is_replaced(corpus: Corpus, capsys: pytes
 def test_unreadable_payload_is_reported_and_keeps_its_report(corpus: Corpus) -> None:
     with Archive.open(corpus.archive_dir, corpus.database_url) as archive:
         url = f"{HOST1}/broken.html"
-        ref = archive.write_exchange(Exchange(url=url, status=200, body=bytes(range(256)) * 40,
-                                              fetched_at=T0 + timedelta(days=5),
-                                              response_headers=[("Content-Type", "application/octet-stream")]))
+        ref = archive.write_exchange(
+            Exchange(
+                url=url,
+                status=200,
+                body=bytes(range(256)) * 40,
+                fetched_at=T0 + timedelta(days=5),
+                response_headers=[("Content-Type", "application/octet-stream")],
+            )
+        )
         kept = dict(corpus.records[f"{HOST1}/d.html"], text_sha256="f" * 64, parser_version=OLD)
         outcome = archive.record_document(text_sha256="f" * 64, url=url, portal="p1", capture_id=ref.id)
         archive.store_report(document_id=outcome.document_id, parser_version=OLD, record=kept, capture_id=ref.id)

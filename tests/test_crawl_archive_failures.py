@@ -8,22 +8,18 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from archive_support.index import indexed_captures
+from crawl_process import ROOT, SCRAPY, SECTIONS
 from sqlalchemy import create_engine, func, select
 
 from gxcrawl.archive.models import Capture
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-SECTIONS = "".join(f"<p>{h}</p><p>本年度情况说明。</p>" for h in (
-    "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"))
 HUGE_STATUS = "9999999999999999999"
 
 
@@ -62,8 +58,10 @@ class RawSite:
             status_line, body = self.answer(path)
             if self.delay and path != "/robots.txt":
                 time.sleep(self.delay)
-            head = (f"{status_line}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
-                    "Connection: close\r\n\r\n")
+            head = (
+                f"{status_line}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+                "Connection: close\r\n\r\n"
+            )
             connection.sendall(head.encode("latin-1") + body)
 
     def __enter__(self) -> RawSite:
@@ -75,27 +73,61 @@ class RawSite:
 
 
 def _listing(paths: list[str]) -> bytes:
-    links = "".join(f'<li><a href="{p}">某县{2000 + n}年政府信息公开工作年度报告</a><span>2023-01-01</span></li>'
-                    for n, p in enumerate(paths))
+    links = "".join(
+        f'<li><a href="{p}">某县{2000 + n}年政府信息公开工作年度报告</a><span>2023-01-01</span></li>'
+        for n, p in enumerate(paths)
+    )
     return f"<html><head><title>政府信息公开年报</title></head><body><ul>{links}</ul></body></html>".encode()
 
 
 def _crawl(tmp_path: Path, base: str, database_url: str | None, timeout: float = 240) -> subprocess.Popen[str]:
     registry = tmp_path / "registry.json"
-    registry.write_text(json.dumps({"portals": [
-        {"id": "raw", "name": "某县", "entry_urls": [base + "/"], "allowed_hosts": [base[len("http://"):]]},
-    ]}, ensure_ascii=False))
-    cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-s", f"GX_ARCHIVE_DIR={tmp_path / 'archive'}",
-           "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
-           "-s", "RETRY_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "GX_RENDER_ENABLED=0",
-           "-s", "GX_PARSE_WORKERS=0"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "GXCRAWL_DATABASE_URL": database_url or ""})
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    registry.write_text(
+        json.dumps(
+            {
+                "portals": [
+                    {
+                        "id": "raw",
+                        "name": "某县",
+                        "entry_urls": [base + "/"],
+                        "allowed_hosts": [base[len("http://") :]],
+                    },
+                ]
+            },
+            ensure_ascii=False,
+        )
+    )
+    cmd = [
+        SCRAPY,
+        "crawl",
+        "portals",
+        "-a",
+        f"registry={registry}",
+        "-s",
+        f"GX_ARCHIVE_DIR={tmp_path / 'archive'}",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=0",
+        "-s",
+        "GX_CRAWL_DELAY_ENABLED=0",
+        "-s",
+        "RETRY_ENABLED=0",
+        "-s",
+        "TELNETCONSOLE_ENABLED=0",
+        "-s",
+        "GX_RENDER_ENABLED=0",
+        "-s",
+        "GX_PARSE_WORKERS=0",
+    ]
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "GXCRAWL_DATABASE_URL": database_url or ""},
+    )
 
 
 @pytest.mark.timeout(300)
@@ -151,7 +183,7 @@ def test_an_archive_that_fails_mid_crawl_exits_non_zero(tmp_path: Path, database
         reader.start()
         try:
             deadline = time.monotonic() + 120
-            while _captures(url) < 4:
+            while indexed_captures(url) < 4:
                 assert process.poll() is None and time.monotonic() < deadline, "".join(output)[-3000:]
                 time.sleep(0.05)
             engine = create_engine(url)  # the index goes away under the crawler: the archive itself fails
@@ -170,17 +202,6 @@ def test_an_archive_that_fails_mid_crawl_exits_non_zero(tmp_path: Path, database
     assert code == 1, log[-3000:]
 
 
-def _captures(url: str) -> int:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(Capture)) or 0
-    except Exception:  # noqa: BLE001 - the table may not exist yet
-        return 0
-    finally:
-        engine.dispose()
-
-
 def test_header_values_the_index_cannot_hold_are_cleaned_not_fatal(tmp_path: Path, database_url: str | None) -> None:
     """A NUL in a header (PostgreSQL text refuses it), a 300-character Content-Type and ETag (VARCHAR(255)): the
     response is archived as sent and indexed with what the columns hold; a status out of range is refused alone."""
@@ -189,15 +210,28 @@ def test_header_values_the_index_cannot_hold_are_cleaned_not_fatal(tmp_path: Pat
     from gxcrawl.archive import Archive, InvalidExchange
     from gxcrawl.archive.records import Exchange
 
-    headers = [("Content-Type", "text/html; charset=utf-8; x=" + "a" * 300), ("ETag", '"' + "e" * 300 + '"'),
-               ("Last-Modified", "Mon,\x00 01 Jan 2024 00:00:00 GMT")]
+    headers = [
+        ("Content-Type", "text/html; charset=utf-8; x=" + "a" * 300),
+        ("ETag", '"' + "e" * 300 + '"'),
+        ("Last-Modified", "Mon,\x00 01 Jan 2024 00:00:00 GMT"),
+    ]
     with Archive.open(tmp_path, database_url) as archive:
         with pytest.raises(InvalidExchange, match="outside 100-999"):
-            archive.write_exchange(Exchange(url="http://127.0.0.1/bad", status=10**19, body=b"x",
-                                            fetched_at=datetime.now(UTC)))
-        ref = archive.write_exchange(Exchange(url="http://127.0.0.1/odd", status=200, body=b"<p>odd</p>",
-                                              fetched_at=datetime.now(UTC), response_headers=headers,
-                                              referer="http://127.0.0.1/\x00ref", depth=10**30, duration=float("nan")))
+            archive.write_exchange(
+                Exchange(url="http://127.0.0.1/bad", status=10**19, body=b"x", fetched_at=datetime.now(UTC))
+            )
+        ref = archive.write_exchange(
+            Exchange(
+                url="http://127.0.0.1/odd",
+                status=200,
+                body=b"<p>odd</p>",
+                fetched_at=datetime.now(UTC),
+                response_headers=headers,
+                referer="http://127.0.0.1/\x00ref",
+                depth=10**30,
+                duration=float("nan"),
+            )
+        )
         info = archive.capture(ref.id)
         assert info.content_type == headers[0][1][:255] and info.etag is None
         assert info.last_modified == "Mon, 01 Jan 2024 00:00:00 GMT"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pytest
 from archive_support.crawl import run_crawl
 from archive_support.server import LoopbackServer, Route
 from sqlalchemy import select
@@ -16,11 +15,6 @@ from gxcrawl.archive import Archive
 from gxcrawl.archive.models import Capture
 
 PAGE = "<html><head><title>测试</title></head><body><p>{}</p></body></html>"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
 
 
 def _html(text: str) -> bytes:
@@ -36,14 +30,19 @@ def _warc_records(archive_dir: Path) -> list[dict]:
             for record in iterator:
                 wire = record.raw_stream.read()
                 iterator.read_to_end(record)
-                records.append({
-                    "file": f"warcs/{path.name}", "offset": iterator.get_record_offset(),
-                    "length": iterator.get_record_length(), "type": record.rec_type,
-                    "uri": record.rec_headers.get_header("WARC-Target-URI"),
-                    "id": record.rec_headers.get_header("WARC-Record-ID"),
-                    "warc_headers": list(record.rec_headers.headers),
-                    "http": record.http_headers, "wire": wire,
-                })
+                records.append(
+                    {
+                        "file": f"warcs/{path.name}",
+                        "offset": iterator.get_record_offset(),
+                        "length": iterator.get_record_length(),
+                        "type": record.rec_type,
+                        "uri": record.rec_headers.get_header("WARC-Target-URI"),
+                        "id": record.rec_headers.get_header("WARC-Record-ID"),
+                        "warc_headers": list(record.rec_headers.headers),
+                        "http": record.http_headers,
+                        "wire": wire,
+                    }
+                )
     return records
 
 
@@ -53,19 +52,39 @@ def test_crawl_archives_wire_bytes(tmp_path: Path, database_url: str | None) -> 
     with LoopbackServer() as server:
         urls = {
             "plain": server.route("/plain.html?a=1&b=二", Route(_html("plain page"))),
-            "gzip": server.route("/gzip.html", Route(gz, headers=[("Content-Type", "text/html; charset=utf-8"),
-                                                                  ("Content-Encoding", "gzip")])),
+            "gzip": server.route(
+                "/gzip.html",
+                Route(gz, headers=[("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")]),
+            ),
             "chunked": server.route("/chunked.html", Route(_html("chunked " * 100), chunked=True)),
-            "cookies": server.route("/cookies.html", Route(_html("cookies"), headers=[
-                ("Content-Type", "text/html"), ("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/")])),
+            "cookies": server.route(
+                "/cookies.html",
+                Route(
+                    _html("cookies"),
+                    headers=[
+                        ("Content-Type", "text/html"),
+                        ("Set-Cookie", "a=1; Path=/"),
+                        ("Set-Cookie", "b=2; Path=/"),
+                    ],
+                ),
+            ),
             "chinese": server.route("/报告/2023年度报告.html", Route(_html("中文路径"))),
             "missing": server.url("/missing.html"),
         }
         archive_dir = tmp_path / "archive"
-        stats = run_crawl(tmp_path, archive_dir, [{"url": u, "portal": "demo"} for u in urls.values()],
-                          database_url=database_url)
-        sent = {path: server.sent_for(path)[0] for path in
-                ("/plain.html?a=1&b=二", "/gzip.html", "/chunked.html", "/cookies.html", "/报告/2023年度报告.html")}
+        stats = run_crawl(
+            tmp_path, archive_dir, [{"url": u, "portal": "demo"} for u in urls.values()], database_url=database_url
+        )
+        sent = {
+            path: server.sent_for(path)[0]
+            for path in (
+                "/plain.html?a=1&b=二",
+                "/gzip.html",
+                "/chunked.html",
+                "/cookies.html",
+                "/报告/2023年度报告.html",
+            )
+        }
 
     assert stats.get("gx/captures") == 6, stats["_log"][-3000:]
     records = _warc_records(archive_dir)

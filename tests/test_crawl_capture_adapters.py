@@ -14,9 +14,11 @@ from gxcrawl.crawl.adapters import exchange_from_scrapy, response_from_stored
 
 
 def test_round_trip_through_the_archive(tmp_path: Path) -> None:
-    request = Request("http://127.0.0.1:8080/公开/年报.html?page=2", headers={"Referer": "http://127.0.0.1:8080/list",
-                                                                           "Accept-Encoding": "gzip, deflate"},
-                      meta={"gx_portal": "gd", "depth": 3, "download_latency": 0.5})
+    request = Request(
+        "http://127.0.0.1:8080/公开/年报.html?page=2",
+        headers={"Referer": "http://127.0.0.1:8080/list", "Accept-Encoding": "gzip, deflate"},
+        meta={"gx_portal": "gd", "depth": 3, "download_latency": 0.5},
+    )
     headers = Headers()
     headers.appendlist("Content-Type", "text/html; charset=utf-8")
     headers.appendlist("Content-Encoding", "gzip")
@@ -41,8 +43,13 @@ def test_round_trip_through_the_archive(tmp_path: Path) -> None:
 
 def test_playwright_response_is_marked_rendered() -> None:
     request = Request("http://127.0.0.1/js.html", meta={"playwright": True})
-    response = HtmlResponse(request.url, body=b"<html>dom</html>", request=request, flags=["playwright"],
-                            headers={"Content-Type": "text/html"})
+    response = HtmlResponse(
+        request.url,
+        body=b"<html>dom</html>",
+        request=request,
+        flags=["playwright"],
+        headers={"Content-Type": "text/html"},
+    )
     exchange = exchange_from_scrapy(request, response)
     assert exchange.rendered and exchange.request_headers == []
     assert exchange.extra_metadata["scrapyFlags"] == "playwright"

@@ -14,9 +14,11 @@ from warcio.archiveiterator import ArchiveIterator
 
 from gxcrawl.archive import Archive
 
-JS_PAGE = ("<html><head><meta charset='utf-8'></head><body><div id='list'></div>"
-           "<script>document.getElementById('list').textContent = '脚本生成的' + '年度报告列表';</script>"
-           "</body></html>").encode()
+JS_PAGE = (
+    "<html><head><meta charset='utf-8'></head><body><div id='list'></div>"
+    "<script>document.getElementById('list').textContent = '脚本生成的' + '年度报告列表';</script>"
+    "</body></html>"
+).encode()
 
 
 @pytest.mark.browser
@@ -28,15 +30,24 @@ def test_rendered_dom_is_a_resource_record(tmp_path: Path) -> None:
     settings = {
         "DOWNLOAD_HANDLERS": {"http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": chromium, "headless": True, "timeout": 60_000,
-                                      "args": ["--no-sandbox", "--disable-dev-shm-usage"]},
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": chromium,
+            "headless": True,
+            "timeout": 60_000,
+            "args": ["--no-sandbox", "--disable-dev-shm-usage"],
+        },
     }
     with LoopbackServer() as server:
         rendered_url = server.route("/js-list.html", Route(JS_PAGE))
         plain_url = server.route("/plain.html", Route(b"<html><body>plain</body></html>"))
-        stats = run_crawl(tmp_path, archive_dir, [{"url": rendered_url, "playwright": True},
-                                                  {"url": plain_url}],
-                          database_url=None, settings=settings, timeout=240)
+        stats = run_crawl(
+            tmp_path,
+            archive_dir,
+            [{"url": rendered_url, "playwright": True}, {"url": plain_url}],
+            database_url=None,
+            settings=settings,
+            timeout=240,
+        )
     assert stats.get("gx/rendered") == 1 and stats.get("gx/captures") == 2, stats["_log"][-3000:]
 
     kinds: dict[str, list[str]] = {}
@@ -52,8 +63,8 @@ def test_rendered_dom_is_a_resource_record(tmp_path: Path) -> None:
     assert "response" in kinds[plain_url]  # the plain handler still archives what the server sent
     content_type, dom = payloads[rendered_url]
     assert content_type.startswith("text/html")
-    assert "脚本生成的年度报告列表" in dom.decode("utf-8")      # the DOM after the script ran
-    assert "脚本生成的年度报告列表" not in JS_PAGE.decode()        # ... which the server never sent
+    assert "脚本生成的年度报告列表" in dom.decode("utf-8")  # the DOM after the script ran
+    assert "脚本生成的年度报告列表" not in JS_PAGE.decode()  # ... which the server never sent
 
     archive = Archive.open(archive_dir)
     try:

@@ -7,87 +7,84 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
-        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0",
-        "-s", "GX_RENDER_ENABLED=0", "-s", "GX_PARSE_WORKERS=0"]
-SECTIONS = "".join(f"<p>{h}</p><p>本年度情况说明。</p>" for h in (
-    "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"))
+from crawl_process import FAST, ROOT, SCRAPY, SECTIONS
+from mock_server import Arrival, MockServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
-class Site:
+class Site(MockServer):
     """An entry page linking the column twice; the column lists three reports."""
 
     def __init__(self, *, directory_answers: bool) -> None:
+        super().__init__("127.0.0.1", protocol="HTTP/1.0")
         self.directory_answers = directory_answers
-        self.log: list[str] = []
-        site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
+    @property
+    def log(self) -> list[str]:
+        return [request.path for request in self.requests]
 
-            def do_GET(self) -> None:  # noqa: N802 - stdlib name
-                site.log.append(self.path)
-                status, body = site.answer(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def answer(self, request: Arrival) -> tuple[int, list[tuple[str, str]], bytes]:
+        status, body = self.page(request.path)
+        return status, [("Content-Type", "text/html; charset=utf-8")], body
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def answer(self, path: str) -> tuple[int, bytes]:
+    def page(self, path: str) -> tuple[int, bytes]:
         if path == "/robots.txt":
             return 200, b"User-agent: *\nDisallow:\n"
         if path == "/":
-            return 200, ('<html><head><title>某县人民政府</title></head><body><ul class="nav">'
-                         '<li><a href="/zwgk/zfxxgknb/">政府信息公开年报</a></li></ul><div class="crumb">'
-                         '<a href="/zwgk/zfxxgknb/index.html">政府信息公开年报</a></div></body></html>').encode()
+            return 200, (
+                '<html><head><title>某县人民政府</title></head><body><ul class="nav">'
+                '<li><a href="/zwgk/zfxxgknb/">政府信息公开年报</a></li></ul><div class="crumb">'
+                '<a href="/zwgk/zfxxgknb/index.html">政府信息公开年报</a></div></body></html>'
+            ).encode()
         if path == "/zwgk/zfxxgknb/index.html" or (path == "/zwgk/zfxxgknb/" and self.directory_answers):
-            links = "".join(f'<li><a href="./20230{i}/t2023010{i}_{i}.html">某县{2019 + i}年政府信息公开工作年度报告</a>'
-                            f"<span>2023-01-0{i}</span></li>" for i in (1, 2, 3))
-            return 200, f"<html><head><title>政府信息公开年报</title></head><body><ul>{links}</ul></body></html>".encode()
+            links = "".join(
+                f'<li><a href="./20230{i}/t2023010{i}_{i}.html">某县{2019 + i}年政府信息公开工作年度报告</a>'
+                f"<span>2023-01-0{i}</span></li>"
+                for i in (1, 2, 3)
+            )
+            return (
+                200,
+                f"<html><head><title>政府信息公开年报</title></head><body><ul>{links}</ul></body></html>".encode(),
+            )
         if path.startswith("/zwgk/zfxxgknb/2023"):
             year = 2019 + int(path.rsplit("_", 1)[1].split(".")[0])
             title = f"某县{year}年政府信息公开工作年度报告"
-            return 200, f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{SECTIONS}</body></html>".encode()
+            return (
+                200,
+                f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{SECTIONS}</body></html>".encode(),
+            )
         return 404, b"<html><body>not found</body></html>"
-
-    def __enter__(self) -> Site:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def crawl(site: Site, tmp: Path) -> dict:
     registry = tmp / "registry.json"
-    registry.write_text(json.dumps({"portals": [{"id": "county", "entry_urls": [site.base + "/"],
-                                                 "allowed_hosts": [urlsplit(site.base).netloc], "cms": "trs"}]}),
-                        encoding="utf-8")  # host:port: the host policy allows a bare host on 80/443 only
+    registry.write_text(
+        json.dumps(
+            {
+                "portals": [
+                    {
+                        "id": "county",
+                        "entry_urls": [site.base + "/"],
+                        "allowed_hosts": [urlsplit(site.base).netloc],
+                        "cms": "trs",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )  # host:port: the host policy allows a bare host on 80/443 only
     cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-s", f"GX_ARCHIVE_DIR={tmp / 'archive'}", *FAST]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240,
-                            env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
+    result = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, timeout=240, env={**os.environ, "GXCRAWL_DATABASE_URL": ""}
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200 :][:4000]
     return json.loads((tmp / "archive" / "coverage.json").read_text(encoding="utf-8"))
 
 

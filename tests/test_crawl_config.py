@@ -24,10 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _crawl(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "scrapy.cmdline", "crawl", "portals", "-s", "LOG_LEVEL=ERROR",
-           "-s", "TELNETCONSOLE_ENABLED=0", *args]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy.cmdline",
+        "crawl",
+        "portals",
+        "-s",
+        "LOG_LEVEL=ERROR",
+        "-s",
+        "TELNETCONSOLE_ENABLED=0",
+        *args,
+    ]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
 
 
 BAD = [
@@ -65,8 +74,13 @@ def test_a_bad_setting_stops_the_crawl_with_one_line(tmp_path: Path, args: list[
 def test_an_unreachable_database_stops_the_crawl(tmp_path: Path) -> None:
     with LoopbackServer() as server:  # a port that answers HTTP, not PostgreSQL: bound, so nothing else is there
         port = server.url("/").split(":")[2].split("/")[0]
-    result = _crawl(tmp_path, "-s", f"GX_ARCHIVE_DIR={tmp_path / 'a'}",
-                    "-s", f"GX_DATABASE_URL=postgresql+psycopg://nobody@127.0.0.1:{port}/none")
+    result = _crawl(
+        tmp_path,
+        "-s",
+        f"GX_ARCHIVE_DIR={tmp_path / 'a'}",
+        "-s",
+        f"GX_DATABASE_URL=postgresql+psycopg://nobody@127.0.0.1:{port}/none",
+    )
     assert result.returncode == 2
     assert "GX_DATABASE_URL: cannot connect" in result.stderr and "Traceback" not in result.stderr
 
@@ -96,8 +110,13 @@ def test_replay_of_a_missing_archive_names_it_and_creates_nothing(tmp_path: Path
 
 def _settings_names() -> set[str]:
     tree = ast.parse((ROOT / "gxcrawl" / "settings.py").read_text(encoding="utf-8"))
-    return {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
-            for target in node.targets if isinstance(target, ast.Name) and target.id.startswith("GX_")}
+    return {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id.startswith("GX_")
+    }
 
 
 def test_every_gx_setting_has_a_rule() -> None:
@@ -115,7 +134,10 @@ def _applied(**overrides: object) -> Settings:
 
 
 def test_the_user_agent_follows_the_contact_url_given_on_the_command_line() -> None:
-    assert "https://example.org/crawl-contact" in _applied(GX_CONTACT_URL="https://example.org/crawl-contact")["USER_AGENT"]
+    assert (
+        "https://example.org/crawl-contact"
+        in _applied(GX_CONTACT_URL="https://example.org/crawl-contact")["USER_AGENT"]
+    )
     assert PLACEHOLDER_CONTACT in _applied()["USER_AGENT"]
     assert _applied(USER_AGENT="mine/1.0")["USER_AGENT"] == "mine/1.0"  # an explicit USER_AGENT wins
 
@@ -134,11 +156,22 @@ def test_the_browser_path_given_on_the_command_line_is_used_at_start(tmp_path: P
 def test_a_crawl_sends_the_configured_contact_and_warns_on_the_placeholder(tmp_path: Path) -> None:
     with LoopbackServer() as server:
         url = server.route("/a.html", Route(b"<html><body><p>page</p></body></html>"))
-        stats = run_crawl(tmp_path, tmp_path / "mine", [{"url": url, "portal": "demo"}], database_url=None,
-                          settings={"GX_CONTACT_URL": "https://example.org/crawl-contact", "LOG_LEVEL": "INFO"},
-                          name="mine")
-        placeholder = run_crawl(tmp_path, tmp_path / "placeholder", [{"url": url, "portal": "demo"}],
-                                database_url=None, settings={"LOG_LEVEL": "INFO"}, name="placeholder")
+        stats = run_crawl(
+            tmp_path,
+            tmp_path / "mine",
+            [{"url": url, "portal": "demo"}],
+            database_url=None,
+            settings={"GX_CONTACT_URL": "https://example.org/crawl-contact", "LOG_LEVEL": "INFO"},
+            name="mine",
+        )
+        placeholder = run_crawl(
+            tmp_path,
+            tmp_path / "placeholder",
+            [{"url": url, "portal": "demo"}],
+            database_url=None,
+            settings={"LOG_LEVEL": "INFO"},
+            name="placeholder",
+        )
         agents = [dict(sent.request_headers).get("User-Agent", "") for sent in server.sent_for("/a.html")]
     assert any("https://example.org/crawl-contact" in agent for agent in agents), agents
     assert "GX_CONTACT_URL is still the placeholder" in placeholder["_log"]

@@ -8,14 +8,12 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from tests.archive_support.crawl import run_crawl
+from archive_support.crawl import run_crawl
+from mock_server import Arrival, MockServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.174"
@@ -24,44 +22,25 @@ COOKIES_PER_PAGE = 120
 COOKIE_VALUE = "v" * 3000
 
 
-class CookieFlood:
+class CookieFlood(MockServer):
     """Every page sets COOKIES_PER_PAGE new 3 KB cookies (and one of 10 KB); the first also a small session
     cookie. The Cookie header of every request is recorded."""
 
     def __init__(self) -> None:
-        self.cookie_headers: list[tuple[str, str]] = []
-        site = self
+        super().__init__(HOST, protocol="HTTP/1.0")
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
+    @property
+    def cookie_headers(self) -> list[tuple[str, str]]:
+        return [(request.path, request.header("Cookie") or "") for request in self.requests]
 
-            def do_GET(self) -> None:  # noqa: N802 - stdlib name
-                site.cookie_headers.append((self.path, self.headers.get("Cookie") or ""))
-                page = self.path.strip("/")
-                body = b"<html><body>page</body></html>"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                if page == "p0":
-                    self.send_header("Set-Cookie", "session=abc; Path=/")
-                for k in range(COOKIES_PER_PAGE):
-                    self.send_header("Set-Cookie", f"{page}_{k}={COOKIE_VALUE}; Path=/")
-                self.send_header("Set-Cookie", f"{page}_huge={'h' * 10_000}; Path=/")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer((HOST, 0), Handler)
-        self.base = f"http://{HOST}:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> CookieFlood:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, request: Arrival) -> Reply:
+        page = request.path.strip("/")
+        headers = [("Content-Type", "text/html")]
+        if page == "p0":
+            headers.append(("Set-Cookie", "session=abc; Path=/"))
+        headers += [("Set-Cookie", f"{page}_{k}={COOKIE_VALUE}; Path=/") for k in range(COOKIES_PER_PAGE)]
+        headers.append(("Set-Cookie", f"{page}_huge={'h' * 10_000}; Path=/"))
+        return Reply(200, headers, b"<html><body>page</body></html>")
 
 
 @pytest.fixture
@@ -75,8 +54,13 @@ def flood(monkeypatch: pytest.MonkeyPatch) -> Iterator[CookieFlood]:
 @pytest.mark.timeout(120)
 def test_a_cookie_flood_does_not_grow_the_cookie_header(flood: CookieFlood, tmp_path: Path) -> None:
     pages = [{"url": f"{flood.base}/p{i}", "portal": "flood", "dont_filter": True} for i in range(PAGES)]
-    stats = run_crawl(tmp_path, tmp_path / "archive", pages, database_url=None,
-                      settings={"CONCURRENT_REQUESTS": 1, "GX_PARSE_ENABLED": False})
+    stats = run_crawl(
+        tmp_path,
+        tmp_path / "archive",
+        pages,
+        database_url=None,
+        settings={"CONCURRENT_REQUESTS": 1, "GX_PARSE_ENABLED": False},
+    )
     assert len(flood.cookie_headers) == PAGES
     sizes = [len(header) for _, header in flood.cookie_headers]
     # at most GX_COOKIES_MAX_BYTES_PER_DOMAIN of names and values, plus "=" and "; " per cookie
@@ -141,8 +125,9 @@ def test_cookie_domains_are_decided_without_the_network(tmp_path: Path) -> None:
     # an empty tldextract cache: a fetch of the public suffix list would be attempted, not read from disk
     env = {**os.environ, "TLDEXTRACT_CACHE": str(tmp_path / "tldextract-cache"), "PYTHONPATH": str(ROOT)}
     env.pop("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", None)
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env=env)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     import json
 

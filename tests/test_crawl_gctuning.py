@@ -28,8 +28,10 @@ def _extension(**settings: object) -> GcTuning:
     return GcTuning.from_crawler(crawler)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("10000,20,20", (10000, 20, 20)), ([5, 6, 7], (5, 6, 7)),
-                                                 (("700", " 10", "10 "), (700, 10, 10))])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("10000,20,20", (10000, 20, 20)), ([5, 6, 7], (5, 6, 7)), (("700", " 10", "10 "), (700, 10, 10))],
+)
 def test_thresholds_are_read_from_a_string_or_a_list(value: object, expected: tuple[int, int, int]) -> None:
     assert parse_thresholds(value) == expected
 
@@ -83,10 +85,21 @@ def test_two_crawlers_in_one_process_restore_only_when_the_last_stops() -> None:
 def test_a_real_crawl_runs_tuned(tmp_path: Path) -> None:
     with LoopbackServer() as server:
         url = server.route("/a.html", Route(b"<html><body><p>page</p></body></html>"))
-        stats = run_crawl(tmp_path, tmp_path / "archive", [{"url": url, "portal": "demo"}], database_url=None,
-                          settings={"GX_GC_THRESHOLDS": "12000,30,40"})
-        off = run_crawl(tmp_path, tmp_path / "archive-off", [{"url": url, "portal": "demo"}], database_url=None,
-                        settings={"GX_GC_TUNING": False}, name="off")
+        stats = run_crawl(
+            tmp_path,
+            tmp_path / "archive",
+            [{"url": url, "portal": "demo"}],
+            database_url=None,
+            settings={"GX_GC_THRESHOLDS": "12000,30,40"},
+        )
+        off = run_crawl(
+            tmp_path,
+            tmp_path / "archive-off",
+            [{"url": url, "portal": "demo"}],
+            database_url=None,
+            settings={"GX_GC_TUNING": False},
+            name="off",
+        )
     assert stats["gx/gc/frozen"] > 1000
     assert stats["gx/gc/thresholds"] == [12000, 30, 40]
     assert "gx/gc/frozen" not in off

@@ -9,23 +9,18 @@ import os
 import re
 import socketserver
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from crawl_process import ROOT, SCRAPY, SECTIONS
+from mock_server import Arrival, MockServer
 
 from gxcrawl.discovery.hosts import HostPolicy
 from gxcrawl.discovery.registry import load_registry
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 PORTAL_HOST, OTHER_HOST = "127.0.0.171", "127.0.0.172"
-SECTIONS = "".join(f"<p>{h}</p><p>本年度情况说明。</p>" for h in (
-    "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"))
 
 
 class HostileListener:
@@ -53,42 +48,34 @@ class HostileListener:
         self.server.server_close()
 
 
-class Portal:
+class Portal(MockServer):
     """A 年报 column with one report page whose attachments point off the portal, and redirects off it."""
 
     def __init__(self, other_host: str, other_port: str) -> None:
-        self.paths: list[str] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 - stdlib name
-                site.paths.append(self.path)
-                status, headers, body = site.answer(self.path)
-                self.send_response(status)
-                for key, value in headers:
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        super().__init__(PORTAL_HOST, protocol="HTTP/1.0")
         self.other_host, self.other_port = other_host, other_port
-        self.server = ThreadingHTTPServer((PORTAL_HOST, 0), Handler)
-        self.base = f"http://{PORTAL_HOST}:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def answer(self, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    @property
+    def paths(self) -> list[str]:
+        return [request.path for request in self.requests]
+
+    def answer(self, request: Arrival) -> tuple[int, list[tuple[str, str]], bytes]:
+        return self.page(request.path)
+
+    def page(self, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
         html = [("Content-Type", "text/html; charset=utf-8")]
         if path == "/robots.txt":
             return 200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow:\n"
         if path in ("/", "/nb/"):
-            rows = [("/nb/t1.html", "某县2023年政府信息公开工作年度报告"),
-                    ("/nb/t2.html", "某县2022年政府信息公开工作年度报告"),  # 302 to the other host
-                    (f"http://{self.other_host}/nb/t3.html", "某县2021年政府信息公开工作年度报告")]
-            links = "".join(f'<li><a href="{href}">{text}</a><span>2024-01-0{i}</span></li>'
-                            for i, (href, text) in enumerate(rows, 1))
+            rows = [
+                ("/nb/t1.html", "某县2023年政府信息公开工作年度报告"),
+                ("/nb/t2.html", "某县2022年政府信息公开工作年度报告"),  # 302 to the other host
+                (f"http://{self.other_host}/nb/t3.html", "某县2021年政府信息公开工作年度报告"),
+            ]
+            links = "".join(
+                f'<li><a href="{href}">{text}</a><span>2024-01-0{i}</span></li>'
+                for i, (href, text) in enumerate(rows, 1)
+            )
             return 200, html, f"<html><head><title>年报</title></head><body><ul>{links}</ul></body></html>".encode()
         if path == "/nb/t2.html":
             return 302, [("Location", f"http://{self.other_host}/nb/t2.html")], b""
@@ -98,19 +85,21 @@ class Portal:
             return 200, [("Content-Type", "application/pdf")], b"%PDF-1.4\n%%EOF\n"
         if path == "/nb/t1.html":
             title = "某县2023年政府信息公开工作年度报告"
-            attachments = "".join(f'<p><a href="{href}">附件{i}.pdf</a></p>' for i, href in enumerate(
-                (f"http://{self.other_host}/a.pdf", f"http://{self.other_port}/b.pdf", "/moved.pdf", "/local.pdf")))
-            return 200, html, (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{SECTIONS}"
-                               f"{attachments}</body></html>").encode()
+            attachments = "".join(
+                f'<p><a href="{href}">附件{i}.pdf</a></p>'
+                for i, href in enumerate(
+                    (f"http://{self.other_host}/a.pdf", f"http://{self.other_port}/b.pdf", "/moved.pdf", "/local.pdf")
+                )
+            )
+            return (
+                200,
+                html,
+                (
+                    f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{SECTIONS}"
+                    f"{attachments}</body></html>"
+                ).encode(),
+            )
         return 404, html, b"<html><body>not found</body></html>"
-
-    def __enter__(self) -> Portal:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -129,16 +118,50 @@ def test_no_request_leaves_the_portal_hosts(hostile: tuple[HostileListener, Host
     other_host, other_port = hostile
     with Portal(other_host.netloc, other_port.netloc) as portal:
         registry = tmp_path / "registry.json"
-        registry.write_text(json.dumps({"portals": [
-            {"id": "county", "name": "某县", "entry_urls": [portal.base + "/"], "allowed_hosts": [portal.base[7:]],
-             "report_columns": [portal.base + "/nb/"]}]}, ensure_ascii=False), encoding="utf-8")
-        cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-s", f"GX_ARCHIVE_DIR={tmp_path / 'a'}",
-               "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_RETRY_BACKOFF_BASE=0",
-               "-s", "TELNETCONSOLE_ENABLED=0", "-s", "GX_PARSE_WORKERS=0", "-s", "RETRY_TIMES=1",
-               # every page is read in the spider's worker thread (the path of big pages), in a real reactor
-               "-s", "GX_OFF_REACTOR_PAGE_BYTES=0"]
-        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=150,
-                                env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
+        registry.write_text(
+            json.dumps(
+                {
+                    "portals": [
+                        {
+                            "id": "county",
+                            "name": "某县",
+                            "entry_urls": [portal.base + "/"],
+                            "allowed_hosts": [portal.base[7:]],
+                            "report_columns": [portal.base + "/nb/"],
+                        }
+                    ]
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        cmd = [
+            SCRAPY,
+            "crawl",
+            "portals",
+            "-a",
+            f"registry={registry}",
+            "-s",
+            f"GX_ARCHIVE_DIR={tmp_path / 'a'}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=0",
+            "-s",
+            "GX_RETRY_BACKOFF_BASE=0",
+            "-s",
+            "TELNETCONSOLE_ENABLED=0",
+            "-s",
+            "GX_PARSE_WORKERS=0",
+            "-s",
+            "RETRY_TIMES=1",
+            # every page is read in the spider's worker thread (the path of big pages), in a real reactor
+            "-s",
+            "GX_OFF_REACTOR_PAGE_BYTES=0",
+        ]
+        result = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, timeout=150, env={**os.environ, "GXCRAWL_DATABASE_URL": ""}
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     assert other_host.connections == [], f"connections to another host: {other_host.connections}"
     assert other_port.connections == [], f"connections to another port of the portal host: {other_port.connections}"
@@ -153,24 +176,27 @@ def test_no_request_leaves_the_portal_hosts(hostile: tuple[HostileListener, Host
     assert "/local.pdf" in portal.paths and "/moved.pdf" in portal.paths
 
 
-@pytest.mark.parametrize(("allowed", "url", "ok"), [
-    (["www.xx.gov.cn"], "https://www.xx.gov.cn/a", True),
-    (["www.xx.gov.cn"], "http://www.xx.gov.cn:80/a", True),
-    (["www.xx.gov.cn"], "http://xxgk.xx.gov.cn/a", True),          # a subdomain of the registrable root
-    (["www.xx.gov.cn"], "http://www.xx.gov.cn:5432/", False),      # another service of an allowed host
-    (["www.xx.gov.cn"], "http://xxgk.xx.gov.cn:6379/", False),
-    (["www.xx.gov.cn"], "http://www.xx.gov.cn.evil.cn/", False),
-    (["www.xx.gov.cn"], "http://www.xx.gov.cn@evil.cn/", False),
-    (["www.xx.gov.cn"], "http://www.xx.gov.cn:99999/", False),     # a bad port
-    (["www.xx.gov.cn"], "ftp://www.xx.gov.cn/", False),
-    (["127.0.0.2"], "http://127.0.0.2/", True),
-    (["127.0.0.2"], "http://127.0.0.2:5432/", False),
-    (["127.0.0.2"], "http://1.127.0.0.2/", False),                # an IP has no subdomains
-    (["127.0.0.2:8001"], "http://127.0.0.2:8001/x", True),
-    (["127.0.0.2:8001"], "http://127.0.0.2/x", False),
-    (["127.0.0.2:8001"], "http://127.0.0.3:8001/x", False),
-    (["WWW.XX.GOV.CN."], "http://www.xx.gov.cn/", True),
-])
+@pytest.mark.parametrize(
+    ("allowed", "url", "ok"),
+    [
+        (["www.xx.gov.cn"], "https://www.xx.gov.cn/a", True),
+        (["www.xx.gov.cn"], "http://www.xx.gov.cn:80/a", True),
+        (["www.xx.gov.cn"], "http://xxgk.xx.gov.cn/a", True),  # a subdomain of the registrable root
+        (["www.xx.gov.cn"], "http://www.xx.gov.cn:5432/", False),  # another service of an allowed host
+        (["www.xx.gov.cn"], "http://xxgk.xx.gov.cn:6379/", False),
+        (["www.xx.gov.cn"], "http://www.xx.gov.cn.evil.cn/", False),
+        (["www.xx.gov.cn"], "http://www.xx.gov.cn@evil.cn/", False),
+        (["www.xx.gov.cn"], "http://www.xx.gov.cn:99999/", False),  # a bad port
+        (["www.xx.gov.cn"], "ftp://www.xx.gov.cn/", False),
+        (["127.0.0.2"], "http://127.0.0.2/", True),
+        (["127.0.0.2"], "http://127.0.0.2:5432/", False),
+        (["127.0.0.2"], "http://1.127.0.0.2/", False),  # an IP has no subdomains
+        (["127.0.0.2:8001"], "http://127.0.0.2:8001/x", True),
+        (["127.0.0.2:8001"], "http://127.0.0.2/x", False),
+        (["127.0.0.2:8001"], "http://127.0.0.3:8001/x", False),
+        (["WWW.XX.GOV.CN."], "http://www.xx.gov.cn/", True),
+    ],
+)
 def test_host_policy_decides_by_host_and_port(allowed: list[str], url: str, ok: bool) -> None:
     assert HostPolicy.from_allowed_hosts(allowed).allows(url) is ok
 
@@ -194,8 +220,19 @@ def test_registry_rejects_start_urls_outside_allowed_hosts(tmp_path: Path) -> No
 
 def test_an_allowed_host_on_another_port_is_not_the_portal(tmp_path: Path) -> None:
     path = tmp_path / "r.json"
-    path.write_text(json.dumps({"portals": [{"id": "xx", "entry_urls": ["https://www.xx.gov.cn/"],
-                                             "allowed_hosts": ["www.xx.gov.cn", "xx.gov.cn"]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "portals": [
+                    {
+                        "id": "xx",
+                        "entry_urls": ["https://www.xx.gov.cn/"],
+                        "allowed_hosts": ["www.xx.gov.cn", "xx.gov.cn"],
+                    }
+                ]
+            }
+        )
+    )
     (portal,) = load_registry(path)
     assert portal.allows("https://www.xx.gov.cn/a") and portal.allows("http://xxgk.xx.gov.cn/a")
     assert not portal.allows("http://www.xx.gov.cn:5432/") and not portal.allows("http://xx.gov.cn:6379/")
@@ -233,11 +270,13 @@ def test_a_rendered_page_requests_only_what_the_policy_allows() -> None:
 
     from gxcrawl.crawl.middlewares.render import RenderMiddleware
 
-    policy = HostPolicy.from_allowed_hosts(["www.xx.gov.cn"])
-    stats = get_crawler().stats
-    middleware = RenderMiddleware(stats, available=True, wants_render=lambda portal: True,
-                                  allows=lambda portal, url: portal == "xx" and policy.allows(url))
-    request = Request("https://www.xx.gov.cn/nb/", meta={"gx_portal": "xx", "gx_role": "column"})
+    crawler = get_crawler()
+    stats = crawler.stats
+    middleware = RenderMiddleware(stats, crawler.signals, available=True)
+    request = Request(
+        "https://www.xx.gov.cn/nb/",
+        meta={"gx_portal": "xx", "gx_role": "column", "gx_render": True, "gx_allowed_hosts": ("www.xx.gov.cn",)},
+    )
     middleware.process_request(request)
     assert request.meta["playwright"] is True
     init_page = request.meta["playwright_page_init_callback"]
@@ -254,8 +293,11 @@ def test_a_rendered_page_requests_only_what_the_policy_allows() -> None:
             outcomes[url] = route.outcome
         return outcomes
 
-    assert asyncio.run(browse()) == {"https://www.xx.gov.cn/js/list.js": "fallback",
-                                     "http://127.0.0.1:6379/": "abort", "https://evil.cn/nav.html": "abort"}
+    assert asyncio.run(browse()) == {
+        "https://www.xx.gov.cn/js/list.js": "fallback",
+        "http://127.0.0.1:6379/": "abort",
+        "https://evil.cn/nav.html": "abort",
+    }
     assert stats.get_value("gx/offsite/rendered") == 2
 
 
@@ -267,10 +309,12 @@ def test_a_rendered_page_that_ended_off_site_is_not_read() -> None:
 
     from gxcrawl.crawl.middlewares.hostpolicy import HostPolicyMiddleware
 
-    policy = HostPolicy.from_allowed_hosts(["www.xx.gov.cn"])
     stats = get_crawler().stats
-    middleware = HostPolicyMiddleware(stats, lambda portal, url: policy.allows(url))
-    request = Request("https://www.xx.gov.cn/nb/", meta={"gx_portal": "xx", "gx_role": "column", "playwright": True})
+    middleware = HostPolicyMiddleware(stats)
+    request = Request(
+        "https://www.xx.gov.cn/nb/",
+        meta={"gx_portal": "xx", "gx_role": "column", "playwright": True, "gx_allowed_hosts": ("www.xx.gov.cn",)},
+    )
     same = HtmlResponse("https://www.xx.gov.cn/nb/index.html", body=b"<html></html>", request=request)
     assert middleware.process_response(request, same) is same
     away = HtmlResponse("http://127.0.0.1:6379/", body=b"<html></html>", request=request)

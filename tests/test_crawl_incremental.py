@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from corpus_support.crawl import run_crawl
 from corpus_support.site import Page, Site
 from sqlalchemy import func, select
@@ -30,38 +29,43 @@ def report_html(title: str, text: str) -> bytes:
     return f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{paragraphs}</body></html>".encode()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 def test_second_crawl_is_conditional_and_counts_what_changed(
-        tmp_path: Path, seeds_dir: Path, database_url: str | None) -> None:
+    tmp_path: Path, seeds_dir: Path, database_url: str | None
+) -> None:
     seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
     archive_dir = tmp_path / "archive"
     with Site() as site:
-        site.pages.update({
-            "/robots.txt": Page(b"User-agent: *\nAllow: /\n", content_type="text/plain"),
-            "/index.html": Page(b"<html><body><a href='/report/a.html'>a</a><a href='/report/b.html'>b</a>"
-                                b"<a href='/report/c.html'>c</a></body></html>"),
-            "/report/a.html": Page(report_html("甲", seeds[0])),                     # ETag: will answer 304
-            "/report/b.html": Page(report_html("乙", seeds[2]), validators=False, gzip=True),  # no validators
-            "/report/c.html": Page(report_html("丙", seeds[3])),                     # will change
-        })
-        first = run_crawl(tmp_path / "first", archive_dir, [site.url("/index.html")], database_url=database_url,
-                          settings=LIVE)
+        site.pages.update(
+            {
+                "/robots.txt": Page(b"User-agent: *\nAllow: /\n", content_type="text/plain"),
+                "/index.html": Page(
+                    b"<html><body><a href='/report/a.html'>a</a><a href='/report/b.html'>b</a>"
+                    b"<a href='/report/c.html'>c</a></body></html>"
+                ),
+                "/report/a.html": Page(report_html("甲", seeds[0])),  # ETag: will answer 304
+                "/report/b.html": Page(report_html("乙", seeds[2]), validators=False, gzip=True),  # no validators
+                "/report/c.html": Page(report_html("丙", seeds[3])),  # will change
+            }
+        )
+        first = run_crawl(
+            tmp_path / "first", archive_dir, [site.url("/index.html")], database_url=database_url, settings=LIVE
+        )
         assert not any("if-none-match" in h.headers for h in site.hits), "a fresh archive has nothing to revalidate"
         etag_a = site.pages["/report/a.html"].etag
         etag_c = site.pages["/report/c.html"].etag
         site.pages["/report/c.html"] = Page(report_html("丙", seeds[3].replace("南通市民政局", "南通市民政局（修订）")))
         hits_before = len(site.hits)
-        second = run_crawl(tmp_path / "second", archive_dir, [site.url("/index.html")], database_url=database_url,
-                           settings=LIVE)
+        second = run_crawl(
+            tmp_path / "second", archive_dir, [site.url("/index.html")], database_url=database_url, settings=LIVE
+        )
         recrawl_hits = {h.path: h for h in site.hits[hits_before:]}
 
     assert len(first.reports) == 3, first.log[-3000:]
     assert {k: first.stats.get(f"gx/recrawl/{k}") for k in ("new", "changed", "unchanged")} == {
-        "new": 5, "changed": 0, "unchanged": 0}
+        "new": 5,
+        "changed": 0,
+        "unchanged": 0,
+    }
     assert first.stats["gx/documents/new"] == 3
 
     # the server saw the validators the index held
@@ -74,7 +78,10 @@ def test_second_crawl_is_conditional_and_counts_what_changed(
 
     stats = second.stats
     assert {k: stats.get(f"gx/recrawl/{k}") for k in ("new", "changed", "unchanged")} == {
-        "new": 0, "changed": 1, "unchanged": 4}  # robots, index, a (304s); b (identical payload); c changed
+        "new": 0,
+        "changed": 1,
+        "unchanged": 4,
+    }  # robots, index, a (304s); b (identical payload); c changed
     assert stats["gx/recrawl/not_modified"] == 3
     assert "recrawl: 0 new, 1 changed, 4 unchanged pages (3 answered 304 Not Modified)" in second.log
     # a 304 hands the spider the archived body: same page, same report as the first crawl
@@ -84,19 +91,25 @@ def test_second_crawl_is_conditional_and_counts_what_changed(
     assert "not-modified" in second_seen["flags"]
     assert {r["url"]: r["record"] for r in second.reports}[a] == {r["url"]: r["record"] for r in first.reports}[a]
     # ... linked to the capture that holds that body, not to the empty 304 record
-    assert {r["url"]: r["capture_id"] for r in second.reports}[a] == {r["url"]: r["capture_id"] for r in first.reports}[a]
+    assert {r["url"]: r["capture_id"] for r in second.reports}[a] == {r["url"]: r["capture_id"] for r in first.reports}[
+        a
+    ]
     # unchanged pages add no document; the changed report is one new document, a second version of its URL
     assert stats.get("gx/documents/new") == 1
     assert stats.get("gx/documents/versions") == 1
 
     with Archive.open(archive_dir, database_url) as archive, archive.session() as session:
         assert session.scalar(select(func.count(Document.id))) == 4
-        b_captures = session.scalars(select(Capture).where(Capture.url == target_uri(site.url("/report/b.html")))
-                                     .order_by(Capture.id)).all()
+        b_captures = session.scalars(
+            select(Capture).where(Capture.url == target_uri(site.url("/report/b.html"))).order_by(Capture.id)
+        ).all()
         assert [c.record_type for c in b_captures] == ["response", "revisit"]
         assert b_captures[1].revisit_of_id == b_captures[0].id
-        versions = session.scalars(select(DocumentVersion.version).where(
-            DocumentVersion.url == target_uri(site.url("/report/c.html"))).order_by(DocumentVersion.version)).all()
+        versions = session.scalars(
+            select(DocumentVersion.version)
+            .where(DocumentVersion.url == target_uri(site.url("/report/c.html")))
+            .order_by(DocumentVersion.version)
+        ).all()
         assert versions == [1, 2]
 
         # the export has one record per report, the latest text of c, with its version count
@@ -115,7 +128,8 @@ def test_second_crawl_is_conditional_and_counts_what_changed(
 
 
 def test_304_is_archived_as_a_server_not_modified_revisit(
-        tmp_path: Path, seeds_dir: Path, database_url: str | None) -> None:
+    tmp_path: Path, seeds_dir: Path, database_url: str | None
+) -> None:
     """A 304 becomes a WARC/1.1 revisit (server-not-modified) of the capture it revalidated: warcio reads it,
     read_payload() of it is the original body, the report adds no document but moves last_seen forward,
     `gxcrawl archive check` passes, and offline replay still serves the original body."""
@@ -123,17 +137,21 @@ def test_304_is_archived_as_a_server_not_modified_revisit(
     body = report_html("甲", seed)
     archive_dir = tmp_path / "archive"
     with Site() as site:
-        site.pages.update({
-            "/robots.txt": Page(b"User-agent: *\nAllow: /\n", content_type="text/plain"),
-            "/index.html": Page(b"<html><body><a href='/report/a.html'>a</a></body></html>"),
-            "/report/a.html": Page(body),
-        })
+        site.pages.update(
+            {
+                "/robots.txt": Page(b"User-agent: *\nAllow: /\n", content_type="text/plain"),
+                "/index.html": Page(b"<html><body><a href='/report/a.html'>a</a></body></html>"),
+                "/report/a.html": Page(body),
+            }
+        )
         a = site.url("/report/a.html")
-        first = run_crawl(tmp_path / "first", archive_dir, [site.url("/index.html")], database_url=database_url,
-                          settings=LIVE)
+        first = run_crawl(
+            tmp_path / "first", archive_dir, [site.url("/index.html")], database_url=database_url, settings=LIVE
+        )
         hits_before = len(site.hits)
-        second = run_crawl(tmp_path / "second", archive_dir, [site.url("/index.html")], database_url=database_url,
-                           settings=LIVE)
+        second = run_crawl(
+            tmp_path / "second", archive_dir, [site.url("/index.html")], database_url=database_url, settings=LIVE
+        )
         recrawl_statuses = {h.path: h.status for h in site.hits[hits_before:]}
     assert recrawl_statuses == {"/robots.txt": 304, "/index.html": 304, "/report/a.html": 304}
     assert first.stats["gx/documents/new"] == 1, first.log[-3000:]
@@ -144,7 +162,8 @@ def test_304_is_archived_as_a_server_not_modified_revisit(
     with Archive.open(archive_dir, database_url) as archive:
         with archive.session() as session:
             original, not_modified = session.scalars(
-                select(Capture).where(Capture.url == target_uri(a)).order_by(Capture.id)).all()
+                select(Capture).where(Capture.url == target_uri(a)).order_by(Capture.id)
+            ).all()
             source = session.scalars(select(DocumentSource).where(DocumentSource.url == target_uri(a))).one()
             document = session.get(Document, source.document_id)
             assert session.scalar(select(func.count(Document.id))) == 1
@@ -168,7 +187,11 @@ def test_304_is_archived_as_a_server_not_modified_revisit(
             for record in ArchiveIterator(stream, check_digests=True):
                 http = record.http_headers
                 records[record.rec_headers.get_header("WARC-Record-ID")] = (
-                    record.rec_type, dict(record.rec_headers.headers), http.get_statuscode() if http else None, http)
+                    record.rec_type,
+                    dict(record.rec_headers.headers),
+                    http.get_statuscode() if http else None,
+                    http,
+                )
     rec_type, warc_headers, status, http_headers = records[not_modified.warc_record_id]
     assert rec_type == "revisit" and status == "304"
     assert warc_headers["WARC-Profile"] == "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -177,17 +200,34 @@ def test_304_is_archived_as_a_server_not_modified_revisit(
     assert warc_headers["WARC-Refers-To-Date"] == warc_date(original.fetched_at)
     assert warc_headers["WARC-Refers-To"] == original.warc_record_id
     assert http_headers.get_header("etag") == Page(body).etag  # the 304's own headers are the record content
-    concurrent = sorted(t for t, h, _, _ in records.values() if h.get("WARC-Concurrent-To") == not_modified.warc_record_id)
+    concurrent = sorted(
+        t for t, h, _, _ in records.values() if h.get("WARC-Concurrent-To") == not_modified.warc_record_id
+    )
     assert concurrent == ["metadata", "request"]
 
-    check = subprocess.run([str(Path(sys.executable).with_name("gxcrawl")), "archive", "--archive", str(archive_dir),
-                            *(["--database", database_url] if database_url else []), "check"],
-                           capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("gxcrawl")),
+            "archive",
+            "--archive",
+            str(archive_dir),
+            *(["--database", database_url] if database_url else []),
+            "check",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.rstrip().endswith("OK")
 
     # the server is gone: replay answers from the archive with the original body, not the 304
-    replay = run_crawl(tmp_path / "replay", archive_dir, [site.url("/index.html")], database_url=database_url,
-                       settings={"GX_REPLAY": True})
+    replay = run_crawl(
+        tmp_path / "replay",
+        archive_dir,
+        [site.url("/index.html")],
+        database_url=database_url,
+        settings={"GX_REPLAY": True},
+    )
     replayed = replay.seen_by_url()[a]
     assert (replayed["status"], replayed["sha256"]) == (200, first.seen_by_url()[a]["sha256"])

@@ -26,12 +26,14 @@ def test_recrawl_of_the_demo_portal_finds_exactly_the_changed_reports(tmp_path: 
     archive = tmp_path / "archive"
     with DemoPortal(seed=3, reports_per_site=2, out_dir=tmp_path / "portal", slow_delay=0.2) as portal:
         args = {"registry": str(portal.registry_path)}
-        first = run_crawl(tmp_path / "first", archive, [], spider="portals", spider_args=args, settings=SETTINGS,
-                          timeout=900)
+        first = run_crawl(
+            tmp_path / "first", archive, [], spider="portals", spider_args=args, settings=SETTINGS, timeout=900
+        )
         portal.mutate()
         manifest = json.loads(portal.manifest_path.read_text(encoding="utf-8"))
-        second = run_crawl(tmp_path / "second", archive, [], spider="portals", spider_args=args, settings=SETTINGS,
-                           timeout=900)
+        second = run_crawl(
+            tmp_path / "second", archive, [], spider="portals", spider_args=args, settings=SETTINGS, timeout=900
+        )
 
     found = {r["url"] for r in first.reports}
     changed = {r["url"] for r in manifest["reports"] if r["changed_after_publication"]} & found

@@ -1,8 +1,10 @@
 """A real `scrapy crawl portals` over real saved portal pages (tests/fixtures/real/pingtan-html/ and html/, full pages
-with all their chrome), served on loopback at their original paths, with a registry entry for that host.
+with all their chrome, and report bodies reconstructed from a portal clone in a minimal page), served on loopback at
+their original paths (a page with no known original URL under its fixture name), with a registry entry for that host.
 
 The pages are reports with their text in the page: each must be found, with its year, and (where the archive kept
-the page's text too) its archived text must be the report's body. A fourth page is the second one as the same template publishes a scanned report (its
+the page's text too) its archived text must be the report's body.
+A fourth page is the second one as the same template publishes a scanned report (its
 全真版 mode): the body is empty and the PDF is bound by script only (`ms-attr-href="qzbFile"`, the URL in the
 `apps` array the page's script copies into the avalon model; the file name alone, relative to the page, as the
 CMS writes it when the file sits beside the page). That report is the PDF, fetched and parsed.
@@ -15,25 +17,22 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from archive_support.server import LoopbackServer, Route
+from crawl_process import FAST as CRAWL_FAST
+from crawl_process import ROOT, SCRAPY
 from sqlalchemy import select
 
 from gxcrawl.archive import Archive, target_uri
 from gxcrawl.archive.models import DocumentSource, Report
 from gxcrawl.demo.docfiles import make_pdf
 
-ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "fixtures" / "real"
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
-        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0",
-        "-s", "GX_RENDER_ENABLED=0", "-s", "GX_PARSE_WORKERS=0", "-s", "ROBOTSTXT_OBEY=0"]
+FAST = [*CRAWL_FAST, "-s", "ROBOTSTXT_OBEY=0"]
 HOST = "127.0.0.91"
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
@@ -56,7 +55,7 @@ def _scanned_variant(page: str, pdf_name: str) -> str:
     """The page as the template serves a scanned report: an empty body, the PDF only in the script's `apps` list."""
     body = re.search(r"<div class=TRS_Editor>.*?</div>\s*</div>", page, re.S)
     assert body, "the saved page's body container"
-    page = page[: body.start()] + "<div class=TRS_Editor></div></div>" + page[body.end():]
+    page = page[: body.start()] + "<div class=TRS_Editor></div></div>" + page[body.end() :]
     apps = f"var apps = [{{name: '金井片区管理局年报原件.pdf', url: '{pdf_name}'}}]"
     page, n = re.subn(r"var apps = \[\s*\]", lambda _: apps, page, count=1)
     assert n == 1, "the template's apps array"
@@ -73,35 +72,67 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         pages = []
         for row in sources:
             data = (REAL / row["file"]).read_bytes()
-            path = urlsplit(row["original_url"]).path
-            pages.append({"url": server.route(path, Route(data, HTML)), "year": int(row["report_year"]),
-                          "body": _body_text(REAL / "pingtan" / txt) if (txt := _txt_of(row["original_url"])) else None})
+            # a page reconstructed from a clone has no known original URL: it is served under its fixture name
+            path = urlsplit(row["original_url"]).path or f"/{row['file']}"
+            pages.append(
+                {
+                    "url": server.route(path, Route(data, HTML)),
+                    "year": int(row["report_year"]),
+                    "body": _body_text(REAL / "pingtan" / txt) if (txt := _txt_of(row["original_url"])) else None,
+                }
+            )
         # the scanned variant of the second page, at a sibling URL of the same column; its PDF beside it
         second = pages[1]
         folder = urlsplit(second["url"]).path.rsplit("/", 1)[0]
         pdf_path = f"{folder}/P020200109398765432101.pdf"
-        pdf = make_pdf(["平潭综合实验区金井片区管理局2019年政府信息公开工作年度报告"]
-                       + re.split(r"(?<=。)", second["body"]), title="年报原件")
+        pdf = make_pdf(
+            ["平潭综合实验区金井片区管理局2019年政府信息公开工作年度报告"] + re.split(r"(?<=。)", second["body"]),
+            title="年报原件",
+        )
         pdf_url = server.route(pdf_path, Route(pdf, [("Content-Type", "application/pdf")]))
         page = (REAL / sources[1]["file"]).read_text(encoding="utf-8")
-        scanned_url = server.route(f"{folder}/t20200109_80565.htm",
-                                   Route(_scanned_variant(page, pdf_path.rsplit("/", 1)[1]).encode("utf-8"), HTML))
+        scanned_url = server.route(
+            f"{folder}/t20200109_80565.htm",
+            Route(_scanned_variant(page, pdf_path.rsplit("/", 1)[1]).encode("utf-8"), HTML),
+        )
         registry = tmp / "registry.json"
-        registry.write_text(json.dumps({"portals": [{
-            "id": "real-pingtan", "name": "平潭综合实验区管理委员会", "level": "county", "region_code": "350128",
-            "entry_urls": [p["url"] for p in pages] + [scanned_url],
-            "allowed_hosts": [f"{server.host}:{server.port}", server.host], "cms": "trs"}]}, ensure_ascii=False),
-            encoding="utf-8")
+        registry.write_text(
+            json.dumps(
+                {
+                    "portals": [
+                        {
+                            "id": "real-pingtan",
+                            "name": "平潭综合实验区管理委员会",
+                            "level": "county",
+                            "region_code": "350128",
+                            "entry_urls": [p["url"] for p in pages] + [scanned_url],
+                            "allowed_hosts": [f"{server.host}:{server.port}", server.host],
+                            "cms": "trs",
+                        }
+                    ]
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         archive = tmp / "archive"
         cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-s", f"GX_ARCHIVE_DIR={archive}", *FAST]
-        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240,
-                                env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
+        result = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, timeout=240, env={**os.environ, "GXCRAWL_DATABASE_URL": ""}
+        )
         sent = {s.path for s in server.sent}
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200 :][:4000]
     coverage = json.loads((archive / "coverage.json").read_text(encoding="utf-8"))
-    return {"pages": pages, "coverage": coverage, "archive": archive, "scanned": scanned_url, "pdf": pdf_url,
-            "pdf_path": pdf_path, "sent": sent}
+    return {
+        "pages": pages,
+        "coverage": coverage,
+        "archive": archive,
+        "scanned": scanned_url,
+        "pdf": pdf_url,
+        "pdf_path": pdf_path,
+        "sent": sent,
+    }
 
 
 def _txt_of(original_url: str) -> str | None:
@@ -119,8 +150,11 @@ def _norm(text: str) -> str:
 def test_every_real_report_page_is_found_with_its_year_and_body(crawled: dict[str, Any]) -> None:
     found = {r["url"]: r for r in crawled["coverage"]["reports"]}
     with Archive.open(crawled["archive"]) as archive, archive.session() as session:
-        rows = session.execute(select(DocumentSource.url, Report.record, Report.capture_id).join(
-            Report, Report.document_id == DocumentSource.document_id)).all()
+        rows = session.execute(
+            select(DocumentSource.url, Report.record, Report.capture_id).join(
+                Report, Report.document_id == DocumentSource.document_id
+            )
+        ).all()
         records = {url: (record, archive.read_text(capture_id) or "") for url, record, capture_id in rows}
     for page in crawled["pages"]:
         assert page["url"] in found, f"not found: {page['url']}"
@@ -144,8 +178,10 @@ def test_a_report_bound_only_by_the_templates_script_is_its_pdf(crawled: dict[st
     assert report["attachments"] == [crawled["pdf"]]
     assert crawled["pdf_path"] in crawled["sent"]
     with Archive.open(crawled["archive"]) as archive, archive.session() as session:
-        record = session.scalars(select(Report.record).join(
-            DocumentSource, Report.document_id == DocumentSource.document_id).where(
-            DocumentSource.url == target_uri(crawled["pdf"]))).one()
+        record = session.scalars(
+            select(Report.record)
+            .join(DocumentSource, Report.document_id == DocumentSource.document_id)
+            .where(DocumentSource.url == target_uri(crawled["pdf"]))
+        ).one()
     assert record["report_year"] == 2019
     assert len(crawled["coverage"]["reports"]) == len(crawled["pages"]) + 1

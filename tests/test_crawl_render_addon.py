@@ -54,10 +54,22 @@ def test_replay_still_refuses_the_network_with_rendering_off(chromium: str) -> N
 def test_a_crawl_with_rendering_off_starts_no_playwright(tmp_path: Path, chromium: str) -> None:
     with LoopbackServer() as server:
         url = server.route("/a.html", Route(b"<html><body><p>page</p></body></html>"))
-        off = run_crawl(tmp_path, tmp_path / "off", [{"url": url, "portal": "demo"}], database_url=None,
-                        settings={"GX_RENDER_ENABLED": False, "LOG_LEVEL": "INFO"}, name="off")
-        on = run_crawl(tmp_path, tmp_path / "on", [{"url": url, "portal": "demo"}], database_url=None,
-                       settings={"LOG_LEVEL": "INFO"}, name="on")
+        off = run_crawl(
+            tmp_path,
+            tmp_path / "off",
+            [{"url": url, "portal": "demo"}],
+            database_url=None,
+            settings={"GX_RENDER_ENABLED": False, "LOG_LEVEL": "INFO"},
+            name="off",
+        )
+        on = run_crawl(
+            tmp_path,
+            tmp_path / "on",
+            [{"url": url, "portal": "demo"}],
+            database_url=None,
+            settings={"LOG_LEVEL": "INFO"},
+            name="on",
+        )
     assert off["downloader/response_count"] == on["downloader/response_count"] == 1
     assert "scrapy-playwright==" in on["_log"]  # the handler announces itself when it starts the driver
     assert "scrapy-playwright==" not in off["_log"]

@@ -31,16 +31,31 @@ def report_html(title: str, seed_text: str) -> bytes:
 
 def build_site(site: Site, seeds_dir: Path) -> None:
     seeds = sorted(seeds_dir.glob("*.txt"))
-    site.pages.update({
-        "/robots.txt": Page(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain", validators=False),
-        "/index.html": Page(html("索引", "".join(f'<a href="{p}">{p}</a>' for p in (
-            "/report/a.html", "/report/b.html", "/old.html", "/private/secret.html", "/missing.html")))),
-        "/report/a.html": Page(report_html("甲局年度报告", seeds[0].read_text(encoding="utf-8"))),
-        "/report/b.html": Page(report_html("乙局年度报告", seeds[2].read_text(encoding="utf-8")), gzip=True),
-        "/old.html": Page(b"", status=301, validators=False, headers=[("Location", "/report/c.html")]),
-        "/report/c.html": Page(report_html("丙局年度报告", seeds[3].read_text(encoding="utf-8"))),
-        "/private/secret.html": Page(html("secret", "robots.txt forbids this")),
-    })
+    site.pages.update(
+        {
+            "/robots.txt": Page(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain", validators=False),
+            "/index.html": Page(
+                html(
+                    "索引",
+                    "".join(
+                        f'<a href="{p}">{p}</a>'
+                        for p in (
+                            "/report/a.html",
+                            "/report/b.html",
+                            "/old.html",
+                            "/private/secret.html",
+                            "/missing.html",
+                        )
+                    ),
+                )
+            ),
+            "/report/a.html": Page(report_html("甲局年度报告", seeds[0].read_text(encoding="utf-8"))),
+            "/report/b.html": Page(report_html("乙局年度报告", seeds[2].read_text(encoding="utf-8")), gzip=True),
+            "/old.html": Page(b"", status=301, validators=False, headers=[("Location", "/report/c.html")]),
+            "/report/c.html": Page(report_html("丙局年度报告", seeds[3].read_text(encoding="utf-8"))),
+            "/private/secret.html": Page(html("secret", "robots.txt forbids this")),
+        }
+    )
 
 
 def pages_seen(result: CrawlResult) -> dict[str, tuple]:
@@ -56,26 +71,28 @@ def capture_count(archive_dir: Path, database_url: str | None) -> int:
         return session.scalar(select(func.count(Capture.id)))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 def test_replay_gives_the_live_pages_and_reports_without_network(
-        tmp_path: Path, seeds_dir: Path, database_url: str | None) -> None:
+    tmp_path: Path, seeds_dir: Path, database_url: str | None
+) -> None:
     archive = tmp_path / "archive"
     with Site() as site:
         build_site(site, seeds_dir)
-        live = run_crawl(tmp_path / "live", archive, [site.url("/index.html")], database_url=database_url,
-                         settings=LIVE)
+        live = run_crawl(
+            tmp_path / "live", archive, [site.url("/index.html")], database_url=database_url, settings=LIVE
+        )
         assert site.hits_for("/report/c.html") and not site.hits_for("/private/secret.html")
         assert len(live.reports) == 3, live.log[-3000:]
         index_url = site.url("/index.html")
         captures_after_live = capture_count(archive, database_url)
         hits_after_live = len(site.hits)
 
-        replay = run_crawl(tmp_path / "replay", archive, [site.url("/index.html")], database_url=database_url,
-                           settings={"GX_REPLAY": True})
+        replay = run_crawl(
+            tmp_path / "replay",
+            archive,
+            [site.url("/index.html")],
+            database_url=database_url,
+            settings={"GX_REPLAY": True},
+        )
         # the server was up and answering: not one request reached it
         assert len(site.hits) == hits_after_live, [h.path for h in site.hits[hits_after_live:]]
 
@@ -101,8 +118,9 @@ def test_replay_gives_the_live_pages_and_reports_without_network(
     assert {r["url"]: r["capture_id"] for r in replay.reports} == {r["url"]: r["capture_id"] for r in live.reports}
 
     # the portal is gone now: the replay still works, identically
-    offline = run_crawl(tmp_path / "offline", archive, [index_url], database_url=database_url,
-                        settings={"GX_REPLAY": True})
+    offline = run_crawl(
+        tmp_path / "offline", archive, [index_url], database_url=database_url, settings={"GX_REPLAY": True}
+    )
     assert pages_seen(offline) == pages_seen(live)
     assert reports_by_url(offline) == reports_by_url(live)
 
@@ -114,10 +132,15 @@ def test_replay_miss_is_a_flagged_404_never_fetched(tmp_path: Path, seeds_dir: P
         run_crawl(tmp_path / "live", archive, [site.url("/index.html")], settings=LIVE)
         hits = len(site.hits)
         # before the first capture nothing is archived: robots.txt and the start page both miss
-        early = run_crawl(tmp_path / "early", archive, [site.url("/index.html")],
-                          settings={"GX_REPLAY": True, "GX_REPLAY_AT": "2001-01-01T00:00:00"})
-        unknown = run_crawl(tmp_path / "unknown", archive, [site.url("/never-crawled.html")],
-                            settings={"GX_REPLAY": True})
+        early = run_crawl(
+            tmp_path / "early",
+            archive,
+            [site.url("/index.html")],
+            settings={"GX_REPLAY": True, "GX_REPLAY_AT": "2001-01-01T00:00:00"},
+        )
+        unknown = run_crawl(
+            tmp_path / "unknown", archive, [site.url("/never-crawled.html")], settings={"GX_REPLAY": True}
+        )
         assert len(site.hits) == hits
 
     assert early.stats["gx/replay/miss"] == 2, early.stats
@@ -140,8 +163,12 @@ def test_replay_at_serves_the_capture_of_that_time(tmp_path: Path, seeds_dir: Pa
         site.pages["/report/a.html"] = Page(report_html("甲局年度报告（更正）", seeds[1].read_text(encoding="utf-8")))
         second = run_crawl(tmp_path / "second", archive, [site.url("/index.html")], settings=LIVE)
         hits = len(site.hits)
-        then = run_crawl(tmp_path / "then", archive, [site.url("/index.html")],
-                         settings={"GX_REPLAY": True, "GX_REPLAY_AT": between.isoformat()})
+        then = run_crawl(
+            tmp_path / "then",
+            archive,
+            [site.url("/index.html")],
+            settings={"GX_REPLAY": True, "GX_REPLAY_AT": between.isoformat()},
+        )
         now = run_crawl(tmp_path / "now", archive, [site.url("/index.html")], settings={"GX_REPLAY": True})
         assert len(site.hits) == hits
 
@@ -155,8 +182,13 @@ def test_replay_at_serves_the_capture_of_that_time(tmp_path: Path, seeds_dir: Pa
 
 def test_bad_replay_timestamp_stops_before_crawling(tmp_path: Path) -> None:
     with Site() as site:
-        result = run_crawl(tmp_path / "bad", tmp_path / "archive", [site.url("/index.html")],
-                           settings={"GX_REPLAY": True, "GX_REPLAY_AT": "last tuesday"}, check=False)
+        result = run_crawl(
+            tmp_path / "bad",
+            tmp_path / "archive",
+            [site.url("/index.html")],
+            settings={"GX_REPLAY": True, "GX_REPLAY_AT": "last tuesday"},
+            check=False,
+        )
         assert site.hits == []
     assert result.stats["_exit"] != 0
     assert "GX_REPLAY_AT='last tuesday' is not an ISO 8601 timestamp" in result.log

@@ -20,11 +20,25 @@ def test_replayed_demo_crawl_yields_the_same_reports(tmp_path: Path) -> None:
     with DemoPortal(seed=3, reports_per_site=2, out_dir=tmp_path / "portal", slow_delay=0.2) as portal:
         registry = str(portal.registry_path)
         entry_hosts = {url.split("/")[2] for url in portal.entry_urls}
-        live = run_crawl(tmp_path / "live", archive, [], spider="portals", spider_args={"registry": registry},
-                         settings={**common, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}, timeout=900)
+        live = run_crawl(
+            tmp_path / "live",
+            archive,
+            [],
+            spider="portals",
+            spider_args={"registry": registry},
+            settings={**common, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+            timeout=900,
+        )
     # the portal is gone: nothing can be fetched any more
-    replay = run_crawl(tmp_path / "replay", archive, [], spider="portals", spider_args={"registry": registry},
-                       settings={**common, "GX_REPLAY": True}, timeout=900)
+    replay = run_crawl(
+        tmp_path / "replay",
+        archive,
+        [],
+        spider="portals",
+        spider_args={"registry": registry},
+        settings={**common, "GX_REPLAY": True},
+        timeout=900,
+    )
 
     live_reports = {r["url"]: r["record"] for r in live.reports}
     replay_reports = {r["url"]: r["record"] for r in replay.reports}

@@ -45,8 +45,16 @@ def live_crawl(tmp: Path, database_url: str | None = None) -> dict[str, Any]:
         path = tmp / "registry-no-hints.json"
         path.write_text(json.dumps(registry, ensure_ascii=False), encoding="utf-8")
         args = {"registry": str(path), "portals": "demo-search"}
-        live = run_crawl(tmp / "live", tmp / "archive", [], spider="portals", spider_args=args, settings=LIVE,
-                         database_url=database_url, timeout=600)
+        live = run_crawl(
+            tmp / "live",
+            tmp / "archive",
+            [],
+            spider="portals",
+            spider_args=args,
+            settings=LIVE,
+            database_url=database_url,
+            timeout=600,
+        )
         groups: dict[str, list[str]] = {}
         for r in portal.manifest["reports"]:
             if r["portal"] == "demo-search":
@@ -65,10 +73,19 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return live_crawl(tmp_path_factory.mktemp("search-replay"))
 
 
-def replay_of(crawl: dict[str, Any], out: Path, archive: Path | None = None,
-              database_url: str | None = None) -> CrawlResult:
-    return run_crawl(out, archive or crawl["archive"], [], spider="portals", spider_args=crawl["args"],
-                     settings=REPLAY, database_url=database_url, timeout=600)
+def replay_of(
+    crawl: dict[str, Any], out: Path, archive: Path | None = None, database_url: str | None = None
+) -> CrawlResult:
+    return run_crawl(
+        out,
+        archive or crawl["archive"],
+        [],
+        spider="portals",
+        spider_args=crawl["args"],
+        settings=REPLAY,
+        database_url=database_url,
+        timeout=600,
+    )
 
 
 def assert_replays_the_live_crawl(crawl: dict[str, Any], replay: CrawlResult) -> None:
@@ -131,7 +148,8 @@ def downgraded_copy(crawled: dict[str, Any], to: Path) -> Path:
 
 
 def test_an_archive_indexed_before_request_digests_replays_its_post_pages(
-        crawled: dict[str, Any], tmp_path: Path) -> None:
+    crawled: dict[str, Any], tmp_path: Path
+) -> None:
     archive = downgraded_copy(crawled, tmp_path / "old-archive")
     replay = replay_of(crawled, tmp_path / "replay", archive=archive)
     # opening it upgraded the index and read each POST capture's body digest back from its request record
@@ -145,8 +163,9 @@ def test_post_captures_of_unknown_body_fall_back_to_their_url(crawled: dict[str,
     archive = tmp_path / "archive"
     shutil.copytree(crawled["archive"], archive)
     with Archive.open(archive) as opened, opened.session() as session:
-        unknown = session.execute(update(Capture).where(Capture.method == "POST")
-                                  .values(request_body_sha256=None)).rowcount
+        unknown = session.execute(
+            update(Capture).where(Capture.method == "POST").values(request_body_sha256=None)
+        ).rowcount
     assert unknown > 2
     replay = replay_of(crawled, tmp_path / "replay", archive=archive)
     live = crawled["live"]

@@ -30,12 +30,12 @@ def test_widget_post_pages_replay_as_they_were_fetched(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with DemoPortal(seed=1, out_dir=tmp_path / "demo") as portal:
         args = {"registry": str(portal.registry_path), "portals": "demo-trsapi"}
-        live = run_crawl(tmp_path / "live", archive, [], spider="portals", spider_args=args, settings=LIVE,
-                         timeout=600)
+        live = run_crawl(tmp_path / "live", archive, [], spider="portals", spider_args=args, settings=LIVE, timeout=600)
         site_reports = [r for r in portal.manifest["reports"] if r["portal"] == "demo-trsapi"]
         api_only = {r["url"] for r in site_reports if r["group"] == "trsapi"}
-    replay = run_crawl(tmp_path / "replay", archive, [], spider="portals", spider_args=args, settings=REPLAY,
-                       timeout=600)
+    replay = run_crawl(
+        tmp_path / "replay", archive, [], spider="portals", spider_args=args, settings=REPLAY, timeout=600
+    )
 
     live_reports = {r["url"]: r["record"] for r in live.reports}
     posts = {s["request_sha256"] for s in live.seen if s["method"] == "POST" and s["url"].endswith(API_PATH)}

@@ -11,43 +11,32 @@ published with the website's annual form. Every mechanism has a distractor of th
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from crawl_process import run_portals_crawl
 from sqlalchemy import select
 
 from gxcrawl.archive import Archive, target_uri
 from gxcrawl.archive.models import DocumentSource, Report
 from gxcrawl.demo import DemoPortal
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 SITE = "demo-scripted"
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
-        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0",
-        "-s", "GX_RENDER_ENABLED=0", "-s", "GX_PARSE_WORKERS=0"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def crawl(registry: Path, archive: Path, coverage: Path, *extra: str) -> tuple[dict[str, Any], str]:
-    cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-a", f"portals={SITE}",
-           "-s", f"GX_ARCHIVE_DIR={archive}", "-s", f"GX_COVERAGE_FILE={coverage}", *FAST, *extra]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+    result = run_portals_crawl(registry, archive, "-s", f"GX_COVERAGE_FILE={coverage}", *extra, portals=SITE)
     return json.loads(coverage.read_text(encoding="utf-8")), result.stderr
 
 
 def _records(archive: Path) -> dict[str, dict]:
     with Archive.open(archive) as opened, opened.session() as session:
-        rows = session.execute(select(DocumentSource.url, Report.record).join(
-            Report, Report.document_id == DocumentSource.document_id))
+        rows = session.execute(
+            select(DocumentSource.url, Report.record).join(Report, Report.document_id == DocumentSource.document_id)
+        )
         return {url: record for url, record in rows}
 
 
@@ -64,10 +53,16 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     live_records = _records(archive)
     # the portal is gone: the replay answers every request from the archive
     replay, replay_log = crawl(registry, archive, tmp / "replay.json", "-s", "GX_REPLAY=1")
-    return {"live": live, "replay": replay, "replay_log": replay_log, "fetched": fetched,
-            "reports": [r for r in manifest["reports"] if r["portal"] == SITE],
-            "distractors": [d for d in manifest["distractors"] if d["portal"] == SITE],
-            "live_records": live_records, "replay_records": _records(archive)}
+    return {
+        "live": live,
+        "replay": replay,
+        "replay_log": replay_log,
+        "fetched": fetched,
+        "reports": [r for r in manifest["reports"] if r["portal"] == SITE],
+        "distractors": [d for d in manifest["distractors"] if d["portal"] == SITE],
+        "live_records": live_records,
+        "replay_records": _records(archive),
+    }
 
 
 def test_every_report_is_found_and_no_distractor(crawled: dict[str, Any]) -> None:
@@ -99,8 +94,11 @@ def test_rows_that_name_nothing_are_judged_by_their_content(crawled: dict[str, A
     assert len(documents) == 2 and all(found[r["url"]]["kind"] == "attachment" for r in documents)
     by_kind = {d["kind"]: d for d in crawled["distractors"]}
     # the 附件2.pdf row is the 编制通知: fetched, read, recorded as a distractor, not a report
-    notice = by_kind["compile_notice"] if by_kind["compile_notice"]["url"].endswith(".pdf") else next(
-        d for d in crawled["distractors"] if d["url"].endswith(".pdf"))
+    notice = (
+        by_kind["compile_notice"]
+        if by_kind["compile_notice"]["url"].endswith(".pdf")
+        else next(d for d in crawled["distractors"] if d["url"].endswith(".pdf"))
+    )
     assert notice["url"] in crawled["fetched"]
     assert notice["url"] in {d["url"] for d in crawled["live"]["distractors"]}
     # the 2022年 row is the website's annual form: its page title says so
@@ -124,7 +122,9 @@ def test_every_report_parses_to_its_truth(crawled: dict[str, Any]) -> None:
     for report in crawled["reports"]:
         truth = report["truth"]
         record = crawled["live_records"][target_uri(items[report["url"]])]
-        uncertain = set(report["uncertain_cells"]) | set(report["attachment_uncertain_cells"].get(items[report["url"]], []))
+        uncertain = set(report["uncertain_cells"]) | set(
+            report["attachment_uncertain_cells"].get(items[report["url"]], [])
+        )
         if record["report_year"] != truth["report_year"]:
             wrong.append((report["title"], "report_year", record["report_year"], truth["report_year"]))
         for table in ("active", "applications", "appeals"):

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+from crawl_process import run_portals_crawl
 
 from gxcrawl.demo import DemoPortal
 from gxcrawl.demo.families.search import (
@@ -31,23 +29,12 @@ from gxcrawl.demo.families.search import (
     WIDGET_PAGE_SIZE,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
-        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0",
-        "-s", "GX_RENDER_ENABLED=0", "-s", "GX_PARSE_WORKERS=0"]
-
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def crawl(registry: Path, archive: Path) -> dict[str, Any]:
     """The real spider on demo-search only, in its own process; the coverage summary it wrote."""
-    cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={registry}", "-a", "portals=demo-search",
-           "-s", f"GX_ARCHIVE_DIR={archive}", *FAST]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+    run_portals_crawl(registry, archive, portals="demo-search")
     return json.loads((archive / "coverage.json").read_text(encoding="utf-8"))
 
 
@@ -66,9 +53,16 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         reports, distractors = _site_truth(portal)
         fetched = {portal.url("demo-search", path.split("?")[0]) for path in portal.requested_paths("demo-search")}
         log = list(site.search_log)  # before the test's own look at what the APIs answer
-        return {"coverage": coverage, "reports": reports, "distractors": distractors, "fetched": fetched,
-                "log": log, "registry": json.loads(portal.registry_path.read_text(encoding="utf-8")),
-                "search5_hits": _search5_hits(portal), "govcn_hits": _govcn_hits(portal)}
+        return {
+            "coverage": coverage,
+            "reports": reports,
+            "distractors": distractors,
+            "fetched": fetched,
+            "log": log,
+            "registry": json.loads(portal.registry_path.read_text(encoding="utf-8")),
+            "search5_hits": _search5_hits(portal),
+            "govcn_hits": _govcn_hits(portal),
+        }
 
 
 def _read_json(request: urllib.request.Request | str) -> Any:
@@ -81,8 +75,9 @@ def _search5_hits(portal: DemoPortal) -> set[str]:
     site, urls, page = portal.site("demo-search"), set(), 0
     while True:
         form = {"siteCode": site.site_code, "searchWord": "年度报告", "pageSize": SEARCH5_PAGE_SIZE, "pageNum": page}
-        data = _read_json(urllib.request.Request(site.url(SEARCH5_PATH), method="POST",
-                                                 data=urllib.parse.urlencode(form).encode()))
+        data = _read_json(
+            urllib.request.Request(site.url(SEARCH5_PATH), method="POST", data=urllib.parse.urlencode(form).encode())
+        )
         hits = data["searchResultAll"]["searchTotal"]
         if not hits:
             return urls

@@ -26,15 +26,19 @@ COLUMN = "http://www.xs.gov.cn/zwgk/nb/index.html"
 
 def _spider(tmp_path: Path, **settings: Any) -> PortalsSpider:
     registry = tmp_path / "registry.json"
-    registry.write_text(json.dumps({"portals": [{"id": "xs", "entry_urls": [ENTRY], "allowed_hosts": ["www.xs.gov.cn"]}]}))
+    registry.write_text(
+        json.dumps({"portals": [{"id": "xs", "entry_urls": [ENTRY], "allowed_hosts": ["www.xs.gov.cn"]}]})
+    )
     crawler = get_crawler(PortalsSpider, settings_dict=settings)
     return PortalsSpider.from_crawler(crawler, registry=str(registry))
 
 
 def _column(n: int) -> bytes:
     # every link in one paragraph: each link's list row is the whole paragraph
-    links = "".join(f'<a href="/zwgk/nb/2023/t2023_{i}.html">某局{i}2023年政府信息公开工作年度报告</a> 2024-01-15 '
-                    for i in range(n))
+    links = "".join(
+        f'<a href="/zwgk/nb/2023/t2023_{i}.html">某局{i}2023年政府信息公开工作年度报告</a> 2024-01-15 '
+        for i in range(n)
+    )
     return f"<html><head><title>年报</title></head><body><p>{links}</p></body></html>".encode()
 
 
@@ -43,6 +47,7 @@ def _run(spider: PortalsSpider, body: bytes) -> list[str]:
         request = Request(COLUMN, meta={"gx_portal": "xs", "gx_role": "column", "gx_depth": 0})
         response = HtmlResponse(COLUMN, body=body, encoding="utf-8", request=request)
         return [r.url async for r in spider._html_page(response, spider.by_id["xs"], "column")]
+
     return asyncio.run(collect())
 
 
@@ -60,9 +65,9 @@ def test_a_big_page_is_read_off_the_reactor_thread(tmp_path: Path, monkeypatch: 
     threads: list[int] = []
     analyse = portals_module.analyse_page
 
-    def recording(*args: Any) -> Any:
+    def recording(*args: Any, **kwargs: Any) -> Any:
         threads.append(threading.get_ident())
-        return analyse(*args)
+        return analyse(*args, **kwargs)
 
     monkeypatch.setattr(portals_module, "analyse_page", recording)
     body = _column(300)

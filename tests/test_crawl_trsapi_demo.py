@@ -11,22 +11,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from crawl_process import run_portals_crawl
 
 from gxcrawl.demo import DemoPortal
 from gxcrawl.demo.families.trsapi import API_PATH, CHNL_NB, CHNL_NEWS, CHNL_TZGG, NEWS_PREPAGE, PREPAGE
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
-        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0",
-        "-s", "GX_RENDER_ENABLED=0", "-s", "GX_PARSE_WORKERS=0"]
 SITE = "demo-trsapi"
 COLUMN = "/zwgk/zfxxgkzl/zfxxgknb/"
 
@@ -37,18 +29,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("trsapi")
     with DemoPortal(seed=1, out_dir=tmp / "demo") as portal:
-        cmd = [SCRAPY, "crawl", "portals", "-a", f"registry={portal.registry_path}", "-a", f"portals={SITE}",
-               "-s", f"GX_ARCHIVE_DIR={tmp / 'archive'}", *FAST]
-        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300,
-                                env={**os.environ, "GXCRAWL_DATABASE_URL": ""})
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+        run_portals_crawl(portal.registry_path, tmp / "archive", portals=SITE)
         coverage = json.loads((tmp / "archive" / "coverage.json").read_text(encoding="utf-8"))
-        return {"coverage": coverage, "paths": portal.requested_paths(SITE),
-                "reports": [r for r in portal.manifest["reports"] if r["portal"] == SITE],
-                "distractors": {d["url"]: d for d in portal.manifest["distractors"] if d["portal"] == SITE},
-                "base": portal.site(SITE).base_url, "log": list(portal.site(SITE).search_log),
-                "behaviours": next(s["behaviours"] for s in portal.manifest["sites"] if s["id"] == SITE)}
+        return {
+            "coverage": coverage,
+            "paths": portal.requested_paths(SITE),
+            "reports": [r for r in portal.manifest["reports"] if r["portal"] == SITE],
+            "distractors": {d["url"]: d for d in portal.manifest["distractors"] if d["portal"] == SITE},
+            "base": portal.site(SITE).base_url,
+            "log": list(portal.site(SITE).search_log),
+            "behaviours": next(s["behaviours"] for s in portal.manifest["sites"] if s["id"] == SITE),
+        }
 
 
 def test_every_report_is_found_the_older_ones_only_through_the_widget(crawled: dict[str, Any]) -> None:
@@ -72,10 +63,13 @@ def test_no_distractor_is_taken_or_fetched(crawled: dict[str, Any]) -> None:
 
 def test_each_widget_was_paged_by_its_total_or_to_its_short_page(crawled: dict[str, Any]) -> None:
     log = crawled["log"]
-    pages = {chnl: sorted(p for _, classsql, p in log if classsql == f"chnlid={chnl}")
-             for chnl in (CHNL_NB, CHNL_TZGG, CHNL_NEWS)}
-    in_nb = len(crawled["reports"]) + sum(d["url"].startswith(crawled["base"] + COLUMN)
-                                          for d in crawled["distractors"].values())
+    pages = {
+        chnl: sorted(p for _, classsql, p in log if classsql == f"chnlid={chnl}")
+        for chnl in (CHNL_NB, CHNL_TZGG, CHNL_NEWS)
+    }
+    in_nb = len(crawled["reports"]) + sum(
+        d["url"].startswith(crawled["base"] + COLUMN) for d in crawled["distractors"].values()
+    )
     # the 年报 widget announces its total: every API page, each asked once
     assert pages[CHNL_NB] == list(range(1, math.ceil(in_nb / PREPAGE) + 1))
     # the 通知公告 widget (data-* attributes) likewise; it is paged, its notices are left alone
@@ -90,8 +84,11 @@ def test_the_column_is_fetched_once_and_no_pager_piece_becomes_a_url(crawled: di
     assert {"script-pager-fragments", "column-index-alias"} <= set(crawled["behaviours"])
     # the 信息公开 page links the directory, the column's own pager links index.htm: one page, fetched once
     assert [p for p in paths if p in (COLUMN, COLUMN + "index.htm")] == [COLUMN]
-    junk = [p for p in paths if p.rsplit("/", 1)[-1] in ("index", "index.", "index_")
-            or "pageName" in p or "<" in p or "+" in p]
+    junk = [
+        p
+        for p in paths
+        if p.rsplit("/", 1)[-1] in ("index", "index.", "index_") or "pageName" in p or "<" in p or "+" in p
+    ]
     assert junk == []
     gets = [p for p in paths if p != API_PATH]
     assert len(gets) == len(set(gets)), "every page fetched once"

@@ -23,8 +23,21 @@ from gxcrawl.demo import DemoPortal
 from gxcrawl.demo.families.generic import JSONLY_PAGE_SIZE
 from gxcrawl.demo.world import FAMILIES
 
-ALLOWED_CMS = {"trs", "trs1", "hanweb", "vsb", "gkmlpt", "jpaas", "shanghai", "shtml", "anhui", "client_slice",
-               "ucap", "epoint", None}
+ALLOWED_CMS = {
+    "trs",
+    "trs1",
+    "hanweb",
+    "vsb",
+    "gkmlpt",
+    "jpaas",
+    "shanghai",
+    "shtml",
+    "anhui",
+    "client_slice",
+    "ucap",
+    "epoint",
+    None,
+}
 
 
 @dataclass
@@ -42,8 +55,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(url: str, *, headers: dict[str, str] | None = None, data: bytes | None = None,
-          jar: http.cookiejar.CookieJar | None = None, follow: bool = False) -> Got:
+def fetch(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+    jar: http.cookiejar.CookieJar | None = None,
+    follow: bool = False,
+) -> Got:
     handlers: list[urllib.request.BaseHandler] = []
     if jar is not None:
         handlers.append(urllib.request.HTTPCookieProcessor(jar))
@@ -142,8 +161,22 @@ def test_registry_is_in_the_c4_format(portal: DemoPortal) -> None:
 def test_manifest_has_the_c5_shape_and_every_form(portal: DemoPortal) -> None:
     m = json.loads(portal.manifest_path.read_text(encoding="utf-8"))
     assert m["seed"] == 7
-    keys = {"url", "portal", "agency", "report_year", "format", "title", "published", "form", "attachments", "truth",
-            "duplicate_of", "changed_after_publication", "needs_browser", "encoding"}
+    keys = {
+        "url",
+        "portal",
+        "agency",
+        "report_year",
+        "format",
+        "title",
+        "published",
+        "form",
+        "attachments",
+        "truth",
+        "duplicate_of",
+        "changed_after_publication",
+        "needs_browser",
+        "encoding",
+    }
     for r in m["reports"]:
         assert keys <= set(r)
         if r["truth"] is not None:
@@ -157,11 +190,24 @@ def test_manifest_has_the_c5_shape_and_every_form(portal: DemoPortal) -> None:
     assert sum(r["changed_after_publication"] for r in m["reports"] if r["duplicate_of"] is None) == 1
     dups = [r for r in m["reports"] if r["duplicate_of"] is not None]
     assert {r["group"] for r in dups} == {"republished", "module"}
-    assert {r["group"] for r in m["reports"]} >= {"year", "department", "township", "flat", "misfiled", "republished",
-                                                   "module"}
+    assert {r["group"] for r in m["reports"]} >= {
+        "year",
+        "department",
+        "township",
+        "flat",
+        "misfiled",
+        "republished",
+        "module",
+    }
     assert {r["source"] for r in m["reports"]} >= {f"seed:{k}" for k in ("000", "001", "002", "003", "004")}
-    assert {d["kind"] for d in m["distractors"]} >= {"format_notice", "compile_notice", "website_report",
-                                                      "rule_of_law_report", "final_accounts", "work_report"}
+    assert {d["kind"] for d in m["distractors"]} >= {
+        "format_notice",
+        "compile_notice",
+        "website_report",
+        "rule_of_law_report",
+        "final_accounts",
+        "work_report",
+    }
     assert {b["reason"] for b in m["blocked"]} == {"challenge-412", "challenge-521", "empty-shell", "soft-404"}
     assert len(m["robots_disallowed"]) == 2  # the page and its /gate/big5/ copy
     urls = [r["url"] for r in m["reports"]] + [d["url"] for d in m["distractors"]] + [b["url"] for b in m["blocked"]]
@@ -216,7 +262,8 @@ def trs_pages(first_url: str, *, one_based: bool, encoding: str = "utf-8") -> li
         names = ["index.html"] + [f"index_{k}.html" for k in range(2, n + 1)]
     else:
         m = re.search(r'createPageHTML\((\d+), (\d+), "index", "html"\)', html) or re.search(
-            r"var countPage = (\d+); var currentPage = (\d+)", html)
+            r"var countPage = (\d+); var currentPage = (\d+)", html
+        )
         assert m and m.group(2) == "0"
         n = int(m.group(1))
         names = ["index.html"] + [f"index_{k}.html" for k in range(1, n)]
@@ -311,12 +358,25 @@ def test_trs_one_based_gbk_site(portal: DemoPortal) -> None:
 def hanweb_column(portal: DemoPortal) -> tuple[str, str, dict]:
     col_url = next(r["list_urls"][0] for r in reports_of(portal, "demo-hanweb") if r["group"] == "department")
     html = fetch(col_url).text()
-    cfg = re.search(r"jpage\(\{ dataStore: '(\d+)', totalRecord: (\d+), perPage: (\d+), groupSize: (\d+).*?"
-                    r"webid: (\d+), path: '/', columnid: (\d+)", html)
+    cfg = re.search(
+        r"jpage\(\{ dataStore: '(\d+)', totalRecord: (\d+), perPage: (\d+), groupSize: (\d+).*?"
+        r"webid: (\d+), path: '/', columnid: (\d+)",
+        html,
+    )
     assert cfg
     unit, total, per, group, webid, col = (cfg.group(i) for i in range(1, 7))
-    return col_url, html, {"unitid": unit, "total": int(total), "perpage": int(per), "group": int(group),
-                           "webid": webid, "columnid": col}
+    return (
+        col_url,
+        html,
+        {
+            "unitid": unit,
+            "total": int(total),
+            "perpage": int(per),
+            "group": int(group),
+            "webid": webid,
+            "columnid": col,
+        },
+    )
 
 
 def records(xml: str) -> list[str]:
@@ -335,13 +395,18 @@ def test_hanweb_records_only_inside_the_xml_datastore(portal: DemoPortal) -> Non
 def test_hanweb_dataproxy_post_and_get_windows(portal: DemoPortal) -> None:
     col_url, html, cfg = hanweb_column(portal)
     proxy = portal.url("demo-hanweb", "/module/web/jpage/dataproxy.jsp")
-    form = (f"col=1&appid=1&webid={cfg['webid']}&path=/&columnid={cfg['columnid']}&sourceContentType=1"
-            f"&unitid={cfg['unitid']}&webname=x&permissiontype=0").encode()
+    form = (
+        f"col=1&appid=1&webid={cfg['webid']}&path=/&columnid={cfg['columnid']}&sourceContentType=1"
+        f"&unitid={cfg['unitid']}&webname=x&permissiontype=0"
+    ).encode()
     step = cfg["perpage"] * cfg["group"]
     seen: list[str] = []
     for start in range(1, cfg["total"] + 1, step):
-        got = fetch(f"{proxy}?startrecord={start}&endrecord={start + step - 1}&perpage={cfg['perpage']}",
-                    data=form, headers={"X-Requested-With": "XMLHttpRequest", "Referer": col_url})
+        got = fetch(
+            f"{proxy}?startrecord={start}&endrecord={start + step - 1}&perpage={cfg['perpage']}",
+            data=form,
+            headers={"X-Requested-With": "XMLHttpRequest", "Referer": col_url},
+        )
         assert got.status == 200 and got.headers["content-type"].startswith("text/xml")
         xml = got.text()
         assert f"<totalrecord>{cfg['total']}</totalrecord>" in xml
@@ -355,8 +420,10 @@ def test_hanweb_dataproxy_post_and_get_windows(portal: DemoPortal) -> None:
     listed = {r["url"] for r in reports_of(portal, "demo-hanweb") if r["list_urls"] == [col_url]}
     assert listed <= {base + p for p in seen}
     # GET ?page=N returns UI page N; wrong ids return an empty datastore
-    got = fetch(f"{proxy}?page=2&appid=1&webid={cfg['webid']}&path=/&columnid={cfg['columnid']}"
-                f"&unitid={cfg['unitid']}&permissiontype=0")
+    got = fetch(
+        f"{proxy}?page=2&appid=1&webid={cfg['webid']}&path=/&columnid={cfg['columnid']}"
+        f"&unitid={cfg['unitid']}&permissiontype=0"
+    )
     assert records(got.text()) == seen[cfg["perpage"] : 2 * cfg["perpage"]]
     got = fetch(f"{proxy}?startrecord=1&endrecord=12&perpage=4", data=form.replace(b"unitid=", b"unitid=9"))
     assert records(got.text()) == []
@@ -365,8 +432,8 @@ def test_hanweb_dataproxy_post_and_get_windows(portal: DemoPortal) -> None:
 def test_hanweb_article_has_zjeg_markers_and_meta(portal: DemoPortal) -> None:
     r = next(r for r in reports_of(portal, "demo-hanweb") if r["form"] == "html")
     html = fetch(r["url"]).text()
-    assert "<!--ZJEG_RSS.content.begin--><meta name=\"ContentStart\">" in html
-    assert "<meta name=\"ContentEnd\"><!--ZJEG_RSS.content.end-->" in html
+    assert '<!--ZJEG_RSS.content.begin--><meta name="ContentStart">' in html
+    assert '<meta name="ContentEnd"><!--ZJEG_RSS.content.end-->' in html
     assert 'name="i_columnid"' in html and 'name="ArticleTitle"' in html
     pre = next(r for r in reports_of(portal, "demo-hanweb") if r["format"] == "pre2019")
     assert pre["report_year"] < 2019
@@ -433,7 +500,7 @@ def test_cookie_gate_redirects_to_itself_then_serves(portal: DemoPortal) -> None
     assert any(c.name == "CT6T" for c in jar)
 
 
-# --- gkmlpt, JS-only, client-side slice --------------------------------------------------------------------------------
+# --- gkmlpt, JS-only, client-side slice -----------------------------------------------------------------------------
 
 
 def test_gkmlpt_json_api_pages_by_100(portal: DemoPortal) -> None:
@@ -474,9 +541,16 @@ def test_jpaas_unit_json_lists_what_the_column_html_does_not(portal: DemoPortal)
 
     seen: list[str] = []
     for page in range(1, 20):
-        params = {"parseType": "bulidstatic", "webId": query["webId"], "tplSetId": query["tplSetId"],
-                  "pageType": "column", "tagId": "信息列表", "editType": "null", "pageId": query["pageId"],
-                  "paramJson": json.dumps({"pageNo": page, "pageSize": 4})}
+        params = {
+            "parseType": "bulidstatic",
+            "webId": query["webId"],
+            "tplSetId": query["tplSetId"],
+            "pageType": "column",
+            "tagId": "信息列表",
+            "editType": "null",
+            "pageId": query["pageId"],
+            "paramJson": json.dumps({"pageNo": page, "pageSize": 4}),
+        }
         data = json.loads(fetch(portal.url("demo-jpaas", m.group(1)) + "?" + urlencode(params)).body)
         assert data["success"] is True
         if not data["data"]["html"]:
@@ -518,7 +592,7 @@ def test_client_side_slice_has_every_item_in_one_page() -> None:
         assert len(reports) > 5
 
 
-# --- access behaviours -------------------------------------------------------------------------------------------------
+# --- access behaviours ----------------------------------------------------------------------------------------------
 
 
 def test_blocked_pages_answer_as_challenges(portal: DemoPortal) -> None:
@@ -578,17 +652,31 @@ def test_chrome_surrounds_every_report_page(portal: DemoPortal) -> None:
         if r["portal"] == "demo-client_slice":
             continue
         html = fetch(r["url"], jar=http.cookiejar.CookieJar(), follow=True).text(r["encoding"])
-        for noise in ("网站标识码", "ICP备", "公网安备", "主办单位", "打印", "关闭", "_jiucuo_", "_ideConac", "<select"):
+        for noise in (
+            "网站标识码",
+            "ICP备",
+            "公网安备",
+            "主办单位",
+            "打印",
+            "关闭",
+            "_jiucuo_",
+            "_ideConac",
+            "<select",
+        ):
             assert noise in html, (noise, r["url"])
         assert re.search(r"(当前位置|您当前的位置|您当前所在位置)", html)
 
 
-# --- attachments are real files ------------------------------------------------------------------------------------------
+# --- attachments are real files -------------------------------------------------------------------------------------
 
 
 def test_pdf_attachment_text_is_extractable_chinese(portal: DemoPortal) -> None:
     pypdf = pytest.importorskip("pypdf")
-    r = next(r for r in portal.manifest["reports"] if r["form"] == "html+pdf" and r["truth"] and r["portal"] != "demo-client_slice")
+    r = next(
+        r
+        for r in portal.manifest["reports"]
+        if r["form"] == "html+pdf" and r["truth"] and r["portal"] != "demo-client_slice"
+    )
     got = fetch(r["attachments"][0], headers={"Referer": r["url"]})
     assert got.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(got.body)).pages)
@@ -598,8 +686,11 @@ def test_pdf_attachment_text_is_extractable_chinese(portal: DemoPortal) -> None:
 
 def test_docx_attachment_has_paragraphs_and_tables(portal: DemoPortal) -> None:
     docx = pytest.importorskip("docx")
-    r = next(r for r in portal.manifest["reports"] if r["form"] == "html+docx" and r["truth"] and r["layout"] == "html"
-             and r["portal"] != "demo-client_slice")
+    r = next(
+        r
+        for r in portal.manifest["reports"]
+        if r["form"] == "html+docx" and r["truth"] and r["layout"] == "html" and r["portal"] != "demo-client_slice"
+    )
     got = fetch(r["attachments"][0], headers={"Referer": r["url"]})
     doc = docx.Document(io.BytesIO(got.body))
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -609,14 +700,15 @@ def test_docx_attachment_has_paragraphs_and_tables(portal: DemoPortal) -> None:
     assert "自然人" in cells
 
 
-# --- generations, determinism, scale, CLI ----------------------------------------------------------------------------------
+# --- generations, determinism, scale, CLI ---------------------------------------------------------------------------
 
 
 def test_mutate_changes_one_report_text_at_the_same_url() -> None:
     with DemoPortal(seed=5, slow_delay=0.0) as p:
         changed = next(r for r in p.manifest["reports"] if r["changed_after_publication"] and not r["duplicate_of"])
-        other = next(r for r in p.manifest["reports"] if not r["changed_after_publication"]
-                     and r["portal"] == changed["portal"])
+        other = next(
+            r for r in p.manifest["reports"] if not r["changed_after_publication"] and r["portal"] == changed["portal"]
+        )
         before, other_before = fetch(changed["url"]), fetch(other["url"])
         p.mutate()
         after, other_after = fetch(changed["url"]), fetch(other["url"])
@@ -627,13 +719,16 @@ def test_mutate_changes_one_report_text_at_the_same_url() -> None:
         assert m["generation"] == 1
         entry = next(r for r in m["reports"] if r["url"] == changed["url"])
         assert entry["truth"]["sections"]["other"] != changed["truth"]["sections"]["other"]
-        assert entry["truth"]["sections"]["other"] in ContainerText.of(after.text(), "zoom") or \
-            "".join(entry["truth"]["sections"]["other"].split()) in ContainerText.of(after.text(), "zoom")
+        assert entry["truth"]["sections"]["other"] in ContainerText.of(after.text(), "zoom") or "".join(
+            entry["truth"]["sections"]["other"].split()
+        ) in ContainerText.of(after.text(), "zoom")
 
 
 def _stable(manifest: dict) -> list[tuple]:
-    return [(r["portal"], urlsplit(r["url"]).path, r["title"], json.dumps(r["truth"], sort_keys=True))
-            for r in manifest["reports"]]
+    return [
+        (r["portal"], urlsplit(r["url"]).path, r["title"], json.dumps(r["truth"], sort_keys=True))
+        for r in manifest["reports"]
+    ]
 
 
 def test_same_seed_same_world_other_seed_other_world() -> None:
@@ -666,8 +761,24 @@ def test_serve_verb_prints_entry_urls_and_stops_on_ctrl_c(tmp_path) -> None:
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "gxcrawl.cli", "demo-portal", "serve", "--sites", "2", "--seed", "4",
-                             "--out", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gxcrawl.cli",
+            "demo-portal",
+            "serve",
+            "--sites",
+            "2",
+            "--seed",
+            "4",
+            "--out",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = []
         assert proc.stdout is not None
@@ -698,7 +809,7 @@ def test_https_entry_fails_while_http_works() -> None:
         ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
         with pytest.raises((ssl.SSLError, urllib.error.URLError, ConnectionError)):
             urllib.request.urlopen(entry, timeout=10, context=ctx)
-        assert fetch("http" + entry[len("https"):]).status == 200
+        assert fetch("http" + entry[len("https") :]).status == 200
 
 
 def test_start_time_is_printed_not_asserted(capsys) -> None:
@@ -722,10 +833,23 @@ def test_js_only_list_appears_in_a_real_browser(portal: DemoPortal) -> None:
     reports = reports_of(portal, "demo-jsonly")
     list_url = reports[0]["list_urls"][0]
     out = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
-         "--dump-dom", list_url],
-        capture_output=True, text=True, timeout=90, check=True,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-default-apps",
+            "--dump-dom",
+            list_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
     )
     linked = set(hrefs(out.stdout, list_url))
     # a plain load draws the first page only (newest first); 下一页 draws the others, so a crawler needs the
@@ -763,8 +887,9 @@ def test_attachment_only_ofd_report(portal: DemoPortal) -> None:
     assert "<ofd:TextCode" in content and "一、总体情况" in content
 
 
-@pytest.mark.parametrize("kwargs", [{"sites": 0}, {"sites": 251}, {"reports_per_site": -1}, {"defects": 1.5},
-                                    {"text_layout_share": -0.1}])
+@pytest.mark.parametrize(
+    "kwargs", [{"sites": 0}, {"sites": 251}, {"reports_per_site": -1}, {"defects": 1.5}, {"text_layout_share": -0.1}]
+)
 def test_bad_arguments_are_refused_with_a_clear_message(kwargs: dict) -> None:
     name = next(iter(kwargs))
     with pytest.raises(ValueError, match=name):

@@ -41,7 +41,9 @@ def test_docx_has_merged_cells_python_docx_understands() -> None:
 
 def test_pdf_text_layer_gives_the_chinese_back() -> None:
     pypdf = pytest.importorskip("pypdf")
-    lines = ["二〇二三年政府信息公开工作年度报告", "一、总体情况", "自然人", "35", "x" * 95] + [f"第{i}行" for i in range(80)]
+    lines = ["二〇二三年政府信息公开工作年度报告", "一、总体情况", "自然人", "35", "x" * 95] + [
+        f"第{i}行" for i in range(80)
+    ]
     reader = pypdf.PdfReader(io.BytesIO(make_pdf(lines, title="年度报告")))
     assert len(reader.pages) == 2
     assert reader.metadata.title == "年度报告"
@@ -54,7 +56,9 @@ def test_pdf_text_layer_gives_the_chinese_back() -> None:
 def test_ofd_package_holds_the_text() -> None:
     data = make_ofd(["一、总体情况", "规章 & 规范性文件"], title="报告<1>")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        assert {"OFD.xml", "Doc_0/Document.xml", "Doc_0/PublicRes.xml", "Doc_0/Pages/Page_0/Content.xml"} <= set(zf.namelist())
+        assert {"OFD.xml", "Doc_0/Document.xml", "Doc_0/PublicRes.xml", "Doc_0/Pages/Page_0/Content.xml"} <= set(
+            zf.namelist()
+        )
         assert "报告&lt;1&gt;" in zf.read("OFD.xml").decode("utf-8")
         content = zf.read("Doc_0/Pages/Page_0/Content.xml").decode("utf-8")
     assert "一、总体情况" in content and "规章 &amp; 规范性文件" in content

@@ -1,6 +1,6 @@
-"""The synthetic report generator (gxcrawl/demo/reportgen.py): truth is consistent and rendered faithfully.
+"""The synthetic report generator (gxcrawl.demo.reportgen): truth is consistent and rendered faithfully.
 
-The identities are recomputed here from docs/format.md, independently of the generator's own code;
+The identities are recomputed here from docs/report-format.md, independently of the generator's own code;
 the HTML is read back with the standard library's HTMLParser and laid out on a grid by its
 rowspan/colspan, so a wrong span shows up as a value in the wrong column.
 """
@@ -107,16 +107,12 @@ def test_clean_report_satisfies_every_hard_identity(seed: int, fmt: str) -> None
     for r in a:
         assert a[r]["total"] == sum(a[r][c] for c in APPLICANT), r
     results = [
-        r
-        for r in t3_rows(fmt)
-        if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
+        r for r in t3_rows(fmt) if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
     ]
     assert len(results) == (19 if fmt == "2019" else 21)
     for c in COLS:
         assert a["total_processed"][c] == sum(a[r][c] for r in results), c
-        assert (
-            a["new_received"][c] + a["carried_over"][c] == a["total_processed"][c] + a["carried_forward"][c]
-        ), c
+        assert a["new_received"][c] + a["carried_over"][c] == a["total_processed"][c] + a["carried_forward"][c], c
     # H4a/b/c
     for g in GROUPS:
         assert ap[g]["total"] == sum(ap[g][k] for k in T4[:4]), g
@@ -155,12 +151,10 @@ def _raw_state(t: dict, table: str, row: str, col: str) -> str:
 
 
 def _involved(fmt: str, check: dict) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """(left cells, right cells) of a hard rule, from docs/format.md, "Identities"."""
+    """(left cells, right cells) of a hard rule, from docs/report-format.md, "Identities"."""
     rid, scope = check["id"], check["scope"]
     results = [
-        r
-        for r in t3_rows(fmt)
-        if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
+        r for r in t3_rows(fmt) if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
     ]
     if rid == "H1":
         return [("applications", scope, "total")], [("applications", scope, c) for c in APPLICANT]
@@ -210,8 +204,7 @@ def test_defective_report_claims_only_what_holds(seed: int, fmt: str) -> None:
                 if v is None:
                     assert _raw_state(t, table, r, c) in ("blank", "na", "dropped")
                     assert any(
-                        d.split(":", 1)[1] in (f"{table}.{r}.{c}", table, f"{table}.{r}")
-                        for d in t["defects"]
+                        d.split(":", 1)[1] in (f"{table}.{r}.{c}", table, f"{table}.{r}") for d in t["defects"]
                     ), (table, r, c, t["defects"])
 
 
@@ -419,9 +412,7 @@ def test_text_layout_writes_every_row_in_order(layout: str, fmt: str) -> None:
         # each table-三 row: its label, then its values, in order, nothing else between
         for row in t3_rows(fmt):
             label = _row_label(t, row)
-            want = "".join(
-                _norm(t["raw"]["applications"][row][c]) for c in COLS if c in t["raw"]["applications"][row]
-            )
+            want = "".join(_norm(t["raw"]["applications"][row][c]) for c in COLS if c in t["raw"]["applications"][row])
             assert _norm(label) + want in _strip_separators(text, layout), (layout, row, want)
 
 

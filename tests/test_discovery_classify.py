@@ -1,4 +1,5 @@
-"""The report classifier on real-world titles and body fingerprints (docs/portals.md, "Report titles and false positives", "Body fingerprint")."""
+"""The report classifier on real-world titles and body fingerprints
+(docs/portals.md, "Report titles and false positives", "Body fingerprint")."""
 
 from __future__ import annotations
 
@@ -54,7 +55,10 @@ REAL_REPORT_TITLES = [
     ("某局门户网站工作年度报表和2023年政府信息公开工作年度报告", 2023),
 ]
 REAL_DISTRACTORS = [
-    ("国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知", "format_notice"),
+    (
+        "国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知",
+        "format_notice",
+    ),
     ("关于做好2021年政府信息公开工作年度报告编制发布工作的通知", "compilation_notice"),
     ("白沙县人民政府门户网站2023年工作年度报表", "website_report"),
     ("某市人民政府2023年政府网站工作年度报表", "website_report"),
@@ -87,34 +91,75 @@ def test_distractor_titles_are_rejected_with_the_reason(title: str, reason: str)
     assert f"title:{reason}" in verdict.reasons
 
 
-@pytest.mark.parametrize("title", ["政府信息公开年报", "政府信息公开年度报告", "部门年报", "", "关于开展安全生产大检查的通知",
-                                   "关于印发2024—2025学年信息公开工作要点的通知", "某大学2023-2024学年本科教学质量报告"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "政府信息公开年报",
+        "政府信息公开年度报告",
+        "部门年报",
+        "",
+        "关于开展安全生产大检查的通知",
+        "关于印发2024—2025学年信息公开工作要点的通知",
+        "某大学2023-2024学年本科教学质量报告",
+    ],
+)
 def test_column_names_and_other_titles_are_not_reports(title: str) -> None:
     assert classify_title(title).label == UNKNOWN
 
 
-@pytest.mark.parametrize("text", [
-    "附件1.pdf", "附件：P020240308583929378917.pdf", "P020240308583929378917.pdf", "P020240308583929378917",
-    "2023年", "2023年度", "2023", "2023-2024学年", "某局2023年", "某镇人民政府2023年度", "某镇2023年政府信息公开",
-    "某县市场监督管理局 2022年度", "年度报告.docx", "关于开展安全生产检查的通知.pdf",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "附件1.pdf",
+        "附件：P020240308583929378917.pdf",
+        "P020240308583929378917.pdf",
+        "P020240308583929378917",
+        "2023年",
+        "2023年度",
+        "2023",
+        "2023-2024学年",
+        "某局2023年",
+        "某镇人民政府2023年度",
+        "某镇2023年政府信息公开",
+        "某县市场监督管理局 2022年度",
+        "年度报告.docx",
+        "关于开展安全生产检查的通知.pdf",
+    ],
+)
 def test_rows_that_name_no_content_are_bare(text: str) -> None:
     assert is_bare_title(text)
 
 
-@pytest.mark.parametrize("text", [
-    "", "关于开展安全生产大检查的通知", "政府信息公开年报", "江临市召开2024年第一季度经济运行分析会",
-    "某局2023年政府信息公开工作年度报告", "关于做好2023年度政府信息公开工作年度报告编制工作的通知.pdf", "某局2022年部门决算",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "关于开展安全生产大检查的通知",
+        "政府信息公开年报",
+        "江临市召开2024年第一季度经济运行分析会",
+        "某局2023年政府信息公开工作年度报告",
+        "关于做好2023年度政府信息公开工作年度报告编制工作的通知.pdf",
+        "某局2022年部门决算",
+    ],
+)
 def test_rows_with_a_title_are_not_bare(text: str) -> None:
     assert not is_bare_title(text)
 
 
-SIX_SECTIONS = "\n".join([
-    "一、总体情况", "本年度……", "二、主动公开政府信息情况", "第二十条第（一）项", "信息内容 本年制发件数",
-    "三、收到和处理政府信息公开申请情况", "本年新收政府信息公开申请数量", "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
-])
+SIX_SECTIONS = "\n".join(
+    [
+        "一、总体情况",
+        "本年度……",
+        "二、主动公开政府信息情况",
+        "第二十条第（一）项",
+        "信息内容 本年制发件数",
+        "三、收到和处理政府信息公开申请情况",
+        "本年新收政府信息公开申请数量",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
+)
 
 
 def test_body_fingerprint_counts_section_and_table_anchors() -> None:
@@ -145,24 +190,33 @@ def test_report_columns_and_disclosure_links() -> None:
     assert is_report_column_link("", "http://www.gztongzi.gov.cn/zwgk/zfxxgk/zfxxgknb/2022n/")
     assert is_report_column_link("年度报告", "http://x.gov.cn/a/b/")
     assert not is_report_column_link("政府网站工作年度报表", "http://x.gov.cn/ztzl/ndgzbb/")
-    assert not is_report_column_link("桐梓县人民政府2022年政府信息公开工作年度报告",
-                                     "http://www.gztongzi.gov.cn/zwgk/zfxxgk/zfxxgknb/2022n/202302/t20230218_78246924.html")
+    assert not is_report_column_link(
+        "桐梓县人民政府2022年政府信息公开工作年度报告",
+        "http://www.gztongzi.gov.cn/zwgk/zfxxgk/zfxxgknb/2022n/202302/t20230218_78246924.html",
+    )
     assert is_disclosure_link("政府信息公开", "http://x.gov.cn/zwgk/")
     assert not is_disclosure_link("互动交流", "http://x.gov.cn/hdjl/")
     assert is_group_link("2023年") and is_group_link("通青镇人民政府") and is_group_link("部门年报")
     assert not is_group_link("联系我们") and not is_group_link("江临市召开2024年第一季度经济运行分析会")
 
 
-@pytest.mark.parametrize(("url", "date", "year"), [
-    ("http://www.gztongzi.gov.cn/zwgk/zfxxgk/zfxxgknb/2022n/202302/t20230218_78246924.html", "2023-02-18", 2022),
-    ("http://www.yj.gov.cn/art/2024/1/16/art_1229779591_86714.html", "2024-01-16", 2023),
-    ("https://shanghai.gov.cn/nw12344/20230331/4a03b5fa47ae4c73b7ec42801de6be66.html", "2023-03-31", 2022),
-    ("http://xiongan.gov.cn/2023-01/19/c_1211720332.htm", "2023-01-19", 2022),
-    ("http://www.sc.gov.cn/10462/10778/10876/2024/1/29/49e6cd7bc03d4c7a8ac862452b184f18.shtml", "2024-01-29", 2023),
-    ("http://www.liucheng.gov.cn/bmxzjy/wjlxxgk/202601/t20260121_3716019.shtml", "2026-01-21", 2025),
-    ("http://www.taian.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=370900004341&fbtime=2022&showType=2", None, 2022),
-    ("http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/index.html", None, None),
-])
+@pytest.mark.parametrize(
+    ("url", "date", "year"),
+    [
+        ("http://www.gztongzi.gov.cn/zwgk/zfxxgk/zfxxgknb/2022n/202302/t20230218_78246924.html", "2023-02-18", 2022),
+        ("http://www.yj.gov.cn/art/2024/1/16/art_1229779591_86714.html", "2024-01-16", 2023),
+        ("https://shanghai.gov.cn/nw12344/20230331/4a03b5fa47ae4c73b7ec42801de6be66.html", "2023-03-31", 2022),
+        ("http://xiongan.gov.cn/2023-01/19/c_1211720332.htm", "2023-01-19", 2022),
+        ("http://www.sc.gov.cn/10462/10778/10876/2024/1/29/49e6cd7bc03d4c7a8ac862452b184f18.shtml", "2024-01-29", 2023),
+        ("http://www.liucheng.gov.cn/bmxzjy/wjlxxgk/202601/t20260121_3716019.shtml", "2026-01-21", 2025),
+        (
+            "http://www.taian.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=370900004341&fbtime=2022&showType=2",
+            None,
+            2022,
+        ),
+        ("http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/index.html", None, None),
+    ],
+)
 def test_dates_and_report_years_from_real_urls(url: str, date: str | None, year: int | None) -> None:
     assert url_date(url) == date
     assert url_report_year(url) == year

@@ -47,30 +47,38 @@ def test_the_trs_pager_still_gives_the_columns_other_pages() -> None:
 
 
 def test_whole_links_written_by_script_are_still_found() -> None:
-    html = ("<html><body><script>document.write('<a href=\"/zwgk/zfxxgknb/202403/t20240301_1.html\">"
-            "某县2023年政府信息公开工作年度报告</a>');"
-            "var more = \"<li><a href='./202302/t20230201_2.html' title='某县2022年政府信息公开工作年度报告'>某县2022年…</a></li>\";"
-            "</script><script>var pdf = '/zwgk/zfxxgknb/202201/P020220101.pdf';</script></body></html>")
+    html = (
+        '<html><body><script>document.write(\'<a href="/zwgk/zfxxgknb/202403/t20240301_1.html">'
+        "某县2023年政府信息公开工作年度报告</a>');"
+        "var more = \"<li><a href='./202302/t20230201_2.html' title='某县2022年政府信息公开工作年度报告'>"
+        '某县2022年…</a></li>";'
+        "</script><script>var pdf = '/zwgk/zfxxgknb/202201/P020220101.pdf';</script></body></html>"
+    )
     found = {a.url for a in all_anchors(parse_html(html), COLUMN)}
-    assert found == {"http://www.example.gov.cn/zwgk/zfxxgknb/202403/t20240301_1.html",
-                     "http://www.example.gov.cn/zwgk/zfxxgknb/202302/t20230201_2.html",
-                     "http://www.example.gov.cn/zwgk/zfxxgknb/202201/P020220101.pdf"}
+    assert found == {
+        "http://www.example.gov.cn/zwgk/zfxxgknb/202403/t20240301_1.html",
+        "http://www.example.gov.cn/zwgk/zfxxgknb/202302/t20230201_2.html",
+        "http://www.example.gov.cn/zwgk/zfxxgknb/202201/P020220101.pdf",
+    }
 
 
-@pytest.mark.parametrize(("url", "key"), [
-    (COLUMN + "index.html", COLUMN),
-    (COLUMN + "index.htm", COLUMN),
-    (COLUMN + "INDEX.SHTML", COLUMN),
-    (COLUMN + "default.htm", COLUMN),
-    (COLUMN, COLUMN),
-    # another page of the column, a query, another name: their own pages
-    (COLUMN + "index_1.html", COLUMN + "index_1.html"),
-    (COLUMN + "index.html?page=2", COLUMN + "index.html?page=2"),
-    (COLUMN + "list.html", COLUMN + "list.html"),
-    (COLUMN + "202403/t20240301_1.html", COLUMN + "202403/t20240301_1.html"),
-    # the host root: `/` may be a splash page or redirect to /index.html
-    ("http://www.example.gov.cn/index.html", "http://www.example.gov.cn/index.html"),
-])
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        (COLUMN + "index.html", COLUMN),
+        (COLUMN + "index.htm", COLUMN),
+        (COLUMN + "INDEX.SHTML", COLUMN),
+        (COLUMN + "default.htm", COLUMN),
+        (COLUMN, COLUMN),
+        # another page of the column, a query, another name: their own pages
+        (COLUMN + "index_1.html", COLUMN + "index_1.html"),
+        (COLUMN + "index.html?page=2", COLUMN + "index.html?page=2"),
+        (COLUMN + "list.html", COLUMN + "list.html"),
+        (COLUMN + "202403/t20240301_1.html", COLUMN + "202403/t20240301_1.html"),
+        # the host root: `/` may be a splash page or redirect to /index.html
+        ("http://www.example.gov.cn/index.html", "http://www.example.gov.cn/index.html"),
+    ],
+)
 def test_page_key_url(url: str, key: str) -> None:
     assert page_key_url(url) == key
 

@@ -1,4 +1,5 @@
-"""Pagination strategies on list pages that mirror each CMS family's markup (docs/portals.md, "CMS families and list mechanisms")."""
+"""Pagination strategies on list pages that mirror each CMS family's markup
+(docs/portals.md, "CMS families and list mechanisms")."""
 
 from __future__ import annotations
 
@@ -35,8 +36,10 @@ class TestTrs:
         assert urls(html_page(BASE + "index_2.shtml", body)) == [BASE + "index_1.shtml", BASE + "index_2.shtml"]
 
     def test_inline_count_page_uses_the_static_pager_to_pick_the_base(self) -> None:
-        body = ('<script>var countPage = 3; var currentPage = 0;</script>'
-                '<a href="index.html">首页</a><a href="index_1.html">下一页</a><a href="index_2.html">尾页</a>')
+        body = (
+            "<script>var countPage = 3; var currentPage = 0;</script>"
+            '<a href="index.html">首页</a><a href="index_1.html">下一页</a><a href="index_2.html">尾页</a>'
+        )
         got = urls(html_page(BASE + "index.html", body))
         assert BASE + "index_1.html" in got and BASE + "index_2.html" in got
         assert BASE + "index_3.html" not in got
@@ -60,10 +63,12 @@ def test_shtml_platform_list_pages() -> None:
 
 
 class TestVsb:
-    PAGER = ('<div class="pb_sys_common pb_sys_normal pb_sys_style1"><span class="p_t">共52条</span>'
-             '<span class="p_pages"><span class="p_no_d">1</span><span class="p_no"><a href="ndbg/4.htm">2</a></span>'
-             '<span class="p_next p_fun"><a href="ndbg/4.htm">下页</a></span>'
-             '<span class="p_last p_fun"><a href="ndbg/1.htm">尾页</a></span></span><span class="p_t">1/5</span></div>')
+    PAGER = (
+        '<div class="pb_sys_common pb_sys_normal pb_sys_style1"><span class="p_t">共52条</span>'
+        '<span class="p_pages"><span class="p_no_d">1</span><span class="p_no"><a href="ndbg/4.htm">2</a></span>'
+        '<span class="p_next p_fun"><a href="ndbg/4.htm">下页</a></span>'
+        '<span class="p_last p_fun"><a href="ndbg/1.htm">尾页</a></span></span><span class="p_t">1/5</span></div>'
+    )
 
     def test_reverse_numbering_from_the_newest_page(self) -> None:
         url = "http://www.ynyx.gov.cn/ndbg.htm"
@@ -83,11 +88,14 @@ class TestHanweb:
         '<div id="212860"><script type="text/xml"><datastore>'
         '<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=33718'
         '&unitid=212860&permissiontype=0"></a>]]></nextgroup><recordset>'
-        '<record><![CDATA[<li><a href="/art/2025/1/15/art_33718_1.html" title="某县2024年政府信息公开工作年度报告">x</a>'
-        '<span>2025-01-15</span></li>]]></record></recordset></datastore></script></div>'
-        "<script>$('#212860').jpage({totalRecord:100, perPage:15, groupSize:3, proxyUrl:'/module/web/jpage/dataproxy.jsp',"
+        '<record><![CDATA[<li><a href="/art/2025/1/15/art_33718_1.html" '
+        'title="某县2024年政府信息公开工作年度报告">x</a>'
+        "<span>2025-01-15</span></li>]]></record></recordset></datastore></script></div>"
+        "<script>$('#212860').jpage({totalRecord:100, perPage:15, groupSize:3, "
+        "proxyUrl:'/module/web/jpage/dataproxy.jsp',"
         " ajaxParam:{col:1, appid:'1', webid:1, path:'/', columnid:33718, unitid:'212860', webname:'某县', "
-        "permissiontype:0}});</script>")
+        "permissiontype:0}});</script>"
+    )
 
     def test_jpage_config_gives_post_groups(self) -> None:
         url = "http://www.example.gov.cn/col/col33718/index.html"
@@ -111,8 +119,10 @@ class TestHanweb:
 
 
 class TestGkmlpt:
-    SPA = ("<script>window._CONFIG = {SID: '755041', TREE: [{id: 1, name: '政策文件', children: []},"
-           " {id: 721, name: '政府信息公开年报', children: []}]};</script>")
+    SPA = (
+        "<script>window._CONFIG = {SID: '755041', TREE: [{id: 1, name: '政策文件', children: []},"
+        " {id: 721, name: '政府信息公开年报', children: []}]};</script>"
+    )
 
     def test_report_category_from_the_config_tree(self) -> None:
         url = "http://www.example.gov.cn/gkmlpt/index"
@@ -129,10 +139,13 @@ class TestGkmlpt:
 
 
 class TestJpaas:
-    COLUMN = ('<div id="unit-list"></div><script type="text/javascript" src="/AuthorizedRead/unitbuild.js" '
-              'url="/api-gateway/jpaas-publish-server/front/page/build/unit" queryData=\'{&quot;webId&quot;: 3008, '
-              '&quot;tplSetId&quot;: 1008, &quot;pageType&quot;: &quot;column&quot;, &quot;tagId&quot;: &quot;信息列表&quot;, '
-              '&quot;pageId&quot;: 4400008}\'></script>')
+    COLUMN = (
+        '<div id="unit-list"></div><script type="text/javascript" src="/AuthorizedRead/unitbuild.js" '
+        'url="/api-gateway/jpaas-publish-server/front/page/build/unit" queryData=\'{&quot;webId&quot;: 3008, '
+        "&quot;tplSetId&quot;: 1008, &quot;pageType&quot;: &quot;column&quot;, "
+        "&quot;tagId&quot;: &quot;信息列表&quot;, "
+        "&quot;pageId&quot;: 4400008}'></script>"
+    )
 
     def test_unit_call_then_next_page_until_empty(self) -> None:
         url = "http://www.example.gov.cn/col/col1229700008/index.html"
@@ -165,3 +178,30 @@ def test_client_slice_needs_no_requests_and_next_links_are_followed() -> None:
 def test_family_strategies_run_first_but_all_run() -> None:
     names = [s.name for s in strategies_for("vsb")]
     assert names[0] == "vsb" and set(names) >= {"trs", "hanweb", "gkmlpt", "jpaas", "next"}
+
+
+def test_pagination_modules_import_one_way() -> None:
+    """No import cycle in the package: the graph of its modules' imports (at any depth of the module, deferred
+    ones included) has no loop, so any module can be imported first and finds the ones it needs whole."""
+    import ast
+    from graphlib import CycleError, TopologicalSorter
+    from pathlib import Path
+
+    import gxcrawl.discovery.pagination as package
+
+    prefix = package.__name__ + "."
+    graph: dict[str, set[str]] = {}
+    for path in Path(package.__path__[0]).glob("*.py"):
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
+        if path.stem != "__init__":  # the package's __init__ re-exports; it is run before any of them anyway
+            graph[path.stem] = {m.removeprefix(prefix) for m in imported if m.startswith(prefix)}
+    assert {"types", "strategies", "trs", "search"} <= set(graph)
+    assert graph["types"] == set() and "strategies" not in set().union(*(graph[m] for m in graph if m != "strategies"))
+    try:
+        tuple(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        raise AssertionError(f"import cycle: {exc.args[1]}") from None

@@ -1,5 +1,6 @@
-"""Site-search strategies (docs/portals.md, "Site-search APIs") on answers shaped like the real APIs': what fires them (a page's
-widget config or search box, a registry hint), the requests they make, and how they page from the totals."""
+"""Site-search strategies (docs/portals.md, "Site-search APIs") on answers shaped like the real APIs':
+what fires them (a page's widget config or search box, a registry hint), the requests they make, and how they page
+from the totals."""
 
 from __future__ import annotations
 
@@ -29,8 +30,14 @@ def html_page(url: str, body: str) -> ListPage:
 
 def answer(request: PageRequest, data: object) -> ListPage:
     """The spider's view of an API answer: decoded JSON plus the state the request carried."""
-    return ListPage(request.url, json.dumps(data, ensure_ascii=False), None, "json", data,
-                    {**request.state, "strategy": request.strategy})
+    return ListPage(
+        request.url,
+        json.dumps(data, ensure_ascii=False),
+        None,
+        "json",
+        data,
+        {**request.state, "strategy": request.strategy},
+    )
 
 
 def query(request: PageRequest) -> dict[str, str]:
@@ -48,14 +55,25 @@ SEARCH_BOX = """<form class="search" action="/irs-c-web/search.shtml" method="ge
  value="18a2b3c4d5e"><input type="hidden" name="dataTypeId" value="107"><input name="searchWord"></form>"""
 
 
-def igs_answer(titles: list[str], *, page_no: int = 1, size: int = 10, total: int | None = None,
-               page_count: object = None) -> dict:
+def igs_answer(
+    titles: list[str], *, page_no: int = 1, size: int = 10, total: int | None = None, page_count: object = None
+) -> dict:
     pager: dict = {"pageNo": page_no, "pageSize": size, "total": len(titles) if total is None else total}
     if page_count is not None:
         pager["pageCount"] = page_count
-    items = [{"type": "DATA", "data": {"title": t.replace("年度报告", "<em>年度报告</em>"), "titleO": t,
-                                       "url": f"{SITE}/zwgk/zfxxgknb/202402/t2024020{i % 9}_{i}.html",
-                                       "docDate": "2024-02-01", "content": "…"}} for i, t in enumerate(titles)]
+    items = [
+        {
+            "type": "DATA",
+            "data": {
+                "title": t.replace("年度报告", "<em>年度报告</em>"),
+                "titleO": t,
+                "url": f"{SITE}/zwgk/zfxxgknb/202402/t2024020{i % 9}_{i}.html",
+                "docDate": "2024-02-01",
+                "content": "…",
+            },
+        }
+        for i, t in enumerate(titles)
+    ]
     return {"success": True, "code": 200, "data": {"pager": pager, "middle": {"listAndBox": items}}}
 
 
@@ -81,8 +99,10 @@ class TestIgs:
         requests = search_requests(html_page(f"{SITE}/", SEARCH_BOX))
         assert [r.json_body["searchWord"] for r in requests] == list(DEFAULT_WORDS)  # type: ignore[index]
         assert {r.url for r in requests} == {f"{SITE}/irs/front/search"}
-        assert all(r.json_body["code"] == "18a2b3c4d5e" and r.json_body["dataTypeId"] == "107"  # type: ignore[index]
-                   for r in requests)
+        assert all(
+            r.json_body["code"] == "18a2b3c4d5e" and r.json_body["dataTypeId"] == "107"  # type: ignore[index]
+            for r in requests
+        )
 
     def test_a_search_page_link_with_a_hot_word_still_searches_report_words(self) -> None:
         body = '<a href="/irs-c-web/search.shtml?code=18a2b3c4d5e&amp;dataTypeId=107&amp;searchWord=疫情防控">热搜</a>'
@@ -109,15 +129,23 @@ class TestIgs:
 
     def test_old_result_docs_variant_with_total_hits(self) -> None:
         (first, _) = search_requests(html_page(f"{SITE}/", SEARCH_BOX))
-        docs = [{"data": {"titleO": t, "url": f"{SITE}/a/{i}.html", "docDate": "2024-01-02"}}
-                for i, t in enumerate(report_titles(20))]
+        docs = [
+            {"data": {"titleO": t, "url": f"{SITE}/a/{i}.html", "docDate": "2024-01-02"}}
+            for i, t in enumerate(report_titles(20))
+        ]
         more = list_page_requests(answer(first, {"ok": True, "resultDocs": docs, "totalHits": 45}), None)
         assert [r.json_body["pageNo"] for r in more] == [2, 3]  # type: ignore[index]
 
     def test_refused_and_malformed_answers_end_the_series(self) -> None:
         (first, _) = search_requests(html_page(f"{SITE}/", SEARCH_BOX))
-        for data in ({"success": False, "msg": "排序方式不能为空！"}, None, [], "x", {"success": True, "data": None},
-                     {"success": True, "data": {"middle": {"listAndBox": "none"}}}):
+        for data in (
+            {"success": False, "msg": "排序方式不能为空！"},
+            None,
+            [],
+            "x",
+            {"success": True, "data": None},
+            {"success": True, "data": {"middle": {"listAndBox": "none"}}},
+        ):
             assert list_page_requests(answer(first, data), None) == [], data
 
     def test_empty_result_asks_for_nothing(self) -> None:
@@ -138,7 +166,9 @@ class TestIgs:
     def test_a_total_of_zero_next_to_hits_is_not_believed(self) -> None:
         (first, _) = search_requests(html_page(f"{SITE}/", SEARCH_BOX))
         size = first.json_body["pageSize"]  # type: ignore[index]
-        more = list_page_requests(answer(first, igs_answer(report_titles(size), size=size, total=0, page_count=0)), None)
+        more = list_page_requests(
+            answer(first, igs_answer(report_titles(size), size=size, total=0, page_count=0)), None
+        )
         assert [r.json_body["pageNo"] for r in more] == [2]  # type: ignore[index]
 
     def test_absurd_totals_are_capped(self) -> None:
@@ -161,45 +191,73 @@ class TestIgs:
         assert {r.strategy for r in list_page_requests(answer(first, data), "gkmlpt")} == {"igs"}
 
     def test_registry_hint(self) -> None:
-        hint = SearchHint("igs", f"{SITE}/irs/front/search", (("code", "17d1d69fedf"), ("data_type_id", "259"),
-                                                               ("order_by", "related")), ("政府信息公开工作年度报告",), 30, 5)
+        hint = SearchHint(
+            "igs",
+            f"{SITE}/irs/front/search",
+            (("code", "17d1d69fedf"), ("data_type_id", "259"), ("order_by", "related")),
+            ("政府信息公开工作年度报告",),
+            30,
+            5,
+        )
         (request,) = hint_requests([hint])
         body = request.json_body
         assert body is not None
         assert (body["code"], body["dataTypeId"], body["searchWord"], body["pageSize"]) == (
-            "17d1d69fedf", "259", "政府信息公开工作年度报告", 30)
+            "17d1d69fedf",
+            "259",
+            "政府信息公开工作年度报告",
+            30,
+        )
         assert body["orderBy"] == "related" and body["searchBy"] == "title"
         more = list_page_requests(answer(request, igs_answer(report_titles(30), size=30, total=900)), None)
         assert [r.json_body["pageNo"] for r in more] == [2, 3, 4, 5]  # type: ignore[index]
 
     def test_pages_without_igs_markers_are_left_alone(self) -> None:
-        page = html_page(f"{SITE}/", '<form action="/govsearch/search.jsp"><input name="searchWord"></form>'
-                                     '<script>var opts = {code: "abc"};</script>')
+        page = html_page(
+            f"{SITE}/",
+            '<form action="/govsearch/search.jsp"><input name="searchWord"></form>'
+            '<script>var opts = {code: "abc"};</script>',
+        )
         assert search_requests(page) == []
 
 
-# --- TRS openSearch ----------------------------------------------------------------------------------------------------
+# --- TRS openSearch -------------------------------------------------------------------------------------------------
 
 OPEN_URL = f"{SITE}/trs-search/trssearch/openSearch/getZwgkList"
 
 
 def open_answer(n: int, *, total: int, page_num: int = 1, size: int = 10, state: object = 200) -> dict:
-    return {"msg": "success", "state": state, "data": {
-        "total": total, "pageSize": size, "pageNum": page_num,
-        "data": [{"gk_doctitle": f"某县第{i}局2023年<em style='color:red'>政府信息公开</em>工作年度报告",
-                  "docpuburl": f"{SITE}/zfxxgk/bm{i}/202402/t20240201_{i}.shtml",
-                  "docpubtime": "2024-02-01 10:00:00"} for i in range(n)]}}
+    return {
+        "msg": "success",
+        "state": state,
+        "data": {
+            "total": total,
+            "pageSize": size,
+            "pageNum": page_num,
+            "data": [
+                {
+                    "gk_doctitle": f"某县第{i}局2023年<em style='color:red'>政府信息公开</em>工作年度报告",
+                    "docpuburl": f"{SITE}/zfxxgk/bm{i}/202402/t20240201_{i}.shtml",
+                    "docpubtime": "2024-02-01 10:00:00",
+                }
+                for i in range(n)
+            ],
+        },
+    }
 
 
 class TestTrsOpen:
     def test_a_page_naming_the_api_and_its_site_id(self) -> None:
-        body = ("<script>$.get('/trs-search/trssearch/openSearch/getZwgkList', {keywords: kw, position: 0, "
-                "siteId: 13, pageNum: 1});</script>")
+        body = (
+            "<script>$.get('/trs-search/trssearch/openSearch/getZwgkList', {keywords: kw, position: 0, "
+            "siteId: 13, pageNum: 1});</script>"
+        )
         requests = search_requests(html_page(f"{SITE}/zfxxgk/index.html", body))
         assert [query(r)["keywords"] for r in requests] == list(DEFAULT_WORDS)
         assert all(r.method == "GET" and r.url.startswith(OPEN_URL + "?") for r in requests)
-        assert all(query(r)["siteId"] == "13" and query(r)["position"] == "0" and query(r)["pageNum"] == "1"
-                   for r in requests)
+        assert all(
+            query(r)["siteId"] == "13" and query(r)["position"] == "0" and query(r)["pageNum"] == "1" for r in requests
+        )
 
     def test_site_id_in_the_url_and_extra_parameters_kept(self) -> None:
         body = f'<a href="{OPEN_URL}?keywords=&amp;pageNum=1&amp;siteId=22&amp;position=1&amp;sort=time">检索</a>'
@@ -223,8 +281,14 @@ class TestTrsOpen:
         anchors = list(json_anchors(open_answer(2, total=2), OPEN_URL))
         assert [a.text for a in anchors] == [f"某县第{i}局2023年政府信息公开工作年度报告" for i in range(2)]
 
-    @pytest.mark.parametrize("data", [{"msg": "站点不存在", "state": 500, "data": None}, {"state": "200", "data": None},
-                                      {"state": 200, "data": {"total": "x", "data": None}}])
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"msg": "站点不存在", "state": 500, "data": None},
+            {"state": "200", "data": None},
+            {"state": 200, "data": {"total": "x", "data": None}},
+        ],
+    )
     def test_errors_end_the_series(self, data: dict) -> None:
         first = hint_requests([SearchHint("trs_open", OPEN_URL, (("site_id", "13"),))])[0]
         assert list_page_requests(answer(first, data), None) == []
@@ -234,14 +298,27 @@ class TestTrsOpen:
 
 
 def search5_answer(n: int, total: object) -> dict:
-    return {"siteName": "某市人民政府", "searchResultAll": {"total": total, "searchTotal": [
-        {"title": f"某市第{i}局2023年<span class='red'>政府信息公开工作年度报告</span>", "url": f"{SITE}/art/{i}.html",
-         "pubDate": "2024-01-20"} for i in range(n)]}}
+    return {
+        "siteName": "某市人民政府",
+        "searchResultAll": {
+            "total": total,
+            "searchTotal": [
+                {
+                    "title": f"某市第{i}局2023年<span class='red'>政府信息公开工作年度报告</span>",
+                    "url": f"{SITE}/art/{i}.html",
+                    "pubDate": "2024-01-20",
+                }
+                for i in range(n)
+            ],
+        },
+    }
 
 
 class TestKaipuyun:
-    FORM = ('<form action="/search5/html/searchResult_wenchang.html" method="get"><input type="hidden" name="siteCode" '
-            'value="4690050001"><input type="text" name="searchWord"></form>')
+    FORM = (
+        '<form action="/search5/html/searchResult_wenchang.html" method="get"><input type="hidden" name="siteCode" '
+        'value="4690050001"><input type="text" name="searchWord"></form>'
+    )
 
     def test_the_search_box_site_code_gives_a_form_post(self) -> None:
         requests = search_requests(html_page(f"{SITE}/", self.FORM))
@@ -251,8 +328,10 @@ class TestKaipuyun:
         assert (form["siteCode"], form["pageNum"], form["pageSize"]) == ("4690050001", "1", "20")
 
     def test_a_search_page_param_object(self) -> None:
-        body = ("<script src='/search5/static/common/config.js'></script><script>var param = {'siteCode': 'bm29000002', "
-                "'searchWord': '', 'column': '政策法规', 'uc': 1, 'pageSize': 10, 'pageNum': 0};</script>")
+        body = (
+            "<script src='/search5/static/common/config.js'></script><script>var param = {'siteCode': 'bm29000002', "
+            "'searchWord': '', 'column': '政策法规', 'uc': 1, 'pageSize': 10, 'pageNum': 0};</script>"
+        )
         (first, _) = search_requests(html_page(f"{SITE}/search5/html/index.html", body))
         form = dict(first.formdata)
         assert (form["siteCode"], form["column"], form["uc"], form["pageSize"]) == ("bm29000002", "政策法规", "1", "10")
@@ -266,7 +345,9 @@ class TestKaipuyun:
     def test_the_jiucuo_site_code_is_used_only_on_a_search5_site(self) -> None:
         jiucuo = '<script id="_jiucuo_" sitecode="4600000001" src="/exposure/jiucuo.js"></script>'
         assert search_requests(html_page(f"{SITE}/", jiucuo)) == []
-        (first, _) = search_requests(html_page(f"{SITE}/", jiucuo + '<a href="/search5/html/searchResult.html">搜索</a>'))
+        (first, _) = search_requests(
+            html_page(f"{SITE}/", jiucuo + '<a href="/search5/html/searchResult.html">搜索</a>')
+        )
         assert dict(first.formdata)["siteCode"] == "4600000001"
 
     def test_a_malformed_answer_ends_the_series(self) -> None:
@@ -281,9 +362,19 @@ GOVCN = "https://sousuo.www.gov.cn/search-gov/data"
 
 
 def govcn_answer(n: int, total: int, pages: int | None = None) -> dict:
-    vo: dict = {"totalCount": total, "listVO": [
-        {"title": f"国务院办公厅<em>2023年</em>政府信息公开工作年度报告{i}", "url": f"https://www.gov.cn/zhengce/content/{i}.htm",
-         "pcode": "", "puborg": "国务院办公厅", "pubtime": 1711900000000} for i in range(n)]}
+    vo: dict = {
+        "totalCount": total,
+        "listVO": [
+            {
+                "title": f"国务院办公厅<em>2023年</em>政府信息公开工作年度报告{i}",
+                "url": f"https://www.gov.cn/zhengce/content/{i}.htm",
+                "pcode": "",
+                "puborg": "国务院办公厅",
+                "pubtime": 1711900000000,
+            }
+            for i in range(n)
+        ],
+    }
     if pages is not None:
         vo["totalpage"] = pages
     return {"code": 200, "msg": "成功", "searchVO": vo}
@@ -296,7 +387,13 @@ class TestGovcn:
         requests = hint_requests([self.HINT])
         assert [query(r)["q"] for r in requests] == list(DEFAULT_WORDS)
         q = query(requests[0])
-        assert (q["t"], q["p"], q["n"], q["searchfield"], q["sort"]) == ("zhengcelibrary_gw", "1", "50", "title", "pubtime")
+        assert (q["t"], q["p"], q["n"], q["searchfield"], q["sort"]) == (
+            "zhengcelibrary_gw",
+            "1",
+            "50",
+            "title",
+            "pubtime",
+        )
         assert requests[0].url.startswith(GOVCN + "?")
 
     def test_paging_uses_the_larger_of_total_pages_and_count(self) -> None:
@@ -318,8 +415,10 @@ class TestGovcn:
         assert search_requests(html_page("https://www.gov.cn/", f'<a href="{GOVCN}?q=x">x</a>')) == []
 
 
-@pytest.mark.parametrize(("value", "count"), [(12, 12), (12.0, 12), (" 12 ", 12), (-1, None), (True, None),
-                                              ("n/a", None), (1.5, None), (None, None)])
+@pytest.mark.parametrize(
+    ("value", "count"),
+    [(12, 12), (12.0, 12), (" 12 ", 12), (-1, None), (True, None), ("n/a", None), (1.5, None), (None, None)],
+)
 def test_counts_are_read_leniently(value: object, count: int | None) -> None:
     assert as_count(value) == count
 

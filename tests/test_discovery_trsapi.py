@@ -41,8 +41,14 @@ def html_page(url: str, body: str) -> ListPage:
 
 def answer(request: PageRequest, data: object) -> ListPage:
     """The spider's view of an API answer: decoded JSON plus the state the request carried."""
-    return ListPage(request.url, json.dumps(data, ensure_ascii=False), None, "json", data,
-                    {**request.state, "strategy": request.strategy})
+    return ListPage(
+        request.url,
+        json.dumps(data, ensure_ascii=False),
+        None,
+        "json",
+        data,
+        {**request.state, "strategy": request.strategy},
+    )
 
 
 def form(request: PageRequest) -> dict[str, str]:
@@ -50,9 +56,15 @@ def form(request: PageRequest) -> dict[str, str]:
 
 
 def rows(n: int, *, start: int = 0, title: str = "某省教育厅{year}年政府信息公开工作年度报告") -> list[dict]:
-    return [{"doctitle": title.format(year=2023 - i), "docpuburl": f"{COLUMN}2024{i:02d}/t2024_{i}.htm",
-             "chnldocurl": f"{COLUMN}2024{i:02d}/t2024_{i}.htm", "docreltime": "2024-03-01 10:00:00"}
-            for i in range(start, start + n)]
+    return [
+        {
+            "doctitle": title.format(year=2023 - i),
+            "docpuburl": f"{COLUMN}2024{i:02d}/t2024_{i}.htm",
+            "chnldocurl": f"{COLUMN}2024{i:02d}/t2024_{i}.htm",
+            "docreltime": "2024-03-01 10:00:00",
+        }
+        for i in range(start, start + n)
+    ]
 
 
 def trsapi_answer(items: list[dict], *, page: int, prepage: int, total: int | None) -> dict:
@@ -71,34 +83,46 @@ def test_the_require_widget_is_posted_page_by_page_up_to_the_announced_total() -
     # 23 records, 10 a page: three pages, each the form the widget sends
     assert [form(r)["page"] for r in requests] == ["1", "2", "3"]
     assert all(r.url == API and r.method == "POST" and r.expect == "json" for r in requests)
-    assert form(requests[0]) == {"channelid": "229105", "classsql": "chnlid=1813", "sortfield": "-docorderpri,-docreltime",
-                                 "classcol": "publishyear", "classnum": "100", "classsort": "0", "cache": "true",
-                                 "page": "1", "prepage": "10"}
+    assert form(requests[0]) == {
+        "channelid": "229105",
+        "classsql": "chnlid=1813",
+        "sortfield": "-docorderpri,-docreltime",
+        "classcol": "publishyear",
+        "classnum": "100",
+        "classsort": "0",
+        "cache": "true",
+        "page": "1",
+        "prepage": "10",
+    }
     assert ("X-Requested-With", "XMLHttpRequest") in requests[0].headers
     # no callback source, element id or pager setting leaks into the form
     assert not {"el", "render", "maxstaticindex", "recordcount"} & {k.lower() for k in form(requests[0])}
 
 
-@pytest.mark.parametrize("config", [
-    # data-* attributes on the list element
-    '<ul id="tz" data-module="list2.trsapi" data-channelid="229105" data-classsql="chnlid=1820" data-prepage="10"'
-    ' data-record-count="23"></ul>',
-    # a JSON blob the widget reads
-    '<script type="application/json" id="cfg">{"channelid": "229105", "classsql": "chnlid=1820", "prepage": 10,'
-    ' "pagebar": {"recordCount": 23}}</script><script>require(["list2.trsapi"]);</script>',
-    # an object literal assigned to a variable, single quotes, a bare chnlid instead of classsql
-    "<script>var listConfig = {channelid: '229105', chnlid: 1820, pageSize: 10, total: 23};"
-    " require(['list2.trsapi'], function (m) { m(listConfig); });</script>",
-    # the hidden inputs of a form posted to the API
-    '<form action="/fjdzapp/search" method="post"><input type="hidden" name="channelid" value="229105">'
-    '<input type="hidden" name="classsql" value="chnlid=1820"><input type="hidden" name="prepage" value="10">'
-    '<input type="hidden" name="recordCount" value="23"></form>',
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        # data-* attributes on the list element
+        '<ul id="tz" data-module="list2.trsapi" data-channelid="229105" data-classsql="chnlid=1820" data-prepage="10"'
+        ' data-record-count="23"></ul>',
+        # a JSON blob the widget reads
+        '<script type="application/json" id="cfg">{"channelid": "229105", "classsql": "chnlid=1820", "prepage": 10,'
+        ' "pagebar": {"recordCount": 23}}</script><script>require(["list2.trsapi"]);</script>',
+        # an object literal assigned to a variable, single quotes, a bare chnlid instead of classsql
+        "<script>var listConfig = {channelid: '229105', chnlid: 1820, pageSize: 10, total: 23};"
+        " require(['list2.trsapi'], function (m) { m(listConfig); });</script>",
+        # the hidden inputs of a form posted to the API
+        '<form action="/fjdzapp/search" method="post"><input type="hidden" name="channelid" value="229105">'
+        '<input type="hidden" name="classsql" value="chnlid=1820"><input type="hidden" name="prepage" value="10">'
+        '<input type="hidden" name="recordCount" value="23"></form>',
+    ],
+)
 def test_the_widget_config_is_read_however_it_is_written(config: str) -> None:
     requests = trsapi(list_page_requests(html_page(COLUMN, f"<div>{config}</div>"), "trs"))
     assert [form(r)["page"] for r in requests] == ["1", "2", "3"]
     assert {(form(r)["channelid"], form(r)["classsql"], form(r)["prepage"]) for r in requests} == {
-        ("229105", "chnlid=1820", "10")}
+        ("229105", "chnlid=1820", "10")
+    }
     assert {r.url for r in requests} == {API}
 
 
@@ -106,7 +130,9 @@ def test_a_page_without_the_widget_or_without_its_index_asks_nothing() -> None:
     plain = '<ul><li><a href="./t1.htm">某县2023年政府信息公开工作年度报告</a></li></ul>'
     assert trsapi(list_page_requests(html_page(COLUMN, plain), "trs")) == []
     # a column filter but no search index named: nothing to post
-    no_index = "<script>require(['list2.trsapi'], function (m) { m({classsql: 'chnlid=1813', prepage: 10}); });</script>"
+    no_index = (
+        "<script>require(['list2.trsapi'], function (m) { m({classsql: 'chnlid=1813', prepage: 10}); });</script>"
+    )
     assert trsapi(list_page_requests(html_page(COLUMN, no_index), "trs")) == []
     # an IGS widget (another API) is not mistaken for this one
     igs = "<script>var o = {url: '/irs/front/search', code: 'abc', dataTypeId: '7', channelId: '40517'};</script>"
@@ -133,8 +159,9 @@ def test_without_any_total_pages_go_on_until_a_short_page() -> None:
     (request,) = trsapi(list_page_requests(page, "trs"))
     asked = ["1"]
     for n, size in enumerate((10, 10, 4)):
-        nxt = list_page_requests(answer(request, trsapi_answer(rows(size, start=10 * n), page=n + 1, prepage=10,
-                                                               total=None)), "trs")
+        nxt = list_page_requests(
+            answer(request, trsapi_answer(rows(size, start=10 * n), page=n + 1, prepage=10, total=None)), "trs"
+        )
         if not nxt:
             break
         (request,) = nxt
@@ -168,17 +195,32 @@ def test_error_answers_and_other_json_end_the_series() -> None:
 
 def test_older_was5_answers_are_read_too() -> None:
     (first,) = trsapi(list_page_requests(html_page(COLUMN, REQUIRE_WIDGET.replace(", recordCount: '23'", "")), "trs"))
-    docs = [{"title": f"某省教育厅{2023 - i}年政府信息公开工作年度报告", "url": f"{COLUMN}t{i}.htm",
-             "chnldocurl": f"{COLUMN}t{i}.htm", "time": "2024-03-01"} for i in range(10)]
+    docs = [
+        {
+            "title": f"某省教育厅{2023 - i}年政府信息公开工作年度报告",
+            "url": f"{COLUMN}t{i}.htm",
+            "chnldocurl": f"{COLUMN}t{i}.htm",
+            "time": "2024-03-01",
+        }
+        for i in range(10)
+    ]
     more = list_page_requests(answer(first, {"count": "25", "pagenum": "1", "docs": docs}), "trs")
     assert [form(r)["page"] for r in more] == ["2", "3"]
 
 
 def test_hits_go_through_the_title_classifier() -> None:
-    items = rows(2) + [{"doctitle": "关于做好2024年政府信息公开工作年度报告编制发布工作的通知",
-                        "docpuburl": f"{COLUMN}202412/t20241206_9.htm", "docreltime": "2024-12-06 10:00:00"},
-                       {"doctitle": "某市人民政府门户网站2023年工作年度报表",
-                        "docpuburl": f"{COLUMN}202401/t20240117_8.htm", "docreltime": "2024-01-17 10:00:00"}]
+    items = rows(2) + [
+        {
+            "doctitle": "关于做好2024年政府信息公开工作年度报告编制发布工作的通知",
+            "docpuburl": f"{COLUMN}202412/t20241206_9.htm",
+            "docreltime": "2024-12-06 10:00:00",
+        },
+        {
+            "doctitle": "某市人民政府门户网站2023年工作年度报表",
+            "docpuburl": f"{COLUMN}202401/t20240117_8.htm",
+            "docreltime": "2024-01-17 10:00:00",
+        },
+    ]
     anchors = {a.url: a.text for a in json_anchors(trsapi_answer(items, page=1, prepage=10, total=4), API)}
     assert set(anchors) == {i["docpuburl"] for i in items}
     labels = {url: classify_title(text).label for url, text in anchors.items()}

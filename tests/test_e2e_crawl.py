@@ -10,28 +10,49 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from crawl_process import QUICK, ROOT, SCRAPY
 from sqlalchemy import select
 
 from gxcrawl.archive import Archive, target_uri
 from gxcrawl.archive.models import Capture, DocumentSource, Report
 from gxcrawl.demo import DemoPortal
+from gxcrawl.quality.gather import unrendered_by_portal
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 HAS_CHROMIUM = bool(shutil.which("chromium") or os.environ.get("GXCRAWL_CHROMIUM"))
 
 # page chrome (docs/portals.md): lines that must never reach the archived report text
-CHROME_STRINGS = ("网站标识码", "ICP备", "公网安备", "主办单位", "承办单位", "技术支持", "分享到", "打印本页", "关闭窗口",
-                  "当前位置", "您当前", "无障碍", "长者模式", "智能问答", "网站地图", "联系我们", "扫一扫", "上一篇",
-                  "下一篇", "【打印】", "【关闭】", "字号", "点击率", "浏览次数")
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "GX_CRAWL_DELAY_ENABLED=0",
-        "-s", "GX_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0"]
+CHROME_STRINGS = (
+    "网站标识码",
+    "ICP备",
+    "公网安备",
+    "主办单位",
+    "承办单位",
+    "技术支持",
+    "分享到",
+    "打印本页",
+    "关闭窗口",
+    "当前位置",
+    "您当前",
+    "无障碍",
+    "长者模式",
+    "智能问答",
+    "网站地图",
+    "联系我们",
+    "扫一扫",
+    "上一篇",
+    "下一篇",
+    "【打印】",
+    "【关闭】",
+    "字号",
+    "点击率",
+    "浏览次数",
+)
+FAST = QUICK  # the browser and the parse workers as a user runs them
 
 
 def crawl(registry: Path, archive: Path, *extra: str, timeout: float = 540) -> dict[str, Any]:
@@ -41,7 +62,7 @@ def crawl(registry: Path, archive: Path, *extra: str, timeout: float = 540) -> d
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
     (archive / "crawl.log").write_text(result.stderr, encoding="utf-8")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200:][:4000]
+    assert "Traceback" not in result.stderr, result.stderr[result.stderr.index("Traceback") - 200 :][:4000]
     return json.loads((archive / "coverage.json").read_text(encoding="utf-8"))
 
 
@@ -86,7 +107,10 @@ def test_every_blocked_page_is_recorded_with_its_reason(full_crawl: dict[str, An
     expected = {(b["url"], b["reason"]) for b in manifest["blocked"]}
     assert {(b["url"], b["reason"]) for b in coverage["blocked"]} == expected
     with Archive.open(full_crawl["archive"]) as archive, archive.session() as session:
-        rows = {(c.url, c.blocked_reason) for c in session.scalars(select(Capture).where(Capture.blocked_reason.is_not(None)))}
+        rows = {
+            (c.url, c.blocked_reason)
+            for c in session.scalars(select(Capture).where(Capture.blocked_reason.is_not(None)))
+        }
     assert rows == {(target_uri(u), r) for u, r in expected}
     assert not {b["url"] for b in manifest["blocked"]} & {r["url"] for r in coverage["reports"]}
 
@@ -95,14 +119,15 @@ def test_every_blocked_page_is_recorded_with_its_reason(full_crawl: dict[str, An
 def test_robots_disallowed_urls_are_never_fetched(full_crawl: dict[str, Any]) -> None:
     for url in full_crawl["manifest"].get("robots_disallowed", []):
         site = next(s for s in full_crawl["manifest"]["sites"] if url.startswith(s["base_url"]))
-        path = url[len(site["base_url"]):]
+        path = url[len(site["base_url"]) :]
         assert path not in full_crawl["requested"][site["id"]]
 
 
 def _records_by_url(archive_dir: Path) -> dict[str, dict[str, Any]]:
     with Archive.open(archive_dir) as archive, archive.session() as session:
-        rows = session.execute(select(DocumentSource.url, Report.record).join(
-            Report, Report.document_id == DocumentSource.document_id))
+        rows = session.execute(
+            select(DocumentSource.url, Report.record).join(Report, Report.document_id == DocumentSource.document_id)
+        )
         return {url: record for url, record in rows}
 
 
@@ -121,7 +146,8 @@ def test_every_report_parses_to_the_manifest_values(full_crawl: dict[str, Any]) 
         item_url = items[report["url"]]
         # cells a correct parser may leave null: for the page rendering, or for the attachment that was parsed
         uncertain = set(report.get("uncertain_cells") or []) | set(
-            (report.get("attachment_uncertain_cells") or {}).get(item_url) or [])
+            (report.get("attachment_uncertain_cells") or {}).get(item_url) or []
+        )
         if record.get("report_year") != truth["report_year"]:
             wrong.append((report["url"], "report_year", record.get("report_year"), truth["report_year"]))
         if record["format"]["overall"] != truth["format"]["overall"]:
@@ -156,10 +182,21 @@ def test_js_only_site_is_found_only_with_the_browser(full_crawl: dict[str, Any],
     js_reports = {r["url"] for r in full_crawl["manifest"]["reports"] if r["portal"] == "demo-jsonly"}
     assert js_reports and js_reports <= {r["url"] for r in full_crawl["coverage"]["reports"]}
     with DemoPortal(seed=1, out_dir=tmp_path / "demo") as portal:
-        coverage = crawl(portal.registry_path, tmp_path / "archive", "-a", "portals=demo-jsonly",
-                         "-s", "GX_RENDER_ENABLED=0", timeout=240)
+        coverage = crawl(
+            portal.registry_path,
+            tmp_path / "archive",
+            "-a",
+            "portals=demo-jsonly",
+            "-s",
+            "GX_RENDER_ENABLED=0",
+            timeout=240,
+        )
         js_urls = {r["url"] for r in portal.manifest["reports"] if r["portal"] == "demo-jsonly"}
     assert coverage["reports"] == []
     assert not js_urls & {r["url"] for r in coverage["reports"]}
-    # the crawl says which pages it could not render
+    # the crawl says which pages it could not render, and so does the index (their captures are flagged)
     assert coverage["unrendered"] and all(p["portal"] == "demo-jsonly" for p in coverage["unrendered"])
+    (tmp_path / "archive" / "coverage.json").unlink()
+    with Archive.open(tmp_path / "archive") as archive, archive.session() as session:
+        counted = unrendered_by_portal(session, tmp_path / "archive")
+    assert counted == {"demo-jsonly": len({p["url"] for p in coverage["unrendered"]})}

@@ -4,6 +4,8 @@ and returns a record whose issue names what it left out (no exception, no gigaby
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -43,8 +45,7 @@ def test_the_documents_read_as_they_are() -> None:
         assert not [issue for issue in record["issues"] if "member" in issue or "not read" in issue], record["issues"]
 
 
-@pytest.mark.parametrize(("build", "member"), [(docx, "word/document.xml"),
-                                                (ofd, "Doc_0/Pages/Page_0/Content.xml")])
+@pytest.mark.parametrize(("build", "member"), [(docx, "word/document.xml"), (ofd, "Doc_0/Pages/Page_0/Content.xml")])
 def test_a_member_that_decodes_a_thousandfold_is_not_read(build, member: str) -> None:
     bomb = rezip(build(), {member: spaces(8 * 1024 * 1024)})
     assert len(bomb) < 100_000
@@ -71,8 +72,9 @@ def test_a_member_that_declares_less_than_it_decodes_is_a_clear_error() -> None:
 
 def test_all_members_together_have_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report_formats, "MAX_ZIP_TOTAL_BYTES", 3 * 1024 * 1024)
-    two = rezip(docx(), {"word/media/a.xml": spaces(2 * 1024 * 1024 - 100),
-                         "word/media/b.xml": spaces(2 * 1024 * 1024 - 100)})
+    two = rezip(
+        docx(), {"word/media/a.xml": spaces(2 * 1024 * 1024 - 100), "word/media/b.xml": spaces(2 * 1024 * 1024 - 100)}
+    )
     monkeypatch.setattr(report_formats, "MAX_ZIP_RATIO", 10**9)
     _record_with_issue(two, "members", "more than 3 MiB")
 
@@ -84,7 +86,7 @@ def test_a_container_of_too_many_members_is_not_read() -> None:
 def test_ofd_pages_that_all_name_one_large_member_are_read_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     parts = members(ofd())
     document = parts["Doc_0/Document.xml"].decode()
-    page_ref = document[document.index("<ofd:Page "): document.index("</ofd:Pages>")]
+    page_ref = document[document.index("<ofd:Page ") : document.index("</ofd:Pages>")]
     many = rezip(ofd(), {"Doc_0/Document.xml": document.replace(page_ref, page_ref * 50).encode()})
     monkeypatch.setattr(report_formats, "MAX_ZIP_TOTAL_BYTES", 20 * len(parts["Doc_0/Pages/Page_0/Content.xml"]))
     record = _record_with_issue(many, "OFD's pages add up to more than", "Page_0/Content.xml")
@@ -122,3 +124,34 @@ def test_a_central_directory_too_large_to_list_is_a_clear_error(monkeypatch: pyt
         parse_report(many, url="big.docx")
     assert "\n" not in str(caught.value)
     assert report_formats._zip_directory_size(docx()) < 1000
+
+
+_OUT_OF_MEMORY = """
+import resource, sys
+from gxcrawl.report import parse_report
+from gxcrawl.report.pagehtml.tree import parse_document
+
+row = "<tr><td>行政规范性文件</td><td>12</td><td>3</td><td>87</td></tr>"
+page = "<html><body><p>一、总体情况</p><table>" + row * 300_000 + "</table></body></html>"  # 21 MB: its tree ~300 MB
+size = int(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmSize:"))) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (size + int(sys.argv[1]) * 2**20, resource.RLIM_INFINITY))
+for name, parse in (("tree", parse_document), ("parse_report", parse_report)):
+    try:
+        parse(page)
+    except MemoryError as exc:
+        print(name, "MemoryError", exc)
+    else:
+        print(name, "parsed")
+"""
+
+
+@pytest.mark.parametrize("room_mb", [120, 200])
+def test_a_page_whose_tree_needs_more_memory_than_there_is_raises_memory_error(room_mb: int) -> None:
+    """libxml2 reports a failed allocation as a syntax error: read as 'no text', a page too big for its worker
+    came back as an empty record. It is a MemoryError, wherever the memory runs out."""
+    result = subprocess.run(
+        [sys.executable, "-c", _OUT_OF_MEMORY, str(room_mb)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert [line.split()[:2] for line in lines] == [["tree", "MemoryError"], ["parse_report", "MemoryError"]], lines

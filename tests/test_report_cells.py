@@ -1,4 +1,5 @@
-"""Cell grammar (docs/format.md, "Cell grammar"), glued-digit splitting and short rows, on small hand-written inputs."""
+"""Cell grammar (docs/report-format.md, "Cell grammar"), glued-digit splitting and short rows,
+on small hand-written inputs."""
 
 from __future__ import annotations
 
@@ -46,8 +47,15 @@ def test_cell_grammar(raw: str, kind: str, value) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("139.8万元", 139.8), ("180.616万元", 180.616), ("70280元", 7.028), ("251000元", 25.1), ("0", 0),
-     ("12.5", 12.5), ("1,000元", 0.1)],
+    [
+        ("139.8万元", 139.8),
+        ("180.616万元", 180.616),
+        ("70280元", 7.028),
+        ("251000元", 25.1),
+        ("0", 0),
+        ("12.5", 12.5),
+        ("1,000元", 0.1),
+    ],
 )
 def test_money_in_wan_yuan(raw: str, value: float) -> None:
     cell = parse_cell(raw, money=True)
@@ -111,9 +119,13 @@ def test_glued_table_three_uses_row_and_table_identities() -> None:
     tables = read_tables(prepare(text), "text")
     apps = tables["applications"]
     assert apps.method == "glued"
-    assert apps.values["new_received"] == dict(zip(
-        ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"),
-        (35, 0, 0, 0, 0, 0, 35), strict=True))
+    assert apps.values["new_received"] == dict(
+        zip(
+            ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"),
+            (35, 0, 0, 0, 0, 0, 35),
+            strict=True,
+        )
+    )
     assert apps.values["granted"]["natural_person"] == 20
     assert apps.values["unable_not_held"]["total"] == 15
     assert apps.issues == []
@@ -133,8 +145,11 @@ def test_short_row_in_pipe_rows_is_left_aligned_and_reported() -> None:
         f"{label} | {' | '.join(['1', '0', '0', '0', '0', '0', '1'])} | ||"
         for label in ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量")
     )
-    text = ("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 | ||||||||\n" + rows
-            + "\n四、结转下年度继续办理 | 2 | 0 | 0 | 0 | 0 | 0 | |||\n")
+    text = (
+        "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 | ||||||||\n"
+        + rows
+        + "\n四、结转下年度继续办理 | 2 | 0 | 0 | 0 | 0 | 0 | |||\n"
+    )
     apps = read_tables(prepare(text), "text")["applications"]
     assert apps.values["carried_forward"]["natural_person"] == 2
     assert apps.values["carried_forward"]["total"] is None
@@ -170,10 +185,12 @@ def _row(label: str, cells: str) -> str:
 
 
 def test_html_value_merged_across_rows_is_not_copied() -> None:
-    html = (f"<table><tr><td>{_NOTE}</td><td>申请人情况</td></tr>"
-            + _row("一、本年新收政府信息公开申请数量", "<td rowspan=2>5</td>" + "<td>0</td>" * 5 + "<td>5</td>")
-            + _row("二、上年结转政府信息公开申请数量", "<td>0</td>" * 6)
-            + "</table>")
+    html = (
+        f"<table><tr><td>{_NOTE}</td><td>申请人情况</td></tr>"
+        + _row("一、本年新收政府信息公开申请数量", "<td rowspan=2>5</td>" + "<td>0</td>" * 5 + "<td>5</td>")
+        + _row("二、上年结转政府信息公开申请数量", "<td>0</td>" * 6)
+        + "</table>"
+    )
     apps = read_report_tables("", html)["applications"]
     assert apps.method == "html"
     assert apps.values["new_received"]["natural_person"] == 5
@@ -183,22 +200,28 @@ def test_html_value_merged_across_rows_is_not_copied() -> None:
 
 
 def test_html_value_merged_across_columns_is_left_null() -> None:
-    html = (f"<table><tr><td>{_NOTE}</td></tr>"
-            + _row("一、本年新收政府信息公开申请数量", "<td>3</td><td colspan=2>0</td>" + "<td>0</td>" * 3 + "<td>3</td>")
-            + "</table>")
+    html = (
+        f"<table><tr><td>{_NOTE}</td></tr>"
+        + _row("一、本年新收政府信息公开申请数量", "<td>3</td><td colspan=2>0</td>" + "<td>0</td>" * 3 + "<td>3</td>")
+        + "</table>"
+    )
     row = read_report_tables("", html)["applications"].values["new_received"]
     assert row["natural_person"] == 3 and row["total"] == 3
     assert row["commercial"] is None and row["research"] is None
 
 
 def test_html_misaligned_colspans_nested_layout_and_several_tables() -> None:
-    block1 = ("<table><tr><td colspan=4>第二十条第(一)项</td></tr><tr><td>信息内容</td><td>本年新<br>制作数量</td>"
-              "<td>本年新<br>公开数量</td><td>对外公开总数量</td></tr>"
-              "<tr><td>规章</td><td>1</td><td>1</td><td>4</td></tr><tr><td>规范性文件</td><td>2</td><td>2</td>"
-              "<td>9</td></tr></table>")
-    block2 = ("<table><tr><td colspan=4>第二十条第(九)项</td></tr><tr><td>信息内容</td><td>采购项目数量</td>"
-              "<td colspan=2>采购总金额</td></tr><tr><td>政府集中采购</td><td colspan=2>3</td><td>70280元</td></tr>"
-              "</table>")
+    block1 = (
+        "<table><tr><td colspan=4>第二十条第(一)项</td></tr><tr><td>信息内容</td><td>本年新<br>制作数量</td>"
+        "<td>本年新<br>公开数量</td><td>对外公开总数量</td></tr>"
+        "<tr><td>规章</td><td>1</td><td>1</td><td>4</td></tr><tr><td>规范性文件</td><td>2</td><td>2</td>"
+        "<td>9</td></tr></table>"
+    )
+    block2 = (
+        "<table><tr><td colspan=4>第二十条第(九)项</td></tr><tr><td>信息内容</td><td>采购项目数量</td>"
+        "<td colspan=2>采购总金额</td></tr><tr><td>政府集中采购</td><td colspan=2>3</td><td>70280元</td></tr>"
+        "</table>"
+    )
     html = f"<table><tr><td><p>二、主动公开政府信息情况</p>{block1}<p>说明</p>{block2}</td></tr></table>"
     active = read_report_tables("", html)["active"]
     assert active.version == "2019"
@@ -209,8 +232,17 @@ def test_html_misaligned_colspans_nested_layout_and_several_tables() -> None:
 
 def test_only_total_filled_with_blanks_lost_is_not_left_aligned() -> None:
     # cell-per-line text whose blank cells vanished: one number per row cannot be placed safely
-    lines = [_NOTE, "一、本年新收政府信息公开申请数量", "5", "二、上年结转政府信息公开申请数量", "0",
-             "(七)总计", "5", "四、结转下年度继续办理", "0"]
+    lines = [
+        _NOTE,
+        "一、本年新收政府信息公开申请数量",
+        "5",
+        "二、上年结转政府信息公开申请数量",
+        "0",
+        "(七)总计",
+        "5",
+        "四、结转下年度继续办理",
+        "0",
+    ]
     apps = read_tables(prepare("\n\n".join(lines)), "text")["applications"]
     assert all(v is None for v in apps.values["new_received"].values())
     assert any("new_received" in issue for issue in apps.issues)

@@ -21,8 +21,10 @@ from gxcrawl.report.cli import run_parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "gxcrawl" / "schemas" / "report.schema.json").read_text())
-PAGE = (f"<html><head><meta charset='utf-8'><title>{TITLE}</title></head><body><div class='article'>"
-        "<p>一、总体情况</p><p>本年度主动公开政府信息1268条。</p><p>二、主动公开政府信息情况</p></div></body></html>")
+PAGE = (
+    f"<html><head><meta charset='utf-8'><title>{TITLE}</title></head><body><div class='article'>"
+    "<p>一、总体情况</p><p>本年度主动公开政府信息1268条。</p><p>二、主动公开政府信息情况</p></div></body></html>"
+)
 
 
 def _valid(record: dict) -> dict:
@@ -36,24 +38,31 @@ def _ofd_page(edit) -> bytes:
     return rezip(ofd(), {name: edit(members(ofd())[name].decode()).encode()})
 
 
-@pytest.mark.parametrize("edit", [
-    lambda x: x.replace('Boundary="20 20 170 5"', 'Boundary="5"'),
-    lambda x: x.replace('Boundary="20 20 170 5"', ""),
-    lambda x: x.replace('Boundary="20 20 170 5"', 'Boundary="a b c d"'),
-    lambda x: x.replace('X="0"', 'X="abc"', 1).replace('Size="3.5"', 'Size="nan"', 1),
-    lambda x: x.replace('Y="3.5"', 'Y="1e999"', 1),
-], ids=["short-boundary", "no-boundary", "words", "bad-x-and-size", "infinite-y"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda x: x.replace('Boundary="20 20 170 5"', 'Boundary="5"'),
+        lambda x: x.replace('Boundary="20 20 170 5"', ""),
+        lambda x: x.replace('Boundary="20 20 170 5"', 'Boundary="a b c d"'),
+        lambda x: x.replace('X="0"', 'X="abc"', 1).replace('Size="3.5"', 'Size="nan"', 1),
+        lambda x: x.replace('Y="3.5"', 'Y="1e999"', 1),
+    ],
+    ids=["short-boundary", "no-boundary", "words", "bad-x-and-size", "infinite-y"],
+)
 def test_ofd_with_damaged_coordinates_is_still_read(edit) -> None:
     record = _valid(parse_report(_ofd_page(edit)))
     assert record["title"] == TITLE
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ('w:gridSpan w:val="2"', 'w:gridSpan w:val="abc"'),
-    ('w:gridSpan w:val="2"', 'w:gridSpan w:val="-7"'),
-    ('w:gridSpan w:val="2"', 'w:gridSpan w:val="99999999999999999999"'),
-    ("<w:tr>", '<w:tr><w:trPr><w:gridBefore w:val="x"/></w:trPr>'),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('w:gridSpan w:val="2"', 'w:gridSpan w:val="abc"'),
+        ('w:gridSpan w:val="2"', 'w:gridSpan w:val="-7"'),
+        ('w:gridSpan w:val="2"', 'w:gridSpan w:val="99999999999999999999"'),
+        ("<w:tr>", '<w:tr><w:trPr><w:gridBefore w:val="x"/></w:trPr>'),
+    ],
+)
 def test_docx_with_damaged_spans_is_still_read(old: str, new: str) -> None:
     document = members(docx())["word/document.xml"].decode()
     assert old in document
@@ -61,10 +70,16 @@ def test_docx_with_damaged_spans_is_still_read(old: str, new: str) -> None:
     assert record["title"] == TITLE
 
 
-@pytest.mark.parametrize("core", [b'<?xml version="1.0"?><x/>', b'<?xml version="1.0"?><cp:coreProperties '
-                                  b'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-                                  b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><b/></dc:title>'
-                                  b'</cp:coreProperties>'])
+@pytest.mark.parametrize(
+    "core",
+    [
+        b'<?xml version="1.0"?><x/>',
+        b'<?xml version="1.0"?><cp:coreProperties '
+        b'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><b/></dc:title>'
+        b"</cp:coreProperties>",
+    ],
+)
 def test_docx_with_damaged_core_properties_loses_only_the_title_hint(core: bytes) -> None:
     record, text = parse_report_and_text(rezip(docx(), {"docProps/core.xml": core}))
     _valid(record)
@@ -82,13 +97,16 @@ def test_ofd_member_with_a_broken_deflate_stream_is_a_clear_error() -> None:
         parse_report(corrupt_member(ofd(), "Doc_0/Pages/Page_0/Content.xml"))
 
 
-@pytest.mark.parametrize("page", [
-    PAGE.replace("<title>", "<title>\x01\x08"),
-    PAGE.replace("<title>", "<title>\x0b\x1f").replace("一、总体情况", "一、总体\x02情况"),
-    PAGE.replace("</title>", "\ud800</title>").replace("1268条", "1268条\udcff"),
-    "\ud83d" + PAGE,
-    f"{TITLE}\n一、总体情况\ud800\n本年度主动公开政府信息1268条。\n",
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        PAGE.replace("<title>", "<title>\x01\x08"),
+        PAGE.replace("<title>", "<title>\x0b\x1f").replace("一、总体情况", "一、总体\x02情况"),
+        PAGE.replace("</title>", "\ud800</title>").replace("1268条", "1268条\udcff"),
+        "\ud83d" + PAGE,
+        f"{TITLE}\n一、总体情况\ud800\n本年度主动公开政府信息1268条。\n",
+    ],
+)
 def test_control_characters_and_lone_surrogates_in_str_input(page: str) -> None:
     record, text = parse_report_and_text(page)
     _valid(record)
@@ -97,7 +115,8 @@ def test_control_characters_and_lone_surrogates_in_str_input(page: str) -> None:
 
 
 def test_an_unexpected_error_becomes_a_record_with_an_issue_and_is_logged(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken(*_args, **_kwargs):
         raise KeyError("a bug in a later stage")
 
@@ -133,8 +152,9 @@ def test_parse_cli_names_each_bad_file_and_parses_the_rest(tmp_path: Path) -> No
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     paths = [str(tmp_path / name) for name in files] + [str(tmp_path / "missing.html")]
-    proc = subprocess.run([sys.executable, "-m", "gxcrawl.cli", "parse", *paths], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gxcrawl.cli", "parse", *paths], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.returncode == 1
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [Path(r["source"]).name for r in records] == ["a.html", "c.docx", "e.html"]
@@ -148,8 +168,9 @@ def test_parse_cli_names_each_bad_file_and_parses_the_rest(tmp_path: Path) -> No
     assert "Traceback" not in proc.stderr
 
 
-def test_parse_cli_goes_on_after_an_error_past_the_parser_s_guard(monkeypatch: pytest.MonkeyPatch,
-                                                                  tmp_path: Path) -> None:
+def test_parse_cli_goes_on_after_an_error_past_the_parser_s_guard(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import gxcrawl.report.cli as cli
 
     for name in ("a.html", "b.html", "c.html"):

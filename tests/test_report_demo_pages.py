@@ -1,4 +1,4 @@
-"""The parser on the demo portal's report pages (docs/interfaces.md, C5): real chrome of several CMS families,
+"""The parser on the demo portal's report pages (docs/interfaces.md): real chrome of several CMS families,
 GBK pages, duplicates; every value, the title, agency, year and date must match the manifest's truth."""
 
 from __future__ import annotations

@@ -21,13 +21,43 @@ from gxcrawl.report import INTERNAL_ERROR, UnreadableDocument, parse_report_and_
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "gxcrawl" / "schemas" / "report.schema.json").read_text())
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # values that broke readers before: short boxes, words for numbers, huge and negative spans, controls
-HOSTILE = ["5", "abc", "-1", "0", "99999999999999999999", "nan", "inf", "1e999", "", " ", "\x01", "\ufffe",
-           '"', "<", "&#0;", "&#xD800;", "]]>", "rowspan=999999", "colspan=-5", "<table>", "</tr>", "<td rowspan=64>",
-           "一、", "二、主动公开政府信息情况", "\t", "\n"]
+HOSTILE = [
+    "5",
+    "abc",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "nan",
+    "inf",
+    "1e999",
+    "",
+    " ",
+    "\x01",
+    "\ufffe",
+    '"',
+    "<",
+    "&#0;",
+    "&#xD800;",
+    "]]>",
+    "rowspan=999999",
+    "colspan=-5",
+    "<table>",
+    "</tr>",
+    "<td rowspan=64>",
+    "一、",
+    "二、主动公开政府信息情况",
+    "\t",
+    "\n",
+]
 
 
 @cache
@@ -60,11 +90,11 @@ def byte_mutations(draw: st.DrawFn, data: bytes) -> bytes:
         elif op == "insert":
             out[at:at] = draw(st.binary(min_size=1, max_size=16))
         elif op == "delete":
-            del out[at: at + draw(st.integers(1, 64))]
+            del out[at : at + draw(st.integers(1, 64))]
         elif op == "truncate":
             del out[at:]
         elif op == "repeat":
-            out[at:at] = bytes(out[at: at + draw(st.integers(1, 256))]) * draw(st.integers(2, 20))
+            out[at:at] = bytes(out[at : at + draw(st.integers(1, 256))]) * draw(st.integers(2, 20))
         else:
             out[at:at] = draw(st.sampled_from(HOSTILE)).encode("utf-8", "surrogatepass")
     return bytes(out)

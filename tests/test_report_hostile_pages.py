@@ -15,8 +15,10 @@ from gxcrawl.report.page import load_page
 from gxcrawl.report.tables import html_tables_text
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "gxcrawl" / "schemas" / "report.schema.json").read_text())
-HEAD = ("<html><head><meta charset='utf-8'><title>某局2020年政府信息公开工作年度报告</title></head><body>"
-        "<div class='article'><p>一、总体情况</p><p>本年度主动公开政府信息1268条。</p>")
+HEAD = (
+    "<html><head><meta charset='utf-8'><title>某局2020年政府信息公开工作年度报告</title></head><body>"
+    "<div class='article'><p>一、总体情况</p><p>本年度主动公开政府信息1268条。</p>"
+)
 TAIL = "</div></body></html>"
 SPAN_ROW = "<tr>" + "<td rowspan=64 colspan=64>1</td>" * 10 + "</tr>"
 

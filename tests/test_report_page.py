@@ -20,7 +20,8 @@ INDEX = json.loads((PAGES / "index.json").read_text(encoding="utf-8"))["pages"]
 
 # Page chrome (header/toolbar, breadcrumbs, article tools, footer) and metadata labels, as data.
 CHROME_STRINGS: tuple[str, ...] = tuple(
-    line for line in (PAGES / "chrome_strings.txt").read_text(encoding="utf-8").splitlines()
+    line
+    for line in (PAGES / "chrome_strings.txt").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 )
 
@@ -125,11 +126,23 @@ def test_layout_tables_render_as_blocks_and_inner_tables_survive() -> None:
 @pytest.mark.parametrize(
     ("seed", "dropped", "kept_first"),
     [
-        ("000_c93bc2a644177ce0.txt", ["兵团政务网", "【字体: 打印本页", "作者:兵团民政局", "发布时间:21年01月29日"],
-         "兵团民政局政府信息公开工作年度报告(2020年度)"),
-        ("004_06262f519957789b.txt", ["您当前的位置: 首页 >> 公开信息内容", "号: cxs045-/2021-0129001", "发文日期: 2021-01-29",
-                                      "发布机构: 楚雄市新村镇", "发表时间:2021-01-29", "字体:["],
-         "楚雄市新村镇2020年政府信息公开工作年度报告"),
+        (
+            "000_c93bc2a644177ce0.txt",
+            ["兵团政务网", "【字体: 打印本页", "作者:兵团民政局", "发布时间:21年01月29日"],
+            "兵团民政局政府信息公开工作年度报告(2020年度)",
+        ),
+        (
+            "004_06262f519957789b.txt",
+            [
+                "您当前的位置: 首页 >> 公开信息内容",
+                "号: cxs045-/2021-0129001",
+                "发文日期: 2021-01-29",
+                "发布机构: 楚雄市新村镇",
+                "发表时间:2021-01-29",
+                "字体:[",
+            ],
+            "楚雄市新村镇2020年政府信息公开工作年度报告",
+        ),
     ],
 )
 def test_text_seeds_lose_their_chrome_and_nothing_else(seed: str, dropped: list[str], kept_first: str) -> None:
@@ -168,7 +181,10 @@ def test_clean_seeds_pass_through_unchanged(seed: str) -> None:
 
 
 def test_markdown_passes_through() -> None:
-    md = "# XX县2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n"
+    md = (
+        "# XX县2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n"
+        "| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n"
+    )
     page = load_page(md.encode("utf-8"), url="file:///r/report.md")
     assert page.kind == "text"
     assert page.text == md.strip("\n")
@@ -179,7 +195,9 @@ def test_url_date_is_the_last_resort() -> None:
     html = "<html><body><div class='TRS_Editor'><p>一、总体情况</p><p>全年公开信息120条。</p></div></body></html>"
     page = load_page(html, url="http://www.x.gov.cn/zfxxgknb/202103/t20210305_123.html")
     assert page.metadata["published"] == "2021-03-05"
-    page = load_page(html.replace("<body>", "<body><p>发布日期：2021-02-01</p>"), url="http://www.x.gov.cn/202103/t20210305_1.html")
+    page = load_page(
+        html.replace("<body>", "<body><p>发布日期：2021-02-01</p>"), url="http://www.x.gov.cn/202103/t20210305_1.html"
+    )
     assert page.metadata["published"] == "2021-02-01"
 
 
@@ -245,33 +263,48 @@ def test_traditional_character_copy_finds_its_body() -> None:
         "<p>一、總體情況</p><p>全年主動公開政府信息。</p><p>六、其他需要報告的事項</p><p>無。</p></div>"
         "<div class='footer'>主辦單位：XX縣人民政府辦公室</div></body></html>"
     )
-    assert load_page(html).text.splitlines() == ["一、總體情況", "全年主動公開政府信息。", "六、其他需要報告的事項", "無。"]
+    assert load_page(html).text.splitlines() == [
+        "一、總體情況",
+        "全年主動公開政府信息。",
+        "六、其他需要報告的事項",
+        "無。",
+    ]
 
 
 def test_text_chrome_filter_keeps_content_that_merely_looks_like_chrome() -> None:
-    text = "\n".join([
-        "您当前的位置：首页 > 政务公开 > 年报",
+    text = "\n".join(
+        [
+            "您当前的位置：首页 > 政务公开 > 年报",
+            "XX县2023年政府信息公开工作年度报告",
+            "发布时间：2024-01-20 来源：县政府办 【字体：大 中 小】",
+            "一、总体情况",
+            "通过网站、微信、微博等渠道公开信息。",
+            "公开渠道",
+            "微信",  # a table cell, one per line
+            "微博",
+            "来源：本报告数据来源于各部门报送。",  # mid-report: label-looking prose stays
+            "六、其他需要报告的事项",
+            "无。",
+            "XX县人民政府",
+            "2024年1月20日",
+            "【打印本页】【关闭窗口】",
+            "上一篇：XX县2022年政府信息公开工作年度报告",
+            "主办单位：XX县人民政府办公室 网站标识码：1304000009",
+            "冀ICP备05029117号-1",
+        ]
+    )
+    page = load_page(text)
+    assert page.text.splitlines() == [
         "XX县2023年政府信息公开工作年度报告",
-        "发布时间：2024-01-20 来源：县政府办 【字体：大 中 小】",
         "一、总体情况",
         "通过网站、微信、微博等渠道公开信息。",
         "公开渠道",
-        "微信",  # a table cell, one per line
+        "微信",
         "微博",
-        "来源：本报告数据来源于各部门报送。",  # mid-report: label-looking prose stays
+        "来源：本报告数据来源于各部门报送。",
         "六、其他需要报告的事项",
         "无。",
         "XX县人民政府",
-        "2024年1月20日",
-        "【打印本页】【关闭窗口】",
-        "上一篇：XX县2022年政府信息公开工作年度报告",
-        "主办单位：XX县人民政府办公室 网站标识码：1304000009",
-        "冀ICP备05029117号-1",
-    ])
-    page = load_page(text)
-    assert page.text.splitlines() == [
-        "XX县2023年政府信息公开工作年度报告", "一、总体情况", "通过网站、微信、微博等渠道公开信息。", "公开渠道",
-        "微信", "微博", "来源：本报告数据来源于各部门报送。", "六、其他需要报告的事项", "无。", "XX县人民政府",
         "2024年1月20日",
     ]
     assert page.metadata["published"] == "2024-01-20"

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.timeout(300)
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 CHROME_STRINGS = [
-    line for line in (PAGES / "chrome_strings.txt").read_text(encoding="utf-8").splitlines()
+    line
+    for line in (PAGES / "chrome_strings.txt").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 ]
 

@@ -23,7 +23,8 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
     chars = sorted({c for page in pages for line in page for c in line})
     blocks = [chars[i : i + 100] for i in range(0, len(chars), 100)]
     bfchar = "\n".join(
-        f"{len(b)} beginbfchar\n" + "\n".join(f"<{ord(c):04X}> <{ord(c):04X}>" for c in b) + "\nendbfchar" for b in blocks
+        f"{len(b)} beginbfchar\n" + "\n".join(f"<{ord(c):04X}> <{ord(c):04X}>" for c in b) + "\nendbfchar"
+        for b in blocks
     )
     cmap = (
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -219,7 +220,7 @@ def make_ofd(pages: list[list[tuple[float, float, str]]], *, title: str) -> byte
             )
             archive.writestr(
                 f"Doc_0/Pages/Page_{i}/Content.xml",
-                f"<ofd:Page {OFD_NS}><ofd:Content><ofd:Layer ID=\"1\">{objects}</ofd:Layer></ofd:Content></ofd:Page>",
+                f'<ofd:Page {OFD_NS}><ofd:Content><ofd:Layer ID="1">{objects}</ofd:Layer></ofd:Content></ofd:Page>',
             )
     return buffer.getvalue()
 
@@ -286,8 +287,10 @@ def make_ole(streams: dict[str, bytes]) -> bytes:
     assert len(fat) <= 128, "test documents are small"
     sectors.append(struct.pack("<128I", *(fat + [free] * (128 - len(fat)))))
     header = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
         + struct.pack("<IIIIIIIII", 0, 1, dir_first, 0, 4096, end, 0, end, 0)
         + struct.pack("<109I", fat_first, *([free] * 108))
     )

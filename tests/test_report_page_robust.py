@@ -9,7 +9,9 @@ import pytest
 from gxcrawl.report.errors import UnreadableDocument
 from gxcrawl.report.page import decode, load_page
 
-REPORT = "<p>XX县2022年政府信息公开工作年度报告</p><p>一、总体情况</p><p>全年主动公开政府信息1268条，其中政策文件46件。</p>"
+REPORT = (
+    "<p>XX县2022年政府信息公开工作年度报告</p><p>一、总体情况</p><p>全年主动公开政府信息1268条，其中政策文件46件。</p>"
+)
 
 
 @pytest.mark.parametrize("data", [b"", b"   \r\n\t ", "", "\n\n"])
@@ -38,8 +40,12 @@ def test_high_bytes_without_nul_are_unreadable() -> None:
 
 @pytest.mark.parametrize(
     ("magic", "word"),
-    [(b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"), (b"\x89PNG\r\n\x1a\n\0\0", "PNG"), (b"Rar!\x1a\x07\x00", "RAR"),
-     (b"{\\rtf1\\ansi", "RTF")],
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+        (b"\x89PNG\r\n\x1a\n\0\0", "PNG"),
+        (b"Rar!\x1a\x07\x00", "RAR"),
+        (b"{\\rtf1\\ansi", "RTF"),
+    ],
 )
 def test_known_binaries_are_named(magic: bytes, word: str) -> None:
     with pytest.raises(UnreadableDocument, match=word):
@@ -58,7 +64,10 @@ def test_gbk_page_that_declares_utf8_is_read_as_gb18030() -> None:
 
 
 def test_utf8_page_that_declares_gbk_is_read_as_utf8() -> None:
-    page_html = f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{REPORT}</body></html>"
+    page_html = (
+        "<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head>"
+        f"<body>{REPORT}</body></html>"
+    )
     page = load_page(page_html.encode("utf-8"))
     assert page.encoding == "utf-8"
     assert "一、总体情况" in page.text.splitlines()
@@ -106,7 +115,8 @@ def test_deeply_nested_page_does_not_crash() -> None:
 def test_page_with_only_chrome_gives_no_body() -> None:
     html = (
         "<html><body><div class='location'>当前位置：首页 &gt; 政务公开</div>"
-        "<div class='footer'>主办单位：XX县人民政府办公室 网站标识码：1304000009 冀ICP备05029117号-1</div></body></html>"
+        "<div class='footer'>主办单位：XX县人民政府办公室 网站标识码：1304000009 冀ICP备05029117号-1</div>"
+        "</body></html>"
     )
     assert load_page(html).text == ""
 
@@ -115,7 +125,10 @@ def test_page_with_only_chrome_gives_no_body() -> None:
 def test_twenty_megabyte_page() -> None:
     row = "<tr><td>行政规范性文件</td><td>12</td><td>3</td><td>87</td></tr>"
     rows = row * (20_000_000 // len(row.encode("utf-8")))
-    html = f"<html><head><meta charset='utf-8'></head><body><div class='TRS_Editor'>{REPORT}<table>{rows}</table></div></body></html>"
+    html = (
+        "<html><head><meta charset='utf-8'></head><body>"
+        f"<div class='TRS_Editor'>{REPORT}<table>{rows}</table></div></body></html>"
+    )
     data = html.encode("utf-8")
     assert len(data) >= 19_000_000
     page = load_page(data)

@@ -1,4 +1,4 @@
-"""Property tests over synthetic reports (gxcrawl.demo.reportgen, docs/interfaces.md C3).
+"""Property tests over synthetic reports (gxcrawl.demo.reportgen).
 
 Random valid reports of both formats, rendered in every layout, parse back to exactly the values they
 were rendered from; with real-world defects (blank cells, short rows, `/`, `—`, units, full-width digits,
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jsonschema
 from generated_reports import compare_tables
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gxcrawl.demo import reportgen
@@ -36,13 +36,14 @@ def _truth(seed: int, fmt: str, defects: float) -> dict:
 
 def _render(truth: dict, layout: str) -> dict:
     if layout == "html":
-        page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + truth["title"] + "</title></head>"
-                "<body><div class='article'>" + reportgen.render_body_html(truth) + "</div></body></html>")
-        return parse_report(page.encode("utf-8"), url="https://example.gov.cn/a/t1.html",
-                            content_type="text/html; charset=utf-8")
+        page = (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + truth["title"] + "</title></head>"
+            "<body><div class='article'>" + reportgen.render_body_html(truth) + "</div></body></html>"
+        )
+        return parse_report(
+            page.encode("utf-8"), url="https://example.gov.cn/a/t1.html", content_type="text/html; charset=utf-8"
+        )
     return parse_report(reportgen.render_text(truth, layout), url="report.txt")
-
-
 
 
 @SETTINGS
@@ -79,8 +80,12 @@ def test_glued_text_is_correct_or_null(seed: int, fmt: str) -> None:
 
 
 @SETTINGS
-@given(seed=st.integers(0, 10**9), fmt=st.sampled_from(("2019", "2021")),
-       layout=st.sampled_from(reportgen.LAYOUTS))
+@given(seed=st.integers(0, 10**9), fmt=st.sampled_from(("2019", "2021")), layout=st.sampled_from(reportgen.LAYOUTS))
+# a glued 总计 row with two blank cells that left no trace: read with no blank, it was kept "as printed", wrong
+@example(seed=1242, fmt="2021", layout="glued")
+# glued rows whose digits also read, every identity holding, with blank cells lost as other rows lose them
+@example(seed=96762581, fmt="2021", layout="glued")
+@example(seed=298633061, fmt="2019", layout="glued")
 def test_defects_never_misplace_a_value(seed: int, fmt: str, layout: str) -> None:
     truth = _truth(seed, fmt, 1.0)
     record = _render(truth, layout)

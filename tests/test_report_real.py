@@ -23,7 +23,7 @@ def scores() -> dict:
 
 
 def test_there_are_real_documents() -> None:
-    assert len(FILES) >= 41
+    assert len(FILES) >= 49
 
 
 @pytest.mark.parametrize("name", IDS)

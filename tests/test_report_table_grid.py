@@ -24,14 +24,23 @@ def _documents() -> list[tuple[str, bytes | str, str | None, str | None]]:
     docs: list[tuple[str, bytes | str, str | None, str | None]] = [
         (e["file"], (FIXTURES / "pages" / e["file"]).read_bytes(), e["url"], e["content_type"]) for e in INDEX
     ]
-    docs += [(p.name, p.read_bytes(), "https://example.gov.cn/a.html", "text/html")
-             for p in sorted((FIXTURES / "seeds" / "html").glob("*.html"))]
+    docs += [
+        (p.name, p.read_bytes(), "https://example.gov.cn/a.html", "text/html")
+        for p in sorted((FIXTURES / "seeds" / "html").glob("*.html"))
+    ]
     for seed in range(6):
         rng = random.Random(seed)
-        truth = reportgen.generate_report(rng, fmt=("2019", "2021")[seed % 2], report_year=2022 - seed % 2,
-                                          agency="某某市民政局", defects=0.2 * (seed % 3))
-        page = ("<html><head><meta charset='utf-8'><title>" + truth["title"] + "</title></head><body>"
-                "<div class='article'>" + reportgen.render_body_html(truth) + "</div></body></html>")
+        truth = reportgen.generate_report(
+            rng,
+            fmt=("2019", "2021")[seed % 2],
+            report_year=2022 - seed % 2,
+            agency="某某市民政局",
+            defects=0.2 * (seed % 3),
+        )
+        page = (
+            "<html><head><meta charset='utf-8'><title>" + truth["title"] + "</title></head><body>"
+            "<div class='article'>" + reportgen.render_body_html(truth) + "</div></body></html>"
+        )
         docs.append((f"reportgen-{seed}", page.encode("utf-8"), "https://example.gov.cn/a/t1.html", "text/html"))
     return docs
 
@@ -40,8 +49,9 @@ DOCUMENTS = _documents()
 
 
 @pytest.mark.parametrize("name,data,url,content_type", DOCUMENTS, ids=[d[0] for d in DOCUMENTS])
-def test_grid_is_what_the_parser_reads_from_body_html(name: str, data: bytes | str, url: str | None,
-                                                      content_type: str | None) -> None:
+def test_grid_is_what_the_parser_reads_from_body_html(
+    name: str, data: bytes | str, url: str | None, content_type: str | None
+) -> None:
     page = load_page(data, url=url, content_type=content_type)
     assert page.body_html is not None and page.table_grid is not None
     expected = html_tables_text(page.body_html) if "<table" in page.body_html.lower() else ""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from gxcrawl.archive.api import Archive, CaptureInfo, CaptureRef, ParsedOutcome, StoredResponse, warc_sha1
+from gxcrawl.archive.api import Archive, CaptureInfo, CaptureRef, ParsedOutcome, StoredResponse
 from gxcrawl.archive.database import ArchiveWriteError, EncodedJSON, IndexMissing
 from gxcrawl.archive.index import DocumentOutcome
 from gxcrawl.archive.reader import PayloadTooLarge, RecordNotFound
-from gxcrawl.archive.records import Exchange, target_uri
+from gxcrawl.archive.records import Exchange, target_uri, warc_sha1
 from gxcrawl.archive.validate import InvalidExchange
 
 __all__ = [

@@ -3,7 +3,8 @@
 Reads every WARC file once with warcio (block and payload digests verified), then checks each Capture and
 TextRecord row against what is really at its (file, offset, length). A damaged record is one problem (with
 the index rows pointing into it); the records after it are still read, each being its own gzip member.
-Problems are named with the file, the offset and what to do; records the index does not know about are listed as notes (a writer killed
+Problems are named with the file, the offset and what to do; records the index does not know about
+are listed as notes (a writer killed
 between writing a record and indexing it leaves those; they are harmless).
 """
 
@@ -19,7 +20,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from gxcrawl.archive.models import Capture, TextRecord
-from gxcrawl.archive.reader import DEFAULT_MAX_PAYLOAD, PayloadTooLarge, read_capped
+from gxcrawl.archive.reader import DEFAULT_MAX_PAYLOAD, PayloadTooLarge, missing_content, read_capped
 from gxcrawl.archive.records import request_body_sha256
 from gxcrawl.archive.rotation import OPEN_MARKER_SUFFIX, WARC_SUFFIX, Damage, iter_members
 
@@ -32,7 +33,7 @@ class FoundRecord:
     record_id: str
     rec_type: str
     payload_sha256: str | None
-    concurrent_to: str | None = None      # request records: the response/resource they belong to
+    concurrent_to: str | None = None  # request records: the response/resource they belong to
     request: tuple[str, str | None] | None = None  # request records: (method, request_body_sha256 as indexed)
 
 
@@ -49,8 +50,9 @@ class CheckReport:
         return not self.errors
 
 
-def _scan_file(path: Path, name: str, report: CheckReport, max_payload: int | None,
-               damaged: list[tuple[str, Damage]]) -> Iterator[tuple[int, FoundRecord]]:
+def _scan_file(
+    path: Path, name: str, report: CheckReport, max_payload: int | None, damaged: list[tuple[str, Damage]]
+) -> Iterator[tuple[int, FoundRecord]]:
     """Every intact record of one file; damaged stretches go to `damaged` (one problem each, however many
     intact records follow: each record is its own gzip member, so the scan resumes after the damage)."""
     from warcio.archiveiterator import ArchiveIterator
@@ -71,22 +73,34 @@ def _scan_file(path: Path, name: str, report: CheckReport, max_payload: int | No
                 except PayloadTooLarge as exc:  # named once; its index row is not checked further
                     report.records += 1
                     report.errors.append(f"{name}@{offset}: {exc}")
-                    yield offset, FoundRecord(part.length, record.rec_headers.get_header("WARC-Record-ID") or "",
-                                              record.rec_type, None)
+                    yield (
+                        offset,
+                        FoundRecord(
+                            part.length, record.rec_headers.get_header("WARC-Record-ID") or "", record.rec_type, None
+                        ),
+                    )
                     continue
             except Exception as exc:  # noqa: BLE001 - warcio raises many types on garbage
                 damaged.append((name, Damage(offset, part.length, f"not a WARC record ({exc})")))
                 continue
             report.records += 1
+            if short := missing_content(record):
+                report.errors.append(
+                    f"{name}@{offset}: truncated record (its content ends {short} bytes short of "
+                    f"its Content-Length) — the file is damaged"
+                )
             problems = getattr(record, "digest_checker", None)
-            for problem in (problems.problems if problems else []):
+            for problem in problems.problems if problems else []:
                 report.errors.append(f"{name}@{offset}: {problem}")
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             if not uri.isascii():
-                report.errors.append(f"{name}@{offset}: WARC-Target-URI is not ASCII ({uri!r}); replay tools "
-                                     "reject it")
-            found = FoundRecord(part.length, record.rec_headers.get_header("WARC-Record-ID") or "", record.rec_type,
-                                digest if record.rec_type in ("response", "resource") else None)
+                report.errors.append(f"{name}@{offset}: WARC-Target-URI is not ASCII ({uri!r}); replay tools reject it")
+            found = FoundRecord(
+                part.length,
+                record.rec_headers.get_header("WARC-Record-ID") or "",
+                record.rec_type,
+                digest if record.rec_type in ("response", "resource") else None,
+            )
             if record.rec_type == "request" and record.http_headers is not None:
                 method = (record.http_headers.protocol or "GET").upper()  # the request line's first word
                 found.concurrent_to = record.rec_headers.get_header("WARC-Concurrent-To")
@@ -104,8 +118,10 @@ def _read_content(record: Any, max_payload: int | None) -> tuple[str, bytes]:
     while chunk := record.raw_stream.read(1 << 16):
         total += len(chunk)
         if max_payload is not None and total > max_payload:
-            raise PayloadTooLarge(f"record content exceeds the read limit of {max_payload} bytes "
-                                  "(DOWNLOAD_MAXSIZE / $GXCRAWL_DOWNLOAD_MAXSIZE)")
+            raise PayloadTooLarge(
+                f"record content exceeds the read limit of {max_payload} bytes "
+                "(DOWNLOAD_MAXSIZE / $GXCRAWL_DOWNLOAD_MAXSIZE)"
+            )
         digest.update(chunk)
     return digest.hexdigest(), b""
 
@@ -113,12 +129,17 @@ def _read_content(record: Any, max_payload: int | None) -> tuple[str, bytes]:
 def _damage_problem(name: str, part: Damage, root: Path, rows: list[str]) -> str:
     if part.truncated:
         marker = root / WARC_SUBDIR / (name.split("/", 1)[-1] + OPEN_MARKER_SUFFIX)
-        how = ("left by a killed writer; it is cut off the next time the archive is opened"
-               if marker.exists() else "the file is damaged")
+        how = (
+            "left by a killed writer; it is cut off the next time the archive is opened"
+            if marker.exists()
+            else "the file is damaged"
+        )
         problem = f"{name}@{part.offset}: truncated gzip member ({part.length} bytes) — {how}"
     else:
-        problem = (f"{name}@{part.offset}: damaged record ({part.length} bytes unreadable: {part.reason}); "
-                   "the records after it are intact")
+        problem = (
+            f"{name}@{part.offset}: damaged record ({part.length} bytes unreadable: {part.reason}); "
+            "the records after it are intact"
+        )
     if rows:
         shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
         problem += f"; index rows pointing into it: {shown}"
@@ -134,8 +155,8 @@ def check_archive(root: Path, engine: Engine, *, max_payload: int | None = DEFAU
     for path in sorted(directory.glob("*" + WARC_SUFFIX)) if directory.is_dir() else []:
         report.files += 1
         name = f"{WARC_SUBDIR}/{path.name}"
-        for offset, record in _scan_file(path, name, report, max_payload, damaged):
-            found[(name, offset)] = record
+        for offset, scanned_record in _scan_file(path, name, report, max_payload, damaged):
+            found[(name, offset)] = scanned_record
     # index rows pointing into a damaged stretch are named with it, not reported once more each
     inside: dict[tuple[str, int], list[str]] = {(name, part.offset): [] for name, part in damaged}
 
@@ -151,8 +172,11 @@ def check_archive(root: Path, engine: Engine, *, max_payload: int | None = DEFAU
         report.errors.append(f"no index tables in {engine.url!r}: run `gxcrawl archive init`")
         return report
     indexed: set[tuple[str, int]] = set()
-    scanned = {name for name, _ in found} | {f"{WARC_SUBDIR}/{p.name}" for p in directory.glob("*" + WARC_SUFFIX)} \
-        if directory.is_dir() else set()
+    scanned = (
+        {name for name, _ in found} | {f"{WARC_SUBDIR}/{p.name}" for p in directory.glob("*" + WARC_SUFFIX)}
+        if directory.is_dir()
+        else set()
+    )
     missing_files: dict[str, int] = {}  # one message per missing file, not one per row
     requests = {r.concurrent_to: r.request for r in found.values() if r.request is not None and r.concurrent_to}
     with Session(engine) as session:
@@ -174,8 +198,10 @@ def check_archive(root: Path, engine: Engine, *, max_payload: int | None = DEFAU
             if record.length != capture.warc_length:
                 report.errors.append(f"{where}: length {capture.warc_length} in the index, {record.length} in the file")
             if record.record_id != capture.warc_record_id or record.rec_type != capture.record_type:
-                report.errors.append(f"{where}: index says {capture.record_type} {capture.warc_record_id}, "
-                                     f"file has {record.rec_type} {record.record_id}")
+                report.errors.append(
+                    f"{where}: index says {capture.record_type} {capture.warc_record_id}, "
+                    f"file has {record.rec_type} {record.record_id}"
+                )
             elif record.payload_sha256 is not None and record.payload_sha256 != capture.payload_sha256:
                 report.errors.append(f"{where}: payload sha256 {record.payload_sha256} differs from the index")
             _check_request(capture, requests.get(capture.warc_record_id), where, report)
@@ -184,11 +210,14 @@ def check_archive(root: Path, engine: Engine, *, max_payload: int | None = DEFAU
             if capture.record_type == "revisit":
                 original = originals.get(capture.revisit_of_id) if capture.revisit_of_id else None
                 if original is None or original.record_type != "response":
-                    report.errors.append(f"revisit capture {capture.id} ({capture.url}): its original "
-                                         f"{capture.revisit_of_id} is not an indexed response")
+                    report.errors.append(
+                        f"revisit capture {capture.id} ({capture.url}): its original "
+                        f"{capture.revisit_of_id} is not an indexed response"
+                    )
                 elif original.payload_sha256 != capture.payload_sha256:
-                    report.errors.append(f"revisit capture {capture.id}: payload digest differs from original "
-                                         f"{original.id}")
+                    report.errors.append(
+                        f"revisit capture {capture.id}: payload digest differs from original {original.id}"
+                    )
         for text in session.scalars(select(TextRecord).order_by(TextRecord.id)):
             report.rows += 1
             key = (text.warc_file, text.warc_offset)
@@ -200,12 +229,15 @@ def check_archive(root: Path, engine: Engine, *, max_payload: int | None = DEFAU
             if record is None and in_damage(text.warc_file, text.warc_offset, f"text record {text.id}"):
                 continue
             if record is None or record.record_id != text.warc_record_id or record.length != text.warc_length:
-                report.errors.append(f"text record {text.id} -> {text.warc_file}@{text.warc_offset}: "
-                                     "no matching record there")
+                report.errors.append(
+                    f"text record {text.id} -> {text.warc_file}@{text.warc_offset}: no matching record there"
+                )
     report.errors[:0] = [_damage_problem(name, part, root, inside[(name, part.offset)]) for name, part in damaged]
     for name, rows in sorted(missing_files.items()):
-        report.errors.append(f"{name}: file missing from {root} ({rows} index row(s) point into it); restore it "
-                             "from a backup, or the index belongs to another archive directory (--archive)")
+        report.errors.append(
+            f"{name}: file missing from {root} ({rows} index row(s) point into it); restore it "
+            "from a backup, or the index belongs to another archive directory (--archive)"
+        )
     for (name, offset), record in sorted(found.items()):
         if record.rec_type in ("response", "revisit", "resource", "conversion") and (name, offset) not in indexed:
             report.notes.append(f"{name}@{offset}: {record.rec_type} {record.record_id} is not in the index")
@@ -221,8 +253,12 @@ def _check_request(capture: Capture, request: tuple[str, str | None] | None, whe
     if method != capture.method:
         report.errors.append(f"{where}: method {capture.method} in the index, {method} in its request record")
     elif capture.request_body_sha256 is None and body_sha256 is not None:
-        report.notes.append(f"{where}: request-body digest unknown in the index (replay falls back to the URL); "
-                            "`gxcrawl archive init` fills it in from the request record")
+        report.notes.append(
+            f"{where}: request-body digest unknown in the index (replay falls back to the URL); "
+            "`gxcrawl archive init` fills it in from the request record"
+        )
     elif capture.request_body_sha256 != body_sha256:
-        report.errors.append(f"{where}: request-body sha256 {capture.request_body_sha256} in the index, "
-                             f"{body_sha256} in its request record (replay would answer the wrong request)")
+        report.errors.append(
+            f"{where}: request-body sha256 {capture.request_body_sha256} in the index, "
+            f"{body_sha256} in its request record (replay would answer the wrong request)"
+        )

@@ -58,8 +58,7 @@ def run_archive(args: argparse.Namespace) -> int:
         for note in report.notes:
             print(f"note  {note}")
         verdict = "OK" if report.ok else f"{len(report.errors)} problem(s)"
-        print(f"checked {report.files} WARC file(s), {report.records} record(s), {report.rows} index row(s): "
-              f"{verdict}")
+        print(f"checked {report.files} WARC file(s), {report.records} record(s), {report.rows} index row(s): {verdict}")
         return 0 if report.ok else 1
     if args.archive_verb == "reindex":
         return _reindex(root, url)
@@ -73,14 +72,21 @@ def _reindex(root: Path, url: str) -> int:
     from gxcrawl.report import PARSER_VERSION, parse_report_and_text, text_sha256
 
     if not (root / "warcs").is_dir():
-        print(f"gxcrawl: error: no WARC files under {root / 'warcs'}: nothing to rebuild the index from",
-              file=sys.stderr)
+        print(
+            f"gxcrawl: error: no WARC files under {root / 'warcs'}: nothing to rebuild the index from", file=sys.stderr
+        )
         return 2
     engine = make_engine(url)
     try:
         ensure_schema(engine)
-        summary = rebuild_index(root, engine, parse_report_and_text, parser_version=PARSER_VERSION,
-                                text_sha256=text_sha256, max_payload=resolve_max_payload())
+        summary = rebuild_index(
+            root,
+            engine,
+            parse_report_and_text,
+            parser_version=PARSER_VERSION,
+            text_sha256=text_sha256,
+            max_payload=resolve_max_payload(),
+        )
     finally:
         checkpoint_sqlite(engine)
         engine.dispose()
@@ -88,9 +94,14 @@ def _reindex(root: Path, url: str) -> int:
         print(f"damaged {line}")
     for line in summary.failed:
         print(f"failed  {line}")
-    print(f"reindexed {summary.files} WARC file(s) into {engine.url!r}: {summary.captures} capture(s), "
-          f"{summary.texts} text(s), {summary.reports} report(s) added"
-          + (f"; {len(summary.damaged)} damaged stretch(es) skipped (see `gxcrawl archive check`)"
-             if summary.damaged else "")
-          + (f"; {len(summary.failed)} text(s) not indexed" if summary.failed else ""))
+    print(
+        f"reindexed {summary.files} WARC file(s) into {engine.url!r}: {summary.captures} capture(s), "
+        f"{summary.texts} text(s), {summary.reports} report(s) added"
+        + (
+            f"; {len(summary.damaged)} damaged stretch(es) skipped (see `gxcrawl archive check`)"
+            if summary.damaged
+            else ""
+        )
+        + (f"; {len(summary.failed)} text(s) not indexed" if summary.failed else "")
+    )
     return 1 if summary.failed else 0

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from gxcrawl.archive.cursor_path import OnCursor
 from gxcrawl.archive.models import (
     Capture,
     CrawlRun,
     Document,
     DocumentSource,
     DocumentVersion,
+    Portal,
     Report,
     TextRecord,
 )
@@ -32,9 +33,8 @@ class OriginalCapture:
     warc_record_id: str
 
 
-# The two statements run for every fetch: SQLAlchemy compiles them once for the engine's dialect and they run
-# straight on the DBAPI cursor (DbapiStatements). Through Connection.execute they cost ~5x the database work
-# itself; that was most of the archive's overhead over plain warcio (bench/archive.py).
+# The two statements run for every fetch, built once: they run on the cursor path (cursor_path.py) as well as
+# through Core.
 _ORIGINAL_BY_DIGEST = (
     select(Capture.id, Capture.url, Capture.fetched_at, Capture.warc_record_id)
     .where(Capture.payload_sha256 == bindparam("sha"), Capture.record_type == "response")
@@ -46,107 +46,8 @@ _INSERT_CAPTURE = insert(Capture).returning(Capture.id)
 CAPTURE_FETCH_COLUMNS = tuple(c.key for c in Capture.__table__.columns if c.key not in ("id", "blocked_reason"))
 
 
-class _Prepared:
-    """One statement compiled for a dialect, with its bind/result type processors (what Core applies per
-    execute, looked up once here)."""
-
-    def __init__(self, statement: Any, dialect: Dialect, supplied: list[str], *, insert_columns: bool = False) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=supplied if insert_columns else None)
-        self.sql = str(compiled)
-        self.positions: list[str] | None = list(compiled.positiontup or []) if compiled.positional else None
-        # every parameter of the statement; the ones the caller does not supply are literals (LIMIT 1, ...)
-        all_params = compiled.construct_params(dict.fromkeys(supplied))
-        if not set(supplied) <= set(all_params) or (insert_columns and set(all_params) != set(supplied)):
-            # a column default or extra bind Core would fill in: not supported on this path
-            raise ValueError(f"unexpected parameters in {self.sql!r}: {sorted(set(all_params) ^ set(supplied))}")
-        self.fixed = {name: value for name, value in all_params.items() if name not in supplied}
-        self.bind_processors = {
-            name: processor for name, bind in compiled.binds.items()
-            if name in all_params and (processor := bind.type.dialect_impl(dialect).bind_processor(dialect))
-        }
-        self.result_processors = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in getattr(statement, "selected_columns", ())
-        ]
-
-    def params(self, values: dict[str, Any]) -> Any:
-        params = {**self.fixed, **values}
-        for name, processor in self.bind_processors.items():
-            params[name] = processor(params[name])
-        return tuple(params[name] for name in self.positions) if self.positions is not None else params
-
-    def row(self, raw: Any) -> tuple[Any, ...]:
-        return tuple(processor(value) if processor else value
-                     for processor, value in zip(self.result_processors, raw, strict=True))
-
-
-class _Rows:
-    """The little of a Result that the index functions use."""
-
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        self._rows = rows
-
-    def first(self) -> Any:
-        return self._rows[0] if self._rows else None
-
-    def scalar_one(self) -> Any:
-        if len(self._rows) != 1:
-            raise LookupError(f"expected one row, got {len(self._rows)}")
-        return self._rows[0][0]
-
-
-class DbapiStatements:
-    """The module's prebuilt statements straight on a DBAPI connection: each is compiled once for the dialect
-    (with its bind/result type processors) and run on the cursor. `on(dbapi_connection)` gives an object with
-    `Connection.execute(statement, params)`'s shape, so original_by_digest / insert_capture / record_document /
-    store_report / capture_sighting / insert_text_record run on it unchanged, at a fraction of Core's per-execute
-    cost (bench/archive.py). The caller owns the transaction; errors are the driver's own
-    (`dialect.loaded_dbapi.Error`)."""
-
-    def __init__(self, dialect: Dialect) -> None:
-        self.dialect = dialect
-        # keyed by the statement object: only the module-level statements, which live as long as the module
-        self._prepared: dict[tuple[int, tuple[str, ...]], tuple[_Prepared, type | None]] = {}
-
-    def on(self, dbapi_connection: Any) -> _OnCursor:
-        return _OnCursor(self, dbapi_connection)
-
-    def execute(self, dbapi_connection: Any, statement: Any, params: dict[str, Any]) -> _Rows:
-        key = (id(statement), tuple(params))
-        entry = self._prepared.get(key)
-        if entry is None:
-            prepared = _Prepared(statement, self.dialect, list(params), insert_columns=statement.is_insert)
-            # rows of a SELECT by column name, as Core gives them; an INSERT ... RETURNING id is read by position
-            columns = [c.key or f"_{i}" for i, c in enumerate(getattr(statement, "selected_columns", ()))]
-            row_type = namedtuple("Row", columns, rename=True) if columns else None  # noqa: PYI024
-            entry = self._prepared[key] = (prepared, row_type)
-        prepared, row_type = entry
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(prepared.sql, prepared.params(params))
-            raw = cursor.fetchall() if cursor.description is not None else []
-        finally:
-            cursor.close()
-        if row_type is None:
-            return _Rows([tuple(r) for r in raw])
-        if prepared.result_processors:
-            return _Rows([row_type(*prepared.row(r)) for r in raw])
-        return _Rows([row_type(*r) for r in raw])
-
-
-class _OnCursor:
-    """`DbapiStatements` bound to one DBAPI connection."""
-
-    def __init__(self, statements: DbapiStatements, dbapi_connection: Any) -> None:
-        self._statements = statements
-        self._connection = dbapi_connection
-
-    def execute(self, statement: Any, params: dict[str, Any]) -> _Rows:
-        return self._statements.execute(self._connection, statement, params)
-
-
-# what the index functions below run on: a Core Connection, an ORM Session, or DbapiStatements.on(...)
-Db = Connection | Session | _OnCursor
+# what the index functions below run on: a Core Connection, an ORM Session, or the cursor path's statements
+Db = Connection | Session | OnCursor
 
 
 def original_by_digest(connection: Db, payload_sha256: str, prefer_url: str) -> OriginalCapture | None:
@@ -157,6 +58,23 @@ def original_by_digest(connection: Db, payload_sha256: str, prefer_url: str) -> 
 
 def insert_capture(connection: Db, values: dict[str, Any]) -> int:
     return connection.execute(_INSERT_CAPTURE, values).scalar_one()
+
+
+def payload_holder(connection: Connection, capture_id: int) -> tuple[OriginalCapture, str, int] | None:
+    """The `response` capture holding the payload of capture `capture_id` (itself, or the original it is a
+    revisit of), with that payload's sha256 and length; None if there is none."""
+    row = connection.execute(select(Capture).where(Capture.id == capture_id)).first()
+    seen = set()
+    while row is not None and row.record_type == "revisit" and row.revisit_of_id not in seen:
+        seen.add(row.id)
+        row = connection.execute(select(Capture).where(Capture.id == row.revisit_of_id)).first()
+    if row is None or row.record_type != "response":
+        return None
+    return (
+        OriginalCapture(id=row.id, url=row.url, fetched_at=row.fetched_at, warc_record_id=row.warc_record_id),
+        row.payload_sha256,
+        row.payload_length,
+    )
 
 
 def latest_capture(session: Session, url: str, at: datetime | None = None) -> Capture | None:
@@ -180,10 +98,10 @@ class DocumentOutcome:
     """What recording one (text, URL) sighting did."""
 
     document_id: int
-    new_document: bool   # first time this text was seen anywhere
-    new_source: bool     # first time this text was seen at this URL
-    new_version: bool    # the text at this URL changed (not its first text)
-    version: int         # the URL's version number now carrying this text
+    new_document: bool  # first time this text was seen anywhere
+    new_source: bool  # first time this text was seen at this URL
+    new_version: bool  # the text at this URL changed (not its first text)
+    version: int  # the URL's version number now carrying this text
 
     @property
     def changed(self) -> bool:
@@ -194,34 +112,50 @@ class DocumentOutcome:
 # per call cost as much as running it.
 _revisit = aliased(Capture)
 _CAPTURE_SIGHTING = select(
-    Capture.url, Capture.warc_record_id, Capture.fetched_at,
+    Capture.url,
+    Capture.warc_record_id,
+    Capture.fetched_at,
     select(func.max(_revisit.fetched_at))
-    .where(_revisit.revisit_of_id == Capture.id, _revisit.url == Capture.url).scalar_subquery(),
+    .where(_revisit.revisit_of_id == Capture.id, _revisit.url == Capture.url)
+    .scalar_subquery(),
 ).where(Capture.id == bindparam("capture_id"))
 _DOCUMENT_BY_TEXT = select(Document.id, Document.last_seen).where(Document.text_sha256 == bindparam("text_sha256"))
 _INSERT_DOCUMENT = insert(Document).returning(Document.id)
 _TOUCH_DOCUMENT = update(Document).where(Document.id == bindparam("row_id")).values(last_seen=bindparam("seen_at"))
 _SOURCE = select(DocumentSource.id, DocumentSource.last_seen, DocumentSource.capture_id).where(
-    DocumentSource.document_id == bindparam("document_id"), DocumentSource.url == bindparam("url"))
+    DocumentSource.document_id == bindparam("document_id"), DocumentSource.url == bindparam("url")
+)
 _INSERT_SOURCE = insert(DocumentSource)
-_TOUCH_SOURCE = update(DocumentSource).where(DocumentSource.id == bindparam("row_id")).values(
-    last_seen=bindparam("seen_at"), capture_id=bindparam("capture"))
-_LATEST_VERSION = select(DocumentVersion.id, DocumentVersion.version, DocumentVersion.document_id,
-                         DocumentVersion.last_seen).where(DocumentVersion.url == bindparam("url")) \
-    .order_by(DocumentVersion.version.desc()).limit(1)
+_TOUCH_SOURCE = (
+    update(DocumentSource)
+    .where(DocumentSource.id == bindparam("row_id"))
+    .values(last_seen=bindparam("seen_at"), capture_id=bindparam("capture"))
+)
+_LATEST_VERSION = (
+    select(DocumentVersion.id, DocumentVersion.version, DocumentVersion.document_id, DocumentVersion.last_seen)
+    .where(DocumentVersion.url == bindparam("url"))
+    .order_by(DocumentVersion.version.desc())
+    .limit(1)
+)
 _INSERT_VERSION = insert(DocumentVersion)
-_TOUCH_VERSION = update(DocumentVersion).where(DocumentVersion.id == bindparam("row_id")).values(
-    last_seen=bindparam("seen_at"))
+_TOUCH_VERSION = (
+    update(DocumentVersion).where(DocumentVersion.id == bindparam("row_id")).values(last_seen=bindparam("seen_at"))
+)
 _REPORT = select(Report.id, Report.capture_id).where(
-    Report.document_id == bindparam("document_id"), Report.parser_version == bindparam("parser_version"))
+    Report.document_id == bindparam("document_id"), Report.parser_version == bindparam("parser_version")
+)
 _INSERT_REPORT = insert(Report)
-_REPLACE_REPORT = update(Report).where(Report.id == bindparam("row_id")).values(
-    record=bindparam("new_record"), capture_id=bindparam("capture"))
+_REPLACE_REPORT = (
+    update(Report)
+    .where(Report.id == bindparam("row_id"))
+    .values(record=bindparam("new_record"), capture_id=bindparam("capture"))
+)
 _INSERT_TEXT_RECORD = insert(TextRecord).returning(TextRecord.id)
 
 
-def record_document(db: Db, *, text_sha256: str, url: str, portal: str | None,
-                    capture_id: int | None, seen_at: datetime) -> DocumentOutcome:
+def record_document(
+    db: Db, *, text_sha256: str, url: str, portal: str | None, capture_id: int | None, seen_at: datetime
+) -> DocumentOutcome:
     """A known text at a new URL adds a source; a new text at a known URL adds a version; the same text at
     the same URL again only moves last_seen.
 
@@ -230,9 +164,15 @@ def record_document(db: Db, *, text_sha256: str, url: str, portal: str | None,
     document = db.execute(_DOCUMENT_BY_TEXT, {"text_sha256": text_sha256}).first()
     new_document = document is None
     if document is None:
-        document_id = db.execute(_INSERT_DOCUMENT, {
-            "text_sha256": text_sha256, "first_seen": seen_at, "last_seen": seen_at, "first_capture_id": capture_id,
-        }).scalar_one()
+        document_id = db.execute(
+            _INSERT_DOCUMENT,
+            {
+                "text_sha256": text_sha256,
+                "first_seen": seen_at,
+                "last_seen": seen_at,
+                "first_capture_id": capture_id,
+            },
+        ).scalar_one()
     else:
         document_id = document.id
         if seen_at > document.last_seen:
@@ -242,41 +182,112 @@ def record_document(db: Db, *, text_sha256: str, url: str, portal: str | None,
     source = None if new_document else db.execute(_SOURCE, {"document_id": document_id, "url": url}).first()
     new_source = source is None
     if source is None:
-        db.execute(_INSERT_SOURCE, {"document_id": document_id, "url": url, "portal": portal, "first_seen": seen_at,
-                                    "last_seen": seen_at, "capture_id": capture_id})
+        db.execute(
+            _INSERT_SOURCE,
+            {
+                "document_id": document_id,
+                "url": url,
+                "portal": portal,
+                "first_seen": seen_at,
+                "last_seen": seen_at,
+                "capture_id": capture_id,
+            },
+        )
     elif seen_at > source.last_seen or (capture_id and capture_id != source.capture_id):
-        db.execute(_TOUCH_SOURCE, {"row_id": source.id, "seen_at": max(source.last_seen, seen_at),
-                                   "capture": capture_id or source.capture_id})
+        db.execute(
+            _TOUCH_SOURCE,
+            {
+                "row_id": source.id,
+                "seen_at": max(source.last_seen, seen_at),
+                "capture": capture_id or source.capture_id,
+            },
+        )
 
     latest = db.execute(_LATEST_VERSION, {"url": url}).first()
     new_version = False
     if latest is None or latest.document_id != document_id:
         version = 1 if latest is None else latest.version + 1
         new_version = latest is not None
-        db.execute(_INSERT_VERSION, {"url": url, "version": version, "document_id": document_id,
-                                     "first_seen": seen_at, "last_seen": seen_at, "capture_id": capture_id})
+        db.execute(
+            _INSERT_VERSION,
+            {
+                "url": url,
+                "version": version,
+                "document_id": document_id,
+                "first_seen": seen_at,
+                "last_seen": seen_at,
+                "capture_id": capture_id,
+            },
+        )
     else:
         version = latest.version
         if seen_at > latest.last_seen:
             db.execute(_TOUCH_VERSION, {"row_id": latest.id, "seen_at": seen_at})
-    return DocumentOutcome(document_id=document_id, new_document=new_document, new_source=new_source,
-                           new_version=new_version, version=version)
+    return DocumentOutcome(
+        document_id=document_id,
+        new_document=new_document,
+        new_source=new_source,
+        new_version=new_version,
+        version=version,
+    )
 
 
-def store_report(db: Db, *, document_id: int, parser_version: str, record: dict[str, Any] | str,
-                 capture_id: int | None, replace: bool = False, new_document: bool = False) -> bool:
+def record_sighting(
+    db: Db,
+    *,
+    text_sha256: str,
+    url: str,
+    portal: str | None,
+    capture_id: int | None,
+    seen_at: datetime | None,
+    sighting: CaptureSighting | None,
+) -> DocumentOutcome:
+    """record_document dated by the capture `sighting` (see capture_sighting) unless `seen_at` is given: first
+    seen when fetched, last seen at its newest revisit."""
+    when = seen_at or (sighting.fetched_at if sighting else None) or datetime.now(UTC)
+    outcome = record_document(db, text_sha256=text_sha256, url=url, portal=portal, capture_id=capture_id, seen_at=when)
+    confirmed = sighting.confirmed_at if sighting and seen_at is None else None
+    if confirmed is not None and confirmed > when:
+        # the same text at the same URL again: only moves last_seen (the outcome is the first call's)
+        record_document(db, text_sha256=text_sha256, url=url, portal=portal, capture_id=capture_id, seen_at=confirmed)
+    return outcome
+
+
+def store_report(
+    db: Db,
+    *,
+    document_id: int,
+    parser_version: str,
+    record: dict[str, Any] | str,
+    capture_id: int | None,
+    replace: bool = False,
+    new_document: bool = False,
+) -> bool:
     """Store the parsed record of a document for a parser version; False if one was already there
     (and not replaced). `record` may be an EncodedJSON; `new_document`: the document was inserted in this
     transaction, so it has no report yet."""
-    existing = None if new_document else db.execute(
-        _REPORT, {"document_id": document_id, "parser_version": parser_version}).first()
+    existing = (
+        None
+        if new_document
+        else db.execute(_REPORT, {"document_id": document_id, "parser_version": parser_version}).first()
+    )
     if existing is not None:
         if replace:
-            db.execute(_REPLACE_REPORT, {"row_id": existing.id, "new_record": record,
-                                         "capture": capture_id or existing.capture_id})
+            db.execute(
+                _REPLACE_REPORT,
+                {"row_id": existing.id, "new_record": record, "capture": capture_id or existing.capture_id},
+            )
         return False
-    db.execute(_INSERT_REPORT, {"document_id": document_id, "parser_version": parser_version, "record": record,
-                                "capture_id": capture_id, "parsed_at": datetime.now(UTC)})
+    db.execute(
+        _INSERT_REPORT,
+        {
+            "document_id": document_id,
+            "parser_version": parser_version,
+            "record": record,
+            "capture_id": capture_id,
+            "parsed_at": datetime.now(UTC),
+        },
+    )
     return True
 
 
@@ -290,14 +301,21 @@ def capture_sighting(db: Db, capture_id: int) -> CaptureSighting | None:
     return CaptureSighting(id=capture_id, url=row[0], warc_record_id=row[1], fetched_at=row[2], confirmed_at=row[3])
 
 
-def insert_text_record(db: Db, capture_id: int, kind: str, text_sha256: str,
-                       location: RecordLocation) -> int:
+def insert_text_record(db: Db, capture_id: int, kind: str, text_sha256: str, location: RecordLocation) -> int:
     """Index a text record (conversion/resource) written for a capture."""
-    return db.execute(_INSERT_TEXT_RECORD, {
-        "capture_id": capture_id, "kind": kind, "text_sha256": text_sha256, "warc_record_id": location.record_id,
-        "warc_file": location.warc_file, "warc_offset": location.offset, "warc_length": location.length,
-        "created_at": datetime.now(UTC),
-    }).scalar_one()
+    return db.execute(
+        _INSERT_TEXT_RECORD,
+        {
+            "capture_id": capture_id,
+            "kind": kind,
+            "text_sha256": text_sha256,
+            "warc_record_id": location.record_id,
+            "warc_file": location.warc_file,
+            "warc_offset": location.offset,
+            "warc_length": location.length,
+            "created_at": datetime.now(UTC),
+        },
+    ).scalar_one()
 
 
 def start_run(session: Session, spider: str) -> CrawlRun:
@@ -305,3 +323,44 @@ def start_run(session: Session, spider: str) -> CrawlRun:
     session.add(run)
     session.flush()
     return run
+
+
+PORTAL_FIELDS = ("name", "level", "region_code")
+
+
+def upsert_portals(connection: Connection, portals: list[dict[str, Any]]) -> int:
+    """Insert or update the metadata rows of `portals` (dicts with `id` and PORTAL_FIELDS); returns how many rows
+    were added or changed. Portable select-then-write: a concurrent crawl inserting the same id first raises an
+    IntegrityError, and the caller runs this again (it then updates)."""
+    by_id = {str(p["id"]): {f: p.get(f) for f in PORTAL_FIELDS} for p in portals}
+    if not by_id:
+        return 0
+    known = {
+        row.id: row
+        for row in connection.execute(
+            select(Portal.id, *(getattr(Portal, f) for f in PORTAL_FIELDS)).where(Portal.id.in_(by_id))
+        )
+    }
+    now = datetime.now(UTC)
+    added = [{"id": pid, **values, "updated_at": now} for pid, values in by_id.items() if pid not in known]
+    changed = [
+        {"row_id": pid, **{f"new_{f}": v for f, v in values.items()}, "new_updated_at": now}
+        for pid, values in by_id.items()
+        if pid in known and tuple(values.values()) != tuple(known[pid])[1:]
+    ]
+    if added:
+        connection.execute(insert(Portal), added)
+    if changed:
+        connection.execute(
+            update(Portal)
+            .where(Portal.id == bindparam("row_id"))
+            .values(**{f: bindparam(f"new_{f}") for f in (*PORTAL_FIELDS, "updated_at")}),
+            changed,
+        )
+    return len(added) + len(changed)
+
+
+def portal_metadata(connection: Connection | Session) -> dict[str, dict[str, Any]]:
+    """Every portal row: id -> {name, level, region_code}."""
+    rows = connection.execute(select(Portal.id, *(getattr(Portal, f) for f in PORTAL_FIELDS)))
+    return {row.id: dict(zip(PORTAL_FIELDS, tuple(row)[1:], strict=True)) for row in rows}

@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -35,6 +36,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: the blocked_reason of a page its portal renders in a browser, fetched plainly because the crawl had none
+UNRENDERED = "unrendered"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -82,6 +87,20 @@ class CrawlRun(Base):
     stats: Mapped[dict[str, Any] | None]
 
 
+class Portal(Base):
+    """What a crawl knew about a portal it crawled (name, level, region code), kept so exports can say which
+    government published a report without a join against a registry file that may have changed since. Upserted
+    when a crawl starts; the archive treats the values as opaque strings."""
+
+    __tablename__ = "portal"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    level: Mapped[str | None] = mapped_column(String(32))
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    updated_at: Mapped[Utc] = mapped_column(default=utcnow)
+
+
 class Capture(Base):
     """One archived fetch. `record_type` is "response", "revisit" (payload identical to `revisit_of`)
     or "resource" (a browser-rendered DOM, not an HTTP payload)."""
@@ -118,6 +137,7 @@ class Capture(Base):
     duration: Mapped[float | None]
     etag: Mapped[str | None] = mapped_column(String(255))
     last_modified: Mapped[str | None] = mapped_column(String(64))
+    # why the capture holds no usable page: a block page (challenge-412, empty-shell, soft-404, ...) or UNRENDERED
     blocked_reason: Mapped[str | None] = mapped_column(String(100))
 
     revisit_of: Mapped[Capture | None] = relationship(remote_side=[id])
@@ -203,3 +223,25 @@ class TextRecord(Base):
     warc_offset: Mapped[int]
     warc_length: Mapped[int]
     created_at: Mapped[Utc] = mapped_column(default=utcnow)
+
+
+class CrossYearCheck(Base):
+    """A check between two documents of one agency (gxcrawl.corpus.crossyear): `check_id` X1 compares one
+    column of year N's carried-forward row with year N+1's carried-over row, X2 flags a second different
+    document for the same agency and year. Recomputed as a whole (the index is its only input); each check
+    is stored once per document it concerns, `other_document_id` naming the other one."""
+
+    __tablename__ = "cross_year_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    other_document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    check_id: Mapped[str] = mapped_column(String(8))
+    column: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    left: Mapped[float | None] = mapped_column(Float)
+    right: Mapped[float | None] = mapped_column(Float)
+    identity: Mapped[str] = mapped_column(Text)  # portal + "/" + normalised agency name
+    report_year: Mapped[int]
+    other_report_year: Mapped[int]
+    computed_at: Mapped[Utc] = mapped_column(default=utcnow)

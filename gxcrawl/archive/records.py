@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -72,11 +73,11 @@ class Exchange:
         return None
 
 
-class RawStatusAndHeaders(StatusAndHeaders):
+class RawStatusAndHeaders(StatusAndHeaders):  # type: ignore[misc]  # warcio ships no type information
     """HTTP headers serialised byte for byte (ISO-8859-1) instead of warcio's percent-encoding of
     non-ASCII values, so e.g. a GBK `Content-Disposition` filename stays as the server sent it."""
 
-    def compute_headers_buffer(self, header_filter=None) -> None:  # noqa: ANN001 - warcio signature
+    def compute_headers_buffer(self, header_filter: Callable[[tuple[str, str]], object] | None = None) -> None:
         self.headers_buff = self.to_bytes(header_filter, encoding="iso-8859-1")
 
 
@@ -94,7 +95,8 @@ def warc_date(moment: datetime) -> str:
     """WARC/1.1 date with microseconds, UTC."""
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment!r}: pass a UTC-aware datetime")
-    return datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+    date: str = datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+    return date
 
 
 def reason_phrase(status: int, reason: str | None) -> str:
@@ -108,6 +110,11 @@ def reason_phrase(status: int, reason: str | None) -> str:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def warc_sha1(data: bytes) -> str:
+    """WARC-Payload-Digest form (sha1, base32), as warcio writes it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
 _EMPTY_SHA256 = sha256_hex(b"")
@@ -159,14 +166,25 @@ def response_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str) -
     if ex.ip_address:
         warc_headers["WARC-IP-Address"] = ex.ip_address
     return builder.create_warc_record(
-        uri, "response", payload=BytesIO(ex.body), length=len(ex.body),
-        http_headers=http_headers, warc_headers_dict=warc_headers,
+        uri,
+        "response",
+        payload=BytesIO(ex.body),
+        length=len(ex.body),
+        http_headers=http_headers,
+        warc_headers_dict=warc_headers,
     )
 
 
 def revisit_record(
-    builder: RecordBuilder, ex: Exchange, uri: str, date: str, *,
-    payload_digest: str, refers_to_uri: str, refers_to_date: str, refers_to_id: str,
+    builder: RecordBuilder,
+    ex: Exchange,
+    uri: str,
+    date: str,
+    *,
+    payload_digest: str,
+    refers_to_uri: str,
+    refers_to_date: str,
+    refers_to_id: str,
 ) -> ArcWarcRecord:
     """A revisit (identical-payload-digest profile) keeping this fetch's own status line and headers."""
     http_headers = RawStatusAndHeaders(
@@ -178,17 +196,28 @@ def revisit_record(
     if ex.ip_address:
         warc_headers["WARC-IP-Address"] = ex.ip_address
     return builder.create_revisit_record(
-        uri, payload_digest, refers_to_uri, refers_to_date,
-        http_headers=http_headers, warc_headers_dict=warc_headers,
+        uri,
+        payload_digest,
+        refers_to_uri,
+        refers_to_date,
+        http_headers=http_headers,
+        warc_headers_dict=warc_headers,
     )
 
 
+NOT_MODIFIED = 304  # the answer to a conditional request: no payload of its own (a server-not-modified revisit)
 SERVER_NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
 
 def not_modified_record(
-    builder: RecordBuilder, ex: Exchange, uri: str, date: str, *,
-    refers_to_uri: str, refers_to_date: str, refers_to_id: str,
+    builder: RecordBuilder,
+    ex: Exchange,
+    uri: str,
+    date: str,
+    *,
+    refers_to_uri: str,
+    refers_to_date: str,
+    refers_to_id: str,
 ) -> ArcWarcRecord:
     """A revisit (server-not-modified profile) for a 304 answer: the record content is the 304's own status
     line and headers; the payload is the one of the record it refers to. No WARC-Payload-Digest: the server
@@ -214,7 +243,11 @@ def request_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str, co
     http_headers = RawStatusAndHeaders(_request_line(ex, uri), _request_headers(ex, uri), is_http_request=True)
     body = ex.request_body or b""
     return builder.create_warc_record(
-        uri, "request", payload=BytesIO(body), length=len(body), http_headers=http_headers,
+        uri,
+        "request",
+        payload=BytesIO(body),
+        length=len(body),
+        http_headers=http_headers,
         warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
     )
 
@@ -244,14 +277,23 @@ def metadata_record(builder: RecordBuilder, ex: Exchange, uri: str, date: str, c
     fields.extend(sorted(ex.extra_metadata.items()))
     body = _warc_fields(fields)
     return builder.create_warc_record(
-        uri, "metadata", payload=BytesIO(body), length=len(body),
+        uri,
+        "metadata",
+        payload=BytesIO(body),
+        length=len(body),
         warc_content_type="application/warc-fields",
         warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
     )
 
 
 def content_record(
-    builder: RecordBuilder, uri: str, date: str, data: bytes, *, record_type: str, content_type: str,
+    builder: RecordBuilder,
+    uri: str,
+    date: str,
+    data: bytes,
+    *,
+    record_type: str,
+    content_type: str,
     refers_to_id: str | None = None,
 ) -> ArcWarcRecord:
     """A `resource` or `conversion` record (rendered DOM, extracted text)."""
@@ -261,8 +303,12 @@ def content_record(
     if refers_to_id:
         headers["WARC-Refers-To"] = refers_to_id
     return builder.create_warc_record(
-        uri, record_type, payload=BytesIO(data), length=len(data),
-        warc_content_type=content_type, warc_headers_dict=headers,
+        uri,
+        record_type,
+        payload=BytesIO(data),
+        length=len(data),
+        warc_content_type=content_type,
+        warc_headers_dict=headers,
     )
 
 

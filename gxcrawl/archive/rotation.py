@@ -33,7 +33,7 @@ def new_warc_name(prefix: str, serial: int) -> str:
 
 @dataclass(slots=True)
 class OpenWarc:
-    name: str       # relative to the WARC directory's parent (the archive root), e.g. "warcs/x.warc.gz"
+    name: str  # relative to the WARC directory's parent (the archive root), e.g. "warcs/x.warc.gz"
     path: Path
     stream: BinaryIO
 
@@ -41,8 +41,15 @@ class OpenWarc:
 class WarcRotator:
     """Hands out the file to write the next group of records to; starts a new one past `max_size`."""
 
-    def __init__(self, root: Path, *, subdir: str = "warcs", prefix: str = "gxcrawl", max_size: int = 1_000_000_000,
-                 info: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        subdir: str = "warcs",
+        prefix: str = "gxcrawl",
+        max_size: int = 1_000_000_000,
+        info: dict[str, str] | None = None,
+    ) -> None:
         if max_size <= 0:
             raise ValueError(f"max_size must be positive, not {max_size}")
         self.root = root
@@ -84,8 +91,8 @@ class WarcRotator:
         current.path.with_name(current.path.name + OPEN_MARKER_SUFFIX).unlink(missing_ok=True)
 
 
-READ_CHUNK = 1 << 16      # compressed bytes read at a time while scanning
-INFLATE_LIMIT = 1 << 16   # decompressed bytes produced (and dropped) per zlib call: scanning holds no record
+READ_CHUNK = 1 << 16  # compressed bytes read at a time while scanning
+INFLATE_LIMIT = 1 << 16  # decompressed bytes produced (and dropped) per zlib call: scanning holds no record
 GZIP_MAGIC = b"\x1f\x8b\x08"  # a gzip member header (deflate): where a scan resumes after damage
 TRUNCATED = "truncated gzip member (the file ends inside it)"
 
@@ -147,7 +154,7 @@ def _find_magic(stream: BinaryIO, start: int) -> int | None:
         found = window.find(GZIP_MAGIC)
         if found >= 0:
             return offset - len(carry) + found
-        carry = window[-(len(GZIP_MAGIC) - 1):]
+        carry = window[-(len(GZIP_MAGIC) - 1) :]
         offset += len(chunk)
     return None
 
@@ -239,11 +246,18 @@ def repair_unclean_files(directory: Path) -> list[RepairedFile]:
                 with open(path, "r+b") as stream:
                     stream.truncate(end)
                     os.fsync(stream.fileno())
-                logger.warning("repaired %s: cut %d bytes of a truncated record left by a killed writer",
-                               path, size - end)
+                logger.warning(
+                    "repaired %s: cut %d bytes of a truncated record left by a killed writer", path, size - end
+                )
             for part in damaged:
-                logger.error("%s@%d: %d bytes damaged (%s); left in place, the records after it are kept "
-                             "(run `gxcrawl archive check`)", path, part.offset, part.length, part.reason)
+                logger.error(
+                    "%s@%d: %d bytes damaged (%s); left in place, the records after it are kept "
+                    "(run `gxcrawl archive check`)",
+                    path,
+                    part.offset,
+                    part.length,
+                    part.reason,
+                )
             repaired.append(RepairedFile(path=path, kept_bytes=end, cut_bytes=size - end, damaged=damaged))
         marker.unlink(missing_ok=True)
     return repaired

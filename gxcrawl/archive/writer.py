@@ -54,10 +54,14 @@ class RecordWriter:
                 for record in records:
                     offset = stream.tell()
                     writer.write_record(record)
-                    locations.append(RecordLocation(
-                        warc_file=warc.name, offset=offset, length=stream.tell() - offset,
-                        record_id=record.rec_headers.get_header("WARC-Record-ID"),
-                    ))
+                    locations.append(
+                        RecordLocation(
+                            warc_file=warc.name,
+                            offset=offset,
+                            length=stream.tell() - offset,
+                            record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                        )
+                    )
                 stream.flush()
                 if self.fsync:
                     os.fsync(stream.fileno())

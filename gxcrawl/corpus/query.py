@@ -33,8 +33,12 @@ def open_existing_archive(root: str | Path, database_url: str | None = None) -> 
     files are there but the index was deleted: IndexMissing names `gxcrawl archive reindex`)."""
     from gxcrawl.archive import Archive
 
-    if not database_url and not os.environ.get("GXCRAWL_DATABASE_URL") and not (Path(root) / "index.sqlite").is_file() \
-            and not any((Path(root) / "warcs").glob("*.warc.gz")):
+    if (
+        not database_url
+        and not os.environ.get("GXCRAWL_DATABASE_URL")
+        and not (Path(root) / "index.sqlite").is_file()
+        and not any((Path(root) / "warcs").glob("*.warc.gz"))
+    ):
         raise FileNotFoundError(
             f"no archive index at {Path(root) / 'index.sqlite'}: crawl first (gxcrawl demo / scrapy crawl portals), "
             "or pass --archive DIR or --database URL"
@@ -44,16 +48,17 @@ def open_existing_archive(root: str | Path, database_url: str | None = None) -> 
 
 @dataclass(frozen=True, slots=True)
 class ExportFilter:
-    portal: str | None = None      # a source of the document is on this portal
-    year: int | None = None        # record["report_year"]
+    portals: tuple[str, ...] = ()  # a source of the document is on one of these portals (): any)
+    years: tuple[int, int] | None = None  # record["report_year"] in this inclusive range
     since: datetime | None = None  # document first seen on or after
+
+    def year_matches(self, year: Any) -> bool:
+        return self.years is None or (isinstance(year, int) and self.years[0] <= year <= self.years[1])
 
 
 def _document_conditions(flt: ExportFilter) -> list[Any]:
     later = aliased(DocumentVersion)
-    latest_at_url = (
-        select(func.max(later.version)).where(later.url == DocumentVersion.url).scalar_subquery()
-    )
+    latest_at_url = select(func.max(later.version)).where(later.url == DocumentVersion.url).scalar_subquery()
     conditions: list[Any] = [
         or_(
             exists().where(DocumentVersion.document_id == Document.id, DocumentVersion.version == latest_at_url),
@@ -61,9 +66,9 @@ def _document_conditions(flt: ExportFilter) -> list[Any]:
         ),
         exists().where(Report.document_id == Document.id),
     ]
-    if flt.portal is not None:
+    if flt.portals:
         conditions.append(
-            exists().where(DocumentSource.document_id == Document.id, DocumentSource.portal == flt.portal)
+            exists().where(DocumentSource.document_id == Document.id, DocumentSource.portal.in_(flt.portals))
         )
     if flt.since is not None:
         conditions.append(Document.first_seen >= flt.since)
@@ -73,6 +78,32 @@ def _document_conditions(flt: ExportFilter) -> list[Any]:
 def count_documents(session: Session, flt: ExportFilter | None = None) -> int:
     """How many documents the export will look at (the progress bar's total; --year is applied later)."""
     return session.scalar(select(func.count(Document.id)).where(*_document_conditions(flt or ExportFilter()))) or 0
+
+
+def report_portals(session: Session) -> set[str]:
+    """The portals the archive has reports from (the sources of documents that have a parsed record)."""
+    rows = session.scalars(
+        select(DocumentSource.portal)
+        .distinct()
+        .where(DocumentSource.portal.is_not(None), exists().where(Report.document_id == DocumentSource.document_id))
+    )
+    return set(rows)
+
+
+def report_years(session: Session, flt: ExportFilter | None = None) -> list[int]:
+    """The distinct report years of the documents `flt` selects (its `years` ignored), read from the stored
+    records in keyset batches."""
+    flt = flt or ExportFilter()
+    years: set[int] = set()
+    for documents in iter_document_batches(session, _document_conditions(flt)):
+        texts = session.scalars(
+            select(cast(Report.record, Text)).where(Report.id.in_(_newest_report_ids([d.id for d in documents])))
+        )
+        for text in texts:
+            year = next(iter(peek_json_values(text, {"report_year": "first"})["report_year"]), None)
+            if isinstance(year, int):
+                years.add(year)
+    return sorted(years)
 
 
 def iter_document_batches(
@@ -94,15 +125,23 @@ def iter_document_batches(
 
 
 def _newest_report_ids(document_ids: Sequence[int]) -> Any:
-    return (
-        select(func.max(Report.id)).where(Report.document_id.in_(document_ids)).group_by(Report.document_id)
-    )
+    return select(func.max(Report.id)).where(Report.document_id.in_(document_ids)).group_by(Report.document_id)
 
 
 def latest_reports(session: Session, document_ids: Sequence[int]) -> dict[int, Report]:
     """The most recently stored Report row of each document."""
     rows = session.scalars(select(Report).where(Report.id.in_(_newest_report_ids(document_ids))))
     return {report.document_id: report for report in rows}
+
+
+def portal_metadata(session: Session) -> dict[str, dict[str, Any]]:
+    """Portal id -> {name, level, region_code}: as the crawls recorded them in the index, and for a portal no crawl
+    recorded (an index from before the `portal` table) as the bundled registry describes it."""
+    from gxcrawl.archive.index import portal_metadata as recorded
+    from gxcrawl.discovery.registry import load_registry
+
+    known = {p.id: {"name": p.name, "level": p.level, "region_code": p.region_code} for p in load_registry()}
+    return {**known, **recorded(session)}
 
 
 def iter_export_rows(
@@ -113,15 +152,22 @@ def iter_export_rows(
     Core selects only (no ORM objects); the record stays JSON text, and the few values needed from it
     (report_year, parser_version, attachment links) are read from that text without decoding the rest.
     """
+    from gxcrawl.corpus.crossyear import stored_cross_year_checks  # it reads documents through this module
+
     flt = flt or ExportFilter()
+    portals = portal_metadata(session)
     for documents in iter_document_batches(session, _document_conditions(flt), batch_size):
         ids = [d.id for d in documents]
+        cross_year = stored_cross_year_checks(session, ids)
         reports = {
             row.document_id: row
             for row in session.execute(
-                select(Report.document_id, Report.parser_version, Report.capture_id,
-                       cast(Report.record, Text).label("record_json"))
-                .where(Report.id.in_(_newest_report_ids(ids)))
+                select(
+                    Report.document_id,
+                    Report.parser_version,
+                    Report.capture_id,
+                    cast(Report.record, Text).label("record_json"),
+                ).where(Report.id.in_(_newest_report_ids(ids)))
             )
         }
         # the few values needed from each record, read from its JSON text without decoding all of it
@@ -129,8 +175,13 @@ def iter_export_rows(
 
         sources: dict[int, list[dict[str, Any]]] = {}
         for source in session.execute(
-            select(DocumentSource.document_id, DocumentSource.url, DocumentSource.portal,
-                   DocumentSource.first_seen, DocumentSource.last_seen)
+            select(
+                DocumentSource.document_id,
+                DocumentSource.url,
+                DocumentSource.portal,
+                DocumentSource.first_seen,
+                DocumentSource.last_seen,
+            )
             .where(DocumentSource.document_id.in_(ids))
             .order_by(DocumentSource.first_seen, DocumentSource.id)
         ).mappings():
@@ -156,7 +207,7 @@ def iter_export_rows(
             if report is None:
                 continue
             values = peeked[document.id]
-            if flt.year is not None and flt.year not in values["report_year"][:1]:
+            if not flt.year_matches(next(iter(values["report_year"]), None)):
                 continue
             capture = captures.get(chosen[document.id] or -1)
             if capture is None:
@@ -165,18 +216,29 @@ def iter_export_rows(
                 url=capture["url"],
                 final_url=capture["final_url"],
                 portal=capture["portal"],
+                portal_info=portals.get(capture["portal"] or ""),
                 fetched_at=capture["fetched_at"],
                 content_type=capture["content_type"],
                 sources=sources.get(document.id)
-                or [{"url": capture["url"], "portal": capture["portal"], "first_seen": document.first_seen,
-                     "last_seen": document.last_seen}],
+                or [
+                    {
+                        "url": capture["url"],
+                        "portal": capture["portal"],
+                        "first_seen": document.first_seen,
+                        "last_seen": document.last_seen,
+                    }
+                ],
                 versions=max(1, versions.get(capture["url"]) or 1),
-                warc={"file": capture["warc_file"], "offset": capture["warc_offset"],
-                      "length": capture["warc_length"]},
+                warc={"file": capture["warc_file"], "offset": capture["warc_offset"], "length": capture["warc_length"]},
                 attachments=[_attachment(a, attachment_captures.get(a["url"])) for a in links[document.id]],
                 parser_version=report.parser_version,
             )
-            yield ExportRow(report.record_json, fields, next(iter(values["parser_version"]), None))
+            yield ExportRow(
+                report.record_json,
+                fields,
+                next(iter(values["parser_version"]), None),
+                [c.to_json() for c in cross_year.get(document.id, ())],
+            )
 
 
 def iter_export_records(
@@ -187,21 +249,35 @@ def iter_export_records(
         yield row.record()
 
 
-_CAPTURE_COLUMNS = (Capture.id, Capture.url, Capture.final_url, Capture.portal, Capture.fetched_at,
-                    Capture.content_type, Capture.warc_file, Capture.warc_offset, Capture.warc_length,
-                    Capture.record_type, Capture.revisit_of_id, Capture.payload_sha256, Capture.status)
+_CAPTURE_COLUMNS = (
+    Capture.id,
+    Capture.url,
+    Capture.final_url,
+    Capture.portal,
+    Capture.fetched_at,
+    Capture.content_type,
+    Capture.warc_file,
+    Capture.warc_offset,
+    Capture.warc_length,
+    Capture.record_type,
+    Capture.revisit_of_id,
+    Capture.payload_sha256,
+    Capture.status,
+)
 
 
 def _captures_by_id(session: Session, capture_ids: set[int]) -> dict[int, Any]:
     """Capture rows by id; a revisit (no payload of its own) is replaced by the response it refers to."""
     if not capture_ids:
         return {}
-    rows = {r["id"]: r for r in session.execute(select(*_CAPTURE_COLUMNS).where(Capture.id.in_(capture_ids)))
-            .mappings()}
+    rows = {
+        r["id"]: r for r in session.execute(select(*_CAPTURE_COLUMNS).where(Capture.id.in_(capture_ids))).mappings()
+    }
     originals = {r["revisit_of_id"] for r in rows.values() if r["record_type"] == "revisit" and r["revisit_of_id"]}
     if originals:
-        found = {r["id"]: r for r in session.execute(select(*_CAPTURE_COLUMNS).where(Capture.id.in_(originals)))
-                 .mappings()}
+        found = {
+            r["id"]: r for r in session.execute(select(*_CAPTURE_COLUMNS).where(Capture.id.in_(originals))).mappings()
+        }
         for capture_id, row in list(rows.items()):
             if row["record_type"] == "revisit" and row["revisit_of_id"] in found:
                 rows[capture_id] = found[row["revisit_of_id"]]

@@ -1,4 +1,4 @@
-"""The export record (docs/record.md, "Export record") built from plain values, and its long (CSV) form.
+"""The export record (docs/record.md, "Export record") built from plain values (its flat tables: tables.py).
 
 No database here: `gxcrawl.corpus.export` reads index rows and hands plain values to
 `build_export_record`; tests build records from dicts the same way.
@@ -7,7 +7,7 @@ No database here: `gxcrawl.corpus.export` reads index rows and hands plain value
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -20,11 +20,8 @@ import orjson
 # (rows are its indicators, columns this_year/cumulative; only pre-2019 records have it)
 TABLES: tuple[str, ...] = ("active", "applications", "appeals", "pre2019")
 
-# long form: one line per table cell; the first columns identify the report
-CSV_COLUMNS: tuple[str, ...] = (
-    "text_sha256", "portal", "agency", "report_year", "published", "format",
-    "table", "row", "column", "value", "url",
-)
+# the registry's description of the portal a report was found on, as the crawl recorded it (index `portal` table)
+PORTAL_KEYS: tuple[str, ...] = ("portal_name", "portal_level", "portal_region_code")
 
 
 def iso_utc(moment: datetime | str | None) -> str | None:
@@ -43,6 +40,7 @@ def export_fields(
     url: str,
     final_url: str | None,
     portal: str | None,
+    portal_info: Mapping[str, Any] | None = None,
     fetched_at: datetime | str,
     content_type: str | None,
     sources: Iterable[Mapping[str, Any]],
@@ -51,11 +49,16 @@ def export_fields(
     attachments: Iterable[Mapping[str, Any]] = (),
     parser_version: str,
 ) -> dict[str, Any]:
-    """The keys the export adds to a report record: where, when and how often it was seen."""
+    """The keys the export adds to a report record: where, when and how often it was seen. `portal_info`: the
+    portal's `name`, `level` and `region_code` (None: unknown, the keys are null)."""
+    info = portal_info or {}
     return {
         "url": url,
         "final_url": final_url,
         "portal": portal,
+        "portal_name": info.get("name"),
+        "portal_level": info.get("level"),
+        "portal_region_code": info.get("region_code"),
         "fetched_at": iso_utc(fetched_at),
         "content_type": content_type,
         "sources": [
@@ -70,8 +73,7 @@ def export_fields(
         "versions": int(versions),
         "warc": {"file": str(warc["file"]), "offset": int(warc["offset"]), "length": int(warc["length"])},
         "attachments": [
-            {"url": a["url"], "content_type": a.get("content_type"), "sha256": a.get("sha256")}
-            for a in attachments
+            {"url": a["url"], "content_type": a.get("content_type"), "sha256": a.get("sha256")} for a in attachments
         ],
         "parser_version": parser_version,
     }
@@ -88,18 +90,26 @@ class ExportRow:
 
     `jsonl()` appends the export keys to the stored JSON text without decoding it, which is what makes the
     export fast (a ~30 KB record costs ~150 us to decode). The report record never carries export keys
-    (docs/interfaces.md, C2) except `parser_version`; `record_parser_version` is that key's stored value, and when it
+    (docs/interfaces.md, "The parser") except `parser_version`; `record_parser_version` is that key's
+    stored value, and when it
     differs from the export's the line is rebuilt from the decoded record so no key appears twice.
     """
 
     record_json: str
     fields: dict[str, Any]
     record_parser_version: str | None = None
+    # checks between this report and others of its agency (gxcrawl.corpus.crossyear), appended to `checks`
+    cross_year_checks: list[dict[str, Any]] | None = None
 
     def record(self) -> dict[str, Any]:
-        return {**orjson.loads(self.record_json), **self.fields}
+        record = {**orjson.loads(self.record_json), **self.fields}
+        if self.cross_year_checks:
+            record["checks"] = [*record.get("checks", []), *self.cross_year_checks]
+        return record
 
     def jsonl(self) -> str:
+        if self.cross_year_checks:  # `checks` itself changes: the stored text cannot be reused as it is
+            return dumps_jsonl(self.record())
         extra = dict(self.fields)
         if self.record_parser_version is not None:
             if self.record_parser_version != extra["parser_version"]:
@@ -108,7 +118,10 @@ class ExportRow:
         text = self.record_json.strip()
         if not (text.startswith("{") and text.endswith("}")):
             raise ValueError(f"stored report record is not a JSON object: {text[:60]!r}")
-        if "\n" in text or "\r" in text:  # pretty-printed (JSON strings never hold raw line breaks): re-encode
+        # re-encoded when pretty-printed (JSON strings never hold raw line breaks), or stored with \u escapes
+        # (json.dumps' default, as indexes were written before records were stored as plain UTF-8): the export
+        # is plain UTF-8, Chinese readable with `head` and half the size
+        if "\n" in text or "\r" in text or "\\u" in text:
             return dumps_jsonl(self.record())
         body = text[1:-1].strip()
         tail = orjson.dumps(extra).decode("utf-8")[1:-1]
@@ -137,7 +150,7 @@ def peek_json_values(text: str, keys: Mapping[str, str] | Iterable[str]) -> dict
         while at >= 0:
             after = at + len(needle)
             colon = _skip_space(text, after)
-            if text[colon:colon + 1] == ":" and _previous_char(text, at) in ("{", ","):
+            if text[colon : colon + 1] == ":" and _previous_char(text, at) in ("{", ","):
                 values.append(_JSON_DECODER.raw_decode(text, _skip_space(text, colon + 1))[0])
                 if mode != "all":
                     break
@@ -158,21 +171,6 @@ def _previous_char(text: str, at: int) -> str:
     return text[at] if at >= 0 else ""
 
 
-def long_rows(record: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
-    """Every table cell of one record as a CSV_COLUMNS tuple; null cells stay empty, never 0."""
-    formats = record.get("format") or {}
-    head = (record.get("text_sha256"), record.get("portal"), record.get("agency"), record.get("report_year"),
-            record.get("published"))
-    for table in TABLES:
-        # table 四 has one layout in both formats; report its format as the document's overall one
-        table_format = formats.get(table) or formats.get("overall")
-        for row, columns in (record.get(table) or {}).items():
-            if not isinstance(columns, Mapping):
-                continue
-            for column, value in columns.items():
-                yield (*head, table_format, table, row, column, value, record.get("url"))
-
-
 def dumps_jsonl(record: Mapping[str, Any]) -> str:
     """One JSONL line: UTF-8 text (Chinese kept readable), compact separators."""
     return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
@@ -188,20 +186,10 @@ def _load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def export_validator() -> Any:
-    """A jsonschema validator of the export record, with report.schema.json resolved beside it."""
+    """A plain jsonschema validator of the export record: export.schema.json is self-contained (schema.py)."""
     from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
 
-    export_schema = _load_schema("export.schema.json")
-    report_schema = _load_schema("report.schema.json")
-    report_resource = Resource.from_contents(report_schema, default_specification=DRAFT202012)
-    # reachable both by the relative $ref of the export schema and by its own $id, if it has one
-    uris = {export_schema["$id"].rsplit("/", 1)[0] + "/report.schema.json"}
-    if report_schema.get("$id"):
-        uris.add(report_schema["$id"])
-    registry = Registry().with_resources((uri, report_resource) for uri in uris)
-    return Draft202012Validator(export_schema, registry=registry)
+    return Draft202012Validator(_load_schema("export.schema.json"))
 
 
 def validation_errors(record: Mapping[str, Any]) -> Sequence[str]:

@@ -38,11 +38,11 @@ Parser = Callable[..., dict[str, Any]]
 class ReparseSummary:
     documents: int = 0
     unchanged: int = 0
-    new_version: int = 0       # stored under the current parser version for the first time
-    replaced: int = 0          # same parser version, different result
-    values_changed: int = 0    # of new_version + replaced: table values differ from the previous record
-    failed: int = 0            # unreadable payload or parser error: the stored report is kept
-    no_capture: int = 0        # no archived payload to read back
+    new_version: int = 0  # stored under the current parser version for the first time
+    replaced: int = 0  # same parser version, different result
+    values_changed: int = 0  # of new_version + replaced: table values differ from the previous record
+    failed: int = 0  # unreadable payload or parser error: the stored report is kept
+    no_capture: int = 0  # no archived payload to read back
     text_hash_changed: int = 0
     tables_changed: Counter[str] = field(default_factory=Counter)
     newly_pass: Counter[str] = field(default_factory=Counter)
@@ -51,16 +51,27 @@ class ReparseSummary:
 
     def print(self, out: TextIO, parser_version: str) -> None:
         updated = self.new_version + self.replaced
-        print(f"gxcrawl reparse (parser {parser_version}): {self.documents} document(s); "
-              f"{updated} updated ({self.new_version} new parser version, {self.replaced} re-parsed same version), "
-              f"{self.unchanged} unchanged, {self.failed} failed, {self.no_capture} without archived payload",
-              file=out)
-        print(f"  values changed in {self.values_changed} report(s)"
-              + (": " + ", ".join(f"{t} {n}" for t, n in sorted(self.tables_changed.items()))
-                 if self.tables_changed else ""), file=out)
+        print(
+            f"gxcrawl reparse (parser {parser_version}): {self.documents} document(s); "
+            f"{updated} updated ({self.new_version} new parser version, {self.replaced} re-parsed same version), "
+            f"{self.unchanged} unchanged, {self.failed} failed, {self.no_capture} without archived payload",
+            file=out,
+        )
+        print(
+            f"  values changed in {self.values_changed} report(s)"
+            + (
+                ": " + ", ".join(f"{t} {n}" for t, n in sorted(self.tables_changed.items()))
+                if self.tables_changed
+                else ""
+            ),
+            file=out,
+        )
         if self.text_hash_changed:
-            print(f"  normalised-text hash differs from the stored one in {self.text_hash_changed} report(s) "
-                  "(documents keep their dedupe key)", file=out)
+            print(
+                f"  normalised-text hash differs from the stored one in {self.text_hash_changed} report(s) "
+                "(documents keep their dedupe key)",
+                file=out,
+            )
         for label, counter in (("newly pass", self.newly_pass), ("newly fail", self.newly_fail)):
             detail = ", ".join(f"{rule} {n}" for rule, n in sorted(counter.items())) or "none"
             print(f"  checks {label}: {detail}", file=out)
@@ -75,7 +86,8 @@ def _stable(record: Mapping[str, Any]) -> dict[str, Any]:
 def _check_statuses(record: Mapping[str, Any]) -> dict[tuple[str, str], str]:
     return {
         (str(c.get("id")), str(c.get("scope"))): str(c.get("status"))
-        for c in record.get("checks") or () if isinstance(c, Mapping)
+        for c in record.get("checks") or ()
+        if isinstance(c, Mapping)
     }
 
 
@@ -117,23 +129,35 @@ def _jobs(archive: Any, batch_size: int) -> Iterator[list[_Job]]:
             last_id = documents[-1].id
             ids = [d.id for d in documents]
             reports = latest_reports(session, ids)
-            chosen = {d.id: (r.capture_id if (r := reports.get(d.id)) and r.capture_id else d.first_capture_id)
-                      for d in documents}
+            chosen = {
+                d.id: (r.capture_id if (r := reports.get(d.id)) and r.capture_id else d.first_capture_id)
+                for d in documents
+            }
             # parsed as the pipeline parses: at the final URL (after redirects), with the served Content-Type
-            captures = {c.id: (c.final_url or c.url, c.content_type) for c in
-                        session.scalars(select(Capture).where(Capture.id.in_(set(chosen.values()) - {None})))}
+            captures = {
+                c.id: (c.final_url or c.url, c.content_type)
+                for c in session.scalars(select(Capture).where(Capture.id.in_(set(chosen.values()) - {None})))
+            }
             batch = []
             for d in documents:
                 report = reports.get(d.id)
                 url, content_type = captures.get(chosen[d.id] or -1, (None, None))
-                batch.append(_Job(d.id, chosen[d.id] if url else None, url, content_type,
-                                  report.parser_version if report else None,
-                                  dict(report.record) if report else None))
+                batch.append(
+                    _Job(
+                        d.id,
+                        chosen[d.id] if url else None,
+                        url,
+                        content_type,
+                        report.parser_version if report else None,
+                        dict(report.record) if report else None,
+                    )
+                )
         yield batch
 
 
-def reparse_archive(archive: Any, parse: Parser, parser_version: str, *, batch_size: int = BATCH_SIZE,
-                    progress: bool = True) -> ReparseSummary:
+def reparse_archive(
+    archive: Any, parse: Parser, parser_version: str, *, batch_size: int = BATCH_SIZE, progress: bool = True
+) -> ReparseSummary:
     """Re-parse every document of `archive` with `parse` (gxcrawl.report.parse_report's signature)."""
     summary = ReparseSummary()
     total = None
@@ -188,8 +212,14 @@ def _store(archive: Any, pending: list[tuple[_Job, dict[str, Any], bool]], parse
         return
     with archive.session() as session:
         for job, record, replace in pending:
-            index.store_report(session, document_id=job.document_id, parser_version=parser_version,
-                               record=record, capture_id=job.capture_id, replace=replace)
+            index.store_report(
+                session,
+                document_id=job.document_id,
+                parser_version=parser_version,
+                record=record,
+                capture_id=job.capture_id,
+                replace=replace,
+            )
     pending.clear()
 
 

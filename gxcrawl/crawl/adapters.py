@@ -10,8 +10,7 @@ from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
 from gxcrawl.archive import Exchange, StoredResponse
-
-PORTAL_META_KEYS = ("gx_portal", "portal")
+from gxcrawl.crawl.meta import META_PORTAL
 
 
 def header_pairs(headers: Headers) -> list[tuple[bytes, bytes]]:
@@ -20,14 +19,13 @@ def header_pairs(headers: Headers) -> list[tuple[bytes, bytes]]:
 
 
 def request_portal(request: Request) -> str | None:
-    for key in PORTAL_META_KEYS:
-        if request.meta.get(key):
-            return str(request.meta[key])
-    return None
+    portal = request.meta.get(META_PORTAL)
+    return str(portal) if portal else None
 
 
-def exchange_from_scrapy(request: Request, response: Response, *, fetched_at: datetime | None = None,
-                         crawl_run_id: int | None = None) -> Exchange:
+def exchange_from_scrapy(
+    request: Request, response: Response, *, fetched_at: datetime | None = None, crawl_run_id: int | None = None
+) -> Exchange:
     """The fetch as it came off the wire (call from `response_downloaded`: body still Content-Encoded).
     A scrapy-playwright response (flag "playwright") is a rendered DOM and is marked `rendered`."""
     rendered = "playwright" in (response.flags or [])
@@ -69,5 +67,12 @@ def response_from_stored(stored: StoredResponse, request: Request, **kwargs: Any
     if stored.record_type == "resource":  # a rendered DOM has no Content-Encoding
         body = stored.body
     cls = responsetypes.from_args(headers=headers, url=stored.url, body=body)
-    return cls(url=request.url, status=stored.status, headers=headers, body=body, request=request,
-               protocol=stored.http_version, **kwargs)
+    return cls(
+        url=request.url,
+        status=stored.status,
+        headers=headers,
+        body=body,
+        request=request,
+        protocol=stored.http_version,
+        **kwargs,
+    )

@@ -44,8 +44,9 @@ def _boolean(settings: BaseSettings, name: str) -> None:
         raise SettingsError(f"{name} must be 0/1 or true/false, got {_raw(settings, name)!r}") from None
 
 
-def _number(low: float, *, integer: bool = False, high: Callable[[], float] | None = None,
-            low_open: bool = False) -> Callable[[BaseSettings, str], None]:
+def _number(
+    low: float, *, integer: bool = False, high: Callable[[], float] | None = None, low_open: bool = False
+) -> Callable[[BaseSettings, str], None]:
     def rule(settings: BaseSettings, name: str) -> None:
         raw = _raw(settings, name)
         try:
@@ -57,8 +58,11 @@ def _number(low: float, *, integer: bool = False, high: Callable[[], float] | No
             raise SettingsError(f"{name} must be {kind}, got {raw!r}") from None
         top = high() if high else None
         if value < low or (low_open and value == low) or (top is not None and value > top):
-            bounds = f"{'>' if low_open else '>='} {_shown(low)}" + (f" and <= {_shown(top)}" if top is not None else "")
+            bounds = f"{'>' if low_open else '>='} {_shown(low)}" + (
+                f" and <= {_shown(top)}" if top is not None else ""
+            )
             raise SettingsError(f"{name} must be {bounds}, got {raw!r}")
+
     return rule
 
 
@@ -113,8 +117,9 @@ def _is_bool(settings: BaseSettings, name: str) -> bool:
 def _warc_prefix(settings: BaseSettings, name: str) -> None:
     value = str(_raw(settings, name) or "")
     if not WARC_PREFIX.fullmatch(value):
-        raise SettingsError(f"{name} must be 1-64 letters, digits, '.', '_' or '-' (a file name prefix, "
-                            f"no path), got {value!r}")
+        raise SettingsError(
+            f"{name} must be 1-64 letters, digits, '.', '_' or '-' (a file name prefix, no path), got {value!r}"
+        )
 
 
 def _database_url(settings: BaseSettings, name: str) -> None:
@@ -171,6 +176,24 @@ def _gc_thresholds(settings: BaseSettings, name: str) -> None:
         raise SettingsError(f"{name} must be three whole numbers like 10000,20,20 (the first >= 1), got {raw!r}")
 
 
+def _redis_url(settings: BaseSettings, name: str) -> None:
+    value = str(_raw(settings, name) or "")
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError(
+            f"{name} must be a redis://, rediss:// or unix:// URL (or empty for one process), got {value!r}"
+        )
+
+
+def _frontier_name(settings: BaseSettings, name: str) -> None:
+    from gxcrawl.crawl.cluster.state import NAME
+
+    value = str(_raw(settings, name) or "")
+    if not NAME.fullmatch(value):
+        raise SettingsError(
+            f"{name} must be 1-64 letters, digits, '.', '_' or '-' (the crawl's name in Redis), got {value!r}"
+        )
+
+
 def _anything(settings: BaseSettings, name: str) -> None:
     """Checked where it is used (a missing browser only means pages are listed as not rendered)."""
 
@@ -209,6 +232,10 @@ RULES: dict[str, Callable[[BaseSettings, str], None]] = {
     "GX_GC_TUNING": _boolean,
     "GX_GC_THRESHOLDS": _gc_thresholds,
     "GX_CONDITIONAL_ENABLED": _boolean,
+    "GX_REDIS_URL": _redis_url,
+    "GX_FRONTIER_NAME": _frontier_name,
+    "GX_FRONTIER_LEASE": _number(1),  # seconds; renewed every quarter of it while the process lives
+    "GX_FRONTIER_POLL": _number(0, low_open=True),
 }
 
 
@@ -236,6 +263,19 @@ def check_database(settings: BaseSettings) -> None:
         engine.dispose()
 
 
+def check_redis(settings: BaseSettings) -> None:
+    """Reach the Redis frontier once, so a wrong URL or a stopped Redis stops the crawl at start."""
+    url = str(settings.get("GX_REDIS_URL") or "")
+    if not url:
+        return
+    from gxcrawl.crawl.cluster.state import ServiceUnavailable, connect
+
+    try:
+        connect(url).close()
+    except ServiceUnavailable as exc:
+        raise SettingsError(f"GX_REDIS_URL: {exc}") from None
+
+
 class ConfigAddon:
     """Validates the GX_ settings when a crawler is built and derives the User-Agent from GX_CONTACT_URL
     (unless USER_AGENT itself was set on the command line)."""
@@ -248,5 +288,8 @@ class ConfigAddon:
         if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["default"]:
             settings.set("USER_AGENT", user_agent(contact), priority=self.PRIORITY)
         if contact == PLACEHOLDER_CONTACT:
-            logger.warning("GX_CONTACT_URL is still the placeholder %s: set -s GX_CONTACT_URL=<a page where site "
-                           "owners can reach you> so portals know who is crawling", contact)
+            logger.warning(
+                "GX_CONTACT_URL is still the placeholder %s: set -s GX_CONTACT_URL=<a page where site "
+                "owners can reach you> so portals know who is crawling",
+                contact,
+            )

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 POLL_S = 0.1
-SETTLE_MS = 250   # after a click without `collect`: let the page's handlers and short timers run
+SETTLE_MS = 250  # after a click without `collect`: let the page's handlers and short timers run
 OUTCOMES = ("done", "timeout", "missing", "navigated", "error")
 
 # a control that cannot be clicked: hidden, disabled, or marked disabled (class on itself or its <li>)
@@ -64,8 +64,9 @@ def action_results(methods: object) -> list[dict[str, Any]]:
     """What the actions of a finished request did (scrapy-playwright stores each return value in `.result`)."""
     if not isinstance(methods, (list, tuple)):
         return []
-    return [m.result for m in methods
-            if isinstance(m, PageMethod) and m.method is run_action and isinstance(m.result, dict)]
+    return [
+        m.result for m in methods if isinstance(m, PageMethod) and m.method is run_action and isinstance(m.result, dict)
+    ]
 
 
 async def run_action(page: Page, action: RenderAction) -> dict[str, Any]:
@@ -82,8 +83,13 @@ async def run_action(page: Page, action: RenderAction) -> dict[str, Any]:
 
 
 def _result(action: RenderAction, outcome: str, *, steps: int = 0, kept: int = 0, detail: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {"action": action.kind, "target": action.target, "outcome": outcome, "steps": steps,
-                           "kept": kept}
+    out: dict[str, Any] = {
+        "action": action.kind,
+        "target": action.target,
+        "outcome": outcome,
+        "steps": steps,
+        "kept": kept,
+    }
     if detail:
         out["detail"] = detail
     return out
@@ -158,8 +164,9 @@ async def _rows(page: Page, selector: str) -> list[str]:
     return [r for r in rows if isinstance(r, str)]
 
 
-async def _new_rows(page: Page, selector: str, previous: list[str], before: str,
-                    deadline: _Deadline) -> list[str] | None:
+async def _new_rows(
+    page: Page, selector: str, previous: list[str], before: str, deadline: _Deadline
+) -> list[str] | None:
     """The rows once the click has changed them and they stay put for one poll; None: nothing changed (the
     control did nothing: the last page) or the page went elsewhere."""
     from playwright.async_api import Error as PlaywrightError
@@ -270,6 +277,10 @@ async def _wait_ms(page: Page, action: RenderAction) -> dict[str, Any]:
 
 
 _RUNNERS: dict[str, Callable[[Page, RenderAction], Awaitable[dict[str, Any]]]] = {
-    "wait_for": _wait_for, "click": _click, "click_repeat": _click_repeat, "scroll": _scroll,
-    "wait_for_load": _wait_for_load, "wait_ms": _wait_ms,
+    "wait_for": _wait_for,
+    "click": _click,
+    "click_repeat": _click_repeat,
+    "scroll": _scroll,
+    "wait_for_load": _wait_for_load,
+    "wait_ms": _wait_ms,
 }

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import json
 import logging
 import multiprocessing
 import os
@@ -50,8 +49,7 @@ class WorkerPool:
     driver), and a ``fork`` of a threaded process can inherit a held lock and deadlock.
     """
 
-    def __init__(self, workers: int, *, timeout: float = 600.0, preload: str | None = None,
-                 memory_mb: int = 0) -> None:
+    def __init__(self, workers: int, *, timeout: float = 600.0, preload: str | None = None, memory_mb: int = 0) -> None:
         if workers < 1:
             raise ValueError(f"a worker pool needs at least one worker, not {workers}")
         if memory_mb < 0:
@@ -72,8 +70,12 @@ class WorkerPool:
         self._current()
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(os.getpid(), self.preload, self.memory_mb))
+        return ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(os.getpid(), self.preload, self.memory_mb),
+        )
 
     def _current(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -107,8 +109,9 @@ class WorkerPool:
             first = exc
         return await self._run_alone(fn, args, kwargs, first)
 
-    async def _run_alone(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any],
-                         first: BrokenProcessPool) -> T:
+    async def _run_alone(
+        self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], first: BrokenProcessPool
+    ) -> T:
         """One task in a one-worker pool of its own (one such retry at a time: crashes are rare, and a document
         that crashes a worker often comes with others like it)."""
         loop = asyncio.get_running_loop()
@@ -125,8 +128,9 @@ class WorkerPool:
                     _kill_workers(pool)
                     raise WorkerTimeout(f"took longer than {self.timeout:g} s; its worker was killed") from None
                 except BrokenProcessPool as exc:
-                    raise WorkerCrashed(f"the worker process died while running this task, also when it ran "
-                                        f"alone ({first}; then {exc})") from exc
+                    raise WorkerCrashed(
+                        f"the worker process died while running this task, also when it ran alone ({first}; then {exc})"
+                    ) from exc
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
 
@@ -156,10 +160,11 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 def parse_for_archive(data: bytes, *, url: str | None, content_type: str | None) -> tuple[dict[str, Any], str, str]:
     """The task of a parse worker: the report record, its text, and the record as JSON (serialised here, not in
     the crawler process). Lives in this light module so a worker need not import Scrapy to unpickle it."""
+    from gxcrawl.archive.database import encode_json
     from gxcrawl.report import parse_report_and_text
 
     record, text = parse_report_and_text(data, url=url, content_type=content_type)
-    return record, text, json.dumps(record)
+    return record, text, encode_json(record)
 
 
 def _start_worker(parent: int, preload: str | None, memory_mb: int = 0) -> None:

@@ -1,4 +1,4 @@
-"""The demo portal: a local imitation of Chinese government portals with ground truth (docs/interfaces.md, C5).
+"""The demo portal: local imitations of Chinese government portals with ground truth (docs/interfaces.md).
 
 Standard library only, and nothing imported from the rest of gxcrawl, so tests never check the
 crawler against its own code. `DemoPortal` serves every site on its own 127.0.0.x address;

@@ -25,8 +25,12 @@ def serve_forever(*, sites: int | None, seed: int, reports_per_site: int | None,
         previous = None
     try:
         m = portal.manifest
-        print(f"demo portal: {len(portal.sites)} sites, {len(m['reports'])} reports, {len(m['distractors'])} distractors, "
-              f"{len(m['blocked'])} blocked pages; started in {elapsed:.2f} s", flush=True)
+        print(
+            f"demo portal: {len(portal.sites)} sites, {len(m['reports'])} reports, "
+            f"{len(m['distractors'])} distractors, "
+            f"{len(m['blocked'])} blocked pages; started in {elapsed:.2f} s",
+            flush=True,
+        )
         for site in portal.sites:
             flags = ", ".join(sorted(set(site.behaviours))) or "-"
             print(f"  {site.id:<22} {site.url(site.entry_path):<28} {site.family:<12} {flags}", flush=True)

@@ -45,7 +45,7 @@ def install(site: Site) -> None:
     def handle(req: Request) -> Response | None:
         if not req.path.startswith(gate + "/"):
             return None
-        inner_path = req.path[len(gate):] or "/"
+        inner_path = req.path[len(gate) :] or "/"
         query = "&".join(f"{k}={v}" for k, vs in req.query.items() for v in vs)
         handler = site.routes.get(inner_path + ("?" + query if query else "")) or site.routes.get(inner_path)
         if handler is None:

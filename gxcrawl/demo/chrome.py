@@ -1,4 +1,5 @@
-"""Page chrome as real portals draw it (docs/portals.md, "Page chrome and metadata"): meta tags, header toolbar, breadcrumbs,
+"""Page chrome as real portals draw it (docs/portals.md, "Page chrome and metadata"): meta tags,
+header toolbar, breadcrumbs,
 article header line, 字体/打印/关闭/分享到 tools, the 信息公开 metadata table, related-site menus, the
 footer identity block, the conac badge and the 政府网站找错 script.
 
@@ -28,8 +29,10 @@ def site_metas(site: Site, column: str | None) -> dict[str, str]:
     return out
 
 
-_GOVSEARCH_FORM = ('<form class="search" action="/govsearch/search.jsp" method="get"><input type="text" name="searchWord" '
-                   'placeholder="请输入关键字">\n<input type="submit" value="搜索"></form>')
+_GOVSEARCH_FORM = (
+    '<form class="search" action="/govsearch/search.jsp" method="get"><input type="text" name="searchWord" '
+    'placeholder="请输入关键字">\n<input type="submit" value="搜索"></form>'
+)
 
 
 def _header(site: Site) -> str:
@@ -80,14 +83,18 @@ def _related_selects(site: Site) -> str:
 def _footer(site: Site) -> str:
     return f"""{_related_selects(site)}
 <div class="footer"><div class="w1200">
-<p><a href="/wzdt/index.html">网站地图</a> | <a href="/lxwm/index.html">联系我们</a> | <a href="/wzsm/index.html">网站声明</a> | <a href="/bz/index.html">帮助</a></p>
+<p><a href="/wzdt/index.html">网站地图</a> | <a href="/lxwm/index.html">联系我们</a> | \
+<a href="/wzsm/index.html">网站声明</a> | <a href="/bz/index.html">帮助</a></p>
 <p>主办单位：{escape(site.name)}办公室　承办单位：{escape(site.region)}大数据中心　技术支持：某某信息技术有限公司</p>
 <p>网站标识码：{escape(site.site_code)}　<a href="https://beian.miit.gov.cn/" target="_blank">{escape(site.icp)}</a>
-<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={escape(site.gongan_code)}" target="_blank">{escape(site.gongan)}</a></p>
+<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={escape(site.gongan_code)}" target="_blank">\
+{escape(site.gongan)}</a></p>
 <p>本网站支持IPv6　适老化无障碍服务　建议使用1920×1080分辨率浏览</p>
-<span id="_ideConac"></span><script type="text/javascript" src="/dcs/js/33/000/0000/60429971/CA330000000604299710002.js"></script>
+<span id="_ideConac"></span>\
+<script type="text/javascript" src="/dcs/js/33/000/0000/60429971/CA330000000604299710002.js"></script>
 <script id="_jiucuo_" sitecode="{escape(site.site_code)}" src="/exposure/jiucuo.js"></script>
-<script>var _hmt = _hmt || []; (function() {{ var hm = document.createElement("script"); hm.src = "/hm.js?0a1b2c3d"; }})();</script>
+<script>var _hmt = _hmt || []; (function() {{ var hm = document.createElement("script"); \
+hm.src = "/hm.js?0a1b2c3d"; }})();</script>
 </div></div>"""
 
 
@@ -135,7 +142,8 @@ def page(
 
 def article_tools() -> str:
     return (
-        '<div class="article-tools">【字体：<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
+        '<div class="article-tools">【字体：<a href="javascript:doZoom(18)">大</a> '
+        '<a href="javascript:doZoom(16)">中</a> '
         '<a href="javascript:doZoom(14)">小</a>】 分享到：<a class="share-wx">微信</a> <a class="share-wb">微博</a> '
         '【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</div>'
         '<div class="qr">扫一扫在手机打开当前页</div>'
@@ -154,6 +162,6 @@ def metadata_table(rows: list[tuple[str, str]], *, css: str = "xxgk_table") -> s
     cells = []
     for i in range(0, len(rows), 2):
         pair = rows[i : i + 2]
-        tds = "".join(f"<td class=\"label\"><b>{escape(k)}：</b></td><td>{escape(v)}</td>" for k, v in pair)
+        tds = "".join(f'<td class="label"><b>{escape(k)}：</b></td><td>{escape(v)}</td>' for k, v in pair)
         cells.append(f"<tr>{tds}</tr>")
     return f'<table class="{css}" cellspacing="0" cellpadding="0">' + "".join(cells) + "</table>"

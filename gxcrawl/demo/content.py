@@ -1,4 +1,4 @@
-"""Report bodies: generated reports (reportgen, docs/interfaces.md C3), the five bundled real seeds, distractors.
+"""Report bodies: generated reports (gxcrawl.demo.reportgen), the five bundled real seeds, distractors.
 
 Everything is deterministic from a string key, so a report's content can be rebuilt lazily (on the
 first request) and still equal what the manifest says.
@@ -35,8 +35,12 @@ class SeedInfo:
 # the bundled real report texts (static/seed_*.txt, trimmed of their page chrome); metadata read by hand
 SEEDS: dict[str, SeedInfo] = {
     "000": SeedInfo("000", "兵团民政局政府信息公开工作年度报告(2020年度)", "兵团民政局", 2020, "2021-01-29", "2019"),
-    "001": SeedInfo("001", "掇刀区行政审批局2021年政府信息公开工作年度报告", "掇刀区行政审批局", 2021, "2022-01-20", "2021"),
-    "002": SeedInfo("002", "重庆市渝北区民政局2020年政府信息公开工作年度报告", "重庆市渝北区民政局", 2020, "2021-01-13", "2019"),
+    "001": SeedInfo(
+        "001", "掇刀区行政审批局2021年政府信息公开工作年度报告", "掇刀区行政审批局", 2021, "2022-01-20", "2021"
+    ),
+    "002": SeedInfo(
+        "002", "重庆市渝北区民政局2020年政府信息公开工作年度报告", "重庆市渝北区民政局", 2020, "2021-01-13", "2019"
+    ),
     "003": SeedInfo("003", "南通市民政局2020年政府信息公开工作年度报告", "南通市民政局", 2020, "2021-01-25", "2019"),
     "004": SeedInfo("004", "楚雄市新村镇2020年政府信息公开工作年度报告", "楚雄市新村镇", 2020, "2021-01-29", "2019"),
 }
@@ -120,8 +124,16 @@ def generated_report(
     def render_original() -> str:
         return reportgen.render_body_html(truth)
 
-    return Content(truth["title"], agency, report_year, truth["published"], fmt, truth, render,
-                   None if layout == "html" else render_original)
+    return Content(
+        truth["title"],
+        agency,
+        report_year,
+        truth["published"],
+        fmt,
+        truth,
+        render,
+        None if layout == "html" else render_original,
+    )
 
 
 def seed_report(key: str, *, generation: int) -> Content:
@@ -149,7 +161,9 @@ DISTRACTOR_KINDS = (
 
 def distractor_title(kind: str, *, region: str, agency: str, year: int) -> str:
     return {
-        "format_notice": "国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知",
+        "format_notice": (
+            "国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知"
+        ),
         "compile_notice": f"关于做好{year}年政府信息公开工作年度报告编制发布工作的通知",
         "website_report": f"{region}人民政府门户网站{year}年工作年度报表",
         "rule_of_law_report": f"{region}{year}年法治政府建设年度报告",
@@ -212,4 +226,4 @@ def distractor_body(kind: str, title: str, *, region: str, agency: str, year: in
             f"政府工作报告——{year + 1}年1月在{region}第十七届人民代表大会第三次会议上\n各位代表：\n"
             f"现在，我代表{region}人民政府，向大会报告工作，请予审议。\n一、{year}年工作回顾\n二、{year + 1}年工作安排"
         )
-    return f"<p style=\"text-align:center\"><strong>{html.escape(title)}</strong></p>\n" + _lines_html(text)
+    return f'<p style="text-align:center"><strong>{html.escape(title)}</strong></p>\n' + _lines_html(text)

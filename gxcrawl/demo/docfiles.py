@@ -151,7 +151,7 @@ def make_ofd(lines: list[str], *, title: str) -> bytes:
     files: dict[str, str] = {}
     head = '<?xml version="1.0" encoding="UTF-8"?>\n'
     files["OFD.xml"] = (
-        f"{head}<ofd:OFD {_OFD_NS} Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody><ofd:DocInfo>"
+        f'{head}<ofd:OFD {_OFD_NS} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
         f"<ofd:DocID>{zlib.crc32(title.encode()):012d}</ofd:DocID><ofd:Title>{escape(title)}</ofd:Title>"
         "<ofd:Creator>gxcrawl demo portal</ofd:Creator></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
         "</ofd:DocBody></ofd:OFD>"
@@ -163,10 +163,13 @@ def make_ofd(lines: list[str], *, title: str) -> bytes:
         for k, line in enumerate(page_lines):
             next_id += 1
             y = 20 + k * 5
-            objs.append(f'<ofd:TextObject ID="{next_id}" Boundary="20 {y} 170 5" Font="2" Size="3.5">'
-                        f'<ofd:TextCode X="0" Y="3.5">{escape(line)}</ofd:TextCode></ofd:TextObject>')
+            objs.append(
+                f'<ofd:TextObject ID="{next_id}" Boundary="20 {y} 170 5" Font="2" Size="3.5">'
+                f'<ofd:TextCode X="0" Y="3.5">{escape(line)}</ofd:TextCode></ofd:TextObject>'
+            )
         files[f"Doc_0/Pages/Page_{n}/Content.xml"] = (
-            f"{head}<ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID=\"{next_id + 1}\">" + "".join(objs)
+            f'{head}<ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID="{next_id + 1}">'
+            + "".join(objs)
             + "</ofd:Layer></ofd:Content></ofd:Page>"
         )
         next_id += 1
@@ -174,7 +177,8 @@ def make_ofd(lines: list[str], *, title: str) -> bytes:
     files["Doc_0/Document.xml"] = (
         f"{head}<ofd:Document {_OFD_NS}><ofd:CommonData><ofd:MaxUnitID>{next_id}</ofd:MaxUnitID>"
         "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
-        "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>" + "".join(page_refs)
+        "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>"
+        + "".join(page_refs)
         + "</ofd:Pages></ofd:Document>"
     )
     files["Doc_0/PublicRes.xml"] = (
@@ -272,8 +276,13 @@ def _table(node: _Node) -> Table:
             if not isinstance(c, _Node):
                 continue
             if c.tag == "tr":
-                table.rows.append([Cell(cell.text(), _int(cell.attrs.get("rowspan")), _int(cell.attrs.get("colspan")))
-                                   for cell in c.children if isinstance(cell, _Node) and cell.tag in ("td", "th")])
+                table.rows.append(
+                    [
+                        Cell(cell.text(), _int(cell.attrs.get("rowspan")), _int(cell.attrs.get("colspan")))
+                        for cell in c.children
+                        if isinstance(cell, _Node) and cell.tag in ("td", "th")
+                    ]
+                )
             elif c.tag in ("thead", "tbody", "tfoot"):
                 rows(c)
 
@@ -370,7 +379,7 @@ def _table_xml(table: Table) -> str:
             c += cell.colspan
             width = max(width, c)
     nrows = max([r for r, _ in grid] + [len(table.rows) - 1]) + 1
-    out = ['<w:tbl><w:tblPr><w:tblBorders>']
+    out = ["<w:tbl><w:tblPr><w:tblBorders>"]
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         out.append(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>')
     out.append("</w:tblBorders></w:tblPr><w:tblGrid>")
@@ -419,15 +428,18 @@ def make_docx(blocks: list[str | Table], *, title: str) -> bytes:
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/word/document.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
         "</Types>"
     )
     rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
         'Target="word/document.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+        '<Relationship Id="rId2" '
+        'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
         'Target="docProps/core.xml"/>'
         "</Relationships>"
     )

@@ -1,5 +1,5 @@
 """`DemoPortal`: build the world from a seed, serve every site on its own loopback address, write the
-ground truth (manifest.json, docs/interfaces.md C5) and a portal registry (registry.json, docs/interfaces.md C4).
+ground truth (manifest.json) and a portal registry (registry.json), both described in docs/interfaces.md.
 """
 
 from __future__ import annotations
@@ -17,9 +17,20 @@ from gxcrawl.demo.server import Access, AccessLog, SiteServer, start_servers, st
 from gxcrawl.demo.world import FAMILIES, PRIMARY_REGIONS, REGISTRY_CMS, Report, Site, region_name
 
 MAX_SITES = 250
-_LEVELS = {"trs": "city", "trs1": "county", "hanweb": "city", "vsb": "county", "gkmlpt": "district",
-           "jsonly": "city", "client_slice": "city", "slow": "township", "jpaas": "city", "search": "city",
-           "scripted": "city", "trsapi": "city"}
+_LEVELS = {
+    "trs": "city",
+    "trs1": "county",
+    "hanweb": "city",
+    "vsb": "county",
+    "gkmlpt": "district",
+    "jsonly": "city",
+    "client_slice": "city",
+    "slow": "township",
+    "jpaas": "city",
+    "search": "city",
+    "scripted": "city",
+    "trsapi": "city",
+}
 
 
 class DemoPortal:
@@ -84,8 +95,9 @@ class DemoPortal:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def start(self) -> None:
@@ -125,8 +137,15 @@ class DemoPortal:
                 level = _LEVELS[family]
                 region = region_name(master, level)
             site = Site(
-                id=f"demo-{family}" if primary else f"demo-{family}-{i}", family=family, index=i, primary=primary,
-                host=f"{self.host_prefix}{2 + i}", region=region, level=level, port=self.port, state=self.state,
+                id=f"demo-{family}" if primary else f"demo-{family}-{i}",
+                family=family,
+                index=i,
+                primary=primary,
+                host=f"{self.host_prefix}{2 + i}",
+                region=region,
+                level=level,
+                port=self.port,
+                state=self.state,
                 crawl_delay=self.crawl_delay if family == "trs" and primary else None,
             )
             self.sites.append(site)
@@ -195,11 +214,16 @@ class DemoPortal:
         for s in self.sites:
             entry_url = s.url(s.entry_path)
             if self.https_entry and s.family == "gkmlpt" and s.primary:
-                entry_url = "https" + entry_url[len("http"):]
+                entry_url = "https" + entry_url[len("http") :]
             entry = {
-                "id": s.id, "name": s.name, "level": s.level, "region_code": s.code_digits,
-                "entry_urls": [entry_url], "allowed_hosts": [f"{s.host}:{s.port}", s.host],
-                "cms": REGISTRY_CMS[s.family], "render": s.render,
+                "id": s.id,
+                "name": s.name,
+                "level": s.level,
+                "region_code": s.code_digits,
+                "entry_urls": [entry_url],
+                "allowed_hosts": [f"{s.host}:{s.port}", s.host],
+                "cms": REGISTRY_CMS[s.family],
+                "render": s.render,
             }
             if s.report_columns:  # only where a real registry would know the column
                 entry["report_columns"] = [s.url(p) for p in s.report_columns]
@@ -234,7 +258,8 @@ class DemoPortal:
             "attachments": [r.site.url(a.path) for a in r.attachments],
             # the page links its attachments only through a script (demo-scripted: avalon, vue, onclick, …): a
             # reader of the page's markup alone does not see them; null for plain links
-            "attachment_binding": r.attachment_binding if r.attachments and r.path not in {a.path for a in r.attachments}
+            "attachment_binding": r.attachment_binding
+            if r.attachments and r.path not in {a.path for a in r.attachments}
             else None,
             "attachment_kinds": [a.kind for a in r.attachments],
             # null when no parser can be expected to read it: seeds (values not transcribed here) and
@@ -250,7 +275,8 @@ class DemoPortal:
             # give it); DOCX keeps real tables
             "attachment_uncertain_cells": {
                 r.site.url(a.path): _uncertain(truth, "cell_per_line" if a.kind == "pdf" else "html")
-                for a in r.attachments},
+                for a in r.attachments
+            },
             "layout": r.layout,
             "duplicate_of": r.duplicate_of.site.url(r.duplicate_of.path) if r.duplicate_of is not None else None,
             "changed_after_publication": r.changed,
@@ -269,26 +295,53 @@ class DemoPortal:
             "seed": self.seed,
             "generation": self.generation,
             "sites": [
-                {"id": s.id, "cms": REGISTRY_CMS[s.family], "family": s.family, "name": s.name, "level": s.level,
-                 "base_url": s.base_url, "entry_url": s.url(s.entry_path), "host": s.host, "port": s.port,
-                 "encoding": s.encoding, "render": s.render, "behaviours": sorted(set(s.behaviours)),
-                 "robots_txt": s.robots_txt, "slow": s.slow, "fail_first": s.fail_first,
-                 "report_count": len(s.reports)}
+                {
+                    "id": s.id,
+                    "cms": REGISTRY_CMS[s.family],
+                    "family": s.family,
+                    "name": s.name,
+                    "level": s.level,
+                    "base_url": s.base_url,
+                    "entry_url": s.url(s.entry_path),
+                    "host": s.host,
+                    "port": s.port,
+                    "encoding": s.encoding,
+                    "render": s.render,
+                    "behaviours": sorted(set(s.behaviours)),
+                    "robots_txt": s.robots_txt,
+                    "slow": s.slow,
+                    "fail_first": s.fail_first,
+                    "report_count": len(s.reports),
+                }
                 for s in self.sites
             ],
             "reports": reports,
-            "distractors": [{"url": d.site.url(d.path), "kind": d.kind, "title": d.title, "portal": d.site.id,
-                             "published": d.published} for s in self.sites for d in s.distractors],
-            "blocked": [{"url": b.site.url(b.path), "reason": b.reason, "title": b.title, "portal": b.site.id}
-                        for s in self.sites for b in s.blocked],
+            "distractors": [
+                {
+                    "url": d.site.url(d.path),
+                    "kind": d.kind,
+                    "title": d.title,
+                    "portal": d.site.id,
+                    "published": d.published,
+                }
+                for s in self.sites
+                for d in s.distractors
+            ],
+            "blocked": [
+                {"url": b.site.url(b.path), "reason": b.reason, "title": b.title, "portal": b.site.id}
+                for s in self.sites
+                for b in s.blocked
+            ],
             "robots_disallowed": [s.url(p) for s, p in self._robots_pages]
             + [s.url(big5gate.prefix(s) + p) for s, p in self._robots_pages if s.big5_gateway],
             # other URLs of the same page that a crawler must canonicalise (the /gate/big5/ gateway)
             # (reports, distractors and blocked pages alike: the gateway answers what the page answers)
-            "aliases": [{"url": s.url(big5gate.prefix(s) + path), "canonical": s.url(path), "kind": "big5-gateway"}
-                        for s in self.sites if s.big5_gateway
-                        for path in [r.path for r in s.reports] + [d.path for d in s.distractors]
-                        + [b.path for b in s.blocked]],
+            "aliases": [
+                {"url": s.url(big5gate.prefix(s) + path), "canonical": s.url(path), "kind": "big5-gateway"}
+                for s in self.sites
+                if s.big5_gateway
+                for path in [r.path for r in s.reports] + [d.path for d in s.distractors] + [b.path for b in s.blocked]
+            ],
         }
 
     def write_manifest(self) -> Path:
@@ -301,7 +354,6 @@ def _uncertain(truth: dict | None, layout: str) -> list[str]:
     if truth is None or "raw" not in truth or layout == "html":
         return []  # reportgen.uncertain_cells is empty for "html" (real tables); skip its cost
     return reportgen.uncertain_cells(truth, layout)
-
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -7,6 +7,7 @@ per-page behaviours are the site's route handlers.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ class Access:
     status: int
     started: float  # time.time() when the request line was read
     seconds: float  # time spent answering (slow-host delay included)
+    body_sha1: str = ""  # of the request body (POST pages differ only there)
 
 
 class AccessLog:
@@ -62,8 +64,11 @@ class SiteServer(ThreadingHTTPServer):
 
 
 def _not_found(site: Site) -> Response:
-    return site.html(f"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1>"
-                     f"<hr><center>{site.name}</center></body></html>", 404)
+    return site.html(
+        f"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1>"
+        f"<hr><center>{site.name}</center></body></html>",
+        404,
+    )
 
 
 def dispatch(server: SiteServer, req: Request, raw_path: str) -> Response:
@@ -76,8 +81,12 @@ def dispatch(server: SiteServer, req: Request, raw_path: str) -> Response:
         with server.fail_lock:
             if server.failures_left > 0:
                 server.failures_left -= 1
-                return Response(503, b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
-                                "text/html", [("Retry-After", "1")])
+                return Response(
+                    503,
+                    b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
+                    "text/html",
+                    [("Retry-After", "1")],
+                )
     handler = site.routes.get(raw_path) or site.routes.get(req.path)
     if handler is not None:
         return handler(req)
@@ -124,7 +133,17 @@ class _Handler(BaseHTTPRequestHandler):
             resp = dispatch(self.server, req, raw_path)
         except Exception as exc:  # noqa: BLE001 - a bug in one page must not kill the site
             resp = Response(500, f"internal error: {exc!r}".encode(), "text/plain; charset=utf-8")
-        self.server.log.add(Access(site.id, method, raw_path, resp.status, started, time.perf_counter() - t0))
+        self.server.log.add(
+            Access(
+                site.id,
+                method,
+                raw_path,
+                resp.status,
+                started,
+                time.perf_counter() - t0,
+                hashlib.sha1(body).hexdigest() if body else "",
+            )
+        )
         self._write(method, resp)
 
     def _write(self, method: str, resp: Response) -> None:
@@ -135,9 +154,13 @@ class _Handler(BaseHTTPRequestHandler):
             headers += [("Last-Modified", families.http_date(resp.last_modified)), ("ETag", tag)]
             if self.headers.get("If-None-Match") == tag:
                 status, body = 304, b""
-        if (self.server.site.gzip and status == 200 and len(body) > 1024
-                and "gzip" in self.headers.get("Accept-Encoding", "")
-                and resp.content_type.startswith(("text/", "application/json"))):
+        if (
+            self.server.site.gzip
+            and status == 200
+            and len(body) > 1024
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+            and resp.content_type.startswith(("text/", "application/json"))
+        ):
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         self.send_response(status)
@@ -165,8 +188,9 @@ def start_servers(sites: list[Site], log: AccessLog, slow_delay: float) -> list[
     try:
         for site in sites:
             server = SiteServer(site, log, slow_delay)
-            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                      name=f"demo-portal-{site.id}", daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.2}, name=f"demo-portal-{site.id}", daemon=True
+            )
             thread.start()
             started.append((server, thread))
     except BaseException:

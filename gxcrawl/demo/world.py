@@ -17,13 +17,34 @@ from urllib.parse import parse_qs
 from gxcrawl.demo import content as contentlib
 
 # new families come last: `--sites 9` (bench/crawl.py) still builds the nine older families unchanged
-FAMILIES: tuple[str, ...] = ("trs", "trs1", "hanweb", "vsb", "gkmlpt", "jsonly", "client_slice", "slow", "jpaas",
-                             "search", "scripted", "trsapi")
+FAMILIES: tuple[str, ...] = (
+    "trs",
+    "trs1",
+    "hanweb",
+    "vsb",
+    "gkmlpt",
+    "jsonly",
+    "client_slice",
+    "slow",
+    "jpaas",
+    "search",
+    "scripted",
+    "trsapi",
+)
 # the registry's cms hint per family (C4 vocabulary); the JS-only site has no recognisable CMS
 REGISTRY_CMS = {
-    "trs": "trs", "trs1": "trs1", "hanweb": "hanweb", "vsb": "vsb", "gkmlpt": "gkmlpt",
-    "jsonly": None, "client_slice": "client_slice", "slow": "trs", "jpaas": "jpaas", "search": "trs",
-    "scripted": "trs", "trsapi": "trs",
+    "trs": "trs",
+    "trs1": "trs1",
+    "hanweb": "hanweb",
+    "vsb": "vsb",
+    "gkmlpt": "gkmlpt",
+    "jsonly": None,
+    "client_slice": "client_slice",
+    "slow": "trs",
+    "jpaas": "jpaas",
+    "search": "trs",
+    "scripted": "trs",
+    "trsapi": "trs",
 }
 
 # (region, level, site name, domain slug) of the primary sites; extra sites get generated names
@@ -43,10 +64,36 @@ PRIMARY_REGIONS = {
 }
 _NAME_CHARS = "安宝北长城川东丰福阜高广海和河华怀淮江金靖乐临龙隆平青庆瑞山寿双顺泰通桐万文西祥新兴阳永玉云泽昭"
 _DEPARTMENTS = (
-    "发展和改革局", "教育局", "科学技术局", "工业和信息化局", "民政局", "司法局", "财政局", "人力资源和社会保障局",
-    "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局", "农业农村局", "商务局", "文化和旅游局",
-    "卫生健康委员会", "退役军人事务局", "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局", "林业局",
-    "城市管理局", "行政审批局", "信访局", "民族宗教事务局", "体育局", "档案局",
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+    "城市管理局",
+    "行政审批局",
+    "信访局",
+    "民族宗教事务局",
+    "体育局",
+    "档案局",
 )
 _TOWN_SUFFIX = ("镇", "镇", "街道", "乡")
 REPORT_YEARS = (2024, 2023, 2022, 2021, 2020, 2019)
@@ -142,8 +189,13 @@ class Report:
                 got = contentlib.seed_report(self.source[5:], generation=gen)
             else:
                 got = contentlib.generated_report(
-                    self.uid, fmt=self.fmt, report_year=self.report_year, agency=self.agency,
-                    defects=self.defects, layout=self.layout, generation=gen,
+                    self.uid,
+                    fmt=self.fmt,
+                    report_year=self.report_year,
+                    agency=self.agency,
+                    defects=self.defects,
+                    layout=self.layout,
+                    generation=gen,
                 )
             self._contents[gen] = got
         return got

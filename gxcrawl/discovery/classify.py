@@ -23,8 +23,10 @@ DISTRACTOR_TITLES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for p, reason in (
         (r"年度报告格式|年报格式|报告格式", "format_notice"),
         # 编制 alone is not enough: 机构编制委员会办公室 publishes reports of its own
-        (r"(编制|编报)(和|与)?(发布|公布|报送|工作)|关于.{0,30}(做好|编制|报送)|年度报告.{0,10}(工作的)?通知",
-         "compilation_notice"),
+        (
+            r"(编制|编报)(和|与)?(发布|公布|报送|工作)|关于.{0,30}(做好|编制|报送)|年度报告.{0,10}(工作的)?通知",
+            "compilation_notice",
+        ),
         (r"(政府)?网站.{0,6}(年度)?(工作)?(年度)?(报表|报告)", "website_report"),
         (r"法治政府", "rule_of_law_report"),
         (r"决算|预算", "budget"),
@@ -45,8 +47,10 @@ _SPACE = re.compile(r"\s+")
 # distractor words that also occur inside agency names (预算评审中心, 绩效管理办公室, 国民经济动员办公室, 法治政府建设
 # 办公室, 考核办): there they do not make the title a distractor
 _NAME_WORD_REASONS = frozenset({"budget", "performance_evaluation", "rules", "statistics", "rule_of_law_report"})
-_AGENCY_END = re.compile(r"(中心|局|委员会|委|办公室|办公厅|办|院|所|站|处|队|厅|部|署|政府|镇|乡|街道|办事处|公司|学校|大学|"
-                         r"学院|馆|社|室|会|组|区|县|市|省)$")
+_AGENCY_END = re.compile(
+    r"(中心|局|委员会|委|办公室|办公厅|办|院|所|站|处|队|厅|部|署|政府|镇|乡|街道|办事处|公司|学校|大学|"
+    r"学院|馆|社|室|会|组|区|县|市|省)$"
+)
 # a report published together with the 网站工作年度报表 (…年度报告和政府网站工作年度报表): the website part is dropped
 _CONJ = r"(?:和|及|与|暨|、|以及|并)"
 _WEBSITE_PART = r"(?:本机关|本单位|政府|门户)*网站(?:工作)?(?:年度)?(?:工作)?(?:年度)?(?:报表|报告)"
@@ -60,8 +64,8 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    label: str                      # REPORT | DISTRACTOR | UNKNOWN
-    year: int | None = None         # report year (the year reported on)
+    label: str  # REPORT | DISTRACTOR | UNKNOWN
+    year: int | None = None  # report year (the year reported on)
     reasons: tuple[str, ...] = field(default=())
 
     @property
@@ -106,7 +110,7 @@ def _without_combined_website_report(text: str) -> str:
     m = _COMBINED_WEBSITE.search(text)
     if m is None:
         return text
-    rest = text[: m.start()] + text[m.end():]
+    rest = text[: m.start()] + text[m.end() :]
     return rest if REPORT_TITLE.search(rest) else text
 
 
@@ -182,11 +186,13 @@ def is_disclosure_link(text: str, url: str) -> bool:
 
 GROUP_TEXT = re.compile(
     r"^((?:19|20)\d{2}\s*年度?(?:年报)?|.{1,24}(?:人民政府|政府|办公室|办公厅|局|委员会|委|办|镇|乡|街道|办事处|中心|管委会|"
-    r"厅|署|院)|(?:本级|区级|县级|市级)?(?:政府)?(?:部门|乡镇|街道|镇街|县区|区县|县市区|各镇)(?:\(办\))?(?:信息公开)?(?:年报)?)$")
+    r"厅|署|院)|(?:本级|区级|县级|市级)?(?:政府)?(?:部门|乡镇|街道|镇街|县区|区县|县市区|各镇)(?:\(办\))?(?:信息公开)?(?:年报)?)$"
+)
 
 
 def is_group_link(text: str) -> bool:
-    """A link to one group of a 年报 block: a year (2023年), an agency (XX局, XX镇人民政府) or a category (部门, 乡镇)."""
+    """A link to one group of a 年报 block: a year (2023年), an agency (XX局, XX镇人民政府) or a category
+    (部门, 乡镇)."""
     t = normalise(text)
     return bool(t) and len(t) <= 26 and bool(GROUP_TEXT.match(t)) and classify_title(t).label != REPORT
 
@@ -212,8 +218,15 @@ TABLE_ANCHORS: tuple[str, ...] = (
     "予以公开",
     "维持具体行政行为",
 )
-PRE2019_ANCHORS: tuple[str, ...] = ("概述", "主动公开政府信息的情况", "依申请公开政府信息", "收费及减免",
-                                    "因政府信息公开申请行政复议", "存在的主要问题", "政府信息公开条例")
+PRE2019_ANCHORS: tuple[str, ...] = (
+    "概述",
+    "主动公开政府信息的情况",
+    "依申请公开政府信息",
+    "收费及减免",
+    "因政府信息公开申请行政复议",
+    "存在的主要问题",
+    "政府信息公开条例",
+)
 
 
 def body_fingerprint(text: str) -> tuple[int, int]:
@@ -233,8 +246,9 @@ def looks_like_report_body(text: str) -> bool:
     return sum(1 for a in PRE2019_ANCHORS if a in t) >= 3 and "政府信息公开" in t
 
 
-def classify_page(title: str | None, text: str | None, *, url: str | None = None,
-                  has_attachments: bool = False) -> Verdict:
+def classify_page(
+    title: str | None, text: str | None, *, url: str | None = None, has_attachments: bool = False
+) -> Verdict:
     """A fetched page: title verdict backed by the body fingerprint.
 
     - distractor title -> distractor (format notices carry the whole template);
@@ -279,11 +293,11 @@ def _body_year(text: str) -> int | None:
 
 
 _URL_DATE = (
-    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_"),            # TRS t20230218_
-    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),    # Hanweb /art/2024/1/16/
-    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),              # Shanghai /20230331/
-    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),            # Xinhua 2023-01/19/
-    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),        # Sichuan /2024/1/29/
+    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_"),  # TRS t20230218_
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # Hanweb /art/2024/1/16/
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),  # Shanghai /20230331/
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),  # Xinhua 2023-01/19/
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # Sichuan /2024/1/29/
 )
 
 

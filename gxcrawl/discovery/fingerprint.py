@@ -1,4 +1,5 @@
-"""CMS family of a page from its URL shape and markup (docs/portals.md, "CMS families and list mechanisms"): used when the registry has no hint.
+"""CMS family of a page from its URL shape and markup (docs/portals.md, "CMS families and list mechanisms"):
+used when the registry has no hint.
 
 Returns one of registry.CMS_FAMILIES or None. Markup signatures beat URL shapes, since provinces
 re-skin the same platform under different paths.

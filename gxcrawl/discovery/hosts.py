@@ -13,7 +13,7 @@ middleware's, redirects', a rendered page's own requests). Pure: no Scrapy, no n
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -47,9 +47,9 @@ def _is_ip(host: str) -> bool:
 class HostPolicy:
     """Allowed origins of one portal, from its registry `allowed_hosts`."""
 
-    pinned: frozenset[tuple[str, int]]   # host:port entries
-    hosts: frozenset[str]                # host entries (on WEB_PORTS)
-    roots: tuple[str, ...]               # registrable roots whose subdomains are admitted (on WEB_PORTS)
+    pinned: frozenset[tuple[str, int]]  # host:port entries
+    hosts: frozenset[str]  # host entries (on WEB_PORTS)
+    roots: tuple[str, ...]  # registrable roots whose subdomains are admitted (on WEB_PORTS)
 
     @classmethod
     def from_allowed_hosts(cls, allowed_hosts: Iterable[str]) -> HostPolicy:
@@ -99,6 +99,22 @@ def parse_allowed_host(entry: str) -> tuple[str, int | None]:
 @functools.lru_cache(maxsize=4096)
 def host_policy(allowed_hosts: tuple[str, ...]) -> HostPolicy:
     return HostPolicy.from_allowed_hosts(allowed_hosts)
+
+
+def request_allowed(
+    url: str, allowed_hosts: Sequence[str] | None, crawl_allowed_hosts: Iterable[Sequence[str]] = ()
+) -> bool | None:
+    """Whether a request to `url` passes the host policy: its portal's `allowed_hosts` when it has a portal, else
+    (a request of no portal: robots.txt and its redirects) any of the crawl's portals' `crawl_allowed_hosts`.
+    None when neither is known: no policy applies."""
+    if allowed_hosts is not None:
+        return host_policy(tuple(allowed_hosts)).allows(url)
+    decided = None
+    for hosts in crawl_allowed_hosts:
+        if host_policy(tuple(hosts)).allows(url):
+            return True
+        decided = False
+    return decided
 
 
 def allowed_host_entry(url: str) -> str | None:

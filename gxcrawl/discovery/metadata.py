@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from gxcrawl.discovery.classify import classify_title, normalise, title_year, url_date, url_report_year
+from gxcrawl.discovery.links import element_text
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 DATE_META = ("PubDate", "pubdate", "firstpublishedtime", "Maketime", "publishdate", "article:published_time")
@@ -51,7 +52,9 @@ def _meta(tree: etree._Element, names: tuple[str, ...]) -> str | None:
     return None
 
 
-_LABEL_TEXT = re.compile(r"^\s*([^\s:：]{1,4}(?:\s|\u3000)*[^\s:：]{0,4}(?:\s|\u3000)*[^\s:：]{0,4})\s*[:：]?\s*(.*)$", re.S)
+_LABEL_TEXT = re.compile(
+    r"^\s*([^\s:：]{1,4}(?:\s|\u3000)*[^\s:：]{0,4}(?:\s|\u3000)*[^\s:：]{0,4})\s*[:：]?\s*(.*)$", re.S
+)
 
 
 def _label_values(tree: etree._Element, *groups: tuple[str, ...]) -> list[str | None]:
@@ -87,8 +90,11 @@ def _label_values(tree: etree._Element, *groups: tuple[str, ...]) -> list[str | 
 
 # white space str.strip() removes but XPath's normalize-space() keeps (control characters cannot be written in an
 # XPath: a label after a vertical tab or form feed, which no page has shown, is not looked for)
-_NON_XML_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\r\n"
-                         and not (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F))
+_NON_XML_SPACE = "".join(
+    c
+    for c in map(chr, range(0x3001))
+    if c.isspace() and c not in " \t\r\n" and not (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F)
+)
 
 
 @functools.cache
@@ -96,12 +102,20 @@ def _label_candidates(firsts: frozenset[str]) -> Callable[[etree._Element], list
     """The body's text nodes that may start with one of `firsts` once white space is stripped and NFKC applied:
     the characters themselves, their compatibility forms, and any node led by white space that normalize-space()
     does not strip. libxml2 does the filtering; Python only sees the few candidates."""
-    starts = set(firsts) | set(_NON_XML_SPACE) | {
-        c for c in map(chr, (*range(0x80, 0x10000), *range(0x2F800, 0x2FA20)))
-        if c not in firsts and unicodedata.normalize("NFKC", c)[:1] in firsts}
+    starts = (
+        set(firsts)
+        | set(_NON_XML_SPACE)
+        | {
+            c
+            for c in map(chr, (*range(0x80, 0x10000), *range(0x2F800, 0x2FA20)))
+            if c not in firsts and unicodedata.normalize("NFKC", c)[:1] in firsts
+        }
+    )
     chars = "".join(sorted(starts))
-    xpath = etree.XPath("//body//text()[string-length(.) <= 120 and normalize-space(.) != ''"
-                        " and contains($starts, substring(normalize-space(.), 1, 1))]")
+    xpath = etree.XPath(
+        "//body//text()[string-length(.) <= 120 and normalize-space(.) != ''"
+        " and contains($starts, substring(normalize-space(.), 1, 1))]"
+    )
     return lambda tree: xpath(tree, starts=chars)
 
 
@@ -113,11 +127,13 @@ def _value_after(node: etree._ElementUnicodeResult, inline: str) -> str | None:
     owner = node.getparent()
     if owner is None:
         return None
-    nxt = owner.getnext()
-    if nxt is None and owner.getparent() is not None and owner.tag in ("b", "strong", "span", "label", "font"):
-        nxt = owner.getparent().getnext()
+    # the next element: a comment or processing instruction in between holds no value
+    nxt = next(owner.itersiblings(etree.Element), None)
+    grandparent = owner.getparent()
+    if nxt is None and grandparent is not None and owner.tag in ("b", "strong", "span", "label", "font"):
+        nxt = next(grandparent.itersiblings(etree.Element), None)
     if nxt is not None:
-        return " ".join(nxt.text_content().split()) or None
+        return " ".join(element_text(nxt).split()) or None
     return None
 
 
@@ -140,8 +156,9 @@ def page_title(tree: etree._Element) -> str | None:
 
 # text nodes that hold 时间 or 日期 (every label of _HEADER_DATE does), outside scripts and styles: libxml2 picks
 # them in one pass, Python only sees the few candidates
-_HEADER_DATE_NODES = etree.XPath("//text()[contains(., '时间') or contains(., '日期')]"
-                                 "[not(parent::script) and not(parent::style)]")
+_HEADER_DATE_NODES = etree.XPath(
+    "//text()[contains(., '时间') or contains(., '日期')][not(parent::script) and not(parent::style)]"
+)
 _HEADER_DATE = re.compile(r"(发布时间|发布日期|时间|日期)\s*[:：]\s*((?:19|20)\d{2}[-年/.]\d{1,2}[-月/.]\d{1,2})")
 
 
@@ -173,8 +190,9 @@ def page_hints(tree: etree._Element, url: str) -> dict[str, object]:
     if title:
         hints["title"] = title
     date_label, agency_label = _label_values(tree, DATE_LABELS, AGENCY_LABELS[:4])
-    published = parse_date(_meta(tree, DATE_META) or "") or parse_date(date_label or "") \
-        or header_date(tree) or url_date(url)
+    published = (
+        parse_date(_meta(tree, DATE_META) or "") or parse_date(date_label or "") or header_date(tree) or url_date(url)
+    )
     if published:
         hints["published"] = published
     agency = agency_label or _meta(tree, AGENCY_META) or agency_from_title(title)

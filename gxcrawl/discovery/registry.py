@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from gxcrawl.discovery.hosts import allowed_host_entry, host_policy, origin, parse_allowed_host
@@ -23,21 +24,25 @@ from gxcrawl.discovery.hosts import allowed_host_entry, host_policy, origin, par
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "portals.json"
 
 CMS_FAMILIES = frozenset(
-    {"trs", "trs1", "hanweb", "vsb", "gkmlpt", "jpaas", "shanghai", "shtml", "anhui", "client_slice", "ucap",
-     "epoint"}
+    {"trs", "trs1", "hanweb", "vsb", "gkmlpt", "jpaas", "shanghai", "shtml", "anhui", "client_slice", "ucap", "epoint"}
 )
 
 
-# site-search APIs a registry entry may name (docs/portals.md, "Site-search APIs"): api -> (fields it needs, default endpoint)
+# site-search APIs a registry entry may name (docs/portals.md, "Site-search APIs"):
+# api -> (fields it needs, default endpoint)
 SEARCH_APIS: dict[str, tuple[tuple[str, ...], str]] = {
-    "igs": (("code", "data_type_id"), "/irs/front/search"),                  # TRS IGS, JSON POST
+    "igs": (("code", "data_type_id"), "/irs/front/search"),  # TRS IGS, JSON POST
     "trs_open": (("site_id",), "/trs-search/trssearch/openSearch/getZwgkList"),  # TRS openSearch, GET
-    "search5": (("site_code",), "/search5/search/s"),                        # Kaipuyun, form POST
-    "govcn": (("library",), "https://sousuo.www.gov.cn/search-gov/data"),   # gov.cn policy library, GET
+    "search5": (("site_code",), "/search5/search/s"),  # Kaipuyun, form POST
+    "govcn": (("library",), "https://sousuo.www.gov.cn/search-gov/data"),  # gov.cn policy library, GET
 }
 # optional fields per api (besides url, words, page_size, max_pages)
-_SEARCH_OPTIONAL = {"igs": ("search_by", "order_by"), "trs_open": ("position",), "search5": ("column",),
-                    "govcn": ("search_field",)}
+_SEARCH_OPTIONAL = {
+    "igs": ("search_by", "order_by"),
+    "trs_open": ("position",),
+    "search5": ("column",),
+    "govcn": ("search_field",),
+}
 MAX_SEARCH_PAGE_SIZE = 100
 MAX_SEARCH_PAGES = 2000
 
@@ -45,16 +50,21 @@ MAX_SEARCH_PAGES = 2000
 # page actions a registry entry may ask of the browser before a rendered page is read (`render_actions`):
 # action -> its optional fields. Data only: selectors and counts, never script (a registry may come from users).
 RENDER_ACTIONS: dict[str, tuple[str, ...]] = {
-    "wait_for": ("timeout_ms",),                          # a selector is in the DOM (a timeout is not an error)
-    "click": ("timeout_ms",),                             # a tab: click it if it appears
-    "click_repeat": ("times", "collect", "timeout_ms"),   # 下一页 / 加载更多 until gone, disabled or no change
-    "scroll": ("times", "timeout_ms"),                    # "bottom", until the page stops growing (lazy lists)
-    "wait_for_load": ("timeout_ms",),                     # a load state: load, domcontentloaded, networkidle
-    "wait_ms": (),                                        # a plain pause
+    "wait_for": ("timeout_ms",),  # a selector is in the DOM (a timeout is not an error)
+    "click": ("timeout_ms",),  # a tab: click it if it appears
+    "click_repeat": ("times", "collect", "timeout_ms"),  # 下一页 / 加载更多 until gone, disabled or no change
+    "scroll": ("times", "timeout_ms"),  # "bottom", until the page stops growing (lazy lists)
+    "wait_for_load": ("timeout_ms",),  # a load state: load, domcontentloaded, networkidle
+    "wait_ms": (),  # a plain pause
 }
 LOAD_STATES = ("load", "domcontentloaded", "networkidle")
-DEFAULT_ACTION_TIMEOUT_MS = {"wait_for": 10_000, "click": 5_000, "click_repeat": 5_000, "scroll": 3_000,
-                             "wait_for_load": 10_000}
+DEFAULT_ACTION_TIMEOUT_MS = {
+    "wait_for": 10_000,
+    "click": 5_000,
+    "click_repeat": 5_000,
+    "scroll": 3_000,
+    "wait_for_load": 10_000,
+}
 MAX_RENDER_ACTIONS = 12
 MAX_ACTION_TIMES = 50
 MIN_ACTION_TIMEOUT_MS, MAX_ACTION_TIMEOUT_MS = 100, 60_000
@@ -75,12 +85,12 @@ class RenderAction:
     """One step the browser takes on a rendered page before its DOM is archived and parsed (registry
     `render_actions`; run by gxcrawl.crawl.pageactions)."""
 
-    kind: str              # a key of RENDER_ACTIONS
-    target: str = ""       # the selector (wait_for, click, click_repeat), "bottom" (scroll), the state (wait_for_load)
-    times: int = 1         # click_repeat, scroll: at most this many repetitions
-    timeout_ms: int = 0    # bounds one step (each repetition of click_repeat / scroll); wait_ms: the pause
-    collect: str = ""      # click_repeat: the rows kept from every page the clicks showed
-    match: str = ""        # a regex searched in the URL's path (and ?query); "" = every rendered page
+    kind: str  # a key of RENDER_ACTIONS
+    target: str = ""  # the selector (wait_for, click, click_repeat), "bottom" (scroll), the state (wait_for_load)
+    times: int = 1  # click_repeat, scroll: at most this many repetitions
+    timeout_ms: int = 0  # bounds one step (each repetition of click_repeat / scroll); wait_ms: the pause
+    collect: str = ""  # click_repeat: the rows kept from every page the clicks showed
+    match: str = ""  # a regex searched in the URL's path (and ?query); "" = every rendered page
 
     def applies(self, url: str) -> bool:
         if not self.match:
@@ -99,10 +109,10 @@ class RenderAction:
 class SearchHint:
     """A site-search API the portal's pages do not reveal, named in the registry's `search` field."""
 
-    api: str                                  # a key of SEARCH_APIS
-    url: str                                  # absolute endpoint
+    api: str  # a key of SEARCH_APIS
+    url: str  # absolute endpoint
     params: tuple[tuple[str, str], ...] = ()  # the api's fields (code, data_type_id, site_id, …) as strings
-    words: tuple[str, ...] = ()               # query words; () -> the strategy's report-title phrases
+    words: tuple[str, ...] = ()  # query words; () -> the strategy's report-title phrases
     page_size: int | None = None
     max_pages: int | None = None
 
@@ -123,10 +133,10 @@ class Portal:
     render: bool = False
     search: tuple[SearchHint, ...] = ()
     render_actions: tuple[RenderAction, ...] = ()
-    source: str | None = None     # a public page or document that shows the entry's URLs
+    source: str | None = None  # a public page or document that shows the entry's URLs
     confirmed: str | None = None  # YYYY-MM-DD when that source was checked; None: nothing confirms the entry
-    note: str | None = None       # what the name must not carry (the sub-site, the province, what the URLs list)
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    note: str | None = None  # what the name must not carry (the sub-site, the province, what the URLs list)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def allows(self, url: str) -> bool:
         """True when `url` passes the portal's host policy (gxcrawl/discovery/hosts.py): one of its hosts, or a
@@ -138,7 +148,10 @@ class Portal:
         return host_policy(self.allowed_hosts).allows(url)
 
 
-def _require(entry: dict, key: str, kind: type, where: str) -> object:
+T = TypeVar("T")
+
+
+def _require(entry: dict[str, Any], key: str, kind: type[T], where: str) -> T:
     if key not in entry:
         raise ValueError(f"{where}: missing required field {key!r}")
     value = entry[key]
@@ -163,7 +176,7 @@ def _is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def _search_count(hint: dict, key: str, top: int, where: str) -> int | None:
+def _search_count(hint: dict[str, Any], key: str, top: int, where: str) -> int | None:
     value = hint.get(key)
     return None if value is None else _int_between(value, key, 1, top, where)
 
@@ -178,8 +191,9 @@ def _search_hint(hint: object, where: str, portal: Portal) -> SearchHint:
     allowed = {"api", "url", "words", "page_size", "max_pages", *required, *_SEARCH_OPTIONAL[api]}
     unknown = sorted(set(hint) - allowed)
     if unknown:  # a misspelt field would silently fall back to a default
-        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)} for api {api!r} "
-                         f"(known: {', '.join(sorted(allowed))})")
+        raise ValueError(
+            f"{where}: unknown field(s) {', '.join(unknown)} for api {api!r} (known: {', '.join(sorted(allowed))})"
+        )
     params: list[tuple[str, str]] = []
     for key in (*required, *_SEARCH_OPTIONAL[api]):
         value = hint.get(key)
@@ -202,9 +216,14 @@ def _search_hint(hint: object, where: str, portal: Portal) -> SearchHint:
     words = hint.get("words", [])
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise ValueError(f"{where}.words must be a list of non-empty strings")
-    return SearchHint(api, url, tuple(params), tuple(w.strip() for w in words),
-                      _search_count(hint, "page_size", MAX_SEARCH_PAGE_SIZE, where),
-                      _search_count(hint, "max_pages", MAX_SEARCH_PAGES, where))
+    return SearchHint(
+        api,
+        url,
+        tuple(params),
+        tuple(w.strip() for w in words),
+        _search_count(hint, "page_size", MAX_SEARCH_PAGE_SIZE, where),
+        _search_count(hint, "max_pages", MAX_SEARCH_PAGES, where),
+    )
 
 
 def _search_hints(value: object, where: str, portal: Portal) -> tuple[SearchHint, ...]:
@@ -212,8 +231,10 @@ def _search_hints(value: object, where: str, portal: Portal) -> tuple[SearchHint
     if value is None:
         return ()
     hints = value if isinstance(value, list) else [value]
-    return tuple(_search_hint(h, f"{where}: search" + (f"[{i}]" if isinstance(value, list) else ""), portal)
-                 for i, h in enumerate(hints))
+    return tuple(
+        _search_hint(h, f"{where}: search" + (f"[{i}]" if isinstance(value, list) else ""), portal)
+        for i, h in enumerate(hints)
+    )
 
 
 def _selector(value: object, field_name: str, where: str) -> str:
@@ -236,31 +257,42 @@ def _render_action(action: object, where: str) -> RenderAction:
     kinds = [k for k in action if k in RENDER_ACTIONS]
     if len(kinds) != 1:
         got = ", ".join(kinds) if kinds else "none of them"
-        raise ValueError(f"{where} must name exactly one action ({', '.join(RENDER_ACTIONS)}); got {got} "
-                         f"in fields {', '.join(map(str, action)) or '(none)'}")
+        raise ValueError(
+            f"{where} must name exactly one action ({', '.join(RENDER_ACTIONS)}); got {got} "
+            f"in fields {', '.join(map(str, action)) or '(none)'}"
+        )
     kind = kinds[0]
     allowed = {kind, "match", *RENDER_ACTIONS[kind]}
     unknown = sorted(map(str, set(action) - allowed))
     if unknown:  # a misspelt field would silently fall back to a default
-        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)} for action {kind!r} "
-                         f"(known: {', '.join(sorted(allowed))})")
+        raise ValueError(
+            f"{where}: unknown field(s) {', '.join(unknown)} for action {kind!r} (known: {', '.join(sorted(allowed))})"
+        )
     value = action[kind]
     if kind in ("wait_for", "click", "click_repeat"):
         target = _selector(value, kind, where)
     elif kind == "scroll":
         if value != "bottom":
-            raise ValueError(f"{where}.scroll must be \"bottom\", got {value!r}")
+            raise ValueError(f'{where}.scroll must be "bottom", got {value!r}')
         target = value
     elif kind == "wait_for_load":
         if value not in LOAD_STATES:
             raise ValueError(f"{where}.wait_for_load must be one of {', '.join(LOAD_STATES)}, got {value!r}")
         target = value
     else:  # wait_ms
-        return RenderAction("wait_ms", timeout_ms=_int_between(value, "wait_ms", 1, MAX_WAIT_MS, where),
-                            match=_match(action.get("match"), where))
+        return RenderAction(
+            "wait_ms",
+            timeout_ms=_int_between(value, "wait_ms", 1, MAX_WAIT_MS, where),
+            match=_match(action.get("match"), where),
+        )
     times = _int_between(action.get("times", 1), "times", 1, MAX_ACTION_TIMES, where)
-    timeout_ms = _int_between(action.get("timeout_ms", DEFAULT_ACTION_TIMEOUT_MS[kind]), "timeout_ms",
-                             MIN_ACTION_TIMEOUT_MS, MAX_ACTION_TIMEOUT_MS, where)
+    timeout_ms = _int_between(
+        action.get("timeout_ms", DEFAULT_ACTION_TIMEOUT_MS[kind]),
+        "timeout_ms",
+        MIN_ACTION_TIMEOUT_MS,
+        MAX_ACTION_TIMEOUT_MS,
+        where,
+    )
     collect = _selector(action["collect"], "collect", where) if "collect" in action else ""
     return RenderAction(kind, target, times, timeout_ms, collect, _match(action.get("match"), where))
 
@@ -269,8 +301,9 @@ def _match(value: object, where: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or not value or len(value) > MAX_MATCH_CHARS:
-        raise ValueError(f"{where}.match must be a regular expression of 1 to {MAX_MATCH_CHARS} characters, "
-                         f"got {value!r}")
+        raise ValueError(
+            f"{where}.match must be a regular expression of 1 to {MAX_MATCH_CHARS} characters, got {value!r}"
+        )
     try:
         _match_pattern(value)
     except re.error as exc:
@@ -289,12 +322,14 @@ def _render_actions(value: object, where: str) -> tuple[RenderAction, ...]:
     actions = tuple(_render_action(a, f"{where}: render_actions[{i}]") for i, a in enumerate(value))
     worst = sum(a.worst_ms for a in actions) / 1000
     if worst > MAX_RENDER_ACTIONS_SECONDS:
-        raise ValueError(f"{where}: render_actions may take {worst:.0f} s on one page when every wait runs out "
-                         f"(at most {MAX_RENDER_ACTIONS_SECONDS} s): lower times or timeout_ms")
+        raise ValueError(
+            f"{where}: render_actions may take {worst:.0f} s on one page when every wait runs out "
+            f"(at most {MAX_RENDER_ACTIONS_SECONDS} s): lower times or timeout_ms"
+        )
     return actions
 
 
-def _provenance(entry: dict, where: str) -> tuple[str | None, str | None, str | None]:
+def _provenance(entry: dict[str, Any], where: str) -> tuple[str | None, str | None, str | None]:
     """`source` (an absolute http(s) URL), `confirmed` (an ISO date) and `note` (text), each optional."""
     source, confirmed, note = entry.get("source"), entry.get("confirmed"), entry.get("note")
     if source is not None and not (isinstance(source, str) and _is_http_url(source)):
@@ -313,7 +348,7 @@ def _provenance(entry: dict, where: str) -> tuple[str | None, str | None, str | 
     return source, confirmed, note
 
 
-def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
+def portal_from_dict(entry: dict[str, Any], *, where: str = "portal") -> Portal:
     """Validate one registry entry and build a `Portal`."""
     if not isinstance(entry, dict):
         raise ValueError(f"{where}: expected an object, got {type(entry).__name__}")
@@ -335,8 +370,22 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     cms = entry.get("cms")
     if cms is not None and cms not in CMS_FAMILIES:
         raise ValueError(f"{where}: unknown cms {cms!r} (known: {', '.join(sorted(CMS_FAMILIES))})")
-    known = {"id", "name", "level", "region_code", "entry_urls", "allowed_hosts", "cms", "report_columns", "render",
-             "search", "render_actions", "source", "confirmed", "note"}
+    known = {
+        "id",
+        "name",
+        "level",
+        "region_code",
+        "entry_urls",
+        "allowed_hosts",
+        "cms",
+        "report_columns",
+        "render",
+        "search",
+        "render_actions",
+        "source",
+        "confirmed",
+        "note",
+    }
     source, confirmed, note = _provenance(entry, where)
     portal = Portal(
         id=pid,
@@ -357,8 +406,10 @@ def portal_from_dict(entry: dict, *, where: str = "portal") -> Portal:
     for key in ("entry_urls", "report_columns"):
         for url in getattr(portal, key):
             if not portal.allows(url):  # the crawl would refuse its own start URL
-                raise ValueError(f"{where}: {key} entry {url!r} is not on the entry's allowed_hosts "
-                                 f"({', '.join(portal.allowed_hosts)}); add {allowed_host_entry(url)!r} to them")
+                raise ValueError(
+                    f"{where}: {key} entry {url!r} is not on the entry's allowed_hosts "
+                    f"({', '.join(portal.allowed_hosts)}); add {allowed_host_entry(url)!r} to them"
+                )
     search = _search_hints(entry.get("search"), where, portal)
     return replace(portal, search=search) if search else portal
 
@@ -374,7 +425,7 @@ def load_registry(path: str | Path | None = None) -> list[Portal]:
         raise ValueError(f"portal registry {path} is not valid JSON: {exc}") from None
     entries = data.get("portals") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise ValueError(f"portal registry {path}: expected {{\"portals\": [...]}}")
+        raise ValueError(f'portal registry {path}: expected {{"portals": [...]}}')
     portals = [portal_from_dict(e, where=f"{path.name}[{i}]") for i, e in enumerate(entries)]
     seen: set[str] = set()
     for portal in portals:

@@ -15,17 +15,34 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from gxcrawl.discovery.registry import BUNDLED_REGISTRY, Portal, portal_from_dict
 
-LEVELS = ("central", "province", "province-dept", "city", "city-dept", "county", "county-dept", "district",
-          "district-dept", "township")
+LEVELS = (
+    "central",
+    "province",
+    "province-dept",
+    "city",
+    "city-dept",
+    "county",
+    "county-dept",
+    "district",
+    "district-dept",
+    "township",
+)
 # the last four digits of a GB/T 2260 code by level: 0000 province, NN00 city, NNNN county or district
-REGION_SHAPE = {"province": re.compile(r"\d{2}0000"), "city": re.compile(r"\d{2}(?!00)\d{2}00"),
-                "county": re.compile(r"\d{4}(?!00)\d{2}"), "district": re.compile(r"\d{4}(?!00)\d{2}")}
-LEVEL_NAME_WORDS = {"township": ("镇", "乡", "街道", "片区", "管理区", "苏木"),
-                    "county": ("县", "市", "旗", "区", "特区", "林区")}
+REGION_SHAPE = {
+    "province": re.compile(r"\d{2}0000"),
+    "city": re.compile(r"\d{2}(?!00)\d{2}00"),
+    "county": re.compile(r"\d{4}(?!00)\d{2}"),
+    "district": re.compile(r"\d{4}(?!00)\d{2}"),
+}
+LEVEL_NAME_WORDS = {
+    "township": ("镇", "乡", "街道", "片区", "管理区", "苏木"),
+    "county": ("县", "市", "旗", "区", "特区", "林区"),
+}
 PLACEHOLDER = re.compile(r"某|XX|xx|＊|\*")
 LATIN_NOTE = re.compile(r"[A-Za-z]{2,}")
 # a bracketed part of a name is an agency's other name (参事室(文史研究馆)); anything else is a note
@@ -34,7 +51,7 @@ AGENCY_ENDINGS = ("馆", "局", "厅", "办", "室", "会", "委", "院", "中�
 SITE_WORDS = re.compile(r"(网|网站|平台|列表|门户)$")
 
 
-def entry_problems(entry: dict, where: str, *, strict: bool = False) -> list[str]:
+def entry_problems(entry: dict[str, Any], where: str, *, strict: bool = False) -> list[str]:
     """What is inconsistent in one entry (the loader's errors included); `strict`: also an unconfirmed one."""
     try:
         portal = portal_from_dict(entry, where=where)
@@ -56,8 +73,10 @@ def entry_problems(entry: dict, where: str, *, strict: bool = False) -> list[str
     elif PLACEHOLDER.search(name):
         problems.append(f"{where}: name {name!r} is a placeholder, not an agency's name")
     elif LATIN_NOTE.search(name) or _name_note(name):
-        problems.append(f"{where}: name {name!r} carries a note ({_name_note(name) or 'Latin letters'}); "
-                        "the name is the agency's official name, a note goes to `note`")
+        problems.append(
+            f"{where}: name {name!r} carries a note ({_name_note(name) or 'Latin letters'}); "
+            "the name is the agency's official name, a note goes to `note`"
+        )
     words = LEVEL_NAME_WORDS.get(portal.level or "")
     if name and words and not any(w in name for w in words):
         problems.append(f"{where}: name {name!r} does not name a {portal.level} ({'/'.join(words)})")
@@ -82,9 +101,12 @@ def _name_note(name: str) -> str:
 
 
 def _host_problems(portal: Portal, where: str) -> list[str]:
-    return [f"{where}: {key} {url} is not on the entry's allowed_hosts"
-            for key, urls in (("entry_urls", portal.entry_urls), ("report_columns", portal.report_columns))
-            for url in urls if not portal.allows(url)]
+    return [
+        f"{where}: {key} {url} is not on the entry's allowed_hosts"
+        for key, urls in (("entry_urls", portal.entry_urls), ("report_columns", portal.report_columns))
+        for url in urls
+        if not portal.allows(url)
+    ]
 
 
 def registry_problems(path: str | Path | None = None, *, strict: bool = False) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gxcrawl.report import sections as _sections
 from gxcrawl.report.cells import nfkc
@@ -22,7 +22,10 @@ from gxcrawl.report.text import HEADING_WINDOW, text_sha256, tidy
 from gxcrawl.report.validate import run_checks
 from gxcrawl.report.version import is_not_a_report, overall_format, statutory_format
 
-PARSER_VERSION = "1.3.1"
+if TYPE_CHECKING:  # page.py loads PDF/DOCX tooling: imported when a document is loaded, not with the package
+    from gxcrawl.report.page import Page
+
+PARSER_VERSION = "1.3.5"
 
 #: the start of the issue of a record whose parse failed with an unexpected error
 INTERNAL_ERROR = "parser: internal error"
@@ -33,12 +36,17 @@ MAX_TABLE_TEXT = 2_000_000
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "PARSER_VERSION", "UnreadableDocument", "parse_page", "parse_report", "parse_report_and_text", "report_text",
+    "PARSER_VERSION",
+    "UnreadableDocument",
+    "parse_page",
+    "parse_report",
+    "parse_report_and_text",
+    "report_text",
     "text_sha256",
 ]
 
 
-def _load(data: bytes | str, url: str | None, content_type: str | None):  # -> Page
+def _load(data: bytes | str, url: str | None, content_type: str | None) -> Page:
     from gxcrawl.report.page import load_page
 
     return load_page(data, url=url, content_type=content_type)
@@ -68,8 +76,9 @@ def parse_report_and_text(
     return _parse(data, url, content_type, with_text=True)
 
 
-def _parse(data: bytes | str, url: str | None, content_type: str | None, *,
-           with_text: bool) -> tuple[dict[str, Any], str]:
+def _parse(
+    data: bytes | str, url: str | None, content_type: str | None, *, with_text: bool
+) -> tuple[dict[str, Any], str]:
     if not isinstance(data, bytes | bytearray | memoryview | str):  # the caller's error, not the parser's
         raise TypeError(f"parse_report() takes bytes or str, not {type(data).__name__}")
     page = None
@@ -82,7 +91,7 @@ def _parse(data: bytes | str, url: str | None, content_type: str | None, *,
         return _internal_error(exc, url, page)
 
 
-def _internal_error(exc: Exception, url: str | None, page) -> tuple[dict[str, Any], str]:
+def _internal_error(exc: Exception, url: str | None, page: Page | None) -> tuple[dict[str, Any], str]:
     """The last resort: a record that says the parser failed, with what loading got (text, metadata) if it ran."""
     message = " ".join(str(exc).split())[:200]
     issue = f"{INTERNAL_ERROR} ({type(exc).__name__}) {message}".rstrip()
@@ -96,8 +105,10 @@ def _internal_error(exc: Exception, url: str | None, page) -> tuple[dict[str, An
         try:
             text = tidy(page.text)
             report.text_sha256 = text_sha256(nfkc(page.text))
-            report.page = {"metadata": dict(page.metadata or {}),
-                           "attachments": [{"url": a.url, "text": a.text} for a in (page.attachments or ())]}
+            report.page = {
+                "metadata": dict(page.metadata or {}),
+                "attachments": [{"url": a.url, "text": a.text} for a in (page.attachments or ())],
+            }
         except Exception:  # the page itself is what broke: the record stays without it
             text = ""
     if not report.text_sha256:
@@ -105,7 +116,9 @@ def _internal_error(exc: Exception, url: str | None, page) -> tuple[dict[str, An
     return report.to_json(), text
 
 
-_YEAR_FIRST_TITLE = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*(?:关于)?\s*(.{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)")
+_YEAR_FIRST_TITLE = re.compile(
+    r"^\s*(?:19|20)\d{2}\s*年度?\s*(?:关于)?\s*(.{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)"
+)
 _TITLE_AGENCY_TAIL = re.compile(r"[\s\u3000]*(?:关于|的|《)+$")
 
 
@@ -122,7 +135,7 @@ def _agency(title: str | None, preamble: str, metadata: dict[str, str]) -> str |
     return _sections.find_agency(None, preamble, metadata)
 
 
-def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
+def parse_page(page: Page) -> Report:
     """The pipeline after page loading; separate so callers holding a Page do not load it twice.
 
     A record without a single value always says why in `issues` (never an empty record with no issue)."""
@@ -132,7 +145,7 @@ def parse_page(page) -> Report:  # page: gxcrawl.report.page.Page
     return report
 
 
-def _parse_page(page) -> Report:
+def _parse_page(page: Page) -> Report:
     nfkc_text = nfkc(page.text or "")
     text = nfkc_text.replace("−", "-")
     report = Report(parser_version=PARSER_VERSION)
@@ -159,7 +172,11 @@ def _parse_page(page) -> Report:
     report.sections = _sections.section_texts(text, headings)
     page_title = " ".join(page.title.split()) if page.title else None
     text_title = _sections.find_title(preamble, printed)
-    norm = (lambda s: unicodedata.normalize("NFKC", s) if s else "")  # noqa: E731
+
+    def norm(s: str | None) -> str:
+        return unicodedata.normalize("NFKC", s) if s else ""
+
+    title: str | None
     if page_title and "报告" in page_title and not (text_title and norm(page_title) in norm(text_title)):
         title = page_title
     else:
@@ -168,22 +185,27 @@ def _parse_page(page) -> Report:
     metadata = {k: unicodedata.normalize("NFKC", v) for k, v in (page.metadata or {}).items()}
     report.agency = _agency(report.title, preamble, dict(page.metadata or {}))
     report.published = _sections.find_published(preamble, text, metadata)
-    report.report_year = _sections.find_report_year(norm(report.title), text, report.sections.get("overview"),
-                                                    report.published)
+    report.report_year = _sections.find_report_year(
+        norm(report.title), text, report.sections.get("overview"), report.published
+    )
 
     if is_not_a_report(report.title):
-        report.issues.append(f"document: the title {report.title!r} names a notice or page about reports, "
-                             "not a report; no tables read")
+        report.issues.append(
+            f"document: the title {report.title!r} names a notice or page about reports, not a report; no tables read"
+        )
         report.sections = dict.fromkeys(_sections_keys())
         return report
 
     table_text = text if len(text) <= MAX_TABLE_TEXT else text[:MAX_TABLE_TEXT]
     if len(text) > MAX_TABLE_TEXT:
-        report.issues.append(f"document: text is {len(text)} characters; tables searched in the first "
-                             f"{MAX_TABLE_TEXT} only")
+        report.issues.append(
+            f"document: text is {len(text)} characters; tables searched in the first {MAX_TABLE_TEXT} only"
+        )
     tables = read_report_tables(table_text, page.body_html, normalised=True, grid=page.table_grid)
     wanted = statutory_format(tables, table_text, report.report_year)
-    if wanted and any(tables.get(name) is None or tables[name].version != wanted for name in ("active", "applications")):
+    if wanted and any(
+        tables.get(name) is None or tables[name].version != wanted for name in ("active", "applications")
+    ):
         reread = read_report_tables(table_text, page.body_html, normalised=True, grid=page.table_grid, version=wanted)
         if reread:
             tables = reread
@@ -201,14 +223,17 @@ def _parse_page(page) -> Report:
             report.issues.extend(sheet.issues)
         elif overall == "pre2019":
             report.pre2019 = {}
-            report.issues.append("document: no report tables found (a pre-2019 report without its statistics sheet "
-                                 "in the text: an attachment or image?)")
+            report.issues.append(
+                "document: no report tables found (a pre-2019 report without its statistics sheet "
+                "in the text: an attachment or image?)"
+            )
         elif len(headings) < 3:
             report.sections = dict.fromkeys(_sections_keys())  # not a report: no statutory sections
             report.issues.append("document: not a report (no statutory sections and no report tables found)")
         else:
-            report.issues.append("document: no report tables found (table 二/三/四 images or attachments?); "
-                                 "format unknown")
+            report.issues.append(
+                "document: no report tables found (table 二/三/四 images or attachments?); format unknown"
+            )
         return report
     appeals = tables.get("appeals")
     if appeals is not None:
@@ -216,8 +241,9 @@ def _parse_page(page) -> Report:
     report.tables = tables
     report.issues.extend(format_issues)
     if overall == "2021" and "other" in (tables["applications"].values if "applications" in tables else {}):
-        report.issues.append("applications: (六)其他处理 is printed as one row (its sub-rows 1–3 merged); "
-                             "its values are under `other`")
+        report.issues.append(
+            "applications: (六)其他处理 is printed as one row (its sub-rows 1–3 merged); its values are under `other`"
+        )
     for name in ("active", "applications", "appeals"):
         table = tables.get(name)
         if table is None:
@@ -237,4 +263,3 @@ def _sections_keys() -> tuple[str, ...]:
     from gxcrawl.report.vocab import SECTION_KEYS
 
     return SECTION_KEYS
-

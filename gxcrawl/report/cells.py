@@ -1,4 +1,4 @@
-"""Cell grammar (docs/format.md, "Cell grammar"): one raw table cell -> kind + number.
+"""Cell grammar (docs/report-format.md, "Cell grammar"): one raw table cell -> kind + number.
 
 Kinds: ``number`` (a non-zero number), ``zero``, ``empty`` (blank), ``na`` (``/``, ``—``, ``无``), ``text``.
 Money is normalised to 万元 (``70280元`` -> 7.028); counts are ints; ``+1``/``-1``/``－1``/``−1`` are signed.

@@ -46,11 +46,38 @@ ZJEG_END = "<!--ZJEG_RSS.content.end-->"
 # --- element-level chrome ----------------------------------------------------------------------
 
 # Dropped wherever they are: never part of a report body.
-DROP_TAGS: frozenset[str] = frozenset({
-    "script", "style", "noscript", "template", "select", "option", "optgroup", "input", "button",
-    "textarea", "iframe", "frame", "frameset", "object", "embed", "svg", "canvas", "map", "audio",
-    "video", "nav", "header", "footer", "link", "meta", "title", "head", "base",
-})
+DROP_TAGS: frozenset[str] = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "select",
+        "option",
+        "optgroup",
+        "input",
+        "button",
+        "textarea",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "map",
+        "audio",
+        "video",
+        "nav",
+        "header",
+        "footer",
+        "link",
+        "meta",
+        "title",
+        "head",
+        "base",
+    }
+)
 
 # id/class tokens of chrome blocks (breadcrumbs, tool bars, share widgets, footers, pagers,
 # 党政机关 badge, 找错 widget). Matched against each id/class token of an element.
@@ -69,7 +96,7 @@ CHROME_BLOCK_MAX_CHARS = 400
 
 # --- report fingerprints ---------------------------------------------------------------------
 
-# A statutory section heading at the start of a line (docs/format.md, "Sections").
+# A statutory section heading at the start of a line (docs/report-format.md, "Sections").
 HEADING_RE = re.compile(
     r"^[\s\u3000\xa0]*[一二三四五六七八九十]{1,2}[\s\u3000]*[、.．,，][\s\u3000]*"
     r"(?:政府信息公开(?:工作)?)?"
@@ -80,8 +107,19 @@ HEADING_RE = re.compile(
 )
 # Words whose text nodes may carry a heading (cheap XPath pre-filter for HEADING_RE).
 HEADING_KEYWORDS: tuple[str, ...] = (
-    "总体情况", "主动公开", "收到和处理", "行政复议", "主要问题", "其他需要报告", "概述",
-    "總體情況", "主動公開", "收到和處理", "行政復議", "主要問題", "其他需要報告",
+    "总体情况",
+    "主动公开",
+    "收到和处理",
+    "行政复议",
+    "主要问题",
+    "其他需要报告",
+    "概述",
+    "總體情況",
+    "主動公開",
+    "收到和處理",
+    "行政復議",
+    "主要問題",
+    "其他需要報告",
 )
 # Table fingerprints of the statutory tables.
 REPORT_TABLE_RE = re.compile(r"本年(?:新)?制(?:作|发)|申请人情况|本年新收|行政复议|现行有效件数|信息内容")
@@ -173,7 +211,9 @@ TRUNCATED_LABELS: dict[str, str | None] = {"号": "index_no", "称": "title"}
 
 # Strongest signal that a table/list is a metadata block rather than report content.
 METADATA_BLOCK_LABELS: frozenset[str] = frozenset(
-    k for k in LABELS if LABELS[k] in ("index_no", "category", "agency", "published", "written", "doc_no", "title")
+    k
+    for k in LABELS
+    if LABELS[k] in ("index_no", "category", "agency", "published", "written", "doc_no", "title")
     and k not in ("时间", "日期", "标题", "名称", "分类", "发表时间", "发布时间")
 ) | {"名称", "标题"}
 
@@ -195,23 +235,71 @@ TRUNCATED_LABEL_LINE_RE = re.compile(rf"^{_SP}(?P<label>[号称]){_SP}[:：]")
 
 # Tokens whose presence makes a line chrome when nothing else is left on it.
 STRONG_TOKENS: tuple[str, ...] = (
-    "打印本页", "打印本文", "打印整页", "打印内容", "打印此页", "打印", "关闭窗口", "关闭本页", "关闭",
-    "分享到", "字体", "字号", "我要纠错", "纠错", "上一篇", "下一篇", "扫一扫在手机打开当前页", "扫一扫",
-    "下载Word", "下载PDF", "下载word", "下载pdf", "收藏本页", "返回顶部", "返回首页", "保存本页",
-    "视力保护色", "无障碍阅读", "长者模式", "关怀版", "手机版", "智能问答",
+    "打印本页",
+    "打印本文",
+    "打印整页",
+    "打印内容",
+    "打印此页",
+    "打印",
+    "关闭窗口",
+    "关闭本页",
+    "关闭",
+    "分享到",
+    "字体",
+    "字号",
+    "我要纠错",
+    "纠错",
+    "上一篇",
+    "下一篇",
+    "扫一扫在手机打开当前页",
+    "扫一扫",
+    "下载Word",
+    "下载PDF",
+    "下载word",
+    "下载pdf",
+    "收藏本页",
+    "返回顶部",
+    "返回首页",
+    "保存本页",
+    "视力保护色",
+    "无障碍阅读",
+    "长者模式",
+    "关怀版",
+    "手机版",
+    "智能问答",
 )
 # Only chrome next to a strong token: alone on a line they may be report content (a table cell "微信").
 WEAK_TOKENS: tuple[str, ...] = (
-    "大", "中", "小", "本页", "窗口", "当前页", "分享", "收藏", "返回", "默认", "简体", "繁體", "繁体", "无障碍",
-    "微信", "微博", "QQ空间", "【", "】", "[", "]", "|", "｜", "/",
+    "大",
+    "中",
+    "小",
+    "本页",
+    "窗口",
+    "当前页",
+    "分享",
+    "收藏",
+    "返回",
+    "默认",
+    "简体",
+    "繁體",
+    "繁体",
+    "无障碍",
+    "微信",
+    "微博",
+    "QQ空间",
+    "【",
+    "】",
+    "[",
+    "]",
+    "|",
+    "｜",
+    "/",
 )
 _STRONG_RE = re.compile("|".join(re.escape(t) for t in sorted(STRONG_TOKENS, key=len, reverse=True)))
 _WEAK_RE = re.compile("|".join(re.escape(t) for t in sorted(WEAK_TOKENS, key=len, reverse=True)))
 _RESIDUE_RE = re.compile(r"[\s\u3000\xa0:：,，.。、;；!！?？()（）<>《》“”\"'‘’\-—_=+*·•>»›＞〉]+")
 
-BREADCRUMB_RE = re.compile(
-    r"^[\s\u3000\xa0]*(?:您?(?:当前|现在)(?:所在)?的?位置|您?所在的?位置)[\s\u3000\xa0]*[:：]?"
-)
+BREADCRUMB_RE = re.compile(r"^[\s\u3000\xa0]*(?:您?(?:当前|现在)(?:所在)?的?位置|您?所在的?位置)[\s\u3000\xa0]*[:：]?")
 _CRUMB_SEP_RE = re.compile(r"首页[\s\u3000\xa0]*(?:>|&gt;|»|›|＞|〉|->|/|→|>>)")
 
 # Footer lines: at the tail only, except the unambiguous whole-line forms below.
@@ -306,8 +394,10 @@ def is_head_chrome(line: str) -> bool:
 def is_tail_chrome(line: str) -> bool:
     return (
         is_pure_chrome(line)
-        or bool(FOOTER_RE.search(line)) and len(line) <= TAIL_LINE_MAX_CHARS
-        or is_label_line(line) and len(line) <= TAIL_LINE_MAX_CHARS
+        or bool(FOOTER_RE.search(line))
+        and len(line) <= TAIL_LINE_MAX_CHARS
+        or is_label_line(line)
+        and len(line) <= TAIL_LINE_MAX_CHARS
         or is_breadcrumb(line)
         or bool(STRICT_FOOTER_RE.match(line))
     )
@@ -334,8 +424,12 @@ def chrome_line_mask(lines: list[str]) -> list[bool]:
     last_heading = max((i for i, line in enumerate(lines) if is_heading(line)), default=-1)
     tail_from = last_heading + 1 if last_heading >= 0 else max(start, n // 2)
     for i in range(max(tail_from, 0), n):
-        if n - i <= 300 and TAIL_MARKER_RE.match(lines[i]) and all(
-            is_tail_chrome(rest) or len(rest) <= TAIL_LINE_MAX_CHARS and not is_heading(rest) for rest in lines[i:]
+        if (
+            n - i <= 300
+            and TAIL_MARKER_RE.match(lines[i])
+            and all(
+                is_tail_chrome(rest) or len(rest) <= TAIL_LINE_MAX_CHARS and not is_heading(rest) for rest in lines[i:]
+            )
         ):
             for j in range(i, n):
                 drop[j] = True
@@ -361,12 +455,30 @@ _CRUMB_SEP_TOKEN_RE = re.compile(rf"^{_CRUMB_SEP}+$")
 _TOKEN_RE = re.compile(r"[^\s\u3000\xa0]+")
 # tool-bar words that follow the info bar (share buttons, version switches, downloads)
 TOOLBAR_WORDS: tuple[str, ...] = (
-    *STRONG_TOKENS, "微信", "微博", "QQ空间", "QQ", "全真版", "文字版", "图文版", "文件下载", "附件下载", "相关链接",
-    "分享", "收藏", "大", "中", "小", "默认", "-->", "<!--",
+    *STRONG_TOKENS,
+    "微信",
+    "微博",
+    "QQ空间",
+    "QQ",
+    "全真版",
+    "文字版",
+    "图文版",
+    "文件下载",
+    "附件下载",
+    "相关链接",
+    "分享",
+    "收藏",
+    "大",
+    "中",
+    "小",
+    "默认",
+    "-->",
+    "<!--",
 )
 _TOOLBAR_TOKEN_RE = re.compile(
-    r"^[【\[(（]?(?:" + "|".join(re.escape(t) for t in sorted(TOOLBAR_WORDS, key=len, reverse=True)) +
-    r")[】\])）]?[:：]?$"
+    r"^[【\[(（]?(?:"
+    + "|".join(re.escape(t) for t in sorted(TOOLBAR_WORDS, key=len, reverse=True))
+    + r")[】\])）]?[:：]?$"
 )
 _TIME_TOKEN_RE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 # the info bar starts with one of these labels, shortly after the breadcrumb (and the title)
@@ -407,6 +519,13 @@ _SPACE_RE = re.compile(r"[\s\u3000\xa0]*")
 _INFO_VALUE_MAX = 40
 
 
+def _past_space(line: str, pos: int) -> int:
+    """The first position from `pos` on that is no white space."""
+    space = _SPACE_RE.match(line, pos)
+    assert space is not None  # the pattern matches the empty string
+    return space.end()
+
+
 def _is_tool_group(inner: str) -> bool:
     """The inside of 【…】 holds nothing but tool words and labels ("字体：大 中 小", "打印本页")."""
     return not _RESIDUE_RE.sub("", _TOOL_WORDS_RE.sub("", inner))
@@ -416,7 +535,7 @@ def _info_bar_end(line: str, start: int) -> int:
     """End of the info bar + tool bar that starts at `start`: label/value pairs, 【tool】 groups, tool words."""
     end = pos = start
     while pos < len(line):
-        pos = _SPACE_RE.match(line, pos).end()
+        pos = _past_space(line, pos)
         group = _BRACKET_GROUP_RE.match(line, pos)
         if group and _is_tool_group(group.group(1)):
             end = pos = group.end()
@@ -427,16 +546,20 @@ def _info_bar_end(line: str, start: int) -> int:
         text = token.group()
         label = LABEL_RE.match(text) or LABEL_ONLY_RE.match(text)
         if label and label.start() == 0:
-            value_in_token = text[label.end():]
+            value_in_token = text[label.end() :]
             if len(value_in_token) > _INFO_VALUE_MAX or _PROSE_RE.search(value_in_token):
                 break  # "摘要：本报告根据…": a labelled paragraph, not an info bar
             end = pos = token.end()
-            if LABEL_ONLY_RE.match(text) or not text[label.end():]:
-                value = _TOKEN_RE.match(line, _SPACE_RE.match(line, pos).end())
-                if value and not _TOOLBAR_TOKEN_RE.match(value.group()) and not LABEL_RE.match(value.group()) \
-                        and not _BRACKET_GROUP_RE.match(value.group()):
+            if LABEL_ONLY_RE.match(text) or not text[label.end() :]:
+                value = _TOKEN_RE.match(line, _past_space(line, pos))
+                if (
+                    value
+                    and not _TOOLBAR_TOKEN_RE.match(value.group())
+                    and not LABEL_RE.match(value.group())
+                    and not _BRACKET_GROUP_RE.match(value.group())
+                ):
                     end = pos = value.end()  # the value as the next token
-            clock = _TOKEN_RE.match(line, _SPACE_RE.match(line, pos).end())
+            clock = _TOKEN_RE.match(line, _past_space(line, pos))
             if clock and _TIME_TOKEN_RE.match(clock.group()):
                 end = pos = clock.end()  # "2012-04-11 00:00"
         elif _TOOLBAR_TOKEN_RE.match(text):
@@ -522,7 +645,7 @@ def split_leading_title(line: str) -> tuple[str, str] | None:
     m = LEADING_TITLE_RE.match(line)
     if m is None or not TITLE_RE.search(m["title"]):
         return None
-    rest = line[m.end():].strip()
+    rest = line[m.end() :].strip()
     return (m["title"].strip(), rest) if rest else None
 
 
@@ -530,7 +653,8 @@ def split_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
     """Lines with their chrome spans cut out: ([(source line index, kept text)], [chrome spans]).
 
     A line that starts with a breadcrumb keeps its title and report text as separate lines; tool words at
-    the end of a long line (the report and the page's tool bar on one line) go. Every other line is passed through unchanged."""
+    the end of a long line (the report and the page's tool bar on one line) go. Every other line is passed
+    through unchanged."""
     out: list[tuple[int, str]] = []
     spans: list[str] = []
     for i, line in enumerate(lines):

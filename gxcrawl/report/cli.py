@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from gxcrawl.report import INTERNAL_ERROR, parse_report
 from gxcrawl.report.errors import UnreadableDocument
@@ -56,6 +56,10 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
 
 
-def _has_values(record: dict) -> bool:
-    return any(v is not None for table in ("active", "applications", "appeals", "pre2019")
-               for row in (record.get(table) or {}).values() for v in row.values())
+def _has_values(record: dict[str, Any]) -> bool:
+    return any(
+        v is not None
+        for table in ("active", "applications", "appeals", "pre2019")
+        for row in (record.get(table) or {}).values()
+        for v in row.values()
+    )

@@ -22,10 +22,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from gxcrawl.report.errors import UnreadableDocument
+from gxcrawl.report.errors import UnreadableDocument, raise_if_out_of_memory
+
+if TYPE_CHECKING:  # the PDF and DOCX readers are imported when a document needs them
+    from docx.document import Document
+    from pdfplumber.table import Table
+    from pypdf.generic import DictionaryObject
 
 ANTIWORD_TIMEOUT_S = 30.0
 
@@ -92,8 +98,10 @@ def check_zip(archive: zipfile.ZipFile, what: str) -> None:
         _check_member_size(info, info.file_size, what, declared=True)
         declared_total += info.file_size
         if declared_total > MAX_ZIP_TOTAL_BYTES:
-            raise ZipTooLarge(f"the {what}'s members declare more than {_mib(MAX_ZIP_TOTAL_BYTES)} decoded "
-                              f"(at member {info.filename!r}); not read (a zip bomb?)")
+            raise ZipTooLarge(
+                f"the {what}'s members declare more than {_mib(MAX_ZIP_TOTAL_BYTES)} decoded "
+                f"(at member {info.filename!r}); not read (a zip bomb?)"
+            )
     total = 0
     for info in infos:
         if info.is_dir():
@@ -106,22 +114,37 @@ def check_zip(archive: zipfile.ZipFile, what: str) -> None:
                     total += len(chunk)
                     _check_member_size(info, size, what, declared=False)
                     if total > MAX_ZIP_TOTAL_BYTES:
-                        raise ZipTooLarge(f"the {what}'s members decode to more than {_mib(MAX_ZIP_TOTAL_BYTES)} "
-                                          f"(at member {info.filename!r}); not read (a zip bomb?)")
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError,
-                RuntimeError) as exc:  # RuntimeError: an encrypted member
-            raise UnreadableDocument(f"a ZIP container ({what}) whose member {info.filename!r} cannot be decoded "
-                                     f"({type(exc).__name__}: {exc})") from exc
+                        raise ZipTooLarge(
+                            f"the {what}'s members decode to more than {_mib(MAX_ZIP_TOTAL_BYTES)} "
+                            f"(at member {info.filename!r}); not read (a zip bomb?)"
+                        )
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            NotImplementedError,
+            EOFError,
+            OSError,
+            ValueError,
+            RuntimeError,
+        ) as exc:  # RuntimeError: an encrypted member
+            raise UnreadableDocument(
+                f"a ZIP container ({what}) whose member {info.filename!r} cannot be decoded "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
 
 
 def _check_member_size(info: zipfile.ZipInfo, size: int, what: str, *, declared: bool) -> None:
     how = "declares" if declared else "decodes to"
     if size > MAX_ZIP_MEMBER_BYTES:
-        raise ZipTooLarge(f"the {what}'s member {info.filename!r} {how} more than {_mib(MAX_ZIP_MEMBER_BYTES)}; "
-                          "not read (a zip bomb?)")
+        raise ZipTooLarge(
+            f"the {what}'s member {info.filename!r} {how} more than {_mib(MAX_ZIP_MEMBER_BYTES)}; "
+            "not read (a zip bomb?)"
+        )
     if size > ZIP_RATIO_FLOOR and size > MAX_ZIP_RATIO * max(info.compress_size, 1):
-        raise ZipTooLarge(f"the {what}'s member {info.filename!r} {how} {size} bytes from {info.compress_size} "
-                          f"(more than {MAX_ZIP_RATIO}x); not read (a zip bomb?)")
+        raise ZipTooLarge(
+            f"the {what}'s member {info.filename!r} {how} {size} bytes from {info.compress_size} "
+            f"(more than {MAX_ZIP_RATIO}x); not read (a zip bomb?)"
+        )
 
 
 def _too_large(exc: ZipTooLarge) -> DocumentText:
@@ -145,12 +168,12 @@ def _zip_directory_size(data: bytes) -> int | None:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
         return None
-    size = int.from_bytes(data[end + 12: end + 16], "little")
+    size = int.from_bytes(data[end + 12 : end + 16], "little")
     if size == 0xFFFFFFFF:  # ZIP64: the size is in the ZIP64 end record before it
         end64 = data.rfind(b"PK\x06\x06", max(0, end - 65_557), end)
         if end64 < 0 or end64 + 48 > len(data):
             return None
-        size = int.from_bytes(data[end64 + 40: end64 + 48], "little")
+        size = int.from_bytes(data[end64 + 40 : end64 + 48], "little")
     return size
 
 
@@ -158,8 +181,10 @@ def zip_kind(data: bytes) -> str:
     """'docx', or a description of the other ZIP-based format."""
     directory = _zip_directory_size(data)
     if directory is not None and directory > MAX_ZIP_DIRECTORY_BYTES:
-        raise UnreadableDocument(f"a ZIP container whose central directory is {directory} bytes (more than "
-                                 f"{_mib(MAX_ZIP_DIRECTORY_BYTES)}, or {MAX_ZIP_MEMBERS} members); not read")
+        raise UnreadableDocument(
+            f"a ZIP container whose central directory is {directory} bytes (more than "
+            f"{_mib(MAX_ZIP_DIRECTORY_BYTES)}, or {MAX_ZIP_MEMBERS} members); not read"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -197,7 +222,7 @@ def _install_pdf_font_cache() -> bool:
 
     class DocumentFont(Font):
         @classmethod
-        def from_font_resource(cls, pdf_font_dict: object) -> Font:  # type: ignore[override]
+        def from_font_resource(cls, pdf_font_dict: DictionaryObject) -> Font:
             cache = _pdf_fonts.get()
             if cache is None:
                 return Font.from_font_resource(pdf_font_dict)
@@ -208,7 +233,7 @@ def _install_pdf_font_cache() -> bool:
             cache[id(pdf_font_dict)] = (pdf_font_dict, font)
             return font
 
-    _page.Font = DocumentFont  # type: ignore[misc]
+    _page.Font = DocumentFont  # type: ignore[attr-defined]  # pypdf._page does not re-export Font
     return True
 
 
@@ -235,13 +260,20 @@ def _pdf_limits() -> Iterator[None]:
     except ImportError:
         yield
         return
-    limits = dict.fromkeys(("zlib_maximum_output_length", "lzw_maximum_output_length",
-                            "run_length_maximum_output_length", "brotli_maximum_output_length",
-                            "array_based_stream_maximum_output_length"), MAX_PDF_STREAM_BYTES)
+    limits = dict.fromkeys(
+        (
+            "zlib_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "brotli_maximum_output_length",
+            "array_based_stream_maximum_output_length",
+        ),
+        MAX_PDF_STREAM_BYTES,
+    )
     from pypdf import Configuration
 
     known = {k: v for k, v in limits.items() if hasattr(Configuration, k)}
-    with apply_configuration(**known):
+    with apply_configuration(None, **known):
         yield
 
 
@@ -270,6 +302,8 @@ def _has_rules(data: bytes) -> bool:
             contents = page.get_contents()
             if contents is not None and len(_PATH_OP.findall(contents.get_data())) >= RULED_PAGE_OPS:
                 return True
+    except MemoryError:
+        raise
     except Exception:  # noqa: BLE001 - a damaged file: read_pdf_text gives the error message
         return False
     return False
@@ -302,24 +336,38 @@ def read_pdf_text(data: bytes) -> DocumentText:
             title = (info.title or None) if info else None
     except UnreadableDocument:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, NotImplementedError, AssertionError, zlib.error) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        NotImplementedError,
+        AssertionError,
+        zlib.error,
+    ) as exc:
         raise UnreadableDocument(f"a PDF that pypdf cannot read ({type(exc).__name__}: {exc})") from exc
     text = "\n".join(p.strip("\n") for p in pages)
-    return DocumentText(text=text, body_html=None, title=title if isinstance(title, str) else None,
-                        issues=tuple(issues))
+    return DocumentText(
+        text=text, body_html=None, title=title if isinstance(title, str) else None, issues=tuple(issues)
+    )
 
 
 # Page furniture outside tables: a page number line ("- 3 -", "第3页", "3/10", "第 3 页 共 10 页").
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?|"
-                          r"\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/,，]?\s*共\s*\d{1,4}\s*页)?|"
+    r"\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
+)
 #: a character this much smaller than its neighbour and raised above its baseline is a superscript
 #: (a footnote marker), not part of the number or label beside it
 _SUPERSCRIPT_SIZE = 0.85
 PDF_LAYOUT_MAX_PAGES = 200
 
 
-def _drop_superscripts(chars: list[dict]) -> set[int]:
+def _drop_superscripts(chars: list[dict[str, Any]]) -> set[int]:
     """ids of the chars that are superscripts: smaller than the char printed just before or after them (in
     the content stream, which is writing order), beside it, and raised above its baseline."""
     out: set[int] = set()
@@ -329,15 +377,19 @@ def _drop_superscripts(chars: list[dict]) -> set[int]:
                 continue
             other = chars[j]
             size = other["size"]
-            if (ch["size"] <= _SUPERSCRIPT_SIZE * size and ch["bottom"] < other["bottom"] - 0.15 * size
-                    and ch["top"] >= other["top"] - 0.6 * size and not other["text"].isspace()
-                    and (abs(ch["x0"] - other["x1"]) < size or abs(other["x0"] - ch["x1"]) < size)):
+            if (
+                ch["size"] <= _SUPERSCRIPT_SIZE * size
+                and ch["bottom"] < other["bottom"] - 0.15 * size
+                and ch["top"] >= other["top"] - 0.6 * size
+                and not other["text"].isspace()
+                and (abs(ch["x0"] - other["x1"]) < size or abs(other["x0"] - ch["x1"]) < size)
+            ):
                 out.add(id(ch))
                 break
     return out
 
 
-def _pdf_table_html(table, last_header: list[str]) -> str:  # table: pdfplumber.table.Table
+def _pdf_table_html(table: Table, last_header: list[str]) -> str:
     """A pdfplumber table as an HTML table with rowspan/colspan taken from the cells' geometry.
 
     A table continued on the next page repeats its header rows: rows equal to the first rows of the table
@@ -358,6 +410,7 @@ def _pdf_table_html(table, last_header: list[str]) -> str:  # table: pdfplumber.
         repeated += 1
     if not repeated:
         last_header[:] = lines[:4]
+    containers = _containing_cells([cell for row in rows for cell in row.cells if cell])
     out: list[str] = ["<table>"]
     for r, row in enumerate(rows):
         if r < repeated:
@@ -369,16 +422,39 @@ def _pdf_table_html(table, last_header: list[str]) -> str:  # table: pdfplumber.
             colspan = max(1, index(xs, cell[2]) - index(xs, cell[0]))
             rowspan = max(1, index(ys, cell[3]) - index(ys, cell[1]))
             attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
-            text = html.escape(" ".join((texts[r][c] or "").split()), quote=False)
+            # a cell drawn around other cells (a rule the table finder missed) holds their text run together
+            text = "" if cell in containers else html.escape(" ".join((texts[r][c] or "").split()), quote=False)
             out.append(f"<td{attrs}>{text}</td>")
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)
 
 
+def _containing_cells(cells: list[tuple[float, float, float, float]]) -> set[tuple[float, float, float, float]]:
+    """Cells (x0, top, x1, bottom) with another cell of the table inside them. A real cell never holds another;
+    pdfplumber makes such a cell where an inner rule is missing, and its text is that of every cell inside it."""
+    slack = 0.5
+    out = set()
+    for outer in cells:
+        for inner in cells:
+            if (
+                inner != outer
+                and inner[0] >= outer[0] - slack
+                and inner[1] >= outer[1] - slack
+                and inner[2] <= outer[2] + slack
+                and inner[3] <= outer[3] + slack
+            ):
+                out.add(outer)
+                break
+    return out
+
+
 def _text_html(text: str) -> list[str]:
-    return [f"<p>{html.escape(line.strip(), quote=False)}</p>" for line in text.split("\n")
-            if line.strip() and not _PAGE_NUMBER.match(line)]
+    return [
+        f"<p>{html.escape(line.strip(), quote=False)}</p>"
+        for line in text.split("\n")
+        if line.strip() and not _PAGE_NUMBER.match(line)
+    ]
 
 
 def read_pdf_layout(data: bytes) -> DocumentText | None:
@@ -420,6 +496,8 @@ def read_pdf_layout(data: bytes) -> DocumentText | None:
                     parts.extend(_text_html(page.crop((0, top, page.width, page.height)).extract_text() or ""))
     except (PDFSyntaxError, PSException):
         return None
+    except MemoryError:
+        raise
     except Exception:  # noqa: BLE001 - pdfminer raises many types on damaged or encrypted files: pypdf then reads it
         return None
     if not tables_found:
@@ -491,7 +569,7 @@ def _table_html(tbl: etree._Element, out: list[str]) -> None:
         col = _int_attr(tr_pr.find(_W + "gridBefore") if tr_pr is not None else None, "val", 0, 0)
         cells = []
         for tc in tr.iter(_W + "tc"):
-            if tc.getparent() is not tr and tc.getparent().tag != _W + "sdtContent":
+            if (parent := tc.getparent()) is not tr and parent is not None and parent.tag != _W + "sdtContent":
                 continue
             tc_pr = tc.find(_W + "tcPr")
             span = _int_attr(tc_pr.find(_W + "gridSpan") if tc_pr is not None else None, "val", 1, 1)
@@ -536,6 +614,8 @@ def read_docx(data: bytes) -> DocumentText:
         return _too_large(exc)
     try:
         document = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as exc:  # python-docx raises many types for a damaged package
         raise UnreadableDocument(f"a DOCX that python-docx cannot open ({type(exc).__name__}: {exc})") from exc
     body = document.element.find(_W + "body")  # None when the main part is no WordprocessingML (wrong namespace)
@@ -547,7 +627,7 @@ def read_docx(data: bytes) -> DocumentText:
     return DocumentText(text=None, body_html="".join(out), title=_docx_title(document))
 
 
-def _docx_title(document) -> str | None:  # document: docx.document.Document
+def _docx_title(document: Document) -> str | None:
     """The core properties' title; None when the core part is missing or damaged (python-docx then raises
     AttributeError, ValueError, ... when the property is read, not when the document is opened)."""
     try:
@@ -559,11 +639,14 @@ def _docx_title(document) -> str | None:  # document: docx.document.Document
 
 # --- OFD (GB/T 33190: a ZIP of XML pages) ---------------------------------------------------------------
 
-_XML_PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "remove_comments": True}
-
 
 def _xml(archive: zipfile.ZipFile, name: str) -> etree._Element:
-    return etree.fromstring(archive.read(name), etree.XMLParser(**_XML_PARSER_OPTIONS))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    try:
+        return etree.fromstring(archive.read(name), parser)
+    except etree.XMLSyntaxError as exc:
+        raise_if_out_of_memory(exc)
+        raise
 
 
 def _first_text(root: etree._Element, local_name: str) -> str | None:
@@ -593,8 +676,7 @@ def _ofd_page_lines(content: etree._Element) -> list[str]:
         for code in obj.iter("{*}TextCode"):
             text = "".join(code.itertext())
             if text:
-                runs.append((round(y0 + _number(code.get("Y"), 0.0), 1), x0 + _number(code.get("X"), 0.0), size,
-                             text))
+                runs.append((round(y0 + _number(code.get("Y"), 0.0), 1), x0 + _number(code.get("X"), 0.0), size, text))
     runs.sort()
     lines: list[str] = []
     current_y: float | None = None
@@ -631,8 +713,10 @@ def read_ofd(data: bytes) -> DocumentText:
                 name = posixpath.normpath(path)
                 parsed += archive.getinfo(name).file_size
                 if parsed > MAX_ZIP_TOTAL_BYTES:
-                    issues.append(f"document: the OFD's pages add up to more than {_mib(MAX_ZIP_TOTAL_BYTES)} of "
-                                  f"XML (at page {name!r}); the rest not read")
+                    issues.append(
+                        f"document: the OFD's pages add up to more than {_mib(MAX_ZIP_TOTAL_BYTES)} of "
+                        f"XML (at page {name!r}); the rest not read"
+                    )
                     break
                 lines.extend(_ofd_page_lines(_xml(archive, name)))
             title = _first_text(ofd, "Title")
@@ -640,8 +724,17 @@ def read_ofd(data: bytes) -> DocumentText:
         return _too_large(exc)
     except UnreadableDocument:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError, EOFError, zlib.error,
-            NotImplementedError, RuntimeError) as exc:  # RuntimeError: an encrypted member
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+        OSError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:  # RuntimeError: an encrypted member
         raise UnreadableDocument(f"an OFD document gxcrawl cannot read ({type(exc).__name__}: {exc})") from exc
     return DocumentText(text="\n".join(lines), body_html=None, title=title, issues=tuple(issues))
 
@@ -667,7 +760,9 @@ def read_doc(data: bytes) -> DocumentText:
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
-            raise UnreadableDocument(f"antiword did not finish reading the .doc within {ANTIWORD_TIMEOUT_S:.0f} s") from exc
+            raise UnreadableDocument(
+                f"antiword did not finish reading the .doc within {ANTIWORD_TIMEOUT_S:.0f} s"
+            ) from exc
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         if proc.returncode < 0:

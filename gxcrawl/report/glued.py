@@ -44,12 +44,48 @@ def splittable(token: str) -> bool:
     return _splittable(token) is not None
 
 
+def cell_room(token: str) -> int:
+    """The most cells `token` can hold: one a digit if it is a glued run, else one."""
+    match = _splittable(token)
+    return 1 if match is None else len(match["digits"])
+
+
+def _pieces(
+    run: re.Match[str] | None, token_text: str, token: int, offset: int, left: int
+) -> list[tuple[str | None, int, int]]:
+    """The next cell a token can give from `offset` on: (its text, the token and offset after it). A token that is
+    no glued run is one cell; a run gives 1 to `left` of its digits, never with a leading zero."""
+    if run is None:
+        return [(token_text, token + 1, 0)]
+    digits, sign, tail = run["digits"], run["sign"] or "", run["tail"]
+    out: list[tuple[str | None, int, int]] = []
+    for length in range(1, min(left, MAX_CELL_DIGITS) + 1):
+        piece = digits[offset : offset + length]
+        last = offset + length == len(digits)
+        if len(piece) > 1 and piece[0] == "0" and not (last and tail.startswith(".")):
+            break  # no leading zeros; longer pieces start with the same zero
+        if last and tail.startswith(",") and len(piece) > 3:
+            continue  # "1,234": the group before the first separator has 1-3 digits
+        text = (sign if offset == 0 else "") + piece + (tail if last else "")
+        out.append((text, token + 1 if last else token, 0 if last else offset + length))
+    return out
+
+
 def glued_candidates(
-    tokens: Sequence[str], n: int, identities: Sequence[Identity], value: Callable[[str], float | int | None],
-    allowed: Callable[[int, str], bool] | None = None, cap: int = CANDIDATE_CAP,
+    tokens: Sequence[str],
+    n: int,
+    identities: Sequence[Identity],
+    value: Callable[[str], float | int | None],
+    allowed: Callable[[int, str], bool] | None = None,
+    cap: int = CANDIDATE_CAP,
+    *,
+    blanks: bool = False,
+    budget: int = STEP_BUDGET,
 ) -> list[Candidate] | None:
     """All splits of `tokens` into exactly `n` cells that satisfy every assessable identity.
 
+    `blanks`: also the readings into fewer cells with blank cells (None) that left no trace, anywhere in
+    the row; a blank counts as 0 in the identities (what a blank statutory cell means).
     Returns None when the search ran out of budget or found more than `cap` readings (the caller reports it).
     """
     runs = [_splittable(t) for t in tokens]
@@ -61,7 +97,7 @@ def glued_candidates(
         suffix_capacity[i] = suffix_capacity[i + 1] + capacity[i]
     targets = {target: parts for target, parts in identities}
     results: list[Candidate] = []
-    parts: list[str] = []
+    parts: list[str | None] = []
     values: list[float | int | None] = []
     steps = 0
 
@@ -81,41 +117,29 @@ def glued_candidates(
     def dfs(token: int, offset: int) -> bool:
         nonlocal steps
         steps += 1
-        if steps > STEP_BUDGET or len(results) > cap:
+        if steps > budget or len(results) > cap:
             return False
         slot = len(parts)
-        if token == len(tokens):
-            if slot == n:
-                results.append(tuple(parts))
+        if token == len(tokens) and slot == n:
+            results.append(tuple(parts))
             return True
         if slot >= n:
             return True
-        # cells still to fill must fit the digits left
-        left_in_token = capacity[token] - offset
-        min_cells = (len(tokens) - token) if offset == 0 else (len(tokens) - token)
-        max_cells = left_in_token + suffix_capacity[token + 1]
-        if not (min_cells <= n - slot <= max_cells):
-            return True
-        run = runs[token]
-        if run is None:
-            options = [(tokens[token], token + 1, 0)]
-        else:
-            digits, sign, tail = run["digits"], run["sign"] or "", run["tail"]
-            options = []
-            for length in range(1, min(left_in_token, MAX_CELL_DIGITS) + 1):
-                piece = digits[offset:offset + length]
-                last = offset + length == len(digits)
-                if len(piece) > 1 and piece[0] == "0" and not (last and tail.startswith(".")):
-                    break  # no leading zeros; longer pieces start with the same zero
-                if last and tail.startswith(",") and len(piece) > 3:
-                    continue  # "1,234": the group before the first separator has 1-3 digits
-                text = (sign if offset == 0 else "") + piece + (tail if last else "")
-                options.append((text, token + 1 if last else token, 0 if last else offset + length))
+        # cells still to fill must fit the digits left (blank cells need no digits)
+        min_cells = len(tokens) - token
+        options: list[tuple[str | None, int, int]] = []
+        if blanks and n - slot > min_cells:
+            options.append((None, token, offset))  # a blank cell: it takes no digits
+        if token < len(tokens):
+            left_in_token = capacity[token] - offset
+            max_cells = left_in_token + suffix_capacity[token + 1]
+            if min_cells <= n - slot <= (n if blanks else max_cells):
+                options += _pieces(runs[token], tokens[token], token, offset, left_in_token)
         for text, next_token, next_offset in options:
-            if allowed is not None and not allowed(slot, text):
+            if text is not None and allowed is not None and not allowed(slot, text):
                 continue
             parts.append(text)
-            values.append(value(text))
+            values.append(0 if text is None else value(text))  # a blank counts as 0 in the identities
             if holds(slot) and not dfs(next_token, next_offset):
                 parts.pop()
                 values.pop()
@@ -169,6 +193,8 @@ def agreement(candidates: Sequence[Candidate], n: int) -> list[str | None]:
 
 #: a column relation: for every column c, sum(coeff * value[row][c]) == 0 over its (row, coeff) members
 Relation = tuple[str, tuple[tuple[str, int], ...]]
+#: one reading of a row: its value per column (None: not printed)
+_Cells = tuple[float | int | None, ...]
 
 JOINT_STEP_BUDGET = 4_000
 
@@ -180,9 +206,9 @@ class _Budget:
         self.steps = steps
 
 
-def _feasible(rel: tuple[tuple[int, int], ...], col: int, chosen: list, values: list) -> bool:
+def _feasible(rel: tuple[tuple[int, int], ...], col: int, chosen: list[int | None], values: list[list[_Cells]]) -> bool:
     """Can column `col` of relation `rel` still hold, given the rows chosen so far (counts are >= 0)?"""
-    total = 0
+    total: float = 0
     pos_free = neg_free = False
     for var, coeff in rel:
         pick = chosen[var]
@@ -206,7 +232,9 @@ def _feasible(rel: tuple[tuple[int, int], ...], col: int, chosen: list, values: 
 
 
 def _solve(
-    domains: list[list[tuple]], relations: list[tuple[tuple[tuple[int, int], ...], int]], budget: _Budget,
+    domains: list[list[_Cells]],
+    relations: list[tuple[tuple[tuple[int, int], ...], int]],
+    budget: _Budget,
 ) -> list[set[int]] | None:
     """For each variable, the domain indices used by some assignment satisfying every relation.
 
@@ -251,8 +279,11 @@ def _solve(
 
 
 def joint_readings(
-    candidates: dict[str, list[Candidate]], values: Callable[[str, Candidate], Sequence[float | int | None]],
-    relations: Sequence[Relation], columns: Sequence[str], certain: frozenset[str] = frozenset(),
+    candidates: dict[str, list[Candidate]],
+    values: Callable[[str, Candidate], Sequence[float | int | None]],
+    relations: Sequence[Relation],
+    columns: Sequence[str],
+    certain: frozenset[str] = frozenset(),
     budget: int = JOINT_STEP_BUDGET,
 ) -> tuple[dict[str, list[Candidate]], list[str], bool, set[str]] | None:
     """The readings of each row that take part in a solution of every relation.
@@ -269,12 +300,17 @@ def joint_readings(
     width = len(columns)
     left = _Budget(budget)
 
-    def solve(rows: list[str], only: Sequence[tuple[str, tuple[tuple[str, int], ...], int]] | None = None):
+    def solve(
+        rows: list[str], only: Sequence[tuple[str, tuple[tuple[str, int], ...], int]] | None = None
+    ) -> dict[str, set[int]] | None:
         index = {k: i for i, k in enumerate(rows)}
         domains = [[tuple(values(k, c)) for c in candidates[k]] for k in rows]
         cols = [(name, members, col) for name, members in relations for col in range(width)] if only is None else only
-        rels = [(tuple((index[r], coeff) for r, coeff in members), col)
-                for _, members, col in cols if all(r in index for r, _ in members)]
+        rels = [
+            (tuple((index[r], coeff) for r, coeff in members), col)
+            for _, members, col in cols
+            if all(r in index for r, _ in members)
+        ]
         used = _solve(domains, rels, left)
         return None if used is None else {k: used[index[k]] for k in rows}
 

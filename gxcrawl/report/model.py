@@ -37,6 +37,7 @@ class TableRead:
     cells: list[ReadCell] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
     glued: bool = False
+    cells_lost: bool = False  # some row's printed values cannot fill its cells: blank cells left no trace
 
     @property
     def found(self) -> bool:
@@ -84,8 +85,9 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         tables = self.tables
-        cells = [c.to_json() for name in ("active", "applications", "appeals") if name in tables
-                 for c in tables[name].cells]
+        cells = [
+            c.to_json() for name in ("active", "applications", "appeals") if name in tables for c in tables[name].cells
+        ]
         cells.extend(c.to_json() for c in self.pre2019_cells)
         record = {
             "schema": SCHEMA_ID,

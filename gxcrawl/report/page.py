@@ -1,4 +1,4 @@
-"""Turn whatever a portal serves into a clean report body plus page metadata (docs/interfaces.md, C1).
+"""Whatever a portal serves -> a clean report body plus page metadata (docs/interfaces.md, "Page loading").
 
 `load_page(data, url=…, content_type=…)` accepts a whole HTML page (chrome and all, any encoding),
 plain text, markdown, PDF, DOCX or legacy DOC and returns a `Page`: the report body as text lines
@@ -21,14 +21,9 @@ from w3lib.encoding import html_to_unicode
 
 from gxcrawl.report import chrome, formats
 from gxcrawl.report.errors import UnreadableDocument
-from gxcrawl.report.pagehtml import extract_html
+from gxcrawl.report.pagehtml import Link, extract_html
+from gxcrawl.report.pagehtml.title import label_title
 from gxcrawl.report.pagemeta import RANK_HEADER, RANK_TABLE, RANK_URL, MetadataBuilder, date_from_url
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    url: str  # absolute when the page URL is known
-    text: str  # link text (file name hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +206,7 @@ def load_page(data: bytes | str, *, url: str | None = None, content_type: str | 
             body_html=extract.body_html,
             title=extract.title,
             metadata=extract.metadata,
-            attachments=tuple(Link(u, t) for u, t in extract.attachments),
+            attachments=extract.attachments,
             encoding=encoding,
             kind="html",
             table_grid=extract.table_grid,
@@ -273,7 +268,7 @@ def clean_text(text: str, url: str | None = None) -> tuple[str, str | None, dict
         # the one line of a flattened page may start with the report's title glued to its first sentence
         split = chrome.split_leading_title(lines[first].strip())
         if split is not None:
-            lines[first:first + 1] = list(split)
+            lines[first : first + 1] = list(split)
     content_idx = [i for i, line in enumerate(lines) if line.strip()]
     stripped = [lines[i].strip() for i in content_idx]
     mask = chrome.chrome_line_mask(stripped)
@@ -302,7 +297,7 @@ def _from_document(doc: formats.DocumentText, kind: str, url: str | None) -> Pag
             body_html=extract.body_html,
             title=title,
             metadata=extract.metadata,
-            attachments=tuple(Link(u, t) for u, t in extract.attachments),
+            attachments=extract.attachments,
             encoding=None,
             kind=kind,
             table_grid=extract.table_grid,
@@ -321,7 +316,6 @@ def _from_document(doc: formats.DocumentText, kind: str, url: str | None) -> Pag
 
 
 def _plausible_title(title: str | None) -> str | None:
-    """Document properties often hold a template's title ("Microsoft Word - 文档1"); keep report-like ones."""
-    if title and chrome.TITLE_RE.search(title):
-        return title.strip()
-    return None
+    """Document properties often hold a template's title ("Microsoft Word - 文档1"), or the report's title with
+    the site's name after it (a PDF printed from a web page): the report-like part, or None."""
+    return label_title(title)

@@ -50,8 +50,20 @@ RANK_URL = 30
 
 # Within one source, the label that wins for a key (发布日期 beats 生成日期 for "published").
 _LABEL_PREFERENCE: dict[str, int] = {
-    "发布日期": 0, "公开日期": 1, "发布时间": 2, "发表时间": 3, "发文日期": 4, "生成日期": 5, "时间": 6, "日期": 7,
-    "发布机构": 0, "发文机关": 1, "发布单位": 2, "信息分类": 0, "主题分类": 1, "分类": 2,
+    "发布日期": 0,
+    "公开日期": 1,
+    "发布时间": 2,
+    "发表时间": 3,
+    "发文日期": 4,
+    "生成日期": 5,
+    "时间": 6,
+    "日期": 7,
+    "发布机构": 0,
+    "发文机关": 1,
+    "发布单位": 2,
+    "信息分类": 0,
+    "主题分类": 1,
+    "分类": 2,
 }
 
 _INDEX_NO_RE = re.compile(r"^[\w.-]+/\d{4}[\w.-]*$")
@@ -94,7 +106,9 @@ def _clean_label(label: str) -> str:
 def label_values(text: str, *, allow_truncated: bool = False) -> list[tuple[str, str]]:
     """Label/value pairs of one line: '发布时间:21年01月29日 信息来源:民政局 编辑:兵团民政局'."""
     pairs: list[tuple[str, str]] = []
-    spans: list[tuple[str, int, int]] = [(_clean_label(m["label"]), m.start(), m.end()) for m in LABEL_RE.finditer(text)]
+    spans: list[tuple[str, int, int]] = [
+        (_clean_label(m["label"]), m.start(), m.end()) for m in LABEL_RE.finditer(text)
+    ]
     m = TRUNCATED_LABEL_LINE_RE.match(text) if allow_truncated else None
     if m and (not spans or spans[0][1] >= m.end()):
         spans.insert(0, (m["label"], m.start(), m.end()))

@@ -1,6 +1,6 @@
 """The six statutory sections, title, agency, report year and publication date of a report text.
 
-Headings are matched by keyword sets after their ordinal (docs/format.md, "Sections"), in order, so a heading
+Headings are matched by keyword sets after their ordinal (docs/report-format.md, "Sections"), in order, so a heading
 glued to the text before it ("…如下:一、总体情况2020年,…") is found as well as one on its own line.
 Works on NFKC-normalised text (see `cells.normalise`).
 """
@@ -28,7 +28,9 @@ _DATE_LINE = re.compile(r"^\s*(?:\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\
 _SIGNATURE_MAX = 40
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。\n]{0,8}?至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_PERIOD = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。\n]{0,8}?至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"
+)
 _REPORT_OF = re.compile(r"((?:19|20)\d{2})\s*年度?[^。\n]{0,12}?政府信息公开(?:工作)?(?:年度)?报告")
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|发文日期|发表时间|成文日期|印发日期|公开日期|日期)\s*[:]\s*"
@@ -39,7 +41,9 @@ _AGENCY_META = re.compile(r"(?:发布机构|发文机关|发布单位)\s*[:]\s*(
 _TITLE_SKIP = re.compile(r"^(?:名称|称|标题|题|索引|号|发布|来源|信息|文号|主题|生成|发文|分类|您当前|当前位置|首页)")
 _REPORT_WORD = re.compile(r"(?:年度报告|工作报告|年报)")
 _TITLE_TAIL = r"(?:工作)?(?:年度)?(?:报告|年报)(?:\s*[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）])?"
-_AGENCY_END = re.compile(r"(?:局|委|委员会|办|办公室|政府|人民政府|镇|乡|街道|街道办事处|院|厅|中心|部|署|所|站|会|处|馆|队|公司|区|县|市|州|盟|旗)$")
+_AGENCY_END = re.compile(
+    r"(?:局|委|委员会|办|办公室|政府|人民政府|镇|乡|街道|街道办事处|院|厅|中心|部|署|所|站|会|处|馆|队|公司|区|县|市|州|盟|旗)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,7 @@ def section_texts(text: str, headings: list[Heading]) -> dict[str, str | None]:
     out: dict[str, str | None] = dict.fromkeys(vocab.SECTION_KEYS)
     for i, heading in enumerate(headings):
         stop = headings[i + 1].start if i + 1 < len(headings) else len(text)
-        body = text[heading.end:stop]
+        body = text[heading.end : stop]
         if i + 1 == len(headings):
             body = _strip_signature(body)
         body = body.strip(" \t\n|:")
@@ -93,8 +97,12 @@ def section_texts(text: str, headings: list[Heading]) -> dict[str, str | None]:
     return out
 
 
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
+
+
 def _clean_line(line: str) -> str:
-    return " ".join(line.replace("\t", " ").split())
+    """A line's words; a markdown heading's marks ("# 某县2025年…报告", from text conversions) are no part of it."""
+    return " ".join(_MARKDOWN_HEADING.sub("", line).replace("\t", " ").split())
 
 
 def find_title(preamble: str, printed: str | None = None) -> str | None:

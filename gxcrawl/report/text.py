@@ -38,7 +38,7 @@ def normalise_for_hash(text: str, *, already_nfkc: bool = False) -> str:
         text = _MD_RULE.sub("", text)
     headings = find_headings(text[:HEADING_WINDOW])
     if headings:
-        text = text[headings[0].start:]
+        text = text[headings[0].start :]
     if _CHROME_WORD.search(text):
         text = _CHROME_LINE.sub("", text)
     return _DROP.sub("", text)

@@ -1,4 +1,4 @@
-"""The identities of docs/format.md as checks: H1–H6 (hard) and S3/S5 (soft), once per scope.
+"""The identities of docs/report-format.md as checks: H1–H6 (hard) and S3/S5 (soft), once per scope.
 
 Each sum is evaluated strictly (every cell known) and, when that is not possible, with blank cells read
 as 0: ``pass_if_blank_is_zero`` when only the lenient reading holds, ``not_assessable`` when a needed
@@ -7,20 +7,26 @@ cell is absent, not applicable or unreadable, or when the lenient reading does n
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from gxcrawl.report import vocab
 from gxcrawl.report.model import Check, TableRead
 
 _NUMERIC = ("number", "zero")
 
 EXPECTED_CELLS = {
-    ("active", "2019"): 22, ("active", "2021"): 10,
-    ("applications", "2019"): 161, ("applications", "2021"): 175,
-    ("appeals", "2019"): 15, ("appeals", "2021"): 15,
+    ("active", "2019"): 22,
+    ("active", "2021"): 10,
+    ("applications", "2019"): 161,
+    ("applications", "2021"): 175,
+    ("appeals", "2019"): 15,
+    ("appeals", "2021"): 15,
 }
 
 
-def _sum_check(rule: str, scope: str, table: TableRead, left: list[tuple[str, str]],
-               right: list[tuple[str, str]]) -> Check:
+def _sum_check(
+    rule: str, scope: str, table: TableRead, left: list[tuple[str, str]], right: list[tuple[str, str]]
+) -> Check:
     strict = True
     kinds, values = table.kinds, table.values
     sums: list[int | float] = [0, 0]
@@ -49,46 +55,73 @@ def _tidy(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 6)
 
 
+Cells = list[tuple[str, str]]
+
+
+def result_rows(version: str, rows: Collection[str] = ()) -> tuple[str, ...]:
+    """The rows H2 sums for a table of `version` whose rows are `rows`."""
+    version = version if version in vocab.RESULT_ROWS else "2019"
+    results = vocab.RESULT_ROWS[version]
+    if (
+        version == "2021"
+        and "other" in rows
+        and not any(r in rows for r in results if r not in vocab.RESULT_ROWS["2019"])
+    ):
+        results = vocab.RESULT_ROWS["2019"]  # (六)其他处理 printed as one row: its sub-rows merged into `other`
+    return results
+
+
+def check_sides(rule: str, scope: str, version: str = "2019", rows: Collection[str] = ()) -> tuple[Cells, Cells]:
+    """The (row, column) cells on the left and right of a sum check H1–H4 in `scope` (also what a reader of the
+    record highlights); ([], []) for the checks that are not one sum."""
+    if rule == "H1":
+        return [(scope, "total")], [(scope, c) for c in vocab.APPLICANT_COLS]
+    if rule == "H2":
+        return [("total_processed", scope)], [(r, scope) for r in result_rows(version, rows)]
+    if rule == "H3":
+        return [("new_received", scope), ("carried_over", scope)], [
+            ("total_processed", scope),
+            ("carried_forward", scope),
+        ]
+    if rule in ("H4a", "H4b", "H4c"):
+        return [(scope, "total")], [(scope, c) for c in ("upheld", "corrected", "other", "pending")]
+    return [], []
+
+
 def applications_checks(table: TableRead) -> list[Check]:
     version = table.version if table.version in vocab.RESULT_ROWS else "2019"
     rows = [s.key for s in (vocab.APPLICATIONS_2019 if version == "2019" else vocab.APPLICATIONS_2021) if s.key]
     out: list[Check] = []
-    for row in rows:
-        out.append(_sum_check("H1", row, table, [(row, "total")], [(row, c) for c in vocab.APPLICANT_COLS]))
-    results = vocab.RESULT_ROWS[version]
-    if version == "2021" and "other" in table.values and not any(r in table.values for r in results if r not in
-                                                                  vocab.RESULT_ROWS["2019"]):
-        results = vocab.RESULT_ROWS["2019"]  # (六)其他处理 printed as one row: its sub-rows merged into `other`
-    for col in vocab.APPLICATION_COLS:
-        out.append(_sum_check("H2", col, table, [("total_processed", col)], [(r, col) for r in results]))
-    for col in vocab.APPLICATION_COLS:
-        out.append(_sum_check("H3", col, table, [("new_received", col), ("carried_over", col)],
-                              [("total_processed", col), ("carried_forward", col)]))
+    for rule, scopes in (("H1", rows), ("H2", vocab.APPLICATION_COLS), ("H3", vocab.APPLICATION_COLS)):
+        for scope in scopes:
+            out.append(_sum_check(rule, scope, table, *check_sides(rule, scope, version, table.values)))
     return out
 
 
 def appeals_checks(table: TableRead) -> list[Check]:
-    out: list[Check] = []
-    for rule, group in zip(("H4a", "H4b", "H4c"), vocab.APPEAL_GROUPS, strict=True):
-        out.append(_sum_check(rule, group, table, [(group, "total")],
-                              [(group, c) for c in ("upheld", "corrected", "other", "pending")]))
-    return out
+    return [
+        _sum_check(rule, group, table, *check_sides(rule, group))
+        for rule, group in zip(("H4a", "H4b", "H4c"), vocab.APPEAL_GROUPS, strict=True)
+    ]
 
 
 def range_check(table: TableRead) -> Check:
     """H5: counts are integers >= 0; 本年增/减 may be negative; money is a decimal >= 0."""
-    bad = 0
-    for cell in table.cells:
-        if cell.col is None or cell.value is None:
-            continue
-        if cell.col in vocab.SIGNED_COLUMNS:
-            ok = float(cell.value).is_integer()
-        elif cell.col in vocab.MONEY_COLUMNS:
-            ok = cell.value >= 0
-        else:
-            ok = float(cell.value).is_integer() and cell.value >= 0
-        bad += not ok
+    bad = sum(
+        not value_in_range(cell.col, cell.value)
+        for cell in table.cells
+        if cell.col is not None and cell.value is not None
+    )
     return Check("H5", table.name, "fail" if bad else "pass", bad, 0)
+
+
+def value_in_range(col: str, value: int | float) -> bool:
+    """H5 for one cell of column `col`."""
+    if col in vocab.SIGNED_COLUMNS:
+        return float(value).is_integer()
+    if col in vocab.MONEY_COLUMNS:
+        return value >= 0
+    return float(value).is_integer() and value >= 0
 
 
 def count_check(table: TableRead, version: str) -> Check:

@@ -1,4 +1,5 @@
-"""Format detection (docs/format.md, "Formats and how one is detected"): per table from its headers, then the document as a whole."""
+"""Format detection (docs/report-format.md, "Formats and how one is detected"): per table from its headers, then
+the document as a whole."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ _PRE2019_SECTION = re.compile(r"(?:一\s*、\s*概述|依申请公开政府信�
 
 def is_not_a_report(title: str | None) -> bool:
     """A notice about reports, the format notice, an explainer or an index page (by its title)."""
-    return bool(title) and _NOT_A_REPORT.search(title.replace(" ", "")) is not None and not re.search(
+    if not title:
+        return False
+    return _NOT_A_REPORT.search(title.replace(" ", "")) is not None and not re.search(
         r"年度报告$|年报$|报告\s*\(\s*\d{4}\s*年度?\s*\)$", title.strip()
     )
 

@@ -4,7 +4,7 @@ Labels are written as they read after NFKC normalisation (half-width punctuation
 regular expression over the label's *core* words (no ordinal); the reader lets whitespace appear between
 any two characters of it (labels broken across lines) and strips the row's ordinal (`ordinal`) from the
 end of the previous row's value text (glued text puts "…0000002.其他法律…" together).
-The formats are described in docs/format.md.
+The formats are described in docs/report-format.md.
 """
 
 from __future__ import annotations
@@ -110,20 +110,42 @@ APPLICATIONS_2021: tuple[RowSpec, ...] = (
     *_APPLICATIONS_HEAD,
     # real 2021 reports may print (六)其他处理 as one row (its three sub-rows merged): kept as `other`
     RowSpec(None, "其他处理", "(六)", _A, merged_key="other"),
-    RowSpec("other_overdue_correction", "申请人无正当理由逾期不补正[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "1", _A),
-    RowSpec("other_overdue_fee", "申请人逾期未按收费通知要求缴纳费用[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请", "2", _A),
+    RowSpec(
+        "other_overdue_correction",
+        "申请人无正当理由逾期不补正[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请",
+        "1",
+        _A,
+    ),
+    RowSpec(
+        "other_overdue_fee",
+        "申请人逾期未按收费通知要求缴纳费用[,、;]?行政机关不再(?:处理|受理)其政府信息公开申请",
+        "2",
+        _A,
+    ),
     RowSpec("other_other", "(?<=[.、．)])其他", "3", _A),
     *_APPLICATIONS_TAIL,
 )
 
 #: rows summed by H2 (RES(c)) per format
 RESULT_ROWS_COMMON = (
-    "granted", "partially_granted",
-    "denied_state_secret", "denied_prohibited_by_law", "denied_security_stability", "denied_third_party",
-    "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_administrative_query",
-    "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "not_processed_complaint", "not_processed_repeat", "not_processed_publication",
-    "not_processed_mass_repeat", "not_processed_confirmation",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_prohibited_by_law",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_administrative_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_unclear",
+    "not_processed_complaint",
+    "not_processed_repeat",
+    "not_processed_publication",
+    "not_processed_mass_repeat",
+    "not_processed_confirmation",
 )
 RESULT_ROWS = {
     "2019": (*RESULT_ROWS_COMMON, "other"),
@@ -149,25 +171,58 @@ SECTION_PATTERNS = {
 }
 
 # --- version anchors --------------------------------------------------------------------------------------
-ACTIVE_2019_ANCHORS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "第二十条第(九)项", "政府集中采购",
-                       "采购总金额")
+ACTIVE_2019_ANCHORS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "第二十条第(九)项",
+    "政府集中采购",
+    "采购总金额",
+)
 ACTIVE_2021_ANCHORS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 APPLICATIONS_2021_ANCHORS = ("逾期未按收费通知要求缴纳费用", "逾期不补正")
-POST2019_ANCHORS = ("本列数据的勾稽关系", "申请人情况", "未经复议直接起诉", "本年新收政府信息公开申请数量", "第二十条第")
-PRE2019_WORDS = ("概述", "依申请公开政府信息情况", "收费及减免", "咨询处理", "行政申诉", "回应解读情况", "当面申请",
-                 "同意公开答复", "同意公开", "不同意公开", "政府信息公开情况统计表", "申请总数")
+POST2019_ANCHORS = (
+    "本列数据的勾稽关系",
+    "申请人情况",
+    "未经复议直接起诉",
+    "本年新收政府信息公开申请数量",
+    "第二十条第",
+)
+PRE2019_WORDS = (
+    "概述",
+    "依申请公开政府信息情况",
+    "收费及减免",
+    "咨询处理",
+    "行政申诉",
+    "回应解读情况",
+    "当面申请",
+    "同意公开答复",
+    "同意公开",
+    "不同意公开",
+    "政府信息公开情况统计表",
+    "申请总数",
+)
 #: titles of documents that are about reports but are not one
-NOT_A_REPORT_TITLE = r"(?:关于(?:印发|做好|报送|开展|公布|发布).{0,40}(?:通知|函|意见)|的通知$|解读|汇总|统计表$|目录$|格式|编制)"
+NOT_A_REPORT_TITLE = (
+    r"(?:关于(?:印发|做好|报送|开展|公布|发布).{0,40}(?:通知|函|意见)|的通知$|解读|汇总|统计表$|目录$|格式|编制)"
+)
 
 # --- the pre-2019 statistics sheet (指标名称 / 计量单位 / 本年度 / 历年累计) ------------------------------------
 #: indicator key -> labels as printed (literal text; the reader allows whitespace between any two characters).
 #: There is no national row list before 2019: these are the indicators that recur. Longer labels first where
 #: one label holds another ("不同意公开答复数" before "同意公开答复数").
 PRE2019_INDICATORS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("active_total", ("主动公开政府信息数", "主动公开信息数", "主动公开文件数", "主动公开政府信息总数", "主动公开信息总数")),
+    (
+        "active_total",
+        ("主动公开政府信息数", "主动公开信息数", "主动公开文件数", "主动公开政府信息总数", "主动公开信息总数"),
+    ),
     ("active_website", ("政府网站公开数", "政府网站公开", "网站公开数", "网站公开")),
     ("active_gazette", ("政府公报公开数", "政府公报公开", "公报公开数")),
-    ("requests_total", ("受理依申请公开信息总数", "受理政府信息公开申请总数", "受理依申请公开申请总数", "受理申请总数")),
+    (
+        "requests_total",
+        ("受理依申请公开信息总数", "受理政府信息公开申请总数", "受理依申请公开申请总数", "受理申请总数"),
+    ),
     ("requests_in_person", ("当面申请数", "当面申请书")),
     ("requests_letter_fax", ("信函、传真申请数", "信函传真申请数", "信函,传真申请数")),
     ("requests_fax", ("传真申请数",)),
@@ -182,15 +237,25 @@ PRE2019_INDICATORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("replies_other", ("其他类型答复数", "其它类型答复数")),
     ("fees_waived", ("政府信息公开收费减免金额", "收费减免金额")),
     # "接受行政诉讼、举报数" is a misprint of 申诉 seen in real sheets; the 举报 makes it a complaint
-    ("complaints", ("接受行政申诉、举报数", "接受行政诉讼、举报数", "行政申诉、举报数", "行政申诉数", "接受行政申诉数")),
+    (
+        "complaints",
+        ("接受行政申诉、举报数", "接受行政诉讼、举报数", "行政申诉、举报数", "行政申诉数", "接受行政申诉数"),
+    ),
     ("review", ("行政复议数",)),
     ("litigation", ("行政诉讼数",)),
 )
 #: parent indicator -> the 其中 rows printed under it (they sum to it where the publisher's numbers do)
 PRE2019_CHILDREN: dict[str, tuple[str, ...]] = {
     "active_total": ("active_website", "active_gazette"),
-    "requests_total": ("requests_in_person", "requests_fax", "requests_email", "requests_online", "requests_letter",
-                       "requests_letter_fax", "requests_other"),
+    "requests_total": (
+        "requests_in_person",
+        "requests_fax",
+        "requests_email",
+        "requests_online",
+        "requests_letter",
+        "requests_letter_fax",
+        "requests_other",
+    ),
     "replies_total": ("replies_granted", "replies_partial", "replies_denied", "replies_other"),
 }
 PRE2019_COLUMNS = ("this_year", "cumulative")

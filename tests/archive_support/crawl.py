@@ -12,10 +12,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def crawl_config(tmp: Path, archive: Path, pages: list[dict[str, Any]], *, database_url: str | None,
-                 settings: dict[str, Any] | None = None, name: str = "crawl") -> Path:
-    config = {"archive": str(archive), "database_url": database_url, "pages": pages,
-              "settings": settings or {}, "stats_out": str(tmp / f"{name}-stats.json")}
+def crawl_config(
+    tmp: Path,
+    archive: Path,
+    pages: list[dict[str, Any]],
+    *,
+    database_url: str | None,
+    settings: dict[str, Any] | None = None,
+    name: str = "crawl",
+) -> Path:
+    config = {
+        "archive": str(archive),
+        "database_url": database_url,
+        "pages": pages,
+        "settings": settings or {},
+        "stats_out": str(tmp / f"{name}-stats.json"),
+    }
     path = tmp / f"{name}.json"
     path.write_text(json.dumps(config))
     return path
@@ -24,12 +36,25 @@ def crawl_config(tmp: Path, archive: Path, pages: list[dict[str, Any]], *, datab
 def start_crawl(config: Path, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GXCRAWL_DATABASE_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "tests.archive_support.crawl_runner", str(config)],
-                            cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.archive_support.crawl_runner", str(config)],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+    )  # noqa: SIM115
 
 
-def run_crawl(tmp: Path, archive: Path, pages: list[dict[str, Any]], *, database_url: str | None,
-              settings: dict[str, Any] | None = None, name: str = "crawl", timeout: float = 180) -> dict[str, Any]:
+def run_crawl(
+    tmp: Path,
+    archive: Path,
+    pages: list[dict[str, Any]],
+    *,
+    database_url: str | None,
+    settings: dict[str, Any] | None = None,
+    name: str = "crawl",
+    timeout: float = 180,
+) -> dict[str, Any]:
     config = crawl_config(tmp, archive, pages, database_url=database_url, settings=settings, name=name)
     log = tmp / f"{name}.log"
     process = start_crawl(config, log)

@@ -3,7 +3,8 @@
     python -m tests.archive_support.crawl_runner CONFIG.json
 
 CONFIG: {"archive": dir, "database_url": url|null, "pages": [{"url", "portal", "report": bool,
-"dont_filter": bool}], "settings": {...}, "stats_out": path}. Report pages are yielded as ReportPage items,
+"dont_filter": bool, "meta": {...}}], "settings": {...}, "stats_out": path}.
+Report pages are yielded as ReportPage items,
 exactly as the portals spider does; the stats of the crawl are written to `stats_out` as JSON.
 """
 
@@ -33,17 +34,25 @@ class PagesSpider(scrapy.Spider):
             meta = {"gx_portal": page.get("portal"), "report": page.get("report", False)}
             if page.get("playwright"):
                 meta["playwright"] = True
-            yield scrapy.Request(page["url"], callback=self.parse_page, dont_filter=page.get("dont_filter", False),
-                                 meta=meta)
+            meta.update(page.get("meta", {}))  # more request meta (a host policy, rendering), as a spider sets it
+            yield scrapy.Request(
+                page["url"], callback=self.parse_page, dont_filter=page.get("dont_filter", False), meta=meta
+            )
 
     def parse_page(self, response: scrapy.http.Response):  # noqa: ANN201
         if not response.meta.get("report"):
             return
         content_type = response.headers.get(b"Content-Type")
         yield ReportPage(
-            url=response.request.url, final_url=response.url, portal=response.meta.get("gx_portal"),
-            body=response.body, content_type=content_type.decode("latin-1") if content_type else None,
-            capture_id=response.meta.get("gx_capture_id"), fetched_at=None, hints={}, attachments=[],
+            url=response.request.url,
+            final_url=response.url,
+            portal=response.meta.get("gx_portal"),
+            body=response.body,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            capture_id=response.meta.get("gx_capture_id"),
+            fetched_at=None,
+            hints={},
+            attachments=[],
         )
 
 
@@ -51,17 +60,20 @@ def main(config_path: str) -> int:
     config = json.loads(Path(config_path).read_text())
     settings = Settings()
     settings.setmodule("gxcrawl.settings", priority="project")
-    settings.setdict({
-        "GX_ARCHIVE_DIR": config["archive"],
-        "GX_DATABASE_URL": config.get("database_url") or "",
-        "ROBOTSTXT_OBEY": False,
-        "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False,
-        "TELNETCONSOLE_ENABLED": False,
-        "LOG_LEVEL": "INFO",
-        "RETRY_ENABLED": False,
-        **config.get("settings", {}),
-    }, priority="cmdline")
+    settings.setdict(
+        {
+            "GX_ARCHIVE_DIR": config["archive"],
+            "GX_DATABASE_URL": config.get("database_url") or "",
+            "ROBOTSTXT_OBEY": False,
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "TELNETCONSOLE_ENABLED": False,
+            "LOG_LEVEL": "INFO",
+            "RETRY_ENABLED": False,
+            **config.get("settings", {}),
+        },
+        priority="cmdline",
+    )
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PagesSpider)
     process.crawl(crawler, pages=config["pages"])

@@ -1,7 +1,7 @@
 """A small loopback HTTP/1.1 server whose routes say exactly which bytes go on the wire.
 
-Routes can send a gzip-encoded body, a chunked body, repeated headers, a delay; every response actually
-sent is logged so tests compare the archive with what the server sent, not with what they expected.
+Routes can send a gzip-encoded body, a chunked body, repeated headers, a delay; every response sent is logged so
+tests compare the archive with what the server sent, not with what they expected.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
+
+from mock_server import Arrival, MockServer, Reply
 
 
 @dataclass
 class Route:
-    body: bytes                      # bytes on the wire (already gzip-compressed for gzip routes)
+    body: bytes  # bytes on the wire (already gzip-compressed for gzip routes)
     headers: list[tuple[str, str]] = field(default_factory=lambda: [("Content-Type", "text/html; charset=utf-8")])
     status: int = 200
     chunked: bool = False
@@ -31,59 +32,26 @@ class Sent:
     request_headers: list[tuple[str, str]]
 
 
-class LoopbackServer:
+class LoopbackServer(MockServer):
     def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__(host)
         self.routes: dict[str, Route] = {}
         self.sent: list[Sent] = []
-        self._lock = threading.Lock()
-        server = self
+        self._sent_lock = threading.Lock()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 - stdlib name
-                route = server.routes.get(self.path)
-                if route is None:
-                    body = b"not found"
-                    self.send_response(404)
-                    self.send_header("Content-Type", "text/plain")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                    return
-                if route.delay:
-                    time.sleep(route.delay)
-                self.send_response(route.status)
-                for name, value in route.headers:
-                    self.send_header(name, value)
-                if route.chunked:
-                    self.send_header("Transfer-Encoding", "chunked")
-                else:
-                    self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
-                if route.chunked:
-                    step = max(1, len(route.body) // 3)
-                    for start in range(0, len(route.body), step):
-                        piece = route.body[start:start + step]
-                        self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-                    self.wfile.write(b"0\r\n\r\n")
-                else:
-                    self.wfile.write(route.body)
-                with server._lock:
-                    server.sent.append(Sent(self.path, route.status, list(route.headers), route.body,
-                                            [(k, v) for k, v in self.headers.items()]))
-
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
-        self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[:2]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def answer(self, request: Arrival) -> Reply:
+        route = self.routes.get(request.path)
+        if route is None:
+            return Reply(404, [("Content-Type", "text/plain")], b"not found")
+        if route.delay:
+            time.sleep(route.delay)
+        with self._sent_lock:
+            self.sent.append(Sent(request.path, route.status, list(route.headers), route.body, request.headers))
+        return Reply(route.status, route.headers, route.body, route.chunked)
 
     def url(self, path: str) -> str:
         """Absolute URL; non-ASCII paths are percent-encoded as a browser would send them."""
-        return f"http://{self.host}:{self.port}{quote(path, safe='/?=&%')}"
+        return super().url(quote(path, safe="/?=&%"))
 
     def route(self, path: str, route: Route) -> str:
         self.routes[quote(path, safe="/?=&%")] = route
@@ -92,11 +60,3 @@ class LoopbackServer:
     def sent_for(self, path: str) -> list[Sent]:
         wanted = quote(path, safe="/?=&%")
         return [s for s in self.sent if s.path == wanted]
-
-    def __enter__(self) -> LoopbackServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

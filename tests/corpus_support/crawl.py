@@ -25,20 +25,44 @@ class CrawlResult:
         return {s["url"]: s for s in self.seen}
 
 
-def run_crawl(out: Path, archive: Path, start_urls: list[str], *, database_url: str | None = None,
-              settings: dict[str, Any] | None = None, timeout: float = 180, check: bool = True,
-              spider: str | None = None, spider_args: dict[str, str] | None = None) -> CrawlResult:
+def run_crawl(
+    out: Path,
+    archive: Path,
+    start_urls: list[str],
+    *,
+    database_url: str | None = None,
+    settings: dict[str, Any] | None = None,
+    timeout: float = 180,
+    check: bool = True,
+    spider: str | None = None,
+    spider_args: dict[str, str] | None = None,
+) -> CrawlResult:
     out.mkdir(parents=True, exist_ok=True)
     config = out / "config.json"
-    config.write_text(json.dumps({"archive": str(archive), "database_url": database_url, "start_urls": start_urls,
-                                  "settings": settings or {}, "out": str(out), "spider": spider,
-                                  "spider_args": spider_args or {}}))
+    config.write_text(
+        json.dumps(
+            {
+                "archive": str(archive),
+                "database_url": database_url,
+                "start_urls": start_urls,
+                "settings": settings or {},
+                "out": str(out),
+                "spider": spider,
+                "spider_args": spider_args or {},
+            }
+        )
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GXCRAWL_DATABASE_URL", None)
     log_path = out / "crawl.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "tests.corpus_support.runner", str(config)],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.corpus_support.runner", str(config)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             code = process.wait(timeout=timeout)
         finally:
@@ -49,8 +73,13 @@ def run_crawl(out: Path, archive: Path, start_urls: list[str], *, database_url: 
     if not check:
         return CrawlResult({"_exit": code}, {}, [], [], text)
     assert code == 0, f"crawl exited {code}:\n{text[-4000:]}"
-    return CrawlResult(json.loads((out / "stats.json").read_text()), json.loads((out / "settings.json").read_text()),
-                       _jsonl(out / "seen.jsonl"), _jsonl(out / "reports.jsonl"), text)
+    return CrawlResult(
+        json.loads((out / "stats.json").read_text()),
+        json.loads((out / "settings.json").read_text()),
+        _jsonl(out / "seen.jsonl"),
+        _jsonl(out / "reports.jsonl"),
+        text,
+    )
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:

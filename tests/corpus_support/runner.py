@@ -8,7 +8,8 @@ such as "portals", with "spider_args"). The built-in test spider follows every l
 pages under /report/ are yielded as ReportPage items, as the portals spider does. `out` receives
 seen.jsonl (one line per response the engine got: url, status, flags, body sha256, title, and the request's
 method and body sha256),
-reports.jsonl (url, capture id, record of every stored ReportPage), stats.json and settings.json (the settings the crawler really ran with).
+reports.jsonl (url, capture id, record of every stored ReportPage), stats.json and settings.json
+(the settings the crawler really ran with).
 """
 
 from __future__ import annotations
@@ -26,8 +27,16 @@ from scrapy.settings import Settings
 
 from gxcrawl.crawl.items import ReportPage
 
-REPORTED_SETTINGS = ("DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "GX_CRAWL_DELAY_ENABLED", "GX_WARC_ENABLED", "GX_CONDITIONAL_ENABLED",
-                     "GX_REPLAY", "CONCURRENT_REQUESTS_PER_DOMAIN", "ROBOTSTXT_OBEY")
+REPORTED_SETTINGS = (
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "GX_CRAWL_DELAY_ENABLED",
+    "GX_WARC_ENABLED",
+    "GX_CONDITIONAL_ENABLED",
+    "GX_REPLAY",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "ROBOTSTXT_OBEY",
+)
 
 
 class SiteSpider(scrapy.Spider):
@@ -53,9 +62,15 @@ class SiteSpider(scrapy.Spider):
         if "/report/" in urlsplit(response.url).path:
             content_type = response.headers.get(b"Content-Type")
             yield ReportPage(
-                url=response.request.url, final_url=response.url, portal="test", body=response.body,
+                url=response.request.url,
+                final_url=response.url,
+                portal="test",
+                body=response.body,
                 content_type=content_type.decode("latin-1") if content_type else None,
-                capture_id=response.meta.get("gx_capture_id"), fetched_at=None, hints={}, attachments=[],
+                capture_id=response.meta.get("gx_capture_id"),
+                fetched_at=None,
+                hints={},
+                attachments=[],
             )
 
 
@@ -65,15 +80,18 @@ def main(config_path: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings()
     settings.setmodule("gxcrawl.settings", priority="project")
-    settings.setdict({
-        "GX_ARCHIVE_DIR": config["archive"],
-        "GX_DATABASE_URL": config.get("database_url") or "",
-        "TELNETCONSOLE_ENABLED": False,
-        "LOG_LEVEL": "INFO",
-        "RETRY_ENABLED": False,
-        "CLOSESPIDER_TIMEOUT": 600,
-        **config.get("settings", {}),
-    }, priority="cmdline")
+    settings.setdict(
+        {
+            "GX_ARCHIVE_DIR": config["archive"],
+            "GX_DATABASE_URL": config.get("database_url") or "",
+            "TELNETCONSOLE_ENABLED": False,
+            "LOG_LEVEL": "INFO",
+            "RETRY_ENABLED": False,
+            "CLOSESPIDER_TIMEOUT": 600,
+            **config.get("settings", {}),
+        },
+        priority="cmdline",
+    )
     process = CrawlerProcess(settings, install_root_handler=True)
     spider = config.get("spider")
     crawler = process.create_crawler(spider or SiteSpider)
@@ -82,16 +100,28 @@ def main(config_path: str) -> int:
 
     def response_received(response: scrapy.http.Response, request: scrapy.Request, **_: Any) -> None:
         title = response.css("title::text").get() if isinstance(response, scrapy.http.HtmlResponse) else None
-        seen.write(json.dumps({
-            "url": response.url, "status": response.status, "flags": sorted(response.flags),
-            "sha256": hashlib.sha256(response.body).hexdigest(), "title": title,
-            "method": request.method, "request_sha256": hashlib.sha256(request.body).hexdigest(),
-        }, ensure_ascii=False) + "\n")
+        seen.write(
+            json.dumps(
+                {
+                    "url": response.url,
+                    "status": response.status,
+                    "flags": sorted(response.flags),
+                    "sha256": hashlib.sha256(response.body).hexdigest(),
+                    "title": title,
+                    "method": request.method,
+                    "request_sha256": hashlib.sha256(request.body).hexdigest(),
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def item_scraped(item: Any, **_: Any) -> None:
         if isinstance(item, ReportPage):
-            reports.write(json.dumps({"url": item.url, "capture_id": item.capture_id, "record": item.record},
-                                     ensure_ascii=False) + "\n")
+            reports.write(
+                json.dumps({"url": item.url, "capture_id": item.capture_id, "record": item.record}, ensure_ascii=False)
+                + "\n"
+            )
 
     crawler.signals.connect(item_scraped, signal=scrapy.signals.item_scraped)
     crawler.signals.connect(response_received, signal=scrapy.signals.response_received)
@@ -104,8 +134,7 @@ def main(config_path: str) -> int:
     seen.close()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     (out / "stats.json").write_text(json.dumps(stats, default=str, indent=1))
-    (out / "settings.json").write_text(json.dumps({k: crawler.settings.get(k) for k in REPORTED_SETTINGS},
-                                                  default=str))
+    (out / "settings.json").write_text(json.dumps({k: crawler.settings.get(k) for k in REPORTED_SETTINGS}, default=str))
     return 0
 
 

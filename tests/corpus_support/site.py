@@ -11,7 +11,8 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from mock_server import Arrival, MockServer, Reply
 
 
 @dataclass
@@ -19,8 +20,8 @@ class Page:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
-    validators: bool = True          # send ETag + Last-Modified, answer If-None-Match / If-Modified-Since
-    gzip: bool = False               # send gzip-encoded (deterministic: mtime 0)
+    validators: bool = True  # send ETag + Last-Modified, answer If-None-Match / If-Modified-Since
+    gzip: bool = False  # send gzip-encoded (deterministic: mtime 0)
     headers: list[tuple[str, str]] = field(default_factory=list)
     modified: float = 1_700_000_000.0  # Last-Modified (epoch seconds)
 
@@ -36,70 +37,36 @@ class Hit:
     headers: dict[str, str]
 
 
-class Site:
+class Site(MockServer):
     def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__(host)
         self.pages: dict[str, Page] = {}
         self.hits: list[Hit] = []
-        self._lock = threading.Lock()
-        site = self
+        self._hits_lock = threading.Lock()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def answer(self, request: Arrival) -> Reply:
+        reply = self._reply(request)
+        with self._hits_lock:
+            self.hits.append(Hit(request.path, reply.status, {k.lower(): v for k, v in request.headers}))
+        return reply
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if body:
-                    self.wfile.write(body)
-                with site._lock:
-                    site.hits.append(Hit(self.path, status, {k.lower(): v for k, v in self.headers.items()}))
-
-            def do_GET(self) -> None:  # noqa: N802 - stdlib name
-                page = site.pages.get(self.path)
-                if page is None:
-                    self._send(404, [("Content-Type", "text/plain")], b"not found")
-                    return
-                headers = [("Content-Type", page.content_type), *page.headers]
-                if page.validators:
-                    last_modified = formatdate(page.modified, usegmt=True)
-                    headers += [("ETag", page.etag), ("Last-Modified", last_modified)]
-                    if self.headers.get("If-None-Match") == page.etag or (
-                        self.headers.get("If-None-Match") is None
-                        and self.headers.get("If-Modified-Since") == last_modified
-                    ):
-                        self._send(304, [h for h in headers if h[0] != "Content-Type"], b"")
-                        return
-                body = page.body
-                if page.gzip:
-                    body = gzip.compress(body, mtime=0)
-                    headers.append(("Content-Encoding", "gzip"))
-                self._send(page.status, headers, body)
-
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
-        self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[:2]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+    def _reply(self, request: Arrival) -> Reply:
+        page = self.pages.get(request.path)
+        if page is None:
+            return Reply(404, [("Content-Type", "text/plain")], b"not found")
+        headers = [("Content-Type", page.content_type), *page.headers]
+        if page.validators:
+            last_modified = formatdate(page.modified, usegmt=True)
+            headers += [("ETag", page.etag), ("Last-Modified", last_modified)]
+            if request.header("If-None-Match") == page.etag or (
+                request.header("If-None-Match") is None and request.header("If-Modified-Since") == last_modified
+            ):
+                return Reply(304, [h for h in headers if h[0] != "Content-Type"], b"")
+        body = page.body
+        if page.gzip:
+            body = gzip.compress(body, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
+        return Reply(page.status, headers, body)
 
     def hits_for(self, path: str) -> list[Hit]:
         return [h for h in self.hits if h.path == path]
-
-    def __enter__(self) -> Site:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self.httpd.shutdown()
-        self.httpd.server_close()

@@ -55,8 +55,7 @@ class GcTuning:
         if not crawler.settings.getbool("GX_GC_TUNING", True):
             raise NotConfigured("GX_GC_TUNING is off")
         assert crawler.stats is not None
-        extension = cls(parse_thresholds(crawler.settings.get("GX_GC_THRESHOLDS", DEFAULT_THRESHOLDS)),
-                        crawler.stats)
+        extension = cls(parse_thresholds(crawler.settings.get("GX_GC_THRESHOLDS", DEFAULT_THRESHOLDS)), crawler.stats)
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension

@@ -22,6 +22,12 @@ from scrapy.utils.defer import deferred_from_coro
 
 from gxcrawl.archive import Archive, ArchiveWriteError, InvalidExchange
 from gxcrawl.crawl.adapters import exchange_from_scrapy
+from gxcrawl.crawl.meta import (
+    META_ARCHIVE_ERROR,
+    META_ARCHIVE_REJECTED,
+    META_CAPTURE_ID,
+    META_PREVIOUS_CAPTURE,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,9 +40,6 @@ ARCHIVE_FAILED = "gx_archive_failed"
 # set when the crawl stopped because the archive failed: `scrapy crawl` then exits non-zero (crawl/commands)
 FAILED_STAT = "gx/failed"
 REJECTED_STAT = "gx/archive/rejected"  # responses the index cannot hold (bad status line...), each logged
-META_REJECTED = "gx_archive_rejected"  # request.meta: why this response was not archived
-# set by the conditional-request middleware: the capture whose validators this request carries
-META_PREVIOUS_CAPTURE = "gx_previous_capture"
 _ATTR = "_gx_archive"
 
 
@@ -47,14 +50,17 @@ def archive_for(crawler: Crawler) -> Archive:
     if archive is None:
         settings = crawler.settings
         root = settings.get("GX_ARCHIVE_DIR") or "archive"
-        archive = Archive.open(root, settings.get("GX_DATABASE_URL") or None,
-                               warc_max_size=settings.getint("GX_WARC_MAX_SIZE", 1_000_000_000),
-                               warc_prefix=settings.get("GX_WARC_PREFIX") or "gxcrawl",
-                               fsync=settings.getbool("GX_WARC_FSYNC"),
-                               # what is read back (replay, a 304's original) is capped as the download is
-                               max_payload=settings.getint("DOWNLOAD_MAXSIZE"),
-                               # replay reads only: an archive whose index is gone is an error, not an empty one
-                               require_index=settings.getbool("GX_REPLAY"))
+        archive = Archive.open(
+            root,
+            settings.get("GX_DATABASE_URL") or None,
+            warc_max_size=settings.getint("GX_WARC_MAX_SIZE", 1_000_000_000),
+            warc_prefix=settings.get("GX_WARC_PREFIX") or "gxcrawl",
+            fsync=settings.getbool("GX_WARC_FSYNC"),
+            # what is read back (replay, a 304's original) is capped as the download is
+            max_payload=settings.getint("DOWNLOAD_MAXSIZE"),
+            # replay reads only: an archive whose index is gone is an error, not an empty one
+            require_index=settings.getbool("GX_REPLAY"),
+        )
         setattr(crawler, _ATTR, archive)
 
         def close_archive() -> None:
@@ -82,8 +88,9 @@ def fail_crawl(crawler: Crawler, reason: str, error: BaseException) -> None:
 
 
 class WarcCapture:
-    def __init__(self, open_archive: Callable[[], Archive], stats: StatsCollector,
-                 on_failure: Callable[[BaseException], None]) -> None:
+    def __init__(
+        self, open_archive: Callable[[], Archive], stats: StatsCollector, on_failure: Callable[[BaseException], None]
+    ) -> None:
         self.open_archive = open_archive
         self.stats = stats
         self.on_failure = on_failure
@@ -108,7 +115,7 @@ class WarcCapture:
     def spider_opened(self, spider: Any) -> None:
         try:
             self.archive = self.open_archive()
-            self.run_id = self.archive.start_run(getattr(spider, "name", "spider"))
+            self.run_id = self.archive.start_run(spider.name)
         except Exception as exc:  # noqa: BLE001 - any failure here means nothing could be kept
             self.archive = None
             self.failed = True
@@ -129,16 +136,16 @@ class WarcCapture:
                 exchange.not_modified_of = request.meta[META_PREVIOUS_CAPTURE]
             ref = self.archive.write_exchange(exchange)
         except InvalidExchange as exc:  # this response only (a bad status line...): recorded, the crawl goes on
-            request.meta[META_REJECTED] = str(exc)
+            request.meta[META_ARCHIVE_REJECTED] = str(exc)
             self.stats.inc_value(REJECTED_STAT)
             logger.warning("not archived: %s %s: %s", request.method, request.url, exc)
             return
         except Exception as exc:  # noqa: BLE001 - whatever the cause, a fetch we cannot keep stops the crawl
             self.failed = True
-            request.meta["gx_archive_error"] = str(exc)
+            request.meta[META_ARCHIVE_ERROR] = str(exc)
             self.on_failure(exc)
             return
-        request.meta["gx_capture_id"] = ref.id
+        request.meta[META_CAPTURE_ID] = ref.id
         self.stats.inc_value("gx/captures")
         if ref.record_type == "revisit":
             self.stats.inc_value("gx/revisits")

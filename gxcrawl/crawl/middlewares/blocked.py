@@ -18,20 +18,27 @@ from typing import TYPE_CHECKING, Any, Self
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from gxcrawl.crawl import signals as gx_signals
+from gxcrawl.crawl.meta import META_CAPTURE_ID, META_EXPECT, META_PORTAL, META_RENDER_SHELL, META_ROLE
 from gxcrawl.discovery.links import all_anchors, parse_html
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
+    from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
 
 CHALLENGE_STATUSES = {412: "challenge-412", 521: "challenge-521", 418: "challenge-418"}
 CHALLENGE_MARKERS = re.compile(
-    r"\$_ts\s*=|__jsl_clearance|__jsluid|acw_sc__v2|安全狗|Safedog|访问被拦截|/_bot_sbu/|_guard/auto\.js", re.I)
-SHELL_MARKERS = re.compile(r"enable JavaScript|启用JavaScript|开启JavaScript|window\.location\.reload\(|"
-                           r"document\.cookie\s*=", re.I)
+    r"\$_ts\s*=|__jsl_clearance|__jsluid|acw_sc__v2|安全狗|Safedog|访问被拦截|/_bot_sbu/|_guard/auto\.js", re.I
+)
+SHELL_MARKERS = re.compile(
+    r"enable JavaScript|启用JavaScript|开启JavaScript|window\.location\.reload\(|"
+    r"document\.cookie\s*=",
+    re.I,
+)
 # SPA pages whose data sits in a known API: not shells (gkmlpt _CONFIG, JPaaS unit, Hanweb datastore)
 _DATA_SOURCE_WORDS = ("window._config", "unitbuild", "<datastore>", ".jpage(", "dataproxy.jsp")
 DATA_SOURCES = re.compile("|".join(map(re.escape, _DATA_SOURCE_WORDS)), re.I)
@@ -40,15 +47,18 @@ _CASE_ODDITIES = ("\u017f", "\u212a", "\u0130", "\u0131")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 _H1 = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.S | re.I)
 SOFT_404_MAX_BYTES = 20_000
-SOFT_404 = re.compile(r"(?<!\d)404(?!\d)|页面不存在|页面未找到|找不到(该)?页面|页面已删除|Not Found|无法找到|信息不存在", re.I)
+SOFT_404 = re.compile(
+    r"(?<!\d)404(?!\d)|页面不存在|页面未找到|找不到(该)?页面|页面已删除|Not Found|无法找到|信息不存在", re.I
+)
 SHELL_MAX_BYTES = 4096
 
 
 def renderable_shell(text: str) -> bool:
     """An app shell a browser may fill — not a bot check (cookie-setting/reloading scripts are never run)."""
     head = text[:8192]
-    return not CHALLENGE_MARKERS.search(head) and not re.search(r"document\.cookie|location\.reload|self\.location",
-                                                                head)
+    return not CHALLENGE_MARKERS.search(head) and not re.search(
+        r"document\.cookie|location\.reload|self\.location", head
+    )
 
 
 def visible_text(tree: etree._Element) -> str:
@@ -98,13 +108,15 @@ def detect_blocked(status: int, body: bytes, text: str | None, *, content_type: 
 
 
 class BlockedPageMiddleware:
-    """Downloader middleware: sits outside the capture hook so `gx_capture_id` is set when it looks."""
+    """Downloader middleware: sits outside the capture hook so `gx_capture_id` is set when it looks. A page it
+    stops is marked in the archive, counted, and announced with the `page_blocked` signal."""
 
-    def __init__(self, stats: StatsCollector, mark_blocked: Callable[[int, str], None] | None,
-                 on_blocked: Callable[[str, str, str | None], None] | None = None) -> None:
+    def __init__(
+        self, stats: StatsCollector, signals: SignalManager, mark_blocked: Callable[[int, str], None] | None
+    ) -> None:
         self.stats = stats
+        self.signals = signals
         self.mark_blocked = mark_blocked
-        self.on_blocked = on_blocked
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -117,38 +129,42 @@ class BlockedPageMiddleware:
             def mark(capture_id: int, reason: str) -> None:
                 archive_for(crawler).mark_blocked(capture_id, reason)
 
-        def on_blocked(url: str, reason: str, portal: str | None) -> None:
-            spider = crawler.spider
-            if spider is not None and hasattr(spider, "record_blocked"):
-                spider.record_blocked(url, reason, portal)
-
         assert crawler.stats is not None
-        return cls(crawler.stats, mark, on_blocked)
+        return cls(crawler.stats, crawler.signals, mark)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
-        if request.meta.get("gx_expect", "html") != "html" or request.meta.get("gx_role") == "attachment" \
-                or request.meta.get("dont_obey_robotstxt") or request.url.endswith("/robots.txt"):
+        if (
+            request.meta.get(META_EXPECT, "html") != "html"
+            or request.meta.get(META_ROLE) == "attachment"
+            or request.meta.get("dont_obey_robotstxt")
+            or request.url.endswith("/robots.txt")
+        ):
             return response
         text = getattr(response, "text", None) if hasattr(response, "encoding") else None
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         reason = detect_blocked(response.status, response.body, text, content_type=content_type)
         if reason is None:
             return response
-        if reason == "empty-shell" and renderable_shell(text or "") and request.meta.get("gx_render_shell") \
-                and "playwright" not in response.flags:
+        if (
+            reason == "empty-shell"
+            and renderable_shell(text or "")
+            and request.meta.get(META_RENDER_SHELL)
+            and "playwright" not in response.flags
+        ):
             # render.py may still make something of it: re-fetch once through the browser
             self.stats.inc_value("gx/render/shell_retry")
-            return request.replace(dont_filter=True, meta={**request.meta, "playwright": True,
-                                                           "gx_render_shell": False})
+            return request.replace(
+                dont_filter=True, meta={**request.meta, "playwright": True, META_RENDER_SHELL: False}
+            )
         self.record(request, response, reason)
         raise IgnoreRequest(f"blocked ({reason}): {response.url}")
 
     def record(self, request: Request, response: Response, reason: str) -> None:
         self.stats.inc_value(f"gx/blocked/{reason}")
-        capture_id = request.meta.get("gx_capture_id")
+        capture_id = request.meta.get(META_CAPTURE_ID)
         if self.mark_blocked is not None and capture_id is not None:
             self.mark_blocked(int(capture_id), reason)
-        portal = request.meta.get("gx_portal")
-        if self.on_blocked is not None:
-            self.on_blocked(request.url, reason, portal)
+        self.signals.send_catch_log(
+            gx_signals.page_blocked, url=request.url, reason=reason, portal=request.meta.get(META_PORTAL)
+        )
         logger.warning("blocked page (%s), archived and not parsed: %s", reason, response.url)

@@ -24,10 +24,19 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from gxcrawl.archive.captures import has_revalidation_captures, revalidation_capture
 from gxcrawl.archive.reader import RecordNotFound
-from gxcrawl.corpus.captures import has_revalidation_captures, revalidation_capture
 from gxcrawl.crawl.adapters import response_from_stored
 from gxcrawl.crawl.extensions.warc import archive_for
+from gxcrawl.crawl.meta import (
+    META_CAPTURE_ID,
+    META_NOT_MODIFIED_CAPTURE,
+    META_NOT_MODIFIED_OF,
+    META_PREVIOUS_CAPTURE,
+    META_PREVIOUS_SHA256,
+    META_SKIP_CONDITIONAL,
+    META_VALIDATORS_ADDED,
+)
 from gxcrawl.crawl.middlewares.replay import as_downloaded
 
 if TYPE_CHECKING:
@@ -43,13 +52,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOT_MODIFIED_FLAG = "not-modified"
-# request.meta keys (set per request, so a redirected copy of the request is looked up afresh)
-META_PREVIOUS = "gx_previous_capture"          # id of the capture the validators came from (or None)
-META_PREVIOUS_SHA256 = "gx_previous_payload_sha256"
-META_VALIDATORS_ADDED = "gx_conditional_headers"
-META_NOT_MODIFIED_OF = "gx_not_modified_of"    # set on a 304: the capture whose body the spider received
-META_NOT_MODIFIED_CAPTURE = "gx_not_modified_capture"  # set on a 304: the capture of the 304 answer itself
-META_SKIP = "gx_conditional"                    # False: never make this request conditional
 
 VALIDATOR_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 OUTCOMES = ("new", "changed", "unchanged")
@@ -86,21 +88,25 @@ class ConditionalRequestMiddleware:
             # a retried or redirected copy: drop the validators meant for the original URL and look again
             for name in VALIDATOR_HEADERS:
                 request.headers.pop(name, None)
-        request.meta.pop(META_PREVIOUS, None)
+        request.meta.pop(META_PREVIOUS_CAPTURE, None)
         request.meta.pop(META_PREVIOUS_SHA256, None)
-        if request.method != "GET" or request.meta.get(META_SKIP) is False or request.meta.get("playwright"):
+        if (
+            request.method != "GET"
+            or request.meta.get(META_SKIP_CONDITIONAL) is False
+            or request.meta.get("playwright")
+        ):
             return None
         if any(name in request.headers for name in VALIDATOR_HEADERS):
             return None  # the spider revalidates on its own terms
         if not self.history:
-            request.meta[META_PREVIOUS] = None
+            request.meta[META_PREVIOUS_CAPTURE] = None
             return None
         with self.archive().engine.connect() as connection:
             previous = revalidation_capture(connection, request.url)
         if previous is None:
-            request.meta[META_PREVIOUS] = None
+            request.meta[META_PREVIOUS_CAPTURE] = None
             return None
-        request.meta[META_PREVIOUS] = previous.capture_id
+        request.meta[META_PREVIOUS_CAPTURE] = previous.capture_id
         request.meta[META_PREVIOUS_SHA256] = previous.payload_sha256
         etag, last_modified = previous.etag, previous.last_modified
         if etag:
@@ -113,27 +119,29 @@ class ConditionalRequestMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        if META_PREVIOUS not in request.meta:
+        if META_PREVIOUS_CAPTURE not in request.meta:
             return response  # not looked up (not a plain GET, or the spider's own conditional request)
-        previous = request.meta[META_PREVIOUS]
+        previous = request.meta[META_PREVIOUS_CAPTURE]
         if response.status == 304 and previous is not None and request.meta.get(META_VALIDATORS_ADDED):
             self.count("unchanged")
             self.stats.inc_value("gx/recrawl/not_modified")
             request.meta[META_NOT_MODIFIED_OF] = previous
             # the pipelines must link what they parse to the capture that holds this body: the 304 record
             # the capture hook just wrote has none (its id stays available for provenance)
-            if "gx_capture_id" in request.meta:
-                request.meta[META_NOT_MODIFIED_CAPTURE] = request.meta["gx_capture_id"]
-            request.meta["gx_capture_id"] = previous
+            if META_CAPTURE_ID in request.meta:
+                request.meta[META_NOT_MODIFIED_CAPTURE] = request.meta[META_CAPTURE_ID]
+            request.meta[META_CAPTURE_ID] = previous
             try:
                 stored = self.archive().read_response(previous)
             except RecordNotFound as exc:  # damaged, or over the read limit: this page only
                 self.stats.inc_value("gx/recrawl/unreadable")
                 logger.error("304 for %s: its archived capture %s cannot be read: %s", request.url, previous, exc)
-                raise IgnoreRequest(f"304 for {request.url}: archived capture {previous} cannot be read: {exc}") \
-                    from None
-            return as_downloaded(response_from_stored(stored, request, flags=[*response.flags, NOT_MODIFIED_FLAG]),
-                                 request)
+                raise IgnoreRequest(
+                    f"304 for {request.url}: archived capture {previous} cannot be read: {exc}"
+                ) from None
+            return as_downloaded(
+                response_from_stored(stored, request, flags=[*response.flags, NOT_MODIFIED_FLAG]), request
+            )
         if not 200 <= response.status < 300:
             return response  # redirects, errors: the page itself is counted where it is finally fetched
         if previous is None:
@@ -151,6 +159,8 @@ class ConditionalRequestMiddleware:
         counts = {outcome: self.stats.get_value(f"gx/recrawl/{outcome}", 0) for outcome in OUTCOMES}
         for outcome, value in counts.items():
             self.stats.set_value(f"gx/recrawl/{outcome}", value)  # present even when 0, for the summary
-        logger.info("recrawl: %(new)d new, %(changed)d changed, %(unchanged)d unchanged pages "
-                    "(%(not_modified)d answered 304 Not Modified)",
-                    {**counts, "not_modified": self.stats.get_value("gx/recrawl/not_modified", 0)})
+        logger.info(
+            "recrawl: %(new)d new, %(changed)d changed, %(unchanged)d unchanged pages "
+            "(%(not_modified)d answered 304 Not Modified)",
+            {**counts, "not_modified": self.stats.get_value("gx/recrawl/not_modified", 0)},
+        )

@@ -12,6 +12,8 @@ from urllib.parse import urljoin
 
 from w3lib.url import canonicalize_url
 
+from gxcrawl.crawl.meta import META_COOKIE_GATE
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
@@ -29,10 +31,10 @@ class CookieGateMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         location = response.headers.get(b"Location")
-        if response.status not in (301, 302, 303, 307, 308) or not location or request.meta.get("gx_cookie_gate"):
+        if response.status not in (301, 302, 303, 307, 308) or not location or request.meta.get(META_COOKIE_GATE):
             return response
         target = urljoin(request.url, location.decode("latin-1"))
         if canonicalize_url(target) != canonicalize_url(request.url):
             return response
         self.stats.inc_value("gx/cookie_gate")
-        return request.replace(dont_filter=True, meta={**request.meta, "gx_cookie_gate": True})
+        return request.replace(dont_filter=True, meta={**request.meta, META_COOKIE_GATE: True})

@@ -39,8 +39,14 @@ def _size(cookie: Cookie) -> int:
 
 
 class BoundedCookiesMiddleware(CookiesMiddleware):
-    def __init__(self, debug: bool = False, *, max_per_domain: int = 50, max_bytes_per_domain: int = 16_384,
-                 max_cookie_bytes: int = 4096) -> None:
+    def __init__(
+        self,
+        debug: bool = False,
+        *,
+        max_per_domain: int = 50,
+        max_bytes_per_domain: int = 16_384,
+        max_cookie_bytes: int = 4096,
+    ) -> None:
         super().__init__(debug)
         self.max_per_domain = max_per_domain
         self.max_bytes_per_domain = max_bytes_per_domain

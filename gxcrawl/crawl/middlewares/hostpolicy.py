@@ -1,5 +1,10 @@
 """Every request of a portal crawl passes the portal's host policy (gxcrawl/discovery/hosts.py).
 
+The policy travels with the request: the spider puts its portal's `allowed_hosts` in
+`request.meta["gx_allowed_hosts"]`; for a request of no portal (robots.txt and its redirects) the portals of the
+whole crawl apply, which the spider announces with the `crawl_scope` signal before its first request. A request
+that carries neither (another spider's) is not the policy's business.
+
 First in the downloader chain (before robots.txt, which would otherwise connect to the host to ask), so a
 refused request never opens a connection: start URLs, list pages, candidates, attachments, and the targets of
 redirects (RedirectMiddleware's new request carries the portal in its meta and comes back through here). A
@@ -14,10 +19,14 @@ Refusals are counted as `gx/offsite/<kind>` (entry, column, candidate, attachmen
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import IgnoreRequest
+
+from gxcrawl.crawl import signals as gx_signals
+from gxcrawl.crawl.meta import META_ALLOWED_HOSTS, META_PORTAL, META_ROLE
+from gxcrawl.discovery.hosts import request_allowed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -26,54 +35,55 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# (portal id or None, url) -> allowed; None when the spider keeps no portals (the policy does not apply)
-Allows = Callable[[str | None, str], bool | None]
-
-
-def spider_allows(crawler: Crawler) -> Allows:
-    """The crawl's host policy as the spider holds it (its portals): None while there is no such spider."""
-    def allows(portal_id: str | None, url: str) -> bool | None:
-        spider = crawler.spider
-        if spider is None or not hasattr(spider, "url_allowed"):
-            return None
-        return spider.url_allowed(portal_id, url)
-    return allows
-
 
 def refusal_kind(meta: dict[str, Any]) -> str:
     if meta.get("redirect_urls"):
         return "redirect"
-    return str(meta.get("gx_role") or "other")
+    return str(meta.get(META_ROLE) or "other")
 
 
 class HostPolicyMiddleware:
-    def __init__(self, stats: StatsCollector, allows: Allows) -> None:
+    def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
-        self.allows = allows
+        self.crawl_allowed_hosts: tuple[tuple[str, ...], ...] = ()  # from the crawl_scope signal
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(crawler.stats, spider_allows(crawler))
+        middleware = cls(crawler.stats)
+        crawler.signals.connect(middleware.crawl_scope, signal=gx_signals.crawl_scope)
+        return middleware
+
+    def crawl_scope(self, allowed_hosts: Sequence[Sequence[str]]) -> None:
+        self.crawl_allowed_hosts = tuple(tuple(hosts) for hosts in allowed_hosts)
+
+    def allows(self, meta: dict[str, Any], url: str) -> bool | None:
+        return request_allowed(url, meta.get(META_ALLOWED_HOSTS), self.crawl_allowed_hosts)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        if self.allows(request.meta.get("gx_portal"), request.url) is False:
+        if self.allows(request.meta, request.url) is False:
             kind = refusal_kind(request.meta)
             self.stats.inc_value(f"gx/offsite/{kind}")
-            logger.info("refused %s request outside the portal's hosts: %s (portal %s)", kind, request.url,
-                        request.meta.get("gx_portal"))
-            raise IgnoreRequest(f"outside the allowed hosts of portal {request.meta.get('gx_portal')}: {request.url}")
+            logger.info(
+                "refused %s request outside the portal's hosts: %s (portal %s)",
+                kind,
+                request.url,
+                request.meta.get(META_PORTAL),
+            )
+            raise IgnoreRequest(f"outside the allowed hosts of portal {request.meta.get(META_PORTAL)}: {request.url}")
         return None
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         """A rendered page that Chromium's own redirects took off the portal is not read (its links would be the
         other site's). Scrapy's downloader never follows redirects itself, so only rendered pages can differ."""
-        if response.url != request.url and self.allows(request.meta.get("gx_portal"), response.url) is False:
+        if response.url != request.url and self.allows(request.meta, response.url) is False:
             self.stats.inc_value("gx/offsite/rendered")
-            logger.info("dropped a page that ended outside the portal's hosts: %s (asked for %s)", response.url,
-                        request.url)
-            raise IgnoreRequest(f"ended outside the allowed hosts of portal {request.meta.get('gx_portal')}: "
-                                f"{response.url}")
+            logger.info(
+                "dropped a page that ended outside the portal's hosts: %s (asked for %s)", response.url, request.url
+            )
+            raise IgnoreRequest(
+                f"ended outside the allowed hosts of portal {request.meta.get(META_PORTAL)}: {response.url}"
+            )
         return response
 
 
@@ -87,8 +97,11 @@ def route_offsite(stats: StatsCollector, allows: Callable[[str], bool]) -> Calla
                 await route.fallback()
                 return
             stats.inc_value("gx/offsite/rendered")
-            logger.info("refused a rendered page's request outside the portal's hosts: %s (page %s)",
-                        browser_request.url, request.url)
+            logger.info(
+                "refused a rendered page's request outside the portal's hosts: %s (page %s)",
+                browser_request.url,
+                request.url,
+            )
             await route.abort("blockedbyclient")
 
         await page.route("**", guard)

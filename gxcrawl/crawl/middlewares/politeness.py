@@ -51,7 +51,7 @@ class CrawlDelayMiddleware:
     def __init__(self, crawler: Crawler, *, max_delay: float) -> None:
         self.crawler = crawler
         self.max_delay = max_delay
-        self.delays: dict[str, float] = {}   # download-slot key (host) -> robots.txt Crawl-delay
+        self.delays: dict[str, float] = {}  # download-slot key (host) -> robots.txt Crawl-delay
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -122,7 +122,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         if retry_after is not None:
             return min(retry_after, self.retry_after_max)
         attempt = int(request.meta.get("retry_times", 0))
-        return min(self.backoff_base * (2 ** attempt), self.retry_after_max) if self.backoff_base > 0 else 0.0
+        return min(self.backoff_base * (2**attempt), self.retry_after_max) if self.backoff_base > 0 else 0.0
 
     async def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:

@@ -1,12 +1,13 @@
 """Rendering through scrapy-playwright and the system Chromium, only where it is needed.
 
-A request is rendered when its portal is flagged `render: true` in the registry, and a page that came
-back as an empty shell may be re-fetched rendered once (blocked.py). Document downloads are never
-rendered. Images, fonts and media are aborted (`abort_request`, PLAYWRIGHT_ABORT_REQUEST). When no
-browser is installed (or GX_RENDER_ENABLED is off) the crawl still runs: such pages are fetched plainly
-and listed as "not rendered" (stat `gx/render/unavailable`, spider.record_unrendered).
+A request is rendered when its meta says its portal needs a browser (`gx_render`: registry `render: true`, set
+by the spider), and a page that came back as an empty shell may be re-fetched rendered once (blocked.py).
+Document downloads are never rendered. Images, fonts and media are aborted (`abort_request`,
+PLAYWRIGHT_ABORT_REQUEST). When no browser is installed (or GX_RENDER_ENABLED is off) the crawl still runs: such
+pages are fetched plainly and listed as "not rendered" (stat `gx/render/unavailable`, signal `page_unrendered`).
 
-A rendered request also gets its portal's registry `render_actions` that apply to its URL (wait for the list,
+A rendered request also gets the registry `render_actions` in its meta (`gx_render_actions`) that apply to its
+URL (wait for the list,
 click a tab, 下一页 / 加载更多, scroll; gxcrawl/crawl/pageactions.py) as scrapy-playwright page methods; what
 they did is counted as `gx/render/actions/<action>/<outcome>` (+ `/steps`, and `gx/render/actions/rows_kept`).
 """
@@ -16,28 +17,48 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
 
-from gxcrawl.crawl.middlewares.hostpolicy import route_offsite, spider_allows
+from gxcrawl.archive.models import UNRENDERED
+from gxcrawl.crawl import signals as gx_signals
+from gxcrawl.crawl.meta import (
+    META_ALLOWED_HOSTS,
+    META_CAPTURE_ID,
+    META_EXPECT,
+    META_PORTAL,
+    META_RENDER,
+    META_RENDER_ACTIONS,
+    META_RENDER_SHELL,
+    META_ROLE,
+    META_UNRENDERED,
+)
+from gxcrawl.crawl.middlewares.hostpolicy import route_offsite
 from gxcrawl.crawl.pageactions import action_results, page_methods
+from gxcrawl.discovery.hosts import host_policy
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
     from scrapy.settings import BaseSettings
+    from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import StatsCollector
-
-    from gxcrawl.discovery.registry import RenderAction
 
 logger = logging.getLogger(__name__)
 
 ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 RENDER_ROLES = frozenset({"entry", "disclosure", "column", "notice", "candidate"})
 
 
@@ -83,8 +104,11 @@ class RenderAddon:
             if kept != handlers:
                 settings.set("DOWNLOAD_HANDLERS", kept, priority=self.PRIORITY)
             return
-        settings.set("DOWNLOAD_HANDLERS", {**handlers, "http": self.PLAYWRIGHT_HANDLER,
-                                           "https": self.PLAYWRIGHT_HANDLER}, priority=self.PRIORITY)
+        settings.set(
+            "DOWNLOAD_HANDLERS",
+            {**handlers, "http": self.PLAYWRIGHT_HANDLER, "https": self.PLAYWRIGHT_HANDLER},
+            priority=self.PRIORITY,
+        )
         for name, value in {
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",
             "PLAYWRIGHT_LAUNCH_OPTIONS": playwright_launch_options(chromium),
@@ -97,16 +121,22 @@ class RenderAddon:
 
 
 class RenderMiddleware:
-    def __init__(self, stats: StatsCollector, *, available: bool, wants_render: Callable[[str | None], bool],
-                 on_unrendered: Callable[[str, str | None], None] | None = None,
-                 actions_for: Callable[[str | None], Sequence[RenderAction]] | None = None,
-                 allows: Callable[[str | None, str], bool | None] | None = None) -> None:
+    """Acts on what the request's meta asks for; says what it could not do with the `page_unrendered` signal."""
+
+    def __init__(
+        self,
+        stats: StatsCollector,
+        signals: SignalManager,
+        *,
+        available: bool,
+        mark_unrendered: Callable[[int], None] | None = None,
+    ) -> None:
         self.stats = stats
-        self.allows = allows
+        self.signals = signals
         self.available = available
-        self.wants_render = wants_render
-        self.on_unrendered = on_unrendered
-        self.actions_for = actions_for
+        # flags the capture of a page fetched plainly for want of a browser, so every later look at the archive
+        # (the quality report's matrix) counts it, not only this crawl's coverage summary
+        self.mark_unrendered = mark_unrendered
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -115,33 +145,28 @@ class RenderMiddleware:
             raise NotConfigured("replay serves archived bytes; nothing to render")
         handlers = settings.getdict("DOWNLOAD_HANDLERS")
         has_handler = any(is_playwright_handler(v) for v in handlers.values())
-        available = settings.getbool("GX_RENDER_ENABLED") and has_handler and bool(
-            (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path"))
-
-        def wants_render(portal_id: str | None) -> bool:
-            spider = crawler.spider
-            return bool(spider is not None and hasattr(spider, "portal_renders") and spider.portal_renders(portal_id))
-
-        def on_unrendered(url: str, portal_id: str | None) -> None:
-            spider = crawler.spider
-            if spider is not None and hasattr(spider, "record_unrendered"):
-                spider.record_unrendered(url, portal_id)
-
-        def actions_for(portal_id: str | None) -> Sequence[RenderAction]:
-            spider = crawler.spider
-            if spider is None or not hasattr(spider, "portal_render_actions"):
-                return ()
-            return spider.portal_render_actions(portal_id)
-
+        available = (
+            settings.getbool("GX_RENDER_ENABLED")
+            and has_handler
+            and bool((settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path"))
+        )
         assert crawler.stats is not None
+        mark = None
         if not available:
-            logger.warning("rendering unavailable (GX_RENDER_ENABLED off or no Chromium): JS-only pages will be "
-                           "fetched plainly and listed as not rendered")
-        return cls(crawler.stats, available=available, wants_render=wants_render, on_unrendered=on_unrendered,
-                   actions_for=actions_for, allows=spider_allows(crawler))
+            logger.warning(
+                "rendering unavailable (GX_RENDER_ENABLED off or no Chromium): JS-only pages will be "
+                "fetched plainly and listed as not rendered"
+            )
+            if settings.getbool("GX_WARC_ENABLED") and settings.get("GX_ARCHIVE_DIR"):
+                from gxcrawl.crawl.extensions.warc import archive_for
+
+                def mark(capture_id: int) -> None:
+                    archive_for(crawler).mark_blocked(capture_id, UNRENDERED)
+
+        return cls(crawler.stats, crawler.signals, available=available, mark_unrendered=mark)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
-        if request.meta.get("gx_role") not in RENDER_ROLES or request.meta.get("gx_expect", "html") != "html":
+        if request.meta.get(META_ROLE) not in RENDER_ROLES or request.meta.get(META_EXPECT, "html") != "html":
             return None
         if request.meta.get("playwright"):
             if not self.available:  # a shell re-fetch asked for a browser we do not have
@@ -150,7 +175,7 @@ class RenderMiddleware:
                 self._guard(request)
                 self._add_actions(request)
             return None
-        if self.wants_render(request.meta.get("gx_portal")):
+        if request.meta.get(META_RENDER):
             if self.available:
                 request.meta["playwright"] = True
                 request.meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "load"})
@@ -159,30 +184,33 @@ class RenderMiddleware:
                 self._add_actions(request)
             else:
                 self.stats.inc_value("gx/render/unavailable")
-                if self.on_unrendered is not None:
-                    self.on_unrendered(request.url, request.meta.get("gx_portal"))
+                request.meta[META_UNRENDERED] = True
+                self.signals.send_catch_log(
+                    gx_signals.page_unrendered, url=request.url, portal=request.meta.get(META_PORTAL)
+                )
         elif self.available:
-            request.meta.setdefault("gx_render_shell", True)
+            request.meta.setdefault(META_RENDER_SHELL, True)
         return None
 
     def _guard(self, request: Request) -> None:
         """The page's own requests (navigations, scripts, XHR) pass the portal's host policy in the browser."""
-        if self.allows is None:
+        allowed_hosts = request.meta.get(META_ALLOWED_HOSTS)
+        if allowed_hosts is None:  # no portal's policy to apply
             return
-        portal_id, allows = request.meta.get("gx_portal"), self.allows
-        request.meta["playwright_page_init_callback"] = route_offsite(
-            self.stats, lambda url: allows(portal_id, url) is not False)
+        policy = host_policy(tuple(allowed_hosts))
+        request.meta["playwright_page_init_callback"] = route_offsite(self.stats, policy.allows)
 
     def _add_actions(self, request: Request) -> None:
-        if self.actions_for is None:
-            return
-        methods = page_methods(self.actions_for(request.meta.get("gx_portal")), request.url)
+        methods = page_methods(request.meta.get(META_RENDER_ACTIONS, ()), request.url)
         if methods:
             # fresh PageMethods on every attempt (a retried request must not carry the last one's results)
             request.meta["playwright_page_methods"] = methods
             self.stats.inc_value("gx/render/actions/pages")
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        capture_id = request.meta.get(META_CAPTURE_ID)
+        if request.meta.get(META_UNRENDERED) and capture_id is not None and self.mark_unrendered is not None:
+            self.mark_unrendered(int(capture_id))
         for result in action_results(request.meta.get("playwright_page_methods")):
             action, outcome = result["action"], result["outcome"]
             self.stats.inc_value(f"gx/render/actions/{action}/{outcome}")
@@ -191,6 +219,12 @@ class RenderMiddleware:
             if result.get("kept"):
                 self.stats.inc_value("gx/render/actions/rows_kept", result["kept"])
             if outcome != "done":  # not an error: the page is kept, but a registry hint may be out of date
-                logger.info("render action %s %r: %s on %s%s", action, result.get("target"), outcome, request.url,
-                            f" ({result['detail']})" if result.get("detail") else "")
+                logger.info(
+                    "render action %s %r: %s on %s%s",
+                    action,
+                    result.get("target"),
+                    outcome,
+                    request.url,
+                    f" ({result['detail']})" if result.get("detail") else "",
+                )
         return response

@@ -8,7 +8,8 @@ share one URL) at or before GX_REPLAY_AT (naive times are UTC); the response car
 stored wire body and headers, so decompression, redirects and cookies run as they did live. A request that
 is not archived is answered 404 (flag "replay-miss", stat `gx/replay/miss`) and never fetched;
 robots.txt goes the same way. `ReplayAddon` makes replay a single switch: politeness delays, robots.txt
-Crawl-delay, retry back-off and AutoThrottle off (there is no server to be polite to), WARC capture off (nothing new to archive), and
+Crawl-delay, retry back-off and AutoThrottle off (there is no server to be polite to), WARC capture off
+(nothing new to archive), and
 every network download handler replaced by one that refuses, so no request can leak out even if a
 component bypasses the middleware.
 """
@@ -26,10 +27,11 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from gxcrawl.archive import IndexMissing
+from gxcrawl.archive.captures import replayable_capture
 from gxcrawl.archive.reader import RecordNotFound
-from gxcrawl.corpus.captures import replayable_capture
 from gxcrawl.crawl.adapters import response_from_stored
 from gxcrawl.crawl.extensions.warc import archive_for, fail_crawl
+from gxcrawl.crawl.meta import META_CAPTURE_ID, META_REPLAYED_AT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -111,8 +113,13 @@ class NoNetworkDownloadHandler(BaseDownloadHandler):
 
 
 class ReplayMiddleware:
-    def __init__(self, archive: Callable[[], Archive], stats: StatsCollector, at: datetime | None,
-                 on_failure: Callable[[BaseException], None] | None = None) -> None:
+    def __init__(
+        self,
+        archive: Callable[[], Archive],
+        stats: StatsCollector,
+        at: datetime | None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
         self.archive = archive
         self.stats = stats
         self.at = at
@@ -135,10 +142,14 @@ class ReplayMiddleware:
             raise NotConfigured("GX_REPLAY is off")
         assert crawler.stats is not None
         at = parse_replay_at(settings.get("GX_REPLAY_AT"))
-        logger.info("replaying from the archive in %s%s, no network", settings.get("GX_ARCHIVE_DIR"),
-                    f" as of {at.isoformat()}" if at else "")
-        middleware = cls(lambda: archive_for(crawler), crawler.stats, at,
-                         lambda exc: fail_crawl(crawler, REPLAY_FAILED, exc))
+        logger.info(
+            "replaying from the archive in %s%s, no network",
+            settings.get("GX_ARCHIVE_DIR"),
+            f" as of {at.isoformat()}" if at else "",
+        )
+        middleware = cls(
+            lambda: archive_for(crawler), crawler.stats, at, lambda exc: fail_crawl(crawler, REPLAY_FAILED, exc)
+        )
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
@@ -147,8 +158,14 @@ class ReplayMiddleware:
             raise IgnoreRequest(f"replay: {self.unusable}")
         archive = self.archive()
         with archive.session() as session:
-            capture = replayable_capture(session, request.url, self.at, rendered=bool(request.meta.get("playwright")),
-                                         method=request.method, body=request.body)
+            capture = replayable_capture(
+                session,
+                request.url,
+                self.at,
+                rendered=bool(request.meta.get("playwright")),
+                method=request.method,
+                body=request.body,
+            )
             capture_id = capture.id if capture is not None else None
         if capture_id is None:
             self.stats.inc_value("gx/replay/miss")
@@ -161,7 +178,7 @@ class ReplayMiddleware:
             logger.error("replay: capture %s of %s cannot be read: %s", capture_id, request.url, exc)
             raise IgnoreRequest(f"replay: capture {capture_id} of {request.url} cannot be read: {exc}") from None
         # the pipelines link what they derive to the archived capture, as in the live crawl
-        request.meta["gx_capture_id"] = capture_id
-        request.meta["gx_replayed_at"] = stored.fetched_at.isoformat()
+        request.meta[META_CAPTURE_ID] = capture_id
+        request.meta[META_REPLAYED_AT] = stored.fetched_at.isoformat()
         self.stats.inc_value("gx/replay/hit")
         return as_downloaded(response_from_stored(stored, request, flags=[REPLAY_FLAG]), request)

@@ -1,4 +1,4 @@
-"""Parse each ReportPage with the report library (docs/interfaces.md, C2): the record and the normalised text.
+"""Parse each ReportPage with the report library (docs/interfaces.md, "The parser"): the record and the normalised text.
 
 The parse runs in worker processes (`GX_PARSE_WORKERS`, default one per core but one): it is CPU work that in
 this process would slow down every download and archive write. `GX_PARSE_WORKERS=0` parses in a thread of this
@@ -13,7 +13,6 @@ A record the parser's own last-resort guard made (issue `parser: internal error 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
@@ -23,6 +22,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet.threads import deferToThread
 
+from gxcrawl.archive.database import encode_json
 from gxcrawl.crawl.items import ReportPage
 from gxcrawl.crawl.workers import WorkerPool, default_workers, parse_for_archive
 
@@ -38,8 +38,14 @@ DEFAULT_PARSE_MEMORY_MB = 2048
 
 
 class ParsePipeline:
-    def __init__(self, parse_document: Callable[..., tuple[dict[str, Any], str, str]], parser_version: str,
-                 stats: StatsCollector, *, workers: WorkerPool | None = None) -> None:
+    def __init__(
+        self,
+        parse_document: Callable[..., tuple[dict[str, Any], str, str]],
+        parser_version: str,
+        stats: StatsCollector,
+        *,
+        workers: WorkerPool | None = None,
+    ) -> None:
         self.parse_document = parse_document
         self.parser_version = parser_version
         self.stats = stats
@@ -63,8 +69,12 @@ class ParsePipeline:
         if count > 0:
             if is_asyncio_reactor_installed():
                 memory_mb = settings.getint("GX_PARSE_MEMORY_MB", DEFAULT_PARSE_MEMORY_MB)  # checked by crawl.config
-                workers = WorkerPool(count, timeout=settings.getfloat("GX_PARSE_TIMEOUT", 600.0),
-                                     preload="gxcrawl.report.page", memory_mb=memory_mb)
+                workers = WorkerPool(
+                    count,
+                    timeout=settings.getfloat("GX_PARSE_TIMEOUT", 600.0),
+                    preload="gxcrawl.report.page",
+                    memory_mb=memory_mb,
+                )
             else:
                 logger.warning("GX_PARSE_WORKERS needs the asyncio reactor: parsing in a thread instead")
         return cls(parse_for_archive, PARSER_VERSION, crawler.stats, workers=workers)
@@ -88,11 +98,13 @@ class ParsePipeline:
         where = item.final_url or item.url
         try:
             if self.workers is not None:
-                record, text, encoded = await self.workers.run(self.parse_document, item.body, url=where,
-                                                               content_type=item.content_type)
+                record, text, encoded = await self.workers.run(
+                    self.parse_document, item.body, url=where, content_type=item.content_type
+                )
             else:  # a thread, so that a long PDF at least does not stall the reactor's timeouts
-                record, text, encoded = await maybe_deferred_to_future(deferToThread(
-                    self.parse_document, item.body, url=where, content_type=item.content_type))
+                record, text, encoded = await maybe_deferred_to_future(
+                    deferToThread(self.parse_document, item.body, url=where, content_type=item.content_type)
+                )
         except Exception as exc:
             # UnreadableDocument, MemoryError, a worker's crash or hang, a bug: the capture stays archived (reparse
             # can try again with a better parser), and the crawl goes on
@@ -102,7 +114,7 @@ class ParsePipeline:
             self.stats.inc_value("gx/parse/internal_error")
         if "parser_version" not in record:
             record["parser_version"] = self.parser_version
-            encoded = json.dumps(record)
+            encoded = encode_json(record)
         item.record = record
         item.record_json = encoded
         item.text = text

@@ -21,8 +21,13 @@ if TYPE_CHECKING:
 
 
 class StorePipeline:
-    def __init__(self, open_archive: Callable[[], Archive], text_sha256: Callable[[str], str],
-                 stats: StatsCollector, on_failure: Callable[[BaseException], None]) -> None:
+    def __init__(
+        self,
+        open_archive: Callable[[], Archive],
+        text_sha256: Callable[[str], str],
+        stats: StatsCollector,
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
         self.open_archive = open_archive
         self.text_sha256 = text_sha256
         self.stats = stats
@@ -46,22 +51,28 @@ class StorePipeline:
             raise DropItem(f"{item.url}: not parsed (is ParsePipeline enabled before StorePipeline?)")
         try:
             stored = self.open_archive().record_parsed(
-                text_sha256=item.record.get("text_sha256") or self.text_sha256(item.text), url=item.url,
-                portal=item.portal, capture_id=item.capture_id,
+                text_sha256=item.record.get("text_sha256") or self.text_sha256(item.text),
+                url=item.url,
+                portal=item.portal,
+                capture_id=item.capture_id,
                 parser_version=str(item.record.get("parser_version") or ""),
-                record=EncodedJSON(item.record_json) if item.record_json is not None else item.record, text=item.text)
+                record=EncodedJSON(item.record_json) if item.record_json is not None else item.record,
+                text=item.text,
+            )
         except (ArchiveWriteError, OSError) as exc:
             self.on_failure(exc)
             raise
         outcome = stored.document
         item.document_id = outcome.document_id
         item.outcome = outcome
-        for stat, happened in (("gx/documents/new", outcome.new_document),
-                               ("gx/documents/sources", outcome.new_source),
-                               ("gx/documents/versions", outcome.new_version),
-                               ("gx/documents/unchanged", not outcome.changed),
-                               ("gx/texts", stored.text_record_id is not None),
-                               ("gx/reports/new", stored.new_report)):
+        for stat, happened in (
+            ("gx/documents/new", outcome.new_document),
+            ("gx/documents/sources", outcome.new_source),
+            ("gx/documents/versions", outcome.new_version),
+            ("gx/documents/unchanged", not outcome.changed),
+            ("gx/texts", stored.text_record_id is not None),
+            ("gx/reports/new", stored.new_report),
+        ):
             if happened:
                 self.stats.inc_value(stat)
         self.stats.inc_value(f"gx/reports/{item.portal or 'unknown'}")

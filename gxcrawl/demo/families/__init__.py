@@ -1,4 +1,5 @@
-"""One builder per CMS family: URL shapes, list markup, pagination, article templates (docs/portals.md, "CMS families and list mechanisms").
+"""One builder per CMS family: URL shapes, list markup, pagination, article templates
+(docs/portals.md, "CMS families and list mechanisms").
 
 Each builder plans a site's reports (deterministically from the site's rng) and registers a handler
 for every path. Pages are rendered on request, so a site with thousands of reports starts at once.
@@ -21,9 +22,18 @@ from gxcrawl.demo.families.vsb import build_vsb
 from gxcrawl.demo.world import Site
 
 BUILDERS: dict[str, Callable[[Site, random.Random, Options, dict], None]] = {
-    "trs": build_trs, "trs1": build_trs1, "hanweb": build_hanweb, "vsb": build_vsb, "gkmlpt": build_gkmlpt,
-    "jsonly": build_jsonly, "client_slice": build_client_slice, "slow": build_slow, "jpaas": build_jpaas,
-    "search": build_search, "scripted": build_scripted, "trsapi": build_trsapi,
+    "trs": build_trs,
+    "trs1": build_trs1,
+    "hanweb": build_hanweb,
+    "vsb": build_vsb,
+    "gkmlpt": build_gkmlpt,
+    "jsonly": build_jsonly,
+    "client_slice": build_client_slice,
+    "slow": build_slow,
+    "jpaas": build_jpaas,
+    "search": build_search,
+    "scripted": build_scripted,
+    "trsapi": build_trsapi,
 }
 
 __all__ = ["BUILDERS", "Options", "etag", "http_date", "link_republished", "soft_404"]

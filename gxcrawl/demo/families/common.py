@@ -95,21 +95,46 @@ class Planner:
                 out.append((agency, kind, REPORT_YEARS[(k + i) % per_agency]))
         return out[: self.count]
 
-    def report(self, agency: str, kind: str, year: int, group: str, *, form: str | None = None,
-               source: str = "reportgen", fmt: str | None = None, docid: int | None = None) -> Report:
+    def report(
+        self,
+        agency: str,
+        kind: str,
+        year: int,
+        group: str,
+        *,
+        form: str | None = None,
+        source: str = "reportgen",
+        fmt: str | None = None,
+        docid: int | None = None,
+    ) -> Report:
         rng = self.rng
         if form is None:
             roll = rng.random()
-            form = "html" if roll < 0.55 else "html+pdf" if roll < 0.75 else "html+docx" if roll < 0.9 else "attachment_only"
+            form = (
+                "html"
+                if roll < 0.55
+                else "html+pdf"
+                if roll < 0.75
+                else "html+docx"
+                if roll < 0.9
+                else "attachment_only"
+            )
         layout = "html"
         if source == "reportgen" and rng.random() < self.opts.text_layout_share:
             layout = rng.choice(TEXT_LAYOUTS)
         report = Report(
             uid=f"{self.site.id}:{agency}:{year}:{self._n}",
-            site=self.site, agency=agency, agency_kind=kind, report_year=year,
+            site=self.site,
+            agency=agency,
+            agency_kind=kind,
+            report_year=year,
             fmt=fmt or (contentlib.SEEDS[source[5:]].fmt if source.startswith("seed:") else fmt_for_year(rng, year)),
-            form=form, layout=layout, source=source, defects=self.opts.defects,
-            docid=docid if docid is not None else self.docid(), group=group,
+            form=form,
+            layout=layout,
+            source=source,
+            defects=self.opts.defects,
+            docid=docid if docid is not None else self.docid(),
+            group=group,
         )
         self.site.reports.append(report)
         return report
@@ -170,17 +195,21 @@ def attachment_links(report: Report, style: str, page_dir: str) -> str:
         if style == "trs":
             href = rel(page_dir, att.path)
             oldsrc = f"/protect/P0{report.ymd[:6]}/P0{report.ymd}/{att.path.rsplit('/', 1)[-1]}"
-            out.append(f'<p class="insertfileTag"><a appendix="true" href="{escape(href)}" OLDSRC="{oldsrc}" '
-                       f'title="{name}">{name}</a></p>')
+            out.append(
+                f'<p class="insertfileTag"><a appendix="true" href="{escape(href)}" OLDSRC="{oldsrc}" '
+                f'title="{name}">{name}</a></p>'
+            )
         elif style == "vsb":
             fid = att.path.rsplit("=", 1)[-1]
-            out.append(f'<li>附件【<a href="{escape(att.path)}" target="_blank">{name}</a>】已下载'
-                       f'<span id="nattach{fid}"><script>getClickTimes({fid},{report.docid},"wbnewsfile","attach")'
-                       f"</script></span>次</li>")
+            out.append(
+                f'<li>附件【<a href="{escape(att.path)}" target="_blank">{name}</a>】已下载'
+                f'<span id="nattach{fid}"><script>getClickTimes({fid},{report.docid},"wbnewsfile","attach")'
+                f"</script></span>次</li>"
+            )
         else:
             out.append(f'<p class="fj">附件：<a href="{escape(att.path)}" target="_blank">{name}</a></p>')
     if style == "vsb":
-        return "<ul class=\"fj-list\">" + "".join(out) + "</ul>"
+        return '<ul class="fj-list">' + "".join(out) + "</ul>"
     return "\n".join(out)
 
 
@@ -197,12 +226,16 @@ def index_no(report: Report) -> str:
 
 
 def add_attachments(report: Report, path_for: Callable[[Report, str, int], str], *, referer: bool = False) -> None:
-    kinds = {"html+pdf": ["pdf"], "html+docx": ["docx"], "attachment_only": [report.attachment_kind]}.get(report.form, [])
+    kinds = {"html+pdf": ["pdf"], "html+docx": ["docx"], "attachment_only": [report.attachment_kind]}.get(
+        report.form, []
+    )
     for i, kind in enumerate(kinds):
         name = f"{report.title}.{kind}"
         att = Attachment(path_for(report, kind, i), kind, name, referer_required=referer)
         report.attachments.append(att)
-        report.site.routes[att.path.split("?")[0] if "?" not in att.path else att.path] = attachment_handler(report, att)
+        report.site.routes[att.path.split("?")[0] if "?" not in att.path else att.path] = attachment_handler(
+            report, att
+        )
 
 
 def report_route(report: Report, render: Callable[[Report, int], str]) -> None:
@@ -214,10 +247,19 @@ def report_route(report: Report, render: Callable[[Report, int], str]) -> None:
     site.routes[report.path] = handle
 
 
-def static_page(site: Site, path: str, title: str, paragraphs: list[str], crumbs: list[tuple[str, str | None]],
-                column: str | None = None) -> None:
-    main = f'<div class="article"><h1>{escape(title)}</h1><div class="content">' + "".join(
-        f"<p>{escape(p)}</p>" for p in paragraphs) + "</div></div>"
+def static_page(
+    site: Site,
+    path: str,
+    title: str,
+    paragraphs: list[str],
+    crumbs: list[tuple[str, str | None]],
+    column: str | None = None,
+) -> None:
+    main = (
+        f'<div class="article"><h1>{escape(title)}</h1><div class="content">'
+        + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        + "</div></div>"
+    )
 
     def handle(req: Request) -> Response:
         return site.html(chrome.page(site, title=title, column=column, crumbs=crumbs, main=main))
@@ -226,31 +268,47 @@ def static_page(site: Site, path: str, title: str, paragraphs: list[str], crumbs
 
 
 def distractor_route(site: Site, d: Distractor, render_article: Callable[..., str]) -> None:
-    body = contentlib.distractor_body(d.kind, d.title, region=site.region, agency=site.name, year=int(d.published[:4]) - 1)
+    body = contentlib.distractor_body(
+        d.kind, d.title, region=site.region, agency=site.name, year=int(d.published[:4]) - 1
+    )
 
     def handle(req: Request) -> Response:
-        return site.html(render_article(site, title=d.title, agency=site.name + "办公室", published=d.published,
-                                        body=body, path=d.path), last_modified=d.published)
+        return site.html(
+            render_article(
+                site, title=d.title, agency=site.name + "办公室", published=d.published, body=body, path=d.path
+            ),
+            last_modified=d.published,
+        )
 
     site.routes[d.path] = handle
 
 
 def home_page(site: Site, links: list[tuple[str, str]], news: list[tuple[str, str]]) -> None:
     nav = "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in links)
-    newsl = "".join(f'<li><a href="{escape(h)}" target="_blank">{escape(t)}</a><span>2024-0{i % 9 + 1}-1{i}</span></li>'
-                    for i, (t, h) in enumerate(news))
-    main = (f'<div class="home"><div class="zwgk-entry"><h2>政务公开</h2><ul>{nav}</ul></div>'
-            f'<div class="news"><h2>政务要闻</h2><ul>{newsl}</ul></div></div>')
+    newsl = "".join(
+        f'<li><a href="{escape(h)}" target="_blank">{escape(t)}</a><span>2024-0{i % 9 + 1}-1{i}</span></li>'
+        for i, (t, h) in enumerate(news)
+    )
+    main = (
+        f'<div class="home"><div class="zwgk-entry"><h2>政务公开</h2><ul>{nav}</ul></div>'
+        f'<div class="news"><h2>政务要闻</h2><ul>{newsl}</ul></div></div>'
+    )
 
     def handle(req: Request) -> Response:
-        return site.html(chrome.page(site, title=site.name, column=None, crumbs=[("首页", None)], main=main,
-                                     title_tag=site.name))
+        return site.html(
+            chrome.page(site, title=site.name, column=None, crumbs=[("首页", None)], main=main, title_tag=site.name)
+        )
 
     site.routes["/"] = handle
     site.routes["/index.html"] = handle
     for t, h in news:
-        static_page(site, h, t, [f"{site.region}召开专题会议，部署近期重点工作。", "会议要求，各部门要切实履职尽责，抓好工作落实。"],
-                    [("首页", "/"), ("政务要闻", None)])
+        static_page(
+            site,
+            h,
+            t,
+            [f"{site.region}召开专题会议，部署近期重点工作。", "会议要求，各部门要切实履职尽责，抓好工作落实。"],
+            [("首页", "/"), ("政务要闻", None)],
+        )
 
 
 def news_items(site: Site) -> list[tuple[str, str]]:
@@ -262,12 +320,23 @@ def news_items(site: Site) -> list[tuple[str, str]]:
 
 
 def guide_pages(site: Site, base: str, crumbs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
-    pages = [("政府信息公开指南", base + "zfxxgkzn/index.html"), ("政府信息公开制度", base + "zfxxgkzd/index.html"),
-             ("法定主动公开内容", base + "fdzdgknr/index.html")]
+    pages = [
+        ("政府信息公开指南", base + "zfxxgkzn/index.html"),
+        ("政府信息公开制度", base + "zfxxgkzd/index.html"),
+        ("法定主动公开内容", base + "fdzdgknr/index.html"),
+    ]
     for title, path in pages:
-        static_page(site, path, f"{site.name}{title}", [
-            "为了保障公民、法人和其他组织依法获取政府信息，根据《中华人民共和国政府信息公开条例》，编制本指南。",
-            "申请人可以通过当面、信函、网络等方式提出政府信息公开申请。"], crumbs + [(title, None)], column=title)
+        static_page(
+            site,
+            path,
+            f"{site.name}{title}",
+            [
+                "为了保障公民、法人和其他组织依法获取政府信息，根据《中华人民共和国政府信息公开条例》，编制本指南。",
+                "申请人可以通过当面、信函、网络等方式提出政府信息公开申请。",
+            ],
+            crumbs + [(title, None)],
+            column=title,
+        )
     return pages
 
 
@@ -279,13 +348,17 @@ def challenge_412() -> Response:
         '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
         '<meta id="9DhefwqGPrzGxEp9hPaoag" content="Y2hhbGxlbmdlLWRhdGE=" r="m">'
         "<script type=\"text/javascript\" r='m'>$_ts=window['$_ts'];if(!$_ts)$_ts=window['$_ts']={};"
-        "$_ts.nsd=28761;$_ts.cd=\"qEcrrAlkWqWFqrlEcaaqc0Azr1qPcGAkWsE7rqqlDGlFcqqrc1qbcqr1cqqPcGlFWGYbrqq8Wa3\";"
-        "$_ts.lcd=\"l1jarAAlcGE7cqaqcaArcsAlcqlzWsl3qqlFraE\";</script>"
-        "<script type=\"text/javascript\" charset=\"utf-8\" src=\"/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js\" r='m'></script>"
+        '$_ts.nsd=28761;$_ts.cd="qEcrrAlkWqWFqrlEcaaqc0Azr1qPcGAkWsE7rqqlDGlFcqqrc1qbcqr1cqqPcGlFWGYbrqq8Wa3";'
+        '$_ts.lcd="l1jarAAlcGE7cqaqcaArcsAlcqlzWsl3qqlFraE";</script>'
+        '<script type="text/javascript" charset="utf-8" src="/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js" r=\'m\'></script>'
         "</head><body><script type=\"text/javascript\" r='m'>$_ts.cm=function(){return 0};</script></body></html>"
     )
-    return Response(412, body.encode("utf-8"), "text/html; charset=utf-8",
-                     [("Set-Cookie", "FSSBBIl1UgzbN7N80S=aB3dE5fG7hI9; Path=/; HttpOnly")])
+    return Response(
+        412,
+        body.encode("utf-8"),
+        "text/html; charset=utf-8",
+        [("Set-Cookie", "FSSBBIl1UgzbN7N80S=aB3dE5fG7hI9; Path=/; HttpOnly")],
+    )
 
 
 def challenge_521() -> Response:
@@ -295,8 +368,12 @@ def challenge_521() -> Response:
         "+('|0|')+('dE%2FHn')+('%3D')+';max-age=3600;path=/';location.href=location.pathname+location.search"
         "</script></body></html>"
     )
-    return Response(521, body.encode("utf-8"), "text/html",
-                    [("Set-Cookie", "__jsluid_h=3c5a7e9b1d2f4a6c8e0b2d4f6a8c0e1f; max-age=31536000; path=/; HttpOnly")])
+    return Response(
+        521,
+        body.encode("utf-8"),
+        "text/html",
+        [("Set-Cookie", "__jsluid_h=3c5a7e9b1d2f4a6c8e0b2d4f6a8c0e1f; max-age=31536000; path=/; HttpOnly")],
+    )
 
 
 def empty_shell() -> Response:
@@ -311,10 +388,20 @@ def empty_shell() -> Response:
 
 
 def soft_404(site: Site) -> Response:
-    main = ('<div class="error-page"><h2>404</h2><p>抱歉，您访问的页面不存在或已被删除！</p>'
-            '<p><a href="/">返回首页</a></p></div>')
-    return site.html(chrome.page(site, title="页面不存在", column=None, crumbs=[("首页", "/"), ("页面不存在", None)],
-                                 main=main, title_tag="404 页面不存在"))
+    main = (
+        '<div class="error-page"><h2>404</h2><p>抱歉，您访问的页面不存在或已被删除！</p>'
+        '<p><a href="/">返回首页</a></p></div>'
+    )
+    return site.html(
+        chrome.page(
+            site,
+            title="页面不存在",
+            column=None,
+            crumbs=[("首页", "/"), ("页面不存在", None)],
+            main=main,
+            title_tag="404 页面不存在",
+        )
+    )
 
 
 def cookie_gated(site: Site, path: str, inner: Callable[[Request], Response], token: str) -> None:
@@ -323,8 +410,7 @@ def cookie_gated(site: Site, path: str, inner: Callable[[Request], Response], to
     def handle(req: Request) -> Response:
         if req.cookies.get("CT6T") == token:
             return inner(req)
-        return Response(302, b"", "text/html", [("Location", site.url(path)),
-                                                ("Set-Cookie", f"CT6T={token}; Path=/")])
+        return Response(302, b"", "text/html", [("Location", site.url(path)), ("Set-Cookie", f"CT6T={token}; Path=/")])
 
     site.routes[path] = handle
 
@@ -350,7 +436,6 @@ def robots(site: Site, disallow: list[str], crawl_delay: float | None) -> None:
         lines.append(f"Crawl-delay: {crawl_delay:g}")
     site.robots_txt = "\n".join(lines) + "\n"
     site.robots_disallowed = list(disallow)
-
 
 
 def to_int(value: str, default: int) -> int:

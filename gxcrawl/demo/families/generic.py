@@ -24,51 +24,87 @@ from gxcrawl.demo.families.common import (
     robots,
     short,
 )
-from gxcrawl.demo.families.trs import trs_list, trs_report_path
+from gxcrawl.demo.families.trs import trs_attachment_path, trs_list, trs_report_path
 from gxcrawl.demo.world import Request, Response, Site
 
 # --- generic article template (JS-only, client-side slice and slow sites) -------------------------------------------
 
 
-def generic_page(site: Site, *, title: str, agency: str, published: str, body: str, container: str, atts: str,
-                 column: str, list_path: str, index: str = "") -> str:
-    dl = (f'<dl class="meta"><dt>索引号：</dt><dd>{escape(index)}</dd><dt>发文机构：</dt><dd>{escape(agency)}</dd>'
-          f"<dt>发布日期：</dt><dd>{escape(published)}</dd><dt>标题：</dt><dd>{escape(title)}</dd></dl>")
-    if container.startswith("#"):
-        open_tag = f'<div id="{container[1:]}">'
-    else:
-        open_tag = f'<div class="{container[1:]}">'
+def generic_page(
+    site: Site,
+    *,
+    title: str,
+    agency: str,
+    published: str,
+    body: str,
+    container: str,
+    atts: str,
+    column: str,
+    list_path: str,
+    index: str = "",
+) -> str:
+    dl = (
+        f'<dl class="meta"><dt>索引号：</dt><dd>{escape(index)}</dd><dt>发文机构：</dt><dd>{escape(agency)}</dd>'
+        f"<dt>发布日期：</dt><dd>{escape(published)}</dd><dt>标题：</dt><dd>{escape(title)}</dd></dl>"
+    )
+    attribute = "id" if container.startswith("#") else "class"
+    open_tag = f'<div {attribute}="{container[1:]}">'
     main = f"""<div class="article">{dl}
 <h1 id="ti">{escape(title)}</h1>
-<div class="pages-date">{escape(published)} <span class="font">来源：{escape(agency)}</span> 字号：<a>大</a> <a>中</a> <a>小</a></div>
+<div class="pages-date">{escape(published)} <span class="font">来源：{escape(agency)}</span> \
+字号：<a>大</a> <a>中</a> <a>小</a></div>
 {open_tag}{body}</div>
 {atts}
 {chrome.article_tools()}</div>"""
     metas = {"ArticleTitle": title, "PubDate": f"{published} 11:00", "ContentSource": agency}
-    return chrome.page(site, title=title, column=column, crumbs=[
-        ("首页", "/"), ("政务公开", site.xxgk_path), (column, list_path), ("正文", None)], main=main, metas=metas)
+    return chrome.page(
+        site,
+        title=title,
+        column=column,
+        crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), (column, list_path), ("正文", None)],
+        main=main,
+        metas=metas,
+    )
 
 
-def build_generic_reports(site: Site, pl: Planner, list_dir: str, container: str, column: str, *,
-                          n_departments: int, n_townships: int) -> None:
+def build_generic_reports(
+    site: Site, pl: Planner, list_dir: str, container: str, column: str, *, n_departments: int, n_townships: int
+) -> None:
     for agency, kind, year in pl.pairs(n_departments=n_departments, n_townships=n_townships):
         r = pl.report(agency, kind, year, "column")
         r.path = trs_report_path(list_dir, r)
         r.list_paths = [list_dir + "index.html"]
-        add_attachments(r, lambda rep, kind, i: f"{rep.path.rsplit('/', 1)[0]}/P0{rep.ymd}{rep.docid % 1000000:06d}{i}.{kind}")
-        report_route(r, lambda rep, gen: generic_page(
-            site, title=rep.title, agency=rep.agency, published=rep.published, body=body_of(rep, gen),
-            container=container, atts=attachment_links(rep, "plain", ""), column=column,
-            list_path=list_dir + "index.html", index=index_no(rep)))
+        add_attachments(r, trs_attachment_path)
+        report_route(
+            r,
+            lambda rep, gen: generic_page(
+                site,
+                title=rep.title,
+                agency=rep.agency,
+                published=rep.published,
+                body=body_of(rep, gen),
+                container=container,
+                atts=attachment_links(rep, "plain", ""),
+                column=column,
+                list_path=list_dir + "index.html",
+                index=index_no(rep),
+            ),
+        )
 
 
 def xxgk_index(site: Site, blocks: list[tuple[str, str]], extra: str = "") -> None:
     """The 政府信息公开 page: guides and `blocks` as links, then `extra` HTML (a search box, a widget)."""
     guides = guide_pages(site, site.xxgk_path.rsplit("/", 1)[0] + "/", [("首页", "/"), ("政务公开", site.xxgk_path)])
     lis = "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in guides + blocks)
-    site.routes[site.xxgk_path] = lambda req: site.html(chrome.page(
-        site, title="政府信息公开", column="政府信息公开", crumbs=[("首页", "/"), ("政府信息公开", None)],
-        main=f'<div class="xxgk-blocks"><ul>{lis}</ul></div>{extra}'))
+    site.routes[site.xxgk_path] = lambda req: site.html(
+        chrome.page(
+            site,
+            title="政府信息公开",
+            column="政府信息公开",
+            crumbs=[("首页", "/"), ("政府信息公开", None)],
+            main=f'<div class="xxgk-blocks"><ul>{lis}</ul></div>{extra}',
+        )
+    )
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))
 
 
@@ -108,11 +144,20 @@ def build_jsonly(site: Site, rng: random.Random, opts: Options, registry: dict) 
             "nx.onclick=function(){if((p+1)*n<d.length){p++;setTimeout(draw,120);}return false;};"
             "draw();})();</script>"
         )
-        main = (f'<div class="list-box"><h2>政府信息公开年报</h2><ul id="nb-list" class="list"></ul>'
-                f'<div class="pager"><a id="nb-next" class="next" href="javascript:void(0)">下一页</a></div>'
-                f"{script}</div>")
-        return site.html(chrome.page(site, title="政府信息公开年报", column="政府信息公开年报",
-                                     crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)], main=main))
+        main = (
+            f'<div class="list-box"><h2>政府信息公开年报</h2><ul id="nb-list" class="list"></ul>'
+            f'<div class="pager"><a id="nb-next" class="next" href="javascript:void(0)">下一页</a></div>'
+            f"{script}</div>"
+        )
+        return site.html(
+            chrome.page(
+                site,
+                title="政府信息公开年报",
+                column="政府信息公开年报",
+                crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)],
+                main=main,
+            )
+        )
 
     site.routes[list_dir + "index.html"] = listing
     site.routes[list_dir] = listing
@@ -121,8 +166,13 @@ def build_jsonly(site: Site, rng: random.Random, opts: Options, registry: dict) 
     # rows, then click 下一页 until it is disabled, keeping every page's rows
     site.render_actions = [
         {"wait_for": "#nb-list li", "timeout_ms": 10_000, "match": "^/xxgk/ndbg/(index\\.html)?$"},
-        {"click_repeat": "#nb-next", "times": min(50, pages + 1), "collect": "#nb-list li", "timeout_ms": 3_000,
-         "match": "^/xxgk/ndbg/(index\\.html)?$"},
+        {
+            "click_repeat": "#nb-next",
+            "times": min(50, pages + 1),
+            "collect": "#nb-list li",
+            "timeout_ms": 3_000,
+            "match": "^/xxgk/ndbg/(index\\.html)?$",
+        },
     ]
     robots(site, [], None)
     xxgk_index(site, [("政府信息公开年报", list_dir + "index.html")])
@@ -144,15 +194,33 @@ def build_client_slice(site: Site, rng: random.Random, opts: Options, registry: 
 
     def listing(req: Request) -> Response:
         rows = sorted(site.reports, key=lambda r: (r.published, r.path), reverse=True)
-        lis = "".join(f'<li><a href="{escape(rel(list_dir, r.path))}" title="{escape(r.title)}" target="_blank">'
-                      f"{escape(short(r.title))}</a><span>{r.published}</span></li>" for r in rows)
-        script = ("<script>var pageConfig = {totalCount: " + str(len(rows)) + ", perSize: " + str(SLICE_PER_SIZE) +
-                  ", curPage: 1, pageId: 'page'};"
-                  "function showPage(p){var lis=document.querySelectorAll('.default_news li');for(var i=0;i<lis.length;i++)"
-                  "{lis[i].style.display=(i>=(p-1)*pageConfig.perSize&&i<p*pageConfig.perSize)?'':'none';}}showPage(1);</script>")
-        main = f'<div class="list-box"><h2>政府信息公开年报</h2><ul class="default_news">{lis}</ul><div id="page"></div>{script}</div>'
-        return site.html(chrome.page(site, title="政府信息公开年报", column="政府信息公开年报",
-                                     crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)], main=main))
+        lis = "".join(
+            f'<li><a href="{escape(rel(list_dir, r.path))}" title="{escape(r.title)}" target="_blank">'
+            f"{escape(short(r.title))}</a><span>{r.published}</span></li>"
+            for r in rows
+        )
+        script = (
+            "<script>var pageConfig = {totalCount: "
+            + str(len(rows))
+            + ", perSize: "
+            + str(SLICE_PER_SIZE)
+            + ", curPage: 1, pageId: 'page'};"
+            "function showPage(p){var lis=document.querySelectorAll('.default_news li');for(var i=0;i<lis.length;i++)"
+            "{lis[i].style.display=(i>=(p-1)*pageConfig.perSize&&i<p*pageConfig.perSize)?'':'none';}}showPage(1);</script>"
+        )
+        main = (
+            f'<div class="list-box"><h2>政府信息公开年报</h2><ul class="default_news">{lis}</ul>'
+            f'<div id="page"></div>{script}</div>'
+        )
+        return site.html(
+            chrome.page(
+                site,
+                title="政府信息公开年报",
+                column="政府信息公开年报",
+                crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)],
+                main=main,
+            )
+        )
 
     site.routes[list_dir + "index.html"] = listing
     site.routes[list_dir] = listing
@@ -173,11 +241,29 @@ def build_slow(site: Site, rng: random.Random, opts: Options, registry: dict) ->
         seed = pl.report(contentlib.SEEDS["004"].agency, "township", 2020, "column", source="seed:004", form="html")
         seed.path = trs_report_path(list_dir, seed)
         seed.list_paths = [list_dir + "index.html"]
-        report_route(seed, lambda rep, gen: generic_page(
-            site, title=rep.title, agency=rep.agency, published=rep.published, body=body_of(rep, gen),
-            container=".TRS_Editor", atts="", column="年度报告", list_path=list_dir + "index.html", index=index_no(rep)))
+        report_route(
+            seed,
+            lambda rep, gen: generic_page(
+                site,
+                title=rep.title,
+                agency=rep.agency,
+                published=rep.published,
+                body=body_of(rep, gen),
+                container=".TRS_Editor",
+                atts="",
+                column="年度报告",
+                list_path=list_dir + "index.html",
+                index=index_no(rep),
+            ),
+        )
         site.behaviours += ["slow"]
-    trs_list(site, list_dir, "年度报告", [("首页", "/"), ("政务公开", site.xxgk_path), ("年度报告", None)],
-             lambda: [Item(r.path, r.title, r.published) for r in site.reports], per_page=10)
+    trs_list(
+        site,
+        list_dir,
+        "年度报告",
+        [("首页", "/"), ("政务公开", site.xxgk_path), ("年度报告", None)],
+        lambda: [Item(r.path, r.title, r.published) for r in site.reports],
+        per_page=10,
+    )
     robots(site, [], None)
     xxgk_index(site, [("年度报告", list_dir + "index.html")])

@@ -42,18 +42,25 @@ HANWEB_GROUP = 3
 
 def hanweb_record(it: Item) -> str:
     y, m, d = it.date.split("-")
-    return (f'<li class="clearfix"><a href="{escape(it.path)}" title="{escape(it.title)}" target="_blank">'
-            f'{escape(short(it.title))}</a><span class="pull-right">{y}-\n{m}-\n{d}</span></li>')
+    return (
+        f'<li class="clearfix"><a href="{escape(it.path)}" title="{escape(it.title)}" target="_blank">'
+        f'{escape(short(it.title))}</a><span class="pull-right">{y}-\n{m}-\n{d}</span></li>'
+    )
 
 
-def hanweb_datastore(items: list[Item], *, total: int, column_id: int, unit_id: int, webid: int, site_name: str,
-                     with_totals: bool) -> str:
+def hanweb_datastore(
+    items: list[Item], *, total: int, column_id: int, unit_id: int, webid: int, site_name: str, with_totals: bool
+) -> str:
     records = "\n".join(f"<record><![CDATA[{hanweb_record(it)}]]></record>" for it in items)
     totals = ""
     if with_totals:
-        totals = f"<totalrecord>{total}</totalrecord><totalpage>{max(1, math.ceil(total / HANWEB_PER_PAGE))}</totalpage>"
-    nextgroup = (f'<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid={webid}&path=/'
-                 f'&columnid={column_id}&unitid={unit_id}&webname={escape(site_name)}&permissiontype=0"></a>]]></nextgroup>')
+        totals = (
+            f"<totalrecord>{total}</totalrecord><totalpage>{max(1, math.ceil(total / HANWEB_PER_PAGE))}</totalpage>"
+        )
+    nextgroup = (
+        f'<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid={webid}&path=/'
+        f'&columnid={column_id}&unitid={unit_id}&webname={escape(site_name)}&permissiontype=0"></a>]]></nextgroup>'
+    )
     return f"<datastore>{nextgroup}{totals}<recordset>\n{records}\n</recordset></datastore>"
 
 
@@ -92,7 +99,9 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
         y, m, d = (int(x) for x in r.published.split("-"))
         r.path = f"/art/{y}/{m}/{d}/art_{col}_{r.docid}.html"
         r.list_paths = [col_path(col)]
-        add_attachments(r, lambda rep, kind, i: f"/module/download/downfile.jsp?classid=0&filename={rep.ymd}{rep.docid}{i}.{kind}")
+        add_attachments(
+            r, lambda rep, kind, i: f"/module/download/downfile.jsp?classid=0&filename={rep.ymd}{rep.docid}{i}.{kind}"
+        )
         report_route(r, lambda rep, gen, col=col: hanweb_article(site, rep, body_of(rep, gen), col))
     extra: dict[int, list[Item]] = {c_nb: [], c_bm: []}
     if site.primary:
@@ -101,7 +110,9 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
         pre.path = f"/art/{y}/{m}/{d}/art_{c_nb}_{pre.docid}.html"
         pre.list_paths = [col_path(c_nb)]
         report_route(pre, lambda rep, gen: hanweb_article(site, rep, body_of(rep, gen), c_nb))
-        seed = pl.report(contentlib.SEEDS["002"].agency, "department", 2020, "department", source="seed:002", form="html")
+        seed = pl.report(
+            contentlib.SEEDS["002"].agency, "department", 2020, "department", source="seed:002", form="html"
+        )
         y, m, d = (int(x) for x in seed.published.split("-"))
         seed.path = f"/art/{y}/{m}/{d}/art_{c_bm}_{seed.docid}.html"
         seed.list_paths = [col_path(c_bm)]
@@ -113,18 +124,39 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
         for kind, year, date in (("work_report", 2023, "2024-01-25"), ("rule_of_law_report", 2022, "2023-03-28")):
             did = pl.docid()
             y, m, d = date.split("-")
-            dd = Distractor(site, kind, contentlib.distractor_title(kind, region=site.region, agency=site.name, year=year),
-                            f"/art/{y}/{int(m)}/{int(d)}/art_{c_nb}_{did}.html", date)
+            dd = Distractor(
+                site,
+                kind,
+                contentlib.distractor_title(kind, region=site.region, agency=site.name, year=year),
+                f"/art/{y}/{int(m)}/{int(d)}/art_{c_nb}_{did}.html",
+                date,
+            )
             site.distractors.append(dd)
             body = contentlib.distractor_body(kind, dd.title, region=site.region, agency=site.name, year=year)
-            site.routes[dd.path] = lambda req, dd=dd, body=body: site.html(hanweb_page(
-                site, title=dd.title, agency=site.name + "办公室", published=dd.published, body=body, col=c_nb,
-                docid=int(dd.path.rsplit("_", 1)[1].split(".")[0]), index="", attachments=""))
+            site.routes[dd.path] = lambda req, dd=dd, body=body: site.html(
+                hanweb_page(
+                    site,
+                    title=dd.title,
+                    agency=site.name + "办公室",
+                    published=dd.published,
+                    body=body,
+                    col=c_nb,
+                    docid=int(dd.path.rsplit("_", 1)[1].split(".")[0]),
+                    index="",
+                    attachments="",
+                )
+            )
             extra[c_nb].append(Item(dd.path, dd.title, dd.published))
         # a robots.txt answered with a soft-404 HTML page (treat as "no rules")
         site.robots_txt = None
-        site.behaviours += ["hanweb-datastore", "dataproxy", "challenge-521", "pre2019-report", "changed-report",
-                            "robots-soft-404"]
+        site.behaviours += [
+            "hanweb-datastore",
+            "dataproxy",
+            "challenge-521",
+            "pre2019-report",
+            "changed-report",
+            "robots-soft-404",
+        ]
     else:
         robots(site, [], None)
 
@@ -133,6 +165,7 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
             its = [Item(r.path, r.title, r.published) for r in site.reports if r.list_paths == [col_path(col)]]
             its += extra.get(col, [])
             return sorted(its, key=lambda it: (it.date, it.path), reverse=True)
+
         return get
 
     titles = {c_nb: "政府信息公开年报", c_bm: "部门年报"}
@@ -141,7 +174,7 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
     for col, title in titles.items():
         unit = 200000 + col % 100000
         columns[col] = {"title": title, "unit": unit, "items": items_of(col)}
-        site.routes[col_path(col)] = (lambda req, col=col: site.html(hanweb_column(site, col, columns[col], webid)))
+        site.routes[col_path(col)] = lambda req, col=col: site.html(hanweb_column(site, col, columns[col], webid))
     registry.setdefault("hanweb_columns", {})[site.id] = {c: {"unit": v["unit"]} for c, v in columns.items()}
 
     def dataproxy(req: Request) -> Response:
@@ -165,9 +198,12 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
             start = (page - 1) * perpage + 1
             end = start + perpage - 1
         window = items[max(0, start - 1) : max(0, end)]
-        xml = hanweb_datastore(window, total=len(items), column_id=col, unit_id=unit, webid=webid,
-                               site_name=site.name, with_totals=True)
-        return Response(200, ('<?xml version="1.0" encoding="UTF-8"?>' + xml).encode("utf-8"), "text/xml; charset=utf-8")
+        xml = hanweb_datastore(
+            window, total=len(items), column_id=col, unit_id=unit, webid=webid, site_name=site.name, with_totals=True
+        )
+        return Response(
+            200, ('<?xml version="1.0" encoding="UTF-8"?>' + xml).encode("utf-8"), "text/xml; charset=utf-8"
+        )
 
     site.routes["/module/web/jpage/dataproxy.jsp"] = dataproxy
     module_path = hanweb_annual_module(site, c_nb)
@@ -176,12 +212,28 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
     town_lis = "".join(f'<li><a href="{col_path(c)}">{escape(a)}</a></li>' for a, c in town_cols.items())
     guides = guide_pages(site, "/xxgk/", [("首页", "/"), ("信息公开", site.xxgk_path)])
     glis = "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in guides)
-    main_x = (f'<div class="xxgk"><h2>政府信息公开</h2><ul>{glis}{lis}<li><a href="{col_path(c_xz)}">乡镇年报</a></li></ul></div>')
-    site.routes[site.xxgk_path] = lambda req: site.html(chrome.page(
-        site, title="政府信息公开", column="政府信息公开", crumbs=[("首页", "/"), ("政府信息公开", None)], main=main_x))
-    site.routes[col_path(c_xz)] = lambda req: site.html(chrome.page(
-        site, title="乡镇年报", column="乡镇年报", crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), ("乡镇年报", None)],
-        main=f'<div class="xz-list"><ul>{town_lis}</ul></div>'))
+    main_x = (
+        f'<div class="xxgk"><h2>政府信息公开</h2><ul>{glis}{lis}'
+        f'<li><a href="{col_path(c_xz)}">乡镇年报</a></li></ul></div>'
+    )
+    site.routes[site.xxgk_path] = lambda req: site.html(
+        chrome.page(
+            site,
+            title="政府信息公开",
+            column="政府信息公开",
+            crumbs=[("首页", "/"), ("政府信息公开", None)],
+            main=main_x,
+        )
+    )
+    site.routes[col_path(c_xz)] = lambda req: site.html(
+        chrome.page(
+            site,
+            title="乡镇年报",
+            column="乡镇年报",
+            crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), ("乡镇年报", None)],
+            main=f'<div class="xz-list"><ul>{town_lis}</ul></div>',
+        )
+    )
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))
 
 
@@ -193,12 +245,28 @@ def hanweb_annual_module(site: Site, col: int) -> str:
     area = f"{site.code_digits}000{site.index:03d}"
     by_year: dict[int, Report] = {}
     for r in list(site.reports):
-        if (r.agency_kind == "government" and r.group == "column" and r.form != "attachment_only"
-                and r.report_year not in by_year):
-            dup = Report(uid=r.uid + ":module", site=site, agency=r.agency, agency_kind="government",
-                         report_year=r.report_year, fmt=r.fmt, form="html",
-                         layout=r.layout, source=r.source, defects=r.defects, docid=r.docid, group="module",
-                         duplicate_of=r, changed=r.changed)
+        if (
+            r.agency_kind == "government"
+            and r.group == "column"
+            and r.form != "attachment_only"
+            and r.report_year not in by_year
+        ):
+            dup = Report(
+                uid=r.uid + ":module",
+                site=site,
+                agency=r.agency,
+                agency_kind="government",
+                report_year=r.report_year,
+                fmt=r.fmt,
+                form="html",
+                layout=r.layout,
+                source=r.source,
+                defects=r.defects,
+                docid=r.docid,
+                group="module",
+                duplicate_of=r,
+                changed=r.changed,
+            )
             dup.path = f"{ANNUAL_MODULE}?area={area}&fbtime={r.report_year}"
             dup.list_paths = [ANNUAL_MODULE + "?area=" + area]
             by_year[r.report_year] = dup
@@ -207,23 +275,40 @@ def hanweb_annual_module(site: Site, col: int) -> str:
     def render(rep: Report) -> str:
         orig = rep.duplicate_of
         assert orig is not None
-        return hanweb_page(site, title=rep.title, agency=rep.agency, published=rep.published,
-                           body=body_of(orig, site.generation), col=col, docid=rep.docid, index=index_no(rep),
-                           attachments="")
+        return hanweb_page(
+            site,
+            title=rep.title,
+            agency=rep.agency,
+            published=rep.published,
+            body=body_of(orig, site.generation),
+            col=col,
+            docid=rep.docid,
+            index=index_no(rep),
+            attachments="",
+        )
 
     def handle(req: Request) -> Response:
         if req.param("area") != area:
-            return site.html(chrome.page(site, title="年度报告", column="年度报告", crumbs=[("首页", "/")],
-                                         main="<p>暂无数据</p>"))
+            return site.html(
+                chrome.page(site, title="年度报告", column="年度报告", crumbs=[("首页", "/")], main="<p>暂无数据</p>")
+            )
         year = to_int(req.param("fbtime"), 0)
         if year in by_year:
             rep = by_year[year]
             return site.html(render(rep), last_modified=rep.published)
-        links = "".join(f'<li><a href="xxgkAnnualReport.jsp?area={area}&amp;fbtime={y}">{y}年度</a></li>'
-                        for y in sorted(by_year, reverse=True))
-        return site.html(chrome.page(site, title="政府信息公开年度报告", column="政府信息公开年度报告",
-                                     crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), ("年度报告", None)],
-                                     main=f'<div class="nb-years"><ul>{links}</ul></div>'))
+        links = "".join(
+            f'<li><a href="xxgkAnnualReport.jsp?area={area}&amp;fbtime={y}">{y}年度</a></li>'
+            for y in sorted(by_year, reverse=True)
+        )
+        return site.html(
+            chrome.page(
+                site,
+                title="政府信息公开年度报告",
+                column="政府信息公开年度报告",
+                crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), ("年度报告", None)],
+                main=f'<div class="nb-years"><ul>{links}</ul></div>',
+            )
+        )
 
     site.routes[ANNUAL_MODULE] = handle
     site.behaviours.append("annual-report-module")
@@ -234,41 +319,89 @@ def hanweb_column(site: Site, col: int, meta: dict, webid: int) -> str:
     items = meta["items"]()
     first = items[: HANWEB_PER_PAGE * HANWEB_GROUP]
     unit = meta["unit"]
-    store = hanweb_datastore(first, total=len(items), column_id=col, unit_id=unit, webid=webid, site_name=site.name,
-                             with_totals=False)
-    main = f"""<div class="list-box"><h2 class="column-title">{escape(meta['title'])}</h2>
+    store = hanweb_datastore(
+        first, total=len(items), column_id=col, unit_id=unit, webid=webid, site_name=site.name, with_totals=False
+    )
+    main = f"""<div class="list-box"><h2 class="column-title">{escape(meta["title"])}</h2>
 <div id="{unit}"><script type="text/xml">{store}</script></div>
 <script language="javascript" src="/module/web/jpage/jpage.js"></script>
-<script>$(document).ready(function(){{ $('#{unit}').jpage({{ dataStore: '{unit}', totalRecord: {len(items)}, perPage: {HANWEB_PER_PAGE}, groupSize: {HANWEB_GROUP}, proxyUrl: '/module/web/jpage/dataproxy.jsp', ajaxParam: {{col: 1, appid: '1', webid: {webid}, path: '/', columnid: {col}, sourceContentType: 1, unitid: '{unit}', webname: '{escape(site.name)}', permissiontype: 0}} }}); }});</script>
+<script>$(document).ready(function(){{ $('#{unit}').jpage({{ dataStore: '{unit}', totalRecord: {len(items)}, \
+perPage: {HANWEB_PER_PAGE}, groupSize: {HANWEB_GROUP}, proxyUrl: '/module/web/jpage/dataproxy.jsp', \
+ajaxParam: {{col: 1, appid: '1', webid: {webid}, path: '/', columnid: {col}, sourceContentType: 1, \
+unitid: '{unit}', webname: '{escape(site.name)}', permissiontype: 0}} }}); }});</script>
 </div>"""
-    return chrome.page(site, title=meta["title"], column=meta["title"],
-                       crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), (meta["title"], None)], main=main,
-                       title_tag=f"{site.name} {meta['title']}")
+    return chrome.page(
+        site,
+        title=meta["title"],
+        column=meta["title"],
+        crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), (meta["title"], None)],
+        main=main,
+        title_tag=f"{site.name} {meta['title']}",
+    )
 
 
-def hanweb_page(site: Site, *, title: str, agency: str, published: str, body: str, col: int, docid: int, index: str,
-                attachments: str) -> str:
-    meta_rows = [("索引号", index or f"{site.code_digits}/{published[:4]}-{docid % 100000:05d}"), ("主题分类", "综合政务"),
-                 ("发布机构", agency), ("发文日期", published), ("发文字号", ""), ("时\u3000\u3000效", "有效")]
+def hanweb_page(
+    site: Site,
+    *,
+    title: str,
+    agency: str,
+    published: str,
+    body: str,
+    col: int,
+    docid: int,
+    index: str,
+    attachments: str,
+) -> str:
+    meta_rows = [
+        ("索引号", index or f"{site.code_digits}/{published[:4]}-{docid % 100000:05d}"),
+        ("主题分类", "综合政务"),
+        ("发布机构", agency),
+        ("发文日期", published),
+        ("发文字号", ""),
+        ("时\u3000\u3000效", "有效"),
+    ]
     main = f"""<div class="article">
 {chrome.metadata_table(meta_rows)}
 <div class="artile_title"><h2>{escape(title)}</h2></div>
-<div class="artile_info"><!--<$[信息来源]>begin-->信息来源：{escape(agency)}<!--<$[信息来源]>end--> 发布日期：{escape(published)} 浏览次数：<script language="javascript" src="/module/visitcount/articlehits.jsp?colid={col}&artid={docid}"></script></div>
+<div class="artile_info"><!--<$[信息来源]>begin-->信息来源：{escape(agency)}<!--<$[信息来源]>end--> \
+发布日期：{escape(published)} 浏览次数：\
+<script language="javascript" src="/module/visitcount/articlehits.jsp?colid={col}&artid={docid}"></script></div>
 {chrome.article_tools()}
-<div id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">{body}<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div>
+<div id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">{body}\
+<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div>
 {attachments}
 </div>"""
-    metas = {"ArticleTitle": title, "PubDate": f"{published} 10:11", "ContentSource": agency,
-             "i_columnid": str(col), "i_articleid": str(docid), "Maketime": f"{published} 10:11:32"}
-    return chrome.page(site, title=title, column="政府信息公开年报", crumbs=[
-        ("首页", "/"), ("政府信息公开", site.xxgk_path), ("年度报告", f"/col/col{col}/index.html")],
-        main=main, metas=metas, title_tag=f"{site.name} 政府信息公开年报 {title}")
+    metas = {
+        "ArticleTitle": title,
+        "PubDate": f"{published} 10:11",
+        "ContentSource": agency,
+        "i_columnid": str(col),
+        "i_articleid": str(docid),
+        "Maketime": f"{published} 10:11:32",
+    }
+    return chrome.page(
+        site,
+        title=title,
+        column="政府信息公开年报",
+        crumbs=[("首页", "/"), ("政府信息公开", site.xxgk_path), ("年度报告", f"/col/col{col}/index.html")],
+        main=main,
+        metas=metas,
+        title_tag=f"{site.name} 政府信息公开年报 {title}",
+    )
 
 
 def hanweb_article(site: Site, rep: Report, body: str, col: int) -> str:
-    return hanweb_page(site, title=rep.title, agency=rep.agency, published=rep.published, body=body, col=col,
-                       docid=rep.docid, index=index_no(rep), attachments=attachment_links(rep, "plain", ""))
-
+    return hanweb_page(
+        site,
+        title=rep.title,
+        agency=rep.agency,
+        published=rep.published,
+        body=body,
+        col=col,
+        docid=rep.docid,
+        index=index_no(rep),
+        attachments=attachment_links(rep, "plain", ""),
+    )
 
 
 # --- Hanweb JPaaS page-build units (Zhejiang) ---------------------------------------------------------------------
@@ -288,7 +421,9 @@ def build_jpaas(site: Site, rng: random.Random, opts: Options, registry: dict) -
         hexid = hashlib.md5(r.uid.encode()).hexdigest()
         r.path = f"/col/col{col}/art/{r.published[:4]}/art_{hexid}.html"
         r.list_paths = [col_path]
-        add_attachments(r, lambda rep, kind, i: f"/module/download/downfile.jsp?classid=0&filename={rep.docid}{i}.{kind}")
+        add_attachments(
+            r, lambda rep, kind, i: f"/module/download/downfile.jsp?classid=0&filename={rep.docid}{i}.{kind}"
+        )
         report_route(r, lambda rep, gen: hanweb_article(site, rep, body_of(rep, gen), col))
 
     def unit(req: Request) -> Response:
@@ -302,20 +437,40 @@ def build_jpaas(site: Site, rng: random.Random, opts: Options, registry: dict) -
         size = min(100, max(1, to_int(str(params.get("pageSize", 15)), 15)))
         rows = sorted(site.reports, key=lambda r: (r.published, r.path), reverse=True)
         chunk = rows[(page_no - 1) * size : page_no * size]
-        html = "".join(f'<li><a href="{escape(r.path)}" title="{escape(r.title)}" target="_blank">{escape(short(r.title))}'
-                       f"</a><span>{r.published}</span></li>" for r in chunk)
-        body = {"success": True, "data": {"html": f"<ul class=\"list\">{html}</ul>" if chunk else ""}}
+        html = "".join(
+            f'<li><a href="{escape(r.path)}" title="{escape(r.title)}" target="_blank">{escape(short(r.title))}'
+            f"</a><span>{r.published}</span></li>"
+            for r in chunk
+        )
+        body = {"success": True, "data": {"html": f'<ul class="list">{html}</ul>' if chunk else ""}}
         return Response(200, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
 
     site.routes[JPAAS_UNIT] = unit
-    query = json.dumps({"webId": web_id, "tplSetId": tpl, "pageType": "column", "tagId": "信息列表",
-                        "pageId": page_id, "editType": None}, ensure_ascii=False)
-    column_main = (f'<div class="list-box"><h2>政府信息公开年报</h2><div id="unit-list"></div>'
-                   f'<script type="text/javascript" src="/AuthorizedRead/unitbuild.js" url="{JPAAS_UNIT}" '
-                   f"queryData='{escape(query)}' paramJson='{{\"pageNo\":1,\"pageSize\":15}}'></script></div>")
-    site.routes[col_path] = lambda req: site.html(chrome.page(
-        site, title="政府信息公开年报", column="政府信息公开年报",
-        crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)], main=column_main))
+    query = json.dumps(
+        {
+            "webId": web_id,
+            "tplSetId": tpl,
+            "pageType": "column",
+            "tagId": "信息列表",
+            "pageId": page_id,
+            "editType": None,
+        },
+        ensure_ascii=False,
+    )
+    column_main = (
+        f'<div class="list-box"><h2>政府信息公开年报</h2><div id="unit-list"></div>'
+        f'<script type="text/javascript" src="/AuthorizedRead/unitbuild.js" url="{JPAAS_UNIT}" '
+        f"queryData='{escape(query)}' paramJson='{{\"pageNo\":1,\"pageSize\":15}}'></script></div>"
+    )
+    site.routes[col_path] = lambda req: site.html(
+        chrome.page(
+            site,
+            title="政府信息公开年报",
+            column="政府信息公开年报",
+            crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)],
+            main=column_main,
+        )
+    )
     robots(site, [], None)
     xxgk_index(site, [("政府信息公开年报", col_path)])
     site.behaviours += ["jpaas-unit-json"]

@@ -46,21 +46,28 @@ def bound_attachment(binding: str, file_name: str, name: str) -> str:
     f, n = escape(file_name), escape(name)
     if binding == "avalon_apps":
         apps = json.dumps([{"name": name, "url": file_name}], ensure_ascii=False).replace('"', "'")
-        return ('<div class="tabs_hd" ms-controller="QzbView" ms-visible="qzbFile!=\'\'">'
-                '<a ms-attr-href="qzbFile" title="文件下载" ms-attr-download="qzbFileName" class="download">文件下载</a></div>'
-                '<script>var qzbFile = ""; var qzbFileName = ""; var apps = ' + apps + ';'
-                'for (var i = 0; i < apps.length; i++) { if (apps[i].url.indexOf("pdf") > -1) {'
-                ' qzbFile = apps[i].url.replace("http:", document.location.protocol); qzbFileName = apps[i].name; } }'
-                'var qzb = avalon.define({$id: "QzbView", qzbFile: qzbFile, qzbFileName: qzbFileName});</script>')
+        return (
+            '<div class="tabs_hd" ms-controller="QzbView" ms-visible="qzbFile!=\'\'">'
+            '<a ms-attr-href="qzbFile" title="文件下载" ms-attr-download="qzbFileName" class="download">'
+            "文件下载</a></div>"
+            '<script>var qzbFile = ""; var qzbFileName = ""; var apps = ' + apps + ";"
+            'for (var i = 0; i < apps.length; i++) { if (apps[i].url.indexOf("pdf") > -1) {'
+            ' qzbFile = apps[i].url.replace("http:", document.location.protocol); qzbFileName = apps[i].name; } }'
+            'var qzb = avalon.define({$id: "QzbView", qzbFile: qzbFile, qzbFileName: qzbFileName});</script>'
+        )
     if binding == "avalon_json":
         doc = json.dumps({"qzbFile": file_name, "qzbFileName": name}, ensure_ascii=False).replace("/", "\\/")
-        return ('<div ms-controller="QzbView"><a ms-attr-href="qzbFile" ms-text="qzbFileName" target="_blank"></a></div>'
-                f'<script type="application/json" id="qzb-data">{doc}</script>')
+        return (
+            '<div ms-controller="QzbView"><a ms-attr-href="qzbFile" ms-text="qzbFileName" target="_blank"></a></div>'
+            f'<script type="application/json" id="qzb-data">{doc}</script>'
+        )
     if binding == "vue":
         files = json.dumps([{"name": name, "url": file_name}], ensure_ascii=False)
-        return ('<div id="fj-app" class="fj"><p>附件：</p><ul><li v-for="item in files">'
-                '<a :href="item.url" target="_blank">{{ item.name }}</a></li></ul></div>'
-                f'<script>new Vue({{el: "#fj-app", data: {{files: {files}}}}});</script>')
+        return (
+            '<div id="fj-app" class="fj"><p>附件：</p><ul><li v-for="item in files">'
+            '<a :href="item.url" target="_blank">{{ item.name }}</a></li></ul></div>'
+            f'<script>new Vue({{el: "#fj-app", data: {{files: {files}}}}});</script>'
+        )
     if binding == "onclick":
         return f'<p class="fj">附件：<a href="javascript:void(0)" onclick="downloadFile(\'{f}\')">{n}</a></p>'
     if binding == "window_open":
@@ -69,7 +76,12 @@ def bound_attachment(binding: str, file_name: str, name: str) -> str:
 
 
 def scripted_article(site: Site, *, title: str, agency: str, published: str, body: str, atts: str, index: str) -> str:
-    meta_rows = [("索\u3000引\u3000号", index), ("发布机构", agency), ("发布日期", published), ("名\u3000\u3000称", title)]
+    meta_rows = [
+        ("索\u3000引\u3000号", index),
+        ("发布机构", agency),
+        ("发布日期", published),
+        ("名\u3000\u3000称", title),
+    ]
     main = f"""<div class="article" ms-controller="windowRoot">
 {chrome.metadata_table(meta_rows)}
 <h1 class="article-title">{escape(title)}</h1>
@@ -79,9 +91,15 @@ def scripted_article(site: Site, *, title: str, agency: str, published: str, bod
 {atts}
 </div>"""
     metas = {"ArticleTitle": title, "PubDate": f"{published} 10:00", "ContentSource": agency}
-    return chrome.page(site, title=title, column="政府信息公开年报", crumbs=[
-        ("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", NB + "index.html"), ("正文", None)],
-        main=main, metas=metas, head_extra='<script src="/js/avalon.js"></script><script src="/js/vue.min.js"></script>')
+    return chrome.page(
+        site,
+        title=title,
+        column="政府信息公开年报",
+        crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", NB + "index.html"), ("正文", None)],
+        main=main,
+        metas=metas,
+        head_extra='<script src="/js/avalon.js"></script><script src="/js/vue.min.js"></script>',
+    )
 
 
 def _file_name(r: Report, i: int, kind: str) -> str:
@@ -90,10 +108,18 @@ def _file_name(r: Report, i: int, kind: str) -> str:
 
 def _bound_report_route(site: Site, r: Report, binding: str, shown_title: str | None = None) -> None:
     """The report page: its attachments (if any) only through `binding`."""
+
     def render(rep: Report, gen: int) -> str:
         atts = "".join(bound_attachment(binding, a.path.rsplit("/", 1)[1], a.name) for a in rep.attachments)
-        return scripted_article(site, title=shown_title or rep.title, agency=rep.agency, published=rep.published,
-                                body=body_of(rep, gen), atts=atts, index=index_no(rep))
+        return scripted_article(
+            site,
+            title=shown_title or rep.title,
+            agency=rep.agency,
+            published=rep.published,
+            body=body_of(rep, gen),
+            atts=atts,
+            index=index_no(rep),
+        )
 
     report_route(r, render)
 
@@ -108,8 +134,15 @@ def build_scripted(site: Site, rng: random.Random, opts: Options, registry: dict
     crumbs = [("首页", "/"), ("政府信息公开", site.xxgk_path), ("政府信息公开年报", None)]
     rows: list[Item] = []  # the 年报 column, as its rows read
 
-    def add_report(agency: str, kind: str, year: int, form: str, binding: str, row: str | None = None,
-                   shown_title: str | None = None) -> Report:
+    def add_report(
+        agency: str,
+        kind: str,
+        year: int,
+        form: str,
+        binding: str,
+        row: str | None = None,
+        shown_title: str | None = None,
+    ) -> Report:
         r = pl.report(agency, kind, year, "column", form=form)
         r.shown_title = shown_title
         r.attachment_binding = binding
@@ -136,17 +169,34 @@ def _primary_extras(site: Site, pl: Planner, rows: list[Item], add_report) -> No
     region, dept = site.region, site.departments[0] if site.departments else site.name
     # --- the new title shapes ---
     school = f"{region}第一中学"
-    add_report(school, "department", 2023, "html", "vue",
-               shown_title=f"{school}2023—2024学年信息公开工作年度报告")
+    add_report(school, "department", 2023, "html", "vue", shown_title=f"{school}2023—2024学年信息公开工作年度报告")
     college = f"{region}职业技术学院"
-    add_report(college, "department", 2022, "attachment_only", "avalon_apps",
-               shown_title=f"{college}2022-2023学年信息公开工作年度报告")
+    add_report(
+        college,
+        "department",
+        2022,
+        "attachment_only",
+        "avalon_apps",
+        shown_title=f"{college}2022-2023学年信息公开工作年度报告",
+    )
     add_report(f"{region}财政局预算评审中心", "department", 2023, "attachment_only", "onclick")
-    add_report(site.name, "government", 2022, "html", "data_file",
-               shown_title=f"{site.name}2022年政府信息公开工作年度报告和政府网站工作年度报表")
+    add_report(
+        site.name,
+        "government",
+        2022,
+        "html",
+        "data_file",
+        shown_title=f"{site.name}2022年政府信息公开工作年度报告和政府网站工作年度报表",
+    )
     # --- rows that name no content ---
-    add_report(site.departments[1] if len(site.departments) > 1 else dept, "department", 2023, "html",
-                          "window_open", row="2023年")
+    add_report(
+        site.departments[1] if len(site.departments) > 1 else dept,
+        "department",
+        2023,
+        "html",
+        "window_open",
+        row="2023年",
+    )
     bare = f"{dept}2021年度"  # the page is titled like its row, its body only says 详见附件: the PDF decides
     add_report(dept, "department", 2021, "attachment_only", "onclick", row=bare, shown_title=bare)
     town = site.townships[0] if site.townships else region
@@ -163,13 +213,30 @@ def _primary_extras(site: Site, pl: Planner, rows: list[Item], add_report) -> No
     _distractors(site, pl, rows, school)
 
 
-def _distractor_page(site: Site, pl: Planner, rows: list[Item], kind: str, title: str, published: str, body: str,
-                     *, row: str | None = None, atts: str = "") -> Distractor:
+def _distractor_page(
+    site: Site,
+    pl: Planner,
+    rows: list[Item],
+    kind: str,
+    title: str,
+    published: str,
+    body: str,
+    *,
+    row: str | None = None,
+    atts: str = "",
+) -> Distractor:
     ymd = published.replace("-", "")
     d = Distractor(site, kind, title, f"{NB}{ymd[:6]}/t{ymd}_{pl.docid()}.html", published)
     site.distractors.append(d)
-    page = scripted_article(site, title=title, agency=site.name + "办公室", published=published, body=body, atts=atts,
-                            index=f"{site.code_digits}/{published[:4]}-{len(site.distractors):05d}")
+    page = scripted_article(
+        site,
+        title=title,
+        agency=site.name + "办公室",
+        published=published,
+        body=body,
+        atts=atts,
+        index=f"{site.code_digits}/{published[:4]}-{len(site.distractors):05d}",
+    )
     site.routes[d.path] = lambda req: site.html(page, last_modified=published)
     rows.append(Item(d.path, row or title, published))
     return d
@@ -184,9 +251,19 @@ def _distractors(site: Site, pl: Planner, rows: list[Item], school: str) -> None
     # a notice whose PDF is bound by script exactly like a report's
     notice_pdf = f"{NB}202401/P020240115000001.pdf"
     notice_title = f"{region}关于2024年春节期间值班安排的公告"
-    site.routes[notice_pdf] = _file_route(_pdf_of(lines(notice_title, "春节期间各单位要严格落实值班制度。"), notice_title))
-    _distractor_page(site, pl, rows, "other", notice_title, "2024-01-15", lines("春节期间值班安排详见附件。"),
-                     atts=bound_attachment("avalon_apps", notice_pdf.rsplit("/", 1)[1], "值班安排表.pdf"))
+    site.routes[notice_pdf] = _file_route(
+        _pdf_of(lines(notice_title, "春节期间各单位要严格落实值班制度。"), notice_title)
+    )
+    _distractor_page(
+        site,
+        pl,
+        rows,
+        "other",
+        notice_title,
+        "2024-01-15",
+        lines("春节期间值班安排详见附件。"),
+        atts=bound_attachment("avalon_apps", notice_pdf.rsplit("/", 1)[1], "值班安排表.pdf"),
+    )
     # a 附件2.pdf row that is the 编制通知
     compile_title = contentlib.distractor_title("compile_notice", region=region, agency=site.name, year=2023)
     compile_path = "/protect/P0202312/P020231208000002.pdf"
@@ -196,25 +273,65 @@ def _distractors(site: Site, pl: Planner, rows: list[Item], school: str) -> None
     rows.append(Item(compile_path, "附件2.pdf", "2023-12-08"))
     # a 2022年 row that is the website's annual form
     web_title = contentlib.distractor_title("website_report", region=region, agency=site.name, year=2022)
-    _distractor_page(site, pl, rows, "website_report", web_title, "2023-01-16",
-                     contentlib.distractor_body("website_report", web_title, region=region, agency=site.name, year=2022),
-                     row="2022年")
+    _distractor_page(
+        site,
+        pl,
+        rows,
+        "website_report",
+        web_title,
+        "2023-01-16",
+        contentlib.distractor_body("website_report", web_title, region=region, agency=site.name, year=2022),
+        row="2022年",
+    )
     # an agency-and-year row (and page title) that is a statistics bulletin
     stats = f"{region}统计局2023年"
-    _distractor_page(site, pl, rows, "other", stats, "2024-03-01", lines(
-        f"{region}2023年国民经济和社会发展统计公报", "全年地区生产总值比上年增长5.2%。", "全年一般公共预算收入增长3.1%。"),
-        row=stats)
+    _distractor_page(
+        site,
+        pl,
+        rows,
+        "other",
+        stats,
+        "2024-03-01",
+        lines(
+            f"{region}2023年国民经济和社会发展统计公报",
+            "全年地区生产总值比上年增长5.2%。",
+            "全年一般公共预算收入增长3.1%。",
+        ),
+        row=stats,
+    )
     # a 学年 notice about 信息公开 that is no report
-    _distractor_page(site, pl, rows, "other", f"{school}关于印发2024—2025学年信息公开工作要点的通知", "2024-09-02", lines(
-        "各处室、年级组：", "现将《2024—2025学年信息公开工作要点》印发给你们，请认真贯彻落实。"))
+    _distractor_page(
+        site,
+        pl,
+        rows,
+        "other",
+        f"{school}关于印发2024—2025学年信息公开工作要点的通知",
+        "2024-09-02",
+        lines("各处室、年级组：", "现将《2024—2025学年信息公开工作要点》印发给你们，请认真贯彻落实。"),
+    )
     # the 预算评审中心's budget, and a 编制通知 naming both reports
     budget_title = f"{region}财政局预算评审中心2023年部门预算"
-    _distractor_page(site, pl, rows, "final_accounts", budget_title, "2023-02-10",
-                     contentlib.distractor_body("final_accounts", budget_title, region=region,
-                                                agency=f"{region}财政局预算评审中心", year=2023))
+    _distractor_page(
+        site,
+        pl,
+        rows,
+        "final_accounts",
+        budget_title,
+        "2023-02-10",
+        contentlib.distractor_body(
+            "final_accounts", budget_title, region=region, agency=f"{region}财政局预算评审中心", year=2023
+        ),
+    )
     both = "关于报送2023年政府信息公开工作年度报告和政府网站工作年度报表的通知"
-    _distractor_page(site, pl, rows, "compile_notice", both, "2023-12-20", contentlib.distractor_body(
-        "compile_notice", both, region=region, agency=site.name, year=2023))
+    _distractor_page(
+        site,
+        pl,
+        rows,
+        "compile_notice",
+        both,
+        "2023-12-20",
+        contentlib.distractor_body("compile_notice", both, region=region, agency=site.name, year=2023),
+    )
 
 
 def _file_route(data: bytes):  # noqa: ANN202 - a route handler
@@ -222,4 +339,3 @@ def _file_route(data: bytes):  # noqa: ANN202 - a route handler
         return Response(200, data, "application/pdf")
 
     return handle
-

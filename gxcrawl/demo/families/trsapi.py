@@ -32,22 +32,20 @@ from gxcrawl.demo.families.common import (
     Options,
     Planner,
     add_attachments,
-    body_of,
     distractor_route,
     news_items,
-    report_route,
     robots,
     short,
     to_int,
 )
 from gxcrawl.demo.families.generic import xxgk_index
-from gxcrawl.demo.families.trs import trs_article, trs_report_path
+from gxcrawl.demo.families.trs import trs_article, trs_attachment_path, trs_report_path, trs_report_route
 from gxcrawl.demo.world import Distractor, Request, Response, Site
 
 API_PATH = "/fjdzapp/search"
-INDEX_ID = "229105"    # the search index every widget of the site names (`channelid`)
-PREPAGE = 5            # rows per page, static and API alike
-NEWS_PREPAGE = 2    # the 热点信息 widget names no total: paged until a short page
+INDEX_ID = "229105"  # the search index every widget of the site names (`channelid`)
+PREPAGE = 5  # rows per page, static and API alike
+NEWS_PREPAGE = 2  # the 热点信息 widget names no total: paged until a short page
 CHNL_NB, CHNL_TZGG, CHNL_NEWS = "1813", "1820", "1801"
 MAX_PREPAGE = 100
 
@@ -73,18 +71,26 @@ def build_trsapi(site: Site, rng: random.Random, opts: Options, registry: dict) 
     for agency, kind, year in pl.pairs(n_departments=3, n_townships=1):
         r = pl.report(agency, kind, year, "column")
         r.path = trs_report_path(nb, r, "htm")
-        add_attachments(r, lambda rep, kind, i: f"{rep.path.rsplit('/', 1)[0]}/P0{rep.ymd}{rep.docid % 1000000:06d}{i}.{kind}")
-        report_route(r, lambda rep, gen: trs_article(
-            site, title=rep.title, agency=rep.agency, published=rep.published, body=body_of(rep, gen), path=rep.path,
-            report=rep, crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", nb + "index.htm"),
-                                ("正文", None)]))
+        add_attachments(r, trs_attachment_path)
+        trs_report_route(
+            site,
+            r,
+            crumbs=[
+                ("首页", "/"),
+                ("政务公开", site.xxgk_path),
+                ("政府信息公开年报", nb + "index.htm"),
+                ("正文", None),
+            ],
+        )
         channels[CHNL_NB].append(Row(r.path, r.title, r.published, r.agency))
     if site.primary:
         # the 年报 channel's own non-report rows, and notices in the 通知公告 channel that name the report
-        for kind, year, date, chnl in (("website_report", 2023, "2024-01-17", CHNL_NB),
-                                       ("compile_notice", 2024, "2024-12-06", CHNL_NB),
-                                       ("format_notice", 2021, "2021-10-11", CHNL_TZGG),
-                                       ("rule_of_law_report", 2023, "2024-03-22", CHNL_TZGG)):
+        for kind, year, date, chnl in (
+            ("website_report", 2023, "2024-01-17", CHNL_NB),
+            ("compile_notice", 2024, "2024-12-06", CHNL_NB),
+            ("format_notice", 2021, "2021-10-11", CHNL_TZGG),
+            ("rule_of_law_report", 2023, "2024-03-22", CHNL_TZGG),
+        ):
             did, ymd = pl.docid(), date.replace("-", "")
             title = contentlib.distractor_title(kind, region=site.region, agency=site.name, year=year)
             base = nb if chnl == CHNL_NB else tzgg
@@ -96,8 +102,14 @@ def build_trsapi(site: Site, rng: random.Random, opts: Options, registry: dict) 
         site.behaviours += ["trsapi-list", "script-pager-fragments", "column-index-alias"]
     for i, (title, path) in enumerate(news_items(site)):
         channels[CHNL_NEWS].append(Row(path, title, f"2024-0{4 - i}-1{i}", site.name))
-    for i, t in enumerate(("关于2024年清明节假期安排的通知", "关于开展政务公开专项检查的通知", "关于征集2025年为民办实事项目的公告",
-                           "关于公布第一批政务服务事项清单的通知")):
+    for i, t in enumerate(
+        (
+            "关于2024年清明节假期安排的通知",
+            "关于开展政务公开专项检查的通知",
+            "关于征集2025年为民办实事项目的公告",
+            "关于公布第一批政务服务事项清单的通知",
+        )
+    ):
         did = pl.docid()
         path = f"{tzgg}20240{i + 3}/t20240{i + 3}0{i + 1}_{did}.htm"
         title = f"{site.region}{t}"
@@ -125,51 +137,88 @@ def build_trsapi(site: Site, rng: random.Random, opts: Options, registry: dict) 
         size = min(MAX_PREPAGE, max(1, to_int(req.param("prepage", "15"), 15)))
         site.search_log.append(("trsapi", classsql, page))
         chunk = rows[(page - 1) * size : page * size]
-        return _json({"code": 200, "page": page, "prepage": size, "recordCount": len(rows),
-                      "pageCount": math.ceil(len(rows) / size), "data": [
-                          {"doctitle": row.title, "docpuburl": site.url(row.path), "chnldocurl": site.url(row.path),
-                           "docreltime": f"{row.date} 10:00:00", "docsourcename": row.source,
-                           "chnlid": int(m.group(1)) if m else 0} for row in chunk]})
+        return _json(
+            {
+                "code": 200,
+                "page": page,
+                "prepage": size,
+                "recordCount": len(rows),
+                "pageCount": math.ceil(len(rows) / size),
+                "data": [
+                    {
+                        "doctitle": row.title,
+                        "docpuburl": site.url(row.path),
+                        "chnldocurl": site.url(row.path),
+                        "docreltime": f"{row.date} 10:00:00",
+                        "docsourcename": row.source,
+                        "chnlid": int(m.group(1)) if m else 0,
+                    }
+                    for row in chunk
+                ],
+            }
+        )
 
     site.routes[API_PATH] = search
-    site.routes["/js/list2.trsapi.js"] = lambda req: Response(200, LIST_JS.encode("utf-8"),
-                                                              "application/javascript; charset=utf-8")
+    site.routes["/js/list2.trsapi.js"] = lambda req: Response(
+        200, LIST_JS.encode("utf-8"), "application/javascript; charset=utf-8"
+    )
     crumbs = [("首页", "/"), ("政务公开", site.xxgk_path), ("政府信息公开年报", None)]
 
     def column(req: Request) -> Response:
         rows = channels[CHNL_NB]
         static = _rows_html(rows[:PREPAGE], nb)
-        config = (f"{{el: '#nb-list', channelid: '{INDEX_ID}', sortfield: '-docorderpri,-docreltime', "
-                  f"classsql: 'chnlid={CHNL_NB}', classcol: 'publishyear', classnum: '100', classsort: '0', "
-                  f"cache: 'true', maxStaticIndex: 0, render: function (doc) {{ return doc; }}, "
-                  f"pagebar: {{el: '#nb-page', prepage: {PREPAGE}, recordCount: '{len(rows)}'}}}}")
-        news_config = json.dumps({"channelid": INDEX_ID, "classsql": f"chnlid={CHNL_NEWS}", "prepage": NEWS_PREPAGE,
-                                  "sortfield": "-docreltime"})
+        config = (
+            f"{{el: '#nb-list', channelid: '{INDEX_ID}', sortfield: '-docorderpri,-docreltime', "
+            f"classsql: 'chnlid={CHNL_NB}', classcol: 'publishyear', classnum: '100', classsort: '0', "
+            f"cache: 'true', maxStaticIndex: 0, render: function (doc) {{ return doc; }}, "
+            f"pagebar: {{el: '#nb-page', prepage: {PREPAGE}, recordCount: '{len(rows)}'}}}}"
+        )
+        news_config = json.dumps(
+            {
+                "channelid": INDEX_ID,
+                "classsql": f"chnlid={CHNL_NEWS}",
+                "prepage": NEWS_PREPAGE,
+                "sortfield": "-docreltime",
+            }
+        )
         pages = max(1, math.ceil(len(rows) / PREPAGE))
-        main = (f'<div class="side"><h3>热点信息</h3><ul id="hot-list"></ul>'
-                f'<script type="application/json" id="hot-config">{news_config}</script></div>'
-                f'<div class="list-box"><h2 class="column-title">政府信息公开年报</h2>'
-                f'<ul class="list" id="nb-list">{static}</ul><div class="pagebar" id="nb-page">'
-                f'<script>var pageCount = {pages}, currentPage = 0, pageName = "index";\n'
-                'document.write(\'<a href="\' + pageName + \'.htm">首页</a> \');\n'
-                'for (var i = 1; i < pageCount; i++) { document.write("<a href=" + pageName + "_" + i + ".htm>" + (i + 1) + "</a> "); }\n'
-                'document.write("<a href=\'index_" + (currentPage + 1) + ".htm\'>下一页</a> ");\n'
-                "document.write('<a href=\\'index.' + 'htm\\'>尾页</a>');</script>"
-                '<a href="index.htm">首页</a></div></div>'
-                f'<script src="/js/require.js"></script><script>require(["list2.trsapi"], function (listModel) {{\n'
-                f"  listModel({config});\n}});</script>")
-        return site.html(chrome.page(site, title="政府信息公开年报", column="政府信息公开年报", crumbs=crumbs,
-                                     main=main))
+        main = (
+            f'<div class="side"><h3>热点信息</h3><ul id="hot-list"></ul>'
+            f'<script type="application/json" id="hot-config">{news_config}</script></div>'
+            f'<div class="list-box"><h2 class="column-title">政府信息公开年报</h2>'
+            f'<ul class="list" id="nb-list">{static}</ul><div class="pagebar" id="nb-page">'
+            f'<script>var pageCount = {pages}, currentPage = 0, pageName = "index";\n'
+            "document.write('<a href=\"' + pageName + '.htm\">首页</a> ');\n"
+            "for (var i = 1; i < pageCount; i++) { "
+            'document.write("<a href=" + pageName + "_" + i + ".htm>" + (i + 1) + "</a> "); }\n'
+            'document.write("<a href=\'index_" + (currentPage + 1) + ".htm\'>下一页</a> ");\n'
+            "document.write('<a href=\\'index.' + 'htm\\'>尾页</a>');</script>"
+            '<a href="index.htm">首页</a></div></div>'
+            f'<script src="/js/require.js"></script><script>require(["list2.trsapi"], function (listModel) {{\n'
+            f"  listModel({config});\n}});</script>"
+        )
+        return site.html(
+            chrome.page(site, title="政府信息公开年报", column="政府信息公开年报", crumbs=crumbs, main=main)
+        )
 
     def notices(req: Request) -> Response:
         rows = channels[CHNL_TZGG]
-        main = ('<div class="list-box"><h2 class="column-title">通知公告</h2>'
-                f'<ul class="list" id="tz-list" data-module="list2.trsapi" data-channelid="{INDEX_ID}" '
-                f'data-classsql="chnlid={CHNL_TZGG}" data-prepage="{PREPAGE}" data-record-count="{len(rows)}">'
-                f"{_rows_html(rows[:PREPAGE], tzgg)}</ul></div>"
-                '<script>require(["list2.trsapi"], function (listModel) { listModel.fromElement("#tz-list"); });</script>')
-        return site.html(chrome.page(site, title="通知公告", column="通知公告",
-                                     crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("通知公告", None)], main=main))
+        main = (
+            '<div class="list-box"><h2 class="column-title">通知公告</h2>'
+            f'<ul class="list" id="tz-list" data-module="list2.trsapi" data-channelid="{INDEX_ID}" '
+            f'data-classsql="chnlid={CHNL_TZGG}" data-prepage="{PREPAGE}" data-record-count="{len(rows)}">'
+            f"{_rows_html(rows[:PREPAGE], tzgg)}</ul></div>"
+            '<script>require(["list2.trsapi"], function (listModel) { listModel.fromElement("#tz-list"); });</script>'
+        )
+        return site.html(
+            chrome.page(
+                site,
+                title="通知公告",
+                column="通知公告",
+                crumbs=[("首页", "/"), ("政务公开", site.xxgk_path), ("通知公告", None)],
+                main=main,
+            )
+        )
 
     for path in (nb, nb + "index.htm"):
         site.routes[path] = column
@@ -182,10 +231,14 @@ def build_trsapi(site: Site, rng: random.Random, opts: Options, registry: dict) 
 
 def _rows_html(rows: list[Row], list_dir: str) -> str:
     return "".join(
-        f'<li><a href="./{escape(row.path[len(list_dir):])}" title="{escape(row.title)}" target="_blank">'
-        f"{escape(short(row.title))}</a><span>{row.date}</span></li>" if row.path.startswith(list_dir) else
-        f'<li><a href="{escape(row.path)}" title="{escape(row.title)}" target="_blank">{escape(short(row.title))}</a>'
-        f"<span>{row.date}</span></li>" for row in rows)
+        f'<li><a href="./{escape(row.path[len(list_dir) :])}" title="{escape(row.title)}" target="_blank">'
+        f"{escape(short(row.title))}</a><span>{row.date}</span></li>"
+        if row.path.startswith(list_dir)
+        else f'<li><a href="{escape(row.path)}" title="{escape(row.title)}" target="_blank">'
+        f"{escape(short(row.title))}</a>"
+        f"<span>{row.date}</span></li>"
+        for row in rows
+    )
 
 
 # what a browser runs: the widget posts its config as a form and draws the rows and a pager from the answer
@@ -201,7 +254,8 @@ LIST_JS = """define(function () {
     function show(page) {
       post(config, page, function (res) {
         list.innerHTML = res.data.map(function (d) {
-          return '<li><a href="' + d.docpuburl + '">' + d.doctitle + '</a><span>' + d.docreltime.slice(0, 10) + '</span></li>';
+          return '<li><a href="' + d.docpuburl + '">' + d.doctitle + '</a><span>' + \
+d.docreltime.slice(0, 10) + '</span></li>';
         }).join('');
       });
     }

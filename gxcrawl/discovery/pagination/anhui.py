@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range
+from gxcrawl.discovery.pagination.pager import page_range
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 TOTAL = re.compile(r"(?:pageCount|totalPage|pageTotal)\s*[:=]\s*['\"]?(\d+)|共\s*(\d+)\s*页")
 
@@ -28,6 +29,9 @@ class AnhuiPageIndex:
         out = []
         for n in page_range(2, total):
             query["pageIndex"] = str(n)
-            out.append(PageRequest(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")),
-                                   strategy=self.name))
+            out.append(
+                PageRequest(
+                    urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")), strategy=self.name
+                )
+            )
         return out

@@ -4,7 +4,7 @@ the link extractor reads all items, hidden ones included."""
 
 from __future__ import annotations
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 
 class ClientSlice:

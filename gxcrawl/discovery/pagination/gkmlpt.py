@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from gxcrawl.discovery.links import json_config
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range
+from gxcrawl.discovery.pagination.pager import page_range
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 REPORT_NODE = re.compile(r"年报|年度报告")
 API_PATH = re.compile(r"/gkmlpt/api/all/(\d+)")
 
 
-def _walk(nodes: object):
+def _walk(nodes: object) -> Iterator[dict[str, Any]]:
     if isinstance(nodes, list):
         for node in nodes:
             if isinstance(node, dict):
@@ -47,7 +50,9 @@ class GkmlptApi:
 
     def _more(self, page: ListPage) -> list[PageRequest]:
         data = page.data if isinstance(page.data, dict) else {}
-        classify = data.get("classify") if isinstance(data.get("classify"), dict) else {}
+        classify = data.get("classify")
+        if not isinstance(classify, dict):
+            classify = {}
         count = classify.get("post_count") or data.get("total")
         articles = data.get("articles") or []
         parts = urlsplit(page.url)
@@ -58,8 +63,13 @@ class GkmlptApi:
         out = []
         for n in page_range(2, math.ceil(int(count) / per_page)):
             query["page"] = str(n)
-            out.append(PageRequest(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")),
-                                   expect="json", strategy=self.name))
+            out.append(
+                PageRequest(
+                    urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")),
+                    expect="json",
+                    strategy=self.name,
+                )
+            )
         return out
 
 

@@ -6,9 +6,9 @@ library UI is an SPA, so the API is the way in; `t` names the library.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     SearchApi,
     dig,
@@ -18,6 +18,7 @@ from gxcrawl.discovery.pagination.search_common import (
     quoted_endpoints,
     words_for,
 )
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 from gxcrawl.discovery.registry import SearchHint
 
 MARKER = "search-gov/data"
@@ -34,27 +35,40 @@ class GovcnPolicyLibrary(SearchApi):
         for api, query in quoted_endpoints(page, MARKER):
             if not query.get("t"):
                 continue  # the library is not named: no series to start
-            fixed = {"searchfield": "title", "sort": "pubtime", "sortType": "1",
-                     **{k: query[k] for k in KEPT if query.get(k)}}
+            fixed = {
+                "searchfield": "title",
+                "sort": "pubtime",
+                "sortType": "1",
+                **{k: query[k] for k in KEPT if query.get(k)},
+            }
             out += self.start(api, fixed, words_for(query.get("q")), DEFAULT_PAGE_SIZE)
         return out
 
     def from_hint(self, hint: SearchHint) -> list[PageRequest]:
-        fixed = {"t": hint.param("library"), "searchfield": hint.param("search_field", "title"), "sort": "pubtime",
-                 "sortType": "1"}
+        fixed = {
+            "t": hint.param("library"),
+            "searchfield": hint.param("search_field", "title"),
+            "sort": "pubtime",
+            "sortType": "1",
+        }
         return self.start(hint.url, fixed, hint_words(hint), hint.page_size or DEFAULT_PAGE_SIZE, hint.max_pages)
 
-    def start(self, url: str, fixed: dict, words: tuple[str, ...], size: int,
-              max_pages: int | None = None) -> list[PageRequest]:
+    def start(
+        self, url: str, fixed: dict[str, Any], words: tuple[str, ...], size: int, max_pages: int | None = None
+    ) -> list[PageRequest]:
         return self.series(words, max_pages, url=url, fixed=fixed, size=size)
 
-    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
+    def build(self, search: dict[str, Any], n: int, sequential: bool) -> PageRequest:
         query = {**search["fixed"], "q": search["word"], "p": n, "n": search["size"]}
-        return PageRequest(f"{search['url']}?{urlencode(query)}", expect="json", strategy=self.name,
-                           state=self.state(search, n, sequential))
+        return PageRequest(
+            f"{search['url']}?{urlencode(query)}",
+            expect="json",
+            strategy=self.name,
+            state=self.state(search, n, sequential),
+        )
 
     @staticmethod
-    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+    def read(data: object) -> tuple[list[Any] | None, int | None, int | None, int | None]:
         if not isinstance(data, dict):
             return None, None, None, None
         if str(data.get("code", "")) == "1001":
@@ -62,8 +76,12 @@ class GovcnPolicyLibrary(SearchApi):
         items = first_list(data, ("searchVO", "listVO"), ("listVO",))
         if items is None and isinstance(dig(data, "searchVO", "catMap"), dict):
             # the all-library variant groups hits per category, each with its own listVO
-            items = [hit for cat in data["searchVO"]["catMap"].values() if isinstance(cat, dict)
-                     for hit in (cat.get("listVO") or [])]
+            items = [
+                hit
+                for cat in data["searchVO"]["catMap"].values()
+                if isinstance(cat, dict)
+                for hit in (cat.get("listVO") or [])
+            ]
         total = first_count(data, ("searchVO", "totalCount"), ("totalCount",))
         pages = first_count(data, ("searchVO", "totalpage"), ("totalpage",))
         return items, pages, total, None

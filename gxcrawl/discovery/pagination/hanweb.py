@@ -10,10 +10,12 @@ the rest. The records themselves are read by `discovery.links.text_anchors`.
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from gxcrawl.discovery.links import loads_js_object
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range
+from gxcrawl.discovery.pagination.pager import page_range
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 JPAGE = re.compile(r"\.jpage\(\s*(\{.*?\})\s*\)\s*;?", re.S)
 NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]([^'\"]+)['\"]", re.S | re.I)
@@ -36,11 +38,17 @@ class HanwebDataproxy:
             return self._from_config(page, config)
         m = NEXTGROUP.search(page.text)
         if m:
-            return [PageRequest(urljoin(page.url, m.group(1).replace("&amp;", "&")), expect="xml",
-                                strategy=self.name, state={"variant": "get"})]
+            return [
+                PageRequest(
+                    urljoin(page.url, m.group(1).replace("&amp;", "&")),
+                    expect="xml",
+                    strategy=self.name,
+                    state={"variant": "get"},
+                )
+            ]
         return []
 
-    def _from_config(self, page: ListPage, config: dict) -> list[PageRequest]:
+    def _from_config(self, page: ListPage, config: dict[str, Any]) -> list[PageRequest]:
         total = _int(config.get("totalRecord"))
         if total is None:
             m = TOTAL_RECORD.search(page.text)
@@ -51,15 +59,26 @@ class HanwebDataproxy:
             return []
         proxy = urljoin(page.url, str(config.get("proxyUrl") or DEFAULT_PROXY))
         params = config.get("ajaxParam") or {}
-        form = tuple((str(k), "" if v is None else str(v)) for k, v in params.items()) if isinstance(params, dict) else ()
+        form = (
+            tuple((str(k), "" if v is None else str(v)) for k, v in params.items()) if isinstance(params, dict) else ()
+        )
         headers = (("X-Requested-With", "XMLHttpRequest"), ("Referer", page.url))
         step = per_page * group
         out = []
         for start in range(1, min(total, 200_000) + 1, step):
             end = min(start + step - 1, total)
             query = urlencode({"startrecord": start, "endrecord": end, "perpage": per_page})
-            out.append(PageRequest(f"{proxy}?{query}", method="POST", formdata=form, headers=headers,
-                                   expect="xml", strategy=self.name, state={"variant": "post"}))
+            out.append(
+                PageRequest(
+                    f"{proxy}?{query}",
+                    method="POST",
+                    formdata=form,
+                    headers=headers,
+                    expect="xml",
+                    strategy=self.name,
+                    state={"variant": "post"},
+                )
+            )
         return out
 
     def _from_xml(self, page: ListPage) -> list[PageRequest]:

@@ -11,9 +11,9 @@ often a JS-only 年报 column) and the header search box (`<form action="/irs-c-
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urljoin
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     SearchApi,
     as_count,
@@ -25,17 +25,42 @@ from gxcrawl.discovery.pagination.search_common import (
     script_objects,
     words_for,
 )
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 from gxcrawl.discovery.registry import SEARCH_APIS, SearchHint
 
 API_PATH = SEARCH_APIS["igs"][1]  # the registry's default endpoint for this api
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50  # 10/20/30/50 are what IGS front-ends send
 # body fields a page's config may set (IGS spells them in camelCase); anything else (callbacks, element ids) stays out
-BODY_KEYS = {k.lower(): k for k in ("code", "dataTypeId", "tenantId", "configCode", "codes", "searchBy", "orderBy",
-                                    "granularity", "customFilter", "filters", "appendixType", "beginDateTime",
-                                    "endDateTime", "isSearchForced", "sign")}
-DEFAULTS = {"orderBy": "time", "searchBy": "title", "granularity": "ALL", "beginDateTime": "", "endDateTime": "",
-            "isSearchForced": 0, "filters": []}
+BODY_KEYS = {
+    k.lower(): k
+    for k in (
+        "code",
+        "dataTypeId",
+        "tenantId",
+        "configCode",
+        "codes",
+        "searchBy",
+        "orderBy",
+        "granularity",
+        "customFilter",
+        "filters",
+        "appendixType",
+        "beginDateTime",
+        "endDateTime",
+        "isSearchForced",
+        "sign",
+    )
+}
+DEFAULTS: dict[str, Any] = {
+    "orderBy": "time",
+    "searchBy": "title",
+    "granularity": "ALL",
+    "beginDateTime": "",
+    "endDateTime": "",
+    "isSearchForced": 0,
+    "filters": [],
+}
 
 
 def _page_size(value: object) -> int:
@@ -63,33 +88,52 @@ class TrsIgsSearch(SearchApi):
         body["orderBy"] = hint.param("order_by", body["orderBy"])
         return self.start(hint.url, body, hint_words(hint), _page_size(hint.page_size), hint.max_pages)
 
-    def start(self, url: str, body: dict, words: tuple[str, ...], size: int,
-              max_pages: int | None = None) -> list[PageRequest]:
+    def start(
+        self, url: str, body: dict[str, Any], words: tuple[str, ...], size: int, max_pages: int | None = None
+    ) -> list[PageRequest]:
         return self.series(words, max_pages, url=url, body=body, size=size)
 
-    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
+    def build(self, search: dict[str, Any], n: int, sequential: bool) -> PageRequest:
         body = {**search["body"], "searchWord": search["word"], "pageNo": n, "pageSize": search["size"]}
-        return PageRequest(search["url"], method="POST", json_body=body, expect="json", strategy=self.name,
-                           state=self.state(search, n, sequential))
+        return PageRequest(
+            search["url"],
+            method="POST",
+            json_body=body,
+            expect="json",
+            strategy=self.name,
+            state=self.state(search, n, sequential),
+        )
 
     @staticmethod
-    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+    def read(data: object) -> tuple[list[Any] | None, int | None, int | None, int | None]:
         """(items, page count, total, page size) of an answer; items None when it is no IGS answer."""
         if not isinstance(data, dict) or data.get("success") is False or data.get("ok") is False:
             return None, None, None, None
-        items = first_list(data, ("data", "middle", "listAndBox"), ("data", "middle", "list"), ("resultDocs",),
-                           ("data", "list"), ("data", "resultDocs"))
+        items = first_list(
+            data,
+            ("data", "middle", "listAndBox"),
+            ("data", "middle", "list"),
+            ("resultDocs",),
+            ("data", "list"),
+            ("data", "resultDocs"),
+        )
         pages = first_count(data, ("data", "pager", "pageCount"), ("data", "pager", "totalPage"), ("pageCount",))
         total = first_count(data, ("data", "pager", "total"), ("data", "total"), ("totalHits",), ("total",))
         size = first_count(data, ("data", "pager", "pageSize"), ("pageSize",))
         return items, pages, total, size or None
 
-    def _from_config(self, page_url: str, config: dict) -> list[PageRequest]:
+    def _from_config(self, page_url: str, config: dict[str, Any]) -> list[PageRequest]:
         keys = {str(k).lower(): v for k, v in config.items()}
         if not str(keys.get("code") or "").strip():
             return []
-        api = next((str(keys[k]) for k in ("url", "api", "apiurl", "searchurl", "action")
-                    if isinstance(keys.get(k), str) and "irs" in str(keys[k])), API_PATH)
+        api = next(
+            (
+                str(keys[k])
+                for k in ("url", "api", "apiurl", "searchurl", "action")
+                if isinstance(keys.get(k), str) and "irs" in str(keys[k])
+            ),
+            API_PATH,
+        )
         body = dict(DEFAULTS)
         body.update({BODY_KEYS[k]: v for k, v in keys.items() if k in BODY_KEYS and v is not None})
         filtered = bool(body.get("customFilter")) or bool(body.get("filters"))

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from gxcrawl.discovery.links import loads_js_object, text_anchors
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 DEFAULT_UNIT_URL = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 
 
-def unit_request(base_url: str, api: str, params: dict, page_no: int, page_size: int) -> PageRequest:
+def unit_request(base_url: str, api: str, params: dict[str, Any], page_no: int, page_size: int) -> PageRequest:
     query = dict(params)
     query["paramJson"] = json.dumps({"pageNo": page_no, "pageSize": page_size}, separators=(",", ":"))
     url = f"{urljoin(base_url, api)}?{urlencode(query)}"
-    return PageRequest(url, expect="json", strategy="jpaas",
-                       state={"api": api, "params": params, "pageNo": page_no, "pageSize": page_size,
-                              "base": base_url})
+    return PageRequest(
+        url,
+        expect="json",
+        strategy="jpaas",
+        state={"api": api, "params": params, "pageNo": page_no, "pageSize": page_size, "base": base_url},
+    )
 
 
 class JpaasUnit:
@@ -52,5 +56,6 @@ class JpaasUnit:
         fragment = data.get("html") if isinstance(data, dict) else None
         if not fragment or not any(True for _ in text_anchors(f"<![CDATA[{fragment}]]>", page.url)):
             return []  # first empty page: the list has ended
-        return [unit_request(state["base"], state["api"], state["params"], int(state["pageNo"]) + 1,
-                             int(state["pageSize"]))]
+        return [
+            unit_request(state["base"], state["api"], state["params"], int(state["pageNo"]) + 1, int(state["pageSize"]))
+        ]

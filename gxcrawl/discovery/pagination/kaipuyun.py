@@ -10,9 +10,9 @@ one page past the reported end (one or two extra requests, no missed page).
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     SearchApi,
     as_count,
@@ -23,6 +23,7 @@ from gxcrawl.discovery.pagination.search_common import (
     script_objects,
     words_for,
 )
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 from gxcrawl.discovery.registry import SEARCH_APIS, SearchHint
 
 MARKER = "search5"
@@ -68,22 +69,46 @@ class KaipuyunSearch5(SearchApi):
 
     def from_hint(self, hint: SearchHint) -> list[PageRequest]:
         extra = {"column": hint.param("column")} if hint.param("column") else {}
-        return self.start(hint.url, hint.param("site_code"), extra, hint_words(hint),
-                          hint.page_size or DEFAULT_PAGE_SIZE, hint.max_pages)
+        return self.start(
+            hint.url,
+            hint.param("site_code"),
+            extra,
+            hint_words(hint),
+            hint.page_size or DEFAULT_PAGE_SIZE,
+            hint.max_pages,
+        )
 
-    def start(self, url: str, site_code: str, extra: dict, words: tuple[str, ...], size: int,
-              max_pages: int | None = None) -> list[PageRequest]:
+    def start(
+        self,
+        url: str,
+        site_code: str,
+        extra: dict[str, Any],
+        words: tuple[str, ...],
+        size: int,
+        max_pages: int | None = None,
+    ) -> list[PageRequest]:
         # sites number search5 pages from 0 or from 1: next_pages asks for page 0 and one past the end too
         return self.series(words, max_pages, url=url, siteCode=site_code, extra=extra, size=size, base_known=False)
 
-    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
-        form = {**search["extra"], "siteCode": search["siteCode"], "searchWord": search["word"],
-                "pageSize": str(search["size"]), "pageNum": str(n)}
-        return PageRequest(search["url"], method="POST", formdata=tuple(form.items()), expect="json",
-                           strategy=self.name, state=self.state(search, n, sequential))
+    def build(self, search: dict[str, Any], n: int, sequential: bool) -> PageRequest:
+        form = {
+            **search["extra"],
+            "siteCode": search["siteCode"],
+            "searchWord": search["word"],
+            "pageSize": str(search["size"]),
+            "pageNum": str(n),
+        }
+        return PageRequest(
+            search["url"],
+            method="POST",
+            formdata=tuple(form.items()),
+            expect="json",
+            strategy=self.name,
+            state=self.state(search, n, sequential),
+        )
 
     @staticmethod
-    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+    def read(data: object) -> tuple[list[Any] | None, int | None, int | None, int | None]:
         if not isinstance(data, dict):
             return None, None, None, None
         items = first_list(data, ("searchResultAll", "searchTotal"), ("searchResult", "searchTotal"))

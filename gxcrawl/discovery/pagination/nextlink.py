@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
+from gxcrawl.discovery.links import element_text
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 NEXT_TEXTS = frozenset({"下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "next", "Next", "下一页>", "下一页 >"})
 
@@ -18,9 +19,12 @@ class NextLink:
         out = []
         for a in page.tree.iter("a"):
             href = (a.get("href") or "").strip()
-            text = " ".join(a.text_content().split())
-            if href and not href.lower().startswith(("javascript:", "#")) and (text in NEXT_TEXTS or
-                                                                                a.get("rel") == "next"):
+            text = " ".join(element_text(a).split())
+            if (
+                href
+                and not href.lower().startswith(("javascript:", "#"))
+                and (text in NEXT_TEXTS or a.get("rel") == "next")
+            ):
                 url = urljoin(page.url, href)
                 if url != page.url:
                     out.append(PageRequest(url, strategy=self.name))

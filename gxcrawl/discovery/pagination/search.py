@@ -1,4 +1,5 @@
-"""Site-search APIs as list sources (docs/portals.md, "Site-search APIs"): many portals draw their 信息公开 lists, often a JS-only
+"""Site-search APIs as list sources (docs/portals.md, "Site-search APIs"): many portals draw their 信息公开 lists,
+often a JS-only
 年报 column, from the site search, and a search for report-title words reaches reports no page links.
 
 Four strategies, one per API: TRS IGS (`igs`), TRS openSearch (`trs_open`), Kaipuyun search5 (`search5`) and the
@@ -12,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, unique
 from gxcrawl.discovery.pagination.govcn import GovcnPolicyLibrary
 from gxcrawl.discovery.pagination.igs import TrsIgsSearch
 from gxcrawl.discovery.pagination.kaipuyun import KaipuyunSearch5
 from gxcrawl.discovery.pagination.trs_open import TrsOpenSearch
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest, unique
 from gxcrawl.discovery.registry import SearchHint
 
 SEARCH_STRATEGIES = (TrsIgsSearch(), TrsOpenSearch(), KaipuyunSearch5(), GovcnPolicyLibrary())

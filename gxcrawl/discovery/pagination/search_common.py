@@ -1,4 +1,5 @@
-"""What the site-search strategies share (docs/portals.md, "Site-search APIs"): query words, lenient reading of the totals an
+"""What the site-search strategies share (docs/portals.md, "Site-search APIs"): query words,
+lenient reading of the totals an
 answer reports, and paging from them.
 
 A search strategy starts a query series (one per query word) from a page that reveals the API or from a
@@ -13,12 +14,14 @@ import html
 import math
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
 from gxcrawl.discovery.links import loads_js_object
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range
+from gxcrawl.discovery.pagination.pager import page_range
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 from gxcrawl.discovery.registry import SearchHint
 
 # report titles: "…政府信息公开工作年度报告" and "…政府信息公开年度报告" contain 年度报告, "…政府信息公开年报" does not
@@ -27,7 +30,7 @@ REPORT_WORD = re.compile(r"年报|年度报告")
 DEFAULT_MAX_PAGES = 100
 
 # a strategy's request for page n of a series (search dict, n, sequential)
-Build = Callable[[dict, int, bool], PageRequest]
+Build = Callable[[dict[str, Any], int, bool], PageRequest]
 
 
 def as_count(value: object) -> int | None:
@@ -52,7 +55,7 @@ def dig(data: object, *keys: str) -> object:
     return data
 
 
-def first_list(data: object, *paths: tuple[str, ...]) -> list | None:
+def first_list(data: object, *paths: tuple[str, ...]) -> list[Any] | None:
     for path in paths:
         value = dig(data, *path)
         if isinstance(value, list):
@@ -86,7 +89,7 @@ def hint_words(hint: SearchHint) -> tuple[str, ...]:
 _WORD = re.compile(r"\w")
 
 
-def script_objects(text: str, key: str) -> Iterator[dict]:
+def script_objects(text: str, key: str) -> Iterator[dict[str, Any]]:
     """Each JS object literal in `text` that has `key` (e.g. `var opts = {code: "…", dataTypeId: 7, …}`)."""
     # the key first (a literal the regex engine can skip ahead to: this runs on every page of a site whose header
     # search box names the API), its left word boundary checked by hand
@@ -162,8 +165,9 @@ def quoted_endpoints(page: ListPage, marker: str) -> Iterator[tuple[str, dict[st
         yield urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), query_of(url)
 
 
-def next_pages(page: ListPage, *, items: list | None, pages: int | None, total: int | None,
-               size: int | None, build: Build) -> list[PageRequest]:
+def next_pages(
+    page: ListPage, *, items: list[Any] | None, pages: int | None, total: int | None, size: int | None, build: Build
+) -> list[PageRequest]:
     """The requests that follow one answer of a search series.
 
     From the first page: every other page the reported total needs (pageCount, or total / page size; the
@@ -184,8 +188,9 @@ def next_pages(page: ListPage, *, items: list | None, pages: int | None, total: 
     per_page = size or asked or len(items) or None
     if not size and per_page and items and total and len(items) < per_page and total > len(items):
         per_page = len(items)  # the server capped the page size without saying so
-    candidates = [c for c in (pages, math.ceil(total / per_page) if total is not None and per_page else None)
-                  if c is not None]
+    candidates = [
+        c for c in (pages, math.ceil(total / per_page) if total is not None and per_page else None) if c is not None
+    ]
     count = max(candidates) if candidates else None
     if count == 0 and items:
         count = None  # a total of 0 next to hits: the total is wrong, not the hits
@@ -199,8 +204,9 @@ def next_pages(page: ListPage, *, items: list | None, pages: int | None, total: 
     return [build(search, k, False) for k in numbers]
 
 
-def _sequential(search: dict, n: int, first: int, max_pages: int, items: list, asked: object,
-                build: Build) -> list[PageRequest]:
+def _sequential(
+    search: dict[str, Any], n: int, first: int, max_pages: int, items: list[Any], asked: object, build: Build
+) -> list[PageRequest]:
     full = bool(items) and (not isinstance(asked, int) or len(items) >= asked)
     if not full or n - first + 1 >= max_pages:
         return []
@@ -236,14 +242,14 @@ class SearchApi:
         return [self.build({**search, "word": word}, 1, False) for word in words]
 
     @staticmethod
-    def state(search: dict, n: int, sequential: bool) -> dict:
+    def state(search: dict[str, Any], n: int, sequential: bool) -> dict[str, Any]:
         """A page request's state: its series and page number (what `next_pages` continues from)."""
         return {"search": search, "page": n, "sequential": sequential}
 
-    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
+    def build(self, search: dict[str, Any], n: int, sequential: bool) -> PageRequest:
         raise NotImplementedError
 
     @staticmethod
-    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+    def read(data: object) -> tuple[list[Any] | None, int | None, int | None, int | None]:
         """(items, page count, total, page size) of an answer; items None when it is not this API's answer."""
         raise NotImplementedError

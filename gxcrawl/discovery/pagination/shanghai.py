@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range, sibling
+from gxcrawl.discovery.pagination.pager import page_range, sibling
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 TOTAL = re.compile(r"""totalPage\s*[:=]\s*['"]?(\d+)|setPage['"]\s*,\s*\d+\s*,\s*(\d+)""")
 

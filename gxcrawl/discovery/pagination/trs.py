@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range, sibling
+from gxcrawl.discovery.pagination.pager import page_range, sibling
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 _Q = r"""\s*['"]([\w\-]+)['"]\s*"""
 # createPageHTML(N, cur, "index", "html"[, ...]) — 0-based

@@ -7,9 +7,9 @@ carry `<em>` highlights. `position=0` searches the full text. The server picks t
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlencode
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest
 from gxcrawl.discovery.pagination.search_common import (
     SearchApi,
     first_count,
@@ -18,6 +18,7 @@ from gxcrawl.discovery.pagination.search_common import (
     quoted_endpoints,
     words_for,
 )
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 from gxcrawl.discovery.registry import SearchHint
 
 MARKER = "openSearch/getZwgkList"
@@ -46,19 +47,24 @@ class TrsOpenSearch(SearchApi):
         query = {"position": hint.param("position", "0"), "siteId": hint.param("site_id")}
         return self.start(hint.url, query, hint_words(hint), hint.page_size, hint.max_pages)
 
-    def start(self, url: str, query: dict, words: tuple[str, ...], size: int | None,
-              max_pages: int | None = None) -> list[PageRequest]:
+    def start(
+        self, url: str, query: dict[str, Any], words: tuple[str, ...], size: int | None, max_pages: int | None = None
+    ) -> list[PageRequest]:
         return self.series(words, max_pages, url=url, query=query, size=size)
 
-    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
+    def build(self, search: dict[str, Any], n: int, sequential: bool) -> PageRequest:
         query = {"keywords": search["word"], **search["query"], "pageNum": n}
         if search.get("size"):
             query["pageSize"] = search["size"]
-        return PageRequest(f"{search['url']}?{urlencode(query)}", expect="json", strategy=self.name,
-                           state=self.state(search, n, sequential))
+        return PageRequest(
+            f"{search['url']}?{urlencode(query)}",
+            expect="json",
+            strategy=self.name,
+            state=self.state(search, n, sequential),
+        )
 
     @staticmethod
-    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+    def read(data: object) -> tuple[list[Any] | None, int | None, int | None, int | None]:
         if not isinstance(data, dict) or str(data.get("state", 200)) != "200":
             return None, None, None, None
         items = first_list(data, ("data", "data"), ("data", "list"))

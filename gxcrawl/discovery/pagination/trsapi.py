@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 from urllib.parse import urljoin
 
 from gxcrawl.discovery.links import loads_js_object
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range
+from gxcrawl.discovery.pagination.pager import page_range
 from gxcrawl.discovery.pagination.search_common import (
     DEFAULT_MAX_PAGES,
     SearchApi,
@@ -34,6 +35,7 @@ from gxcrawl.discovery.pagination.search_common import (
     form_fields,
     next_pages,
 )
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 API_PATH = "/fjdzapp/search"
 
@@ -42,12 +44,27 @@ def _key(name: str) -> str:
     """A config key as compared: `recordCount`, `record-count` (a data-* attribute), `record_count` are one."""
     return name.lower().replace("-", "").replace("_", "")
 
+
 MARKERS = ("trsapi", "classsql", "fjdzapp")
 DEFAULT_PAGE_SIZE = 15
 MAX_PAGE_SIZE = 100
 # form fields the widget sends as configured (lower-cased key -> the field name); anything else stays out
-FORM_KEYS = {_key(k): k for k in ("channelid", "classsql", "sortfield", "classcol", "classnum", "classsort",
-                                    "cache", "templet", "searchword", "searchscope", "sortby")}
+FORM_KEYS = {
+    _key(k): k
+    for k in (
+        "channelid",
+        "classsql",
+        "sortfield",
+        "classcol",
+        "classnum",
+        "classsort",
+        "cache",
+        "templet",
+        "searchword",
+        "searchscope",
+        "sortby",
+    )
+}
 SIZE_KEYS = ("prepage", "pagesize", "perpage", "rows")
 TOTAL_KEYS = ("recordcount", "totalrecord", "totalcount", "total", "count")
 URL_KEYS = ("url", "api", "apiurl", "searchurl", "action", "requesturl")
@@ -75,13 +92,21 @@ class TrsApiList(SearchApi):
             form["classsql"] = f"chnlid={_scalar(config['chnlid'])}"
         if not form.get("channelid") or not form.get("classsql"):
             return []  # no index or no column filter: not a list widget we can ask
-        api = next((str(config[k]) for k in URL_KEYS if isinstance(config.get(k), str)
-                    and "search" in str(config[k])), API_PATH)
+        api = next(
+            (str(config[k]) for k in URL_KEYS if isinstance(config.get(k), str) and "search" in str(config[k])),
+            API_PATH,
+        )
         size = next((as_count(config[k]) for k in SIZE_KEYS if as_count(config.get(k))), None)
         size = min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         total = next((as_count(config[k]) for k in TOTAL_KEYS if as_count(config.get(k)) is not None), None)
-        search = {"url": urljoin(page_url, api), "form": form, "size": size, "first": 1,
-                  "max_pages": DEFAULT_MAX_PAGES, "word": ""}
+        search = {
+            "url": urljoin(page_url, api),
+            "form": form,
+            "size": size,
+            "first": 1,
+            "max_pages": DEFAULT_MAX_PAGES,
+            "word": "",
+        }
         if total is None:
             return [self.build(search, 1, False)]
         pages = math.ceil(total / size)
@@ -90,10 +115,17 @@ class TrsApiList(SearchApi):
         # the answer to page 1 may report a larger total (the page was cached): it continues from there
         return [self.build(search, n, False) for n in page_range(1, pages, limit=DEFAULT_MAX_PAGES)]
 
-    def build(self, search: dict, n: int, sequential: bool) -> PageRequest:
+    def build(self, search: dict[str, Any], n: int, sequential: bool) -> PageRequest:
         form = {**search["form"], "page": str(n), "prepage": str(search["size"])}
-        return PageRequest(search["url"], method="POST", formdata=tuple(sorted(form.items())), headers=HEADERS,
-                           expect="json", strategy=self.name, state=self.state(search, n, sequential))
+        return PageRequest(
+            search["url"],
+            method="POST",
+            formdata=tuple(sorted(form.items())),
+            headers=HEADERS,
+            expect="json",
+            strategy=self.name,
+            state=self.state(search, n, sequential),
+        )
 
     def pages(self, page: ListPage) -> list[PageRequest]:
         if page.kind == "json":
@@ -102,14 +134,15 @@ class TrsApiList(SearchApi):
         return super().pages(page)
 
     @staticmethod
-    def read(data: object) -> tuple[list | None, int | None, int | None, int | None]:
+    def read(data: object) -> tuple[list[Any] | None, int | None, int | None, int | None]:
         """(items, page count, total, page size) of an answer; items None when it is no trsapi answer."""
         if not isinstance(data, dict):
             return None, None, None, None
         items = first_list(data, ("data",), ("docs",), ("datas",), ("data", "list"), ("data", "docs"), ("list",))
         pages = first_count(data, ("pageCount",), ("pagecount",), ("totalPage",), ("data", "pageCount"))
-        total = first_count(data, ("recordCount",), ("recordcount",), ("total",), ("totalCount",), ("count",),
-                            ("data", "total"))
+        total = first_count(
+            data, ("recordCount",), ("recordcount",), ("total",), ("totalCount",), ("count",), ("data", "total")
+        )
         size = first_count(data, ("prepage",), ("pageSize",), ("pagesize",))
         return items, pages, total, size or None
 
@@ -126,14 +159,14 @@ def configs(page: ListPage) -> list[dict[str, object]]:
         for node in page.tree.iter():
             if not isinstance(node.tag, str):
                 continue
-            data = {_key(k[5:]): v for k, v in node.attrib.items() if k.lower().startswith("data-")}
+            data: dict[str, object] = {_key(k[5:]): v for k, v in node.attrib.items() if k.lower().startswith("data-")}
             if "classsql" in data or ("channelid" in data and "chnlid" in data):
                 found.append(data)
         for form in page.tree.iter("form"):
             fields = {_key(k): v for k, v in form_fields(form).items()}
             if "classsql" in fields:
                 found.append({**fields, "action": form.get("action") or API_PATH})
-    unique: dict[tuple, dict[str, object]] = {}
+    unique: dict[tuple[tuple[str, str], ...], dict[str, object]] = {}
     for config in found:
         unique.setdefault(tuple(sorted((k, str(v)) for k, v in config.items())), config)
     return list(unique.values())
@@ -145,10 +178,10 @@ def _scalar(value: object) -> str:
     return str(value).strip()
 
 
-def _flatten(value: dict) -> dict[str, object]:
+def _flatten(value: dict[str, Any]) -> dict[str, object]:
     """The keys (`_key` spelling) of an object and of the objects inside it (the outer one wins on a clash)."""
     out: dict[str, object] = {}
-    nested: list[dict] = []
+    nested: list[dict[str, Any]] = []
     for key, item in value.items():
         if isinstance(item, dict):
             nested.append(item)
@@ -179,7 +212,9 @@ def _outermost_object(text: str, pos: int) -> str | None:
     return best
 
 
-_PAIR = re.compile(r"""["']?([A-Za-z_$][\w$-]*)["']?\s*:\s*(?:"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|(-?\d+(?:\.\d+)?)\b)""")
+_PAIR = re.compile(
+    r"""["']?([A-Za-z_$][\w$-]*)["']?\s*:\s*(?:"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|(-?\d+(?:\.\d+)?)\b)"""
+)
 
 
 def _lenient_object(literal: str) -> dict[str, object]:

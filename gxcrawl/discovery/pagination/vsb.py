@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from gxcrawl.discovery.pagination.base import ListPage, PageRequest, page_range
+from gxcrawl.discovery.pagination.pager import page_range
+from gxcrawl.discovery.pagination.types import ListPage, PageRequest
 
 P_T = re.compile(r"""class=["']?p_t["']?[^>]*>\s*(\d+)\s*/\s*(\d+)\s*<""")
 COLUMN_PAGE = re.compile(r"^(?P<dir>.*/)(?P<col>[^/]+)\.htm$")
@@ -32,5 +33,7 @@ class VsbReversePages:
         if m and col and int(m.group(1)) == 1 and not col.group("col").isdigit():
             total = int(m.group(2))
             base = f"{col.group('dir')}{col.group('col')}/"
-            out += [urlunsplit((parts.scheme, parts.netloc, f"{base}{k}.htm", "", "")) for k in page_range(1, total - 1)]
+            out += [
+                urlunsplit((parts.scheme, parts.netloc, f"{base}{k}.htm", "", "")) for k in page_range(1, total - 1)
+            ]
         return [PageRequest(u, strategy=self.name) for u in dict.fromkeys(out) if u != page.url]

@@ -14,31 +14,36 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from gxcrawl.archive import target_uri
 from gxcrawl.archive.models import Capture
-from gxcrawl.archive.records import request_body_sha256
-
-NOT_MODIFIED = 304
+from gxcrawl.archive.records import NOT_MODIFIED, request_body_sha256, target_uri
 
 
-def replayable_capture(session: Session, url: str, at: datetime | None = None, *, rendered: bool = False,
-                       method: str = "GET", body: bytes | None = b"") -> Capture | None:
+def replayable_capture(
+    session: Session,
+    url: str,
+    at: datetime | None = None,
+    *,
+    rendered: bool = False,
+    method: str = "GET",
+    body: bytes | None = b"",
+) -> Capture | None:
     """The newest capture of the request `method url` (at or before `at`) that can answer it: an HTTP response
     or a revisit of one, never a bare 304. A non-GET request is answered by a capture of the same body (its
     sha256), else by one whose body the index does not know (indexed before request digests, never by
     another body's). `rendered=True` prefers a browser-rendered DOM if there is one."""
     method = method.upper()
-    query = select(Capture).where(Capture.url == target_uri(url), Capture.method == method,
-                                  Capture.status != NOT_MODIFIED)
+    query = select(Capture).where(
+        Capture.url == target_uri(url), Capture.method == method, Capture.status != NOT_MODIFIED
+    )
     if at is not None:
         query = query.where(Capture.fetched_at <= at)
     newest_first = query.order_by(Capture.fetched_at.desc(), Capture.id.desc())
     digest = request_body_sha256(method, body)
     if digest is not None:
         # this body's captures first; then the URL's captures of unknown body, as replay did before digests
-        newest_first = query.where(or_(Capture.request_body_sha256 == digest,
-                                       Capture.request_body_sha256.is_(None))).order_by(
-            Capture.request_body_sha256.is_(None), Capture.fetched_at.desc(), Capture.id.desc())
+        newest_first = query.where(
+            or_(Capture.request_body_sha256 == digest, Capture.request_body_sha256.is_(None))
+        ).order_by(Capture.request_body_sha256.is_(None), Capture.fetched_at.desc(), Capture.id.desc())
     if rendered:
         dom = session.scalar(newest_first.where(Capture.record_type == "resource").limit(1))
         if dom is not None:

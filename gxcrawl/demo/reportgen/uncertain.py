@@ -1,0 +1,135 @@
+"""What a rendering leaves undecidable: the cells a correct parser may leave null for one layout."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from gxcrawl.demo.reportgen.document import LAYOUTS
+from gxcrawl.demo.reportgen.textlayouts import GluedRow, render_text_runs
+from gxcrawl.demo.reportgen.vocab import T4_COLUMNS, T4_GROUPS
+
+_COUNT = re.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:件|项|个)?")
+_CHANGE = re.compile(r"[+\-]?(?:0|[1-9]\d*)")
+_MONEY = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
+
+
+def _cell_value(text: str, col: str) -> Decimal:
+    text = text.rstrip("件项个")
+    if col == "amount_wan_yuan":
+        if text.endswith("万元"):
+            return Decimal(text[:-2])
+        if text.endswith("元"):
+            return Decimal(text[:-1]) / Decimal(10000)
+        return Decimal(text)
+    return Decimal(text.replace(",", ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_piece(kind: str, piece: str) -> Decimal | None:
+    """The value of a candidate piece of a glued run for a cell of this kind, None if it cannot be one."""
+    grammar = _MONEY if kind == "amount_wan_yuan" else _CHANGE if kind == "change" else _COUNT
+    return _cell_value(piece, kind) if grammar.fullmatch(piece) else None
+
+
+def _count_splits(run: GluedRow, limit: int = 2) -> int:
+    """How many ways the glued digits of one row split into its cells and satisfy the row's identities.
+
+    Spaces written between cells are hard boundaries; everything else is one character stream. The
+    identities are H1 (table 三 row: 总计 = sum of the six applicant columns) and H4a-c (table 四: each
+    group's 总计 = its four results); table 二 has none. A memoised walk over (position, cell, running
+    sum); counting stops at `limit`.
+    """
+    table = run[0].path[0]
+    cols = [cell.path[2] for cell in run]
+    chunks: list[str] = []
+    for cell in run:
+        text = unicodedata.normalize("NFKC", cell.text)
+        if cell.sep or not chunks:
+            chunks.append(text)
+        else:
+            chunks[-1] += text
+    if sum(len(c) for c in chunks) == len(cols):
+        return 1  # one character per cell: the only split (and the rendered one satisfies the identities)
+    # each cell adds to the running sum, closes it (must equal it), or is free
+    if table == "applications":
+        roles = ["add"] * 6 + ["check"]
+    elif table == "appeals":
+        roles = (["add"] * 4 + ["check"]) * 3
+    else:
+        roles = ["free"] * len(cols)
+
+    longest = [16 if c == "amount_wan_yuan" else 12 for c in cols]  # longest raw cell string of its kind
+
+    def parse(k: int, piece: str) -> Decimal | None:
+        return _parse_piece(cols[k] if cols[k] in ("amount_wan_yuan", "change") else "count", piece)
+
+    @functools.cache
+    def ways(ci: int, pos: int, k: int, acc: Decimal) -> int:
+        if ci == len(chunks):
+            return 1 if k == len(cols) else 0
+        chunk = chunks[ci]
+        if pos == len(chunk):
+            return ways(ci + 1, 0, k, acc)
+        if k == len(cols):
+            return 0
+        total = 0
+        for end in range(pos + 1, min(len(chunk), pos + longest[k]) + 1):
+            value = parse(k, chunk[pos:end])
+            if value is None:
+                continue
+            if roles[k] == "add":
+                total += ways(ci, end, k + 1, acc + value)
+            elif roles[k] == "check":
+                if value == acc:
+                    total += ways(ci, end, k + 1, Decimal(0))
+            else:
+                total += ways(ci, end, k + 1, acc)
+            if total >= limit:
+                return limit
+        return total
+
+    return min(ways(0, 0, 0, Decimal(0)), limit)
+
+
+def uncertain_cells(truth: dict[str, Any], layout: str) -> list[str]:
+    """Cells ("table.row.col") that a correct parser may leave null when reading this rendering.
+
+    A parser must never give any other number for them; every other cell it must read exactly.
+    - "glued": a row whose digits split into its cells in more than one way satisfying the row's
+      identities (table 二 rows have none, so most multi-digit ones), and any row with a blank, `/`/`—`
+      or dropped cell (the glued digits no longer say which cell is missing).
+    - "cell_per_line", "cell_per_line_pipes" and "tabs": a row with a blank cell (an NBSP-only line,
+      "\xa0 |" or "\t\xa0", which whitespace normalisation turns into nothing or a separator) or a
+      dropped cell (a short row): once a cell has no line of its own, nothing says which one is missing.
+      Table 四 is one row of 15 cells there, so one such cell makes all 15 uncertain.
+    - the other layouts keep every cell's position: nothing is uncertain.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
+    out: list[str] = []
+
+    def row_paths(table: str, row: str) -> list[str]:
+        if table == "appeals":
+            return [f"appeals.{g}.{c}" for g in T4_GROUPS for c, _ in T4_COLUMNS]
+        return [f"{table}.{row}.{c}" for c in truth[table][row]]
+
+    if layout in ("cell_per_line", "cell_per_line_pipes", "tabs"):
+        for table in ("active", "applications", "appeals"):
+            for row, cols in truth["raw"][table].items():
+                dropped = len(cols) < len(truth[table][row])
+                if dropped or any(v.strip() == "" for v in cols.values()):
+                    out.extend(row_paths(table, row))
+    elif layout == "glued":
+        runs: list[GluedRow] = []
+        render_text_runs(truth, layout, runs)
+        for run in runs:
+            table, row, _ = run[0].path
+            expected = 15 if table == "appeals" else len(truth[table][row])
+            values = [truth[t][r][c] for t, r, c in (cell.path for cell in run)]
+            if len(run) != expected or any(v is None for v in values) or _count_splits(run) != 1:
+                out.extend(row_paths(table, row))
+    return sorted(set(out))
