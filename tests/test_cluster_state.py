@@ -90,6 +90,34 @@ def test_host_turns_hold_for_every_process(redis_url: str) -> None:
     assert b.acquire_host(fourth, "b", limit=1, interval=0, hold=30) == -1
     time.sleep(0.7)
     assert b.acquire_host(fourth, "b", limit=1, interval=0, hold=30) == 0
+    # a holder that lives pushes its deadline back while its request is out
+    fifth = "l.example"
+    assert a.acquire_host(fifth, "live", limit=1, interval=0, hold=0.5) == 0
+    for _ in range(3):
+        time.sleep(0.3)
+        assert a.renew_hosts([(fifth, "live"), (fourth, "gone")], 0.5) == 1  # a turn released is not brought back
+    assert b.acquire_host(fifth, "b", limit=1, interval=0, hold=30) == -1
+    time.sleep(0.7)
+    assert b.acquire_host(fifth, "b", limit=1, interval=0, hold=30) == 0
+
+
+def test_a_page_is_marked_seen_and_queued_in_one_step(redis_url: str) -> None:
+    frontier = _frontier(redis_url)
+    first = frontier.push(b"page", 0, "p", fingerprint="fp-page")
+    assert first > 0
+    assert frontier.push(b"page again", 0, "p", fingerprint="fp-page") == 0  # a duplicate queues nothing
+    assert frontier.push(b"page again", 0, "p") > 0  # dont_filter: no fingerprint, always queued
+    assert frontier.client.sismember(frontier.key("seen"), "fp-page")
+    assert frontier.queued() == 2
+
+
+def test_a_redirect_met_by_a_dead_process_is_followed_when_its_request_is_redone(redis_url: str) -> None:
+    frontier = _frontier(redis_url)
+    assert frontier.claim_successor("fp-target", 7)  # lease 7's redirect meets the target first
+    assert not frontier.claim_successor("fp-target", 8)  # another request met it later: a duplicate
+    assert frontier.claim_successor("fp-target", 7)  # lease 7 redone after its process died: followed again
+    frontier.push(b"linked", 0, "p", fingerprint="fp-linked")
+    assert not frontier.claim_successor("fp-linked", 9)  # a redirect to a page already queued is a duplicate
 
 
 def test_clear_deletes_only_its_own_crawl(redis_url: str) -> None:

@@ -19,8 +19,8 @@ Scrapy's own per-host download slots stand aside for these requests (each gets a
 the cluster's turn is the only gate, taken right before the request is sent.
 
 The wait is a Deferred on the reactor (never a sleep), re-asked every fraction of a second while the host is at
-its limit. A lease carries a deadline (DOWNLOAD_TIMEOUT plus a margin), so a process killed mid-request does not
-hold the host for ever.
+its limit. A turn carries a deadline one frontier lease (GX_FRONTIER_LEASE) away, pushed back while its request is
+in flight, so a process killed mid-request gives the host back as soon as its requests come back to the frontier.
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ import itertools
 import logging
 from typing import TYPE_CHECKING, Any, Self
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
+from twisted.internet import task
 
-from gxcrawl.crawl.cluster.scheduler import frontier_for, pause
+from gxcrawl.crawl.cluster.scheduler import frontier_for, pause, upkeep_interval
 from gxcrawl.crawl.middlewares.blocked import CHALLENGE_STATUSES
 from gxcrawl.crawl.middlewares.politeness import parse_retry_after
 
@@ -49,7 +51,6 @@ logger = logging.getLogger(__name__)
 META_HOST_LEASE = "gx_host_lease"
 FULL_HOST_POLL = 0.05  # seconds between asks while the host is at its concurrency limit
 MAX_PAUSE = 5.0  # a long wait is re-checked now and then (another process may have shortened it)
-HOLD_MARGIN = 30.0  # a host lease outlives DOWNLOAD_TIMEOUT by this much before it is taken back
 
 
 def _is_robots(request: Request) -> bool:
@@ -63,17 +64,36 @@ class ClusterPolitenessMiddleware:
         self.frontier = frontier_for(crawler)
         self.limit = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.interval = max(0.0, settings.getfloat("DOWNLOAD_DELAY"))
-        self.hold = settings.getfloat("DOWNLOAD_TIMEOUT") + HOLD_MARGIN
+        self.hold = self.frontier.lease_seconds
         self.crawl_delay = settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("GX_CRAWL_DELAY_ENABLED")
         self.crawl_delay_max = settings.getfloat("GX_CRAWL_DELAY_MAX")
         self.retry_after_max = settings.getfloat("GX_RETRY_AFTER_MAX")
         self.holders = itertools.count(1)
+        self.in_flight: dict[str, str] = {}  # holder -> host, while its request is out
+        self.loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.get("GX_REDIS_URL"):
             raise NotConfigured("no GX_REDIS_URL: Scrapy's download slots are polite for one process")
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Any) -> None:
+        self.loop = task.LoopingCall(self.renew)
+        self.loop.start(upkeep_interval(self.frontier), now=False)
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+
+    def renew(self) -> None:
+        try:
+            self.frontier.renew_hosts([(host, holder) for holder, host in self.in_flight.items()], self.hold)
+        except Exception as exc:  # noqa: BLE001 - Redis away for a moment: the next tick tries again
+            logger.warning("host turn upkeep failed: %s", exc)
 
     async def process_request(self, request: Request, spider: Any = None) -> Response | None:
         robots = _is_robots(request)
@@ -93,6 +113,7 @@ class ClusterPolitenessMiddleware:
             self.frontier.release_host(host, holder)
             return cached
         request.meta[META_HOST_LEASE] = (host, holder)
+        self.in_flight[holder] = host
         # sent at once: a download slot of its own, so this process's per-host slot cannot hold it back after the
         # cluster granted its turn (it would then arrive bunched with another process's next request)
         request.meta["download_slot"] = f"{host}#{holder}"
@@ -102,6 +123,7 @@ class ClusterPolitenessMiddleware:
         held = request.meta.pop(META_HOST_LEASE, None)
         if held is None:
             return response
+        self.in_flight.pop(held[1], None)
         crawl_delay = None
         if _is_robots(request):
             self.frontier.cache_robots(request.url, response.status, _headers(response), response.body)
@@ -118,6 +140,7 @@ class ClusterPolitenessMiddleware:
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
         held = request.meta.pop(META_HOST_LEASE, None)
         if held is not None:
+            self.in_flight.pop(held[1], None)
             self.frontier.release_host(*held)
         return None
 

@@ -8,6 +8,8 @@ scrapy-redis 0.9 fits Scrapy's scheduler interface but not the rest of our crawl
   it stays a plain spider and the first process pushes its `start()` output once (`FrontierSpiderMiddleware`);
 - its duplicate filter hashes method + URL + body itself; ours asks the crawl's request fingerprinter, so a
   column's directory URL and its index.html stay one page and POST pages stay apart, as in one process;
+- its scheduler marks a request seen and then queues it, two calls a crash can fall between (the page would be
+  seen and queued nowhere); ours does both in one script;
 - its queues pop a request and forget it: `FrontierQueue` leases it instead (state.Frontier), and
   `FrontierExtension` renews this process's leases, acks a request once Scrapy has fully handled it and puts
   the leases of dead processes back on the queue; a request sent again in place of a taken one (retry,
@@ -63,6 +65,11 @@ def frontier_for(crawler: Crawler) -> Frontier:
     return frontier
 
 
+def upkeep_interval(frontier: Frontier) -> float:
+    """Seconds between renewals of what this process holds: well within one lease."""
+    return max(0.2, min(frontier.lease_seconds / 4, 10.0))
+
+
 async def pause(seconds: float) -> None:
     """Wait without blocking the reactor."""
     from twisted.internet import reactor  # imported late: the crawl installs its reactor first
@@ -81,8 +88,10 @@ class FrontierQueue(RedisQueue):
     def __len__(self) -> int:
         return self.frontier.queued()
 
-    def push(self, request: Request) -> None:
-        self.frontier.push(self._encode_request(request), -request.priority, request.meta.get("gx_portal"))
+    def push(self, request: Request, fingerprint: str = "") -> bool:
+        """Queue `request`; with its `fingerprint`, only if no request with it was met before (False then)."""
+        payload, portal = self._encode_request(request), request.meta.get("gx_portal")
+        return bool(self.frontier.push(payload, -request.priority, portal, fingerprint=fingerprint))
 
     def pop(self, timeout: int = 0) -> Request | None:
         got = self.frontier.pop()
@@ -107,6 +116,7 @@ class FrontierDupeFilter(RFPDupeFilter):
     def from_spider(cls, spider: Any) -> Self:
         dupefilter = super().from_spider(spider)
         dupefilter.fingerprinter = spider.crawler.request_fingerprinter
+        dupefilter.key = frontier_for(spider.crawler).key("seen")  # the set the frontier's push script checks
         return dupefilter
 
     def request_fingerprint(self, request: Request) -> str:
@@ -122,8 +132,9 @@ class FrontierScheduler(RedisScheduler):
     A request a downloader middleware sends again in place of one this process took (a retry, a redirect, the
     cookie gate's second try, a shell re-fetched through the browser) carries that request's lease. It stays in
     this process under the same lease: it may need this process's state (the cookie the gate just set), and if
-    the process dies the lease expires and the original request is redone from the frontier. A successor the
-    duplicate filter drops (a redirect to a page already seen) finishes its lease. Stats are counted here:
+    the process dies the lease expires and the original request is redone from the frontier. A successor met
+    first by another request (a redirect to a page already seen) is dropped and finishes its lease; one met first
+    under this same lease, by a process that died before fetching it, is fetched again. Stats are counted here:
     scrapy-redis passes a `spider` argument that Scrapy's stats collector deprecates."""
 
     @classmethod
@@ -136,12 +147,15 @@ class FrontierScheduler(RedisScheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         lease = request.meta.get(META_LEASE)
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         if lease is None:
-            queued = super().enqueue_request(request)
-            if queued:
-                self.crawl_stats.inc_value("scheduler/enqueued/redis")
-            return queued
-        if not request.dont_filter and self.df.request_seen(request):
+            # seen-check and push in one script (scrapy-redis makes them two calls a crash can fall between)
+            if not self.queue.push(request, fingerprint):
+                self.df.log(request, self.spider)
+                return False
+            self.crawl_stats.inc_value("scheduler/enqueued/redis")
+            return True
+        if fingerprint and not self.queue.frontier.claim_successor(fingerprint, lease):
             request.meta.pop(META_LEASE, None)
             _leases(self.spider.crawler).finish(lease, done=True)
             return False
@@ -254,7 +268,7 @@ class FrontierExtension:
         engine._SLOT_HEARTBEAT_INTERVAL = self.poll  # see the module docstring
         # renew well before a lease runs out; the same tick re-queues expired ones and says this process lives
         self.loop = task.LoopingCall(self.tick)
-        self.loop.start(max(0.2, min(self.frontier.lease_seconds / 4, 10.0)), now=True)
+        self.loop.start(upkeep_interval(self.frontier), now=True)
 
     def _handled(self, result: Any, request: Request) -> Any:
         lease = request.meta.pop(META_LEASE, None)

@@ -9,10 +9,13 @@ One crawl (`name`) owns every key under `gx:<name>:`:
   queue once they expire. A request is done (`ack`) only when its callback's requests are queued and its items
   stored, so a crash loses nothing and refetches at most what was in flight;
 - counters per portal: `queued`, `inflight`, `done`, `requeued` (HASH portal -> n), kept by the same scripts;
-- `seen` (scrapy-redis's duplicate filter SET), `spellings:<key>` (the page-key spellings met), `seed` (the
-  seeding guard: a process id while one seeds, `done` after), `procs` (HASH process -> last heartbeat JSON);
+- `seen` (scrapy-redis's duplicate filter SET; a fingerprint is added in the same script that queues its request),
+  `successor_of` (HASH fingerprint -> lease: the request whose redirect first met a page), `spellings:<key>` (the
+  page-key spellings met), `seed` (the seeding guard: a process id while one seeds, `done` after), `procs` (HASH
+  process -> last heartbeat JSON);
 - per host: `host:<host>` (HASH next_at, crawl_delay, blocked_until, blocked:<reason>) and `slots:<host>`
-  (ZSET holder -> deadline): the cluster's per-host concurrency, delay and Retry-After back-off;
+  (ZSET holder -> deadline, renewed while the request is in flight): the cluster's per-host concurrency, delay and
+  Retry-After back-off;
   `robots:<url>` caches robots.txt so the cluster fetches it once.
 
 Times are Redis's own clock (TIME inside the scripts): machines with skewed clocks still agree.
@@ -34,8 +37,11 @@ SEED_DONE = b"done"
 
 _NOW = "local t = redis.call('TIME'); local now = tonumber(t[1]) + tonumber(t[2]) / 1000000\n"
 
-# KEYS: queue data score portal seq queued; ARGV: payload score portal
+# KEYS: queue data score portal seq queued seen; ARGV: payload score portal fingerprint ('' = no duplicate check).
+# The fingerprint is marked seen and the request queued in one step: a process killed between the two would
+# otherwise leave a page marked seen that no queue holds, and no later link to it would be followed.
 _PUSH = """
+if ARGV[4] ~= '' and redis.call('SADD', KEYS[7], ARGV[4]) == 0 then return 0 end
 local id = redis.call('INCR', KEYS[5])
 redis.call('ZADD', KEYS[1], ARGV[2], id)
 redis.call('HSET', KEYS[2], id, ARGV[1])
@@ -71,6 +77,15 @@ if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[7], portal, 1) end
 redis.call('HDEL', KEYS[2], ARGV[1]); redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1]); redis.call('HDEL', KEYS[5], ARGV[1])
 return 1
+"""
+
+# KEYS: seen successor_of; ARGV: fingerprint, lease. 1: the lease may fetch this successor (a redirect's target):
+# first met now, or first met under this same lease by a process that died before fetching it; 0: another request
+# met it first (it is queued, fetched or in flight there).
+_CLAIM_SUCCESSOR = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]); return 1 end
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then return 1 end
+return 0
 """
 
 # KEYS: leases; ARGV: lease seconds, ids...
@@ -135,6 +150,17 @@ if redis.call('ZCARD', KEYS[1]) >= limit then return '-1' end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
 redis.call('HSET', KEYS[2], 'next_at', tostring(now + math.max(tonumber(ARGV[3]), delay)))
 return '0'
+"""
+)
+
+# KEYS: slots:<host>...; ARGV: hold seconds, one holder per key. A host turn is held while its request is in flight
+# and renewed by its process: a killed process gives its hosts back after one hold, not after a download timeout.
+_RENEW_HOSTS = (
+    _NOW
+    + """
+local n = 0
+for i = 1, #KEYS do n = n + redis.call('ZADD', KEYS[i], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[i + 1]) end
+return n
 """
 )
 
@@ -217,7 +243,8 @@ class Frontier:
         self._push, self._pop, self._ack = reg(_PUSH), reg(_POP), reg(_ACK)
         self._renew, self._requeue = reg(_RENEW), reg(_REQUEUE)
         self._claim_seed, self._keep_seed = reg(_CLAIM_SEED), reg(_KEEP_SEED)
-        self._acquire, self._release = reg(_ACQUIRE), reg(_RELEASE)
+        self._acquire, self._release, self._renew_hosts = reg(_ACQUIRE), reg(_RELEASE), reg(_RENEW_HOSTS)
+        self._claim_successor = reg(_CLAIM_SUCCESSOR)
 
     def key(self, part: str) -> str:
         return self.prefix + part
@@ -233,14 +260,20 @@ class Frontier:
             self.timer.add(started)
 
     # --- the queue and its leases ------------------------------------------------------------------------
-    def push(self, payload: bytes, score: float, portal: str | None) -> int:
+    def push(self, payload: bytes, score: float, portal: str | None, *, fingerprint: str = "") -> int:
+        """Queue a request; with a `fingerprint`, only if no request with that fingerprint was met before (its id,
+        or 0 when it was)."""
         return int(
             self._run(
                 self._push,
-                self._keys("queue", "data", "score", "portal", "seq", "queued"),
-                [payload, score, portal or ""],
+                self._keys("queue", "data", "score", "portal", "seq", "queued", "seen"),
+                [payload, score, portal or "", fingerprint],
             )
         )
+
+    def claim_successor(self, fingerprint: str, lease: int) -> bool:
+        """May the request leased as `lease` fetch the successor (a redirect's target) with this fingerprint?"""
+        return bool(self._run(self._claim_successor, self._keys("seen", "successor_of"), [fingerprint, lease]))
 
     def pop(self) -> tuple[int, bytes] | None:
         """The best request, leased to this process for `lease_seconds` (renew it, then ack it)."""
@@ -381,6 +414,13 @@ class Frontier:
             self._keys("slots:" + host, "host:" + host),
             [holder, "" if crawl_delay is None else repr(float(crawl_delay)), backoff, blocked],
         )
+
+    def renew_hosts(self, turns: list[tuple[str, str]], hold: float) -> int:
+        """Push back the deadline of host turns (host, holder) whose requests are still in flight."""
+        if not turns:
+            return 0
+        keys = self._keys(*("slots:" + host for host, _ in turns))
+        return int(self._run(self._renew_hosts, keys, [hold, *(holder for _, holder in turns)]))
 
     def cached_robots(self, url: str) -> dict[str, Any] | None:
         raw = self.client.get(self.key("robots:" + url))
