@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import jsonschema
@@ -86,12 +87,28 @@ def test_glued_text_is_correct_or_null(seed: int, fmt: str) -> None:
 # glued rows whose digits also read, every identity holding, with blank cells lost as other rows lose them
 @example(seed=96762581, fmt="2021", layout="glued")
 @example(seed=298633061, fmt="2019", layout="glued")
+# a glued row that lost its last cell reads as a complete row, every identity holding: the text of another report
+@example(seed=1393757, fmt="2019", layout="glued")
 def test_defects_never_misplace_a_value(seed: int, fmt: str, layout: str) -> None:
     truth = _truth(seed, fmt, 1.0)
     record = _render(truth, layout)
     wrong, _ = compare_tables(truth, record)
+    # a text that is also, character for character, another report's may read as that report, and only so:
+    # every cell of such a row then holds that report's value
+    twins = [r for r in reportgen.complete_readings(truth, layout) if any(path in r for path, _, _ in wrong)]
+    read_as_twin = [r for r in twins if all(_same(_value(record, path), value) for path, value in r.items())]
+    wrong = [w for w in wrong if not any(w[0] in r for r in read_as_twin)]
     assert not wrong, (layout, truth["defects"][:6], wrong[:5])
     jsonschema.validate(record, SCHEMA)
+
+
+def _value(record: dict, path: str) -> float | None:
+    table, row, col = path.split(".")
+    return (record[table].get(row) or {}).get(col)
+
+
+def _same(got: float | None, value: Decimal) -> bool:
+    return got is not None and abs(got - float(value)) <= 1e-9
 
 
 @SETTINGS

@@ -15,7 +15,9 @@ carries the same characters apart from whitespace and table separators, so a par
 hash is the same for all of them. `render_pre2019` writes a free-form pre-2019 report that must not be
 read as v2019/v2021. `uncertain_cells(truth, layout)` names the cells a rendering leaves undecidable
 (glued digit runs with several identity-satisfying splits, rows whose blank cell became whitespace): a
-parser may leave those null, and must read every other cell exactly.
+parser may leave those null, and must read every other cell exactly. `complete_readings(truth, layout)` lists
+the glued rows that lost a cell yet read as complete rows with every identity holding: the same text as a
+report without the defect, which no parser can tell apart from it.
 
 Truth keys beyond the SCHEMA record: "raw" (the cell strings as written; a dropped cell has no key),
 "defects" ("kind:table.row.col"), "checks" (the H1–H4 and S3/S5 statuses a validator must report),
@@ -47,7 +49,7 @@ from gxcrawl.demo.reportgen.grids import Cell, Grid, positions
 from gxcrawl.demo.reportgen.pre2019 import render_pre2019
 from gxcrawl.demo.reportgen.style import Style
 from gxcrawl.demo.reportgen.textlayouts import render_text
-from gxcrawl.demo.reportgen.uncertain import uncertain_cells
+from gxcrawl.demo.reportgen.uncertain import complete_readings, uncertain_cells
 from gxcrawl.demo.reportgen.vocab import SCHEMA, SECTION_KEYS
 from gxcrawl.demo.reportgen.written import DEFECT_KINDS
 
@@ -71,5 +73,6 @@ __all__ = [
     "render_body_html",
     "render_pre2019",
     "render_text",
+    "complete_readings",
     "uncertain_cells",
 ]

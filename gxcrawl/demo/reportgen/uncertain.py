@@ -35,16 +35,9 @@ def _parse_piece(kind: str, piece: str) -> Decimal | None:
     return _cell_value(piece, kind) if grammar.fullmatch(piece) else None
 
 
-def _count_splits(run: GluedRow, limit: int = 2) -> int:
-    """How many ways the glued digits of one row split into its cells and satisfy the row's identities.
-
-    Spaces written between cells are hard boundaries; everything else is one character stream. The
-    identities are H1 (table 三 row: 总计 = sum of the six applicant columns) and H4a-c (table 四: each
-    group's 总计 = its four results); table 二 has none. A memoised walk over (position, cell, running
-    sum); counting stops at `limit`.
-    """
-    table = run[0].path[0]
-    cols = [cell.path[2] for cell in run]
+def _chunks(run: GluedRow) -> list[str]:
+    """The run's text as the parser sees it: spaces written between cells are hard boundaries, the rest is one
+    character stream."""
     chunks: list[str] = []
     for cell in run:
         text = unicodedata.normalize("NFKC", cell.text)
@@ -52,47 +45,93 @@ def _count_splits(run: GluedRow, limit: int = 2) -> int:
             chunks.append(text)
         else:
             chunks[-1] += text
-    if sum(len(c) for c in chunks) == len(cols):
-        return 1  # one character per cell: the only split (and the rendered one satisfies the identities)
-    # each cell adds to the running sum, closes it (must equal it), or is free
-    if table == "applications":
-        roles = ["add"] * 6 + ["check"]
-    elif table == "appeals":
-        roles = (["add"] * 4 + ["check"]) * 3
-    else:
-        roles = ["free"] * len(cols)
+    return chunks
 
+
+def _roles(table: str, n: int) -> list[str]:
+    """Per cell: adds to the running sum, closes it (must equal it), or is free. The identities are H1 (table 三
+    row: 总计 = sum of the six applicant columns) and H4a-c (table 四: each group's 总计 = its four results);
+    table 二 has none."""
+    if table == "applications":
+        return ["add"] * 6 + ["check"]
+    if table == "appeals":
+        return (["add"] * 4 + ["check"]) * 3
+    return ["free"] * n
+
+
+def _readings(chunks: list[str], cols: list[str], roles: list[str], limit: int) -> list[tuple[Decimal, ...]]:
+    """Up to `limit` ways the chunks split into one value per column satisfying the identities: a memoised walk
+    over (chunk, position, cell, running sum)."""
     longest = [16 if c == "amount_wan_yuan" else 12 for c in cols]  # longest raw cell string of its kind
 
     def parse(k: int, piece: str) -> Decimal | None:
         return _parse_piece(cols[k] if cols[k] in ("amount_wan_yuan", "change") else "count", piece)
 
     @functools.cache
-    def ways(ci: int, pos: int, k: int, acc: Decimal) -> int:
+    def ways(ci: int, pos: int, k: int, acc: Decimal) -> tuple[tuple[Decimal, ...], ...]:
         if ci == len(chunks):
-            return 1 if k == len(cols) else 0
+            return ((),) if k == len(cols) else ()
         chunk = chunks[ci]
         if pos == len(chunk):
             return ways(ci + 1, 0, k, acc)
         if k == len(cols):
-            return 0
-        total = 0
+            return ()
+        found: list[tuple[Decimal, ...]] = []
         for end in range(pos + 1, min(len(chunk), pos + longest[k]) + 1):
             value = parse(k, chunk[pos:end])
             if value is None:
                 continue
             if roles[k] == "add":
-                total += ways(ci, end, k + 1, acc + value)
+                rest = ways(ci, end, k + 1, acc + value)
             elif roles[k] == "check":
-                if value == acc:
-                    total += ways(ci, end, k + 1, Decimal(0))
+                rest = ways(ci, end, k + 1, Decimal(0)) if value == acc else ()
             else:
-                total += ways(ci, end, k + 1, acc)
-            if total >= limit:
-                return limit
-        return total
+                rest = ways(ci, end, k + 1, acc)
+            found.extend((value, *r) for r in rest[: limit - len(found)])
+            if len(found) >= limit:
+                break
+        return tuple(found)
 
-    return min(ways(0, 0, 0, Decimal(0)), limit)
+    return list(ways(0, 0, 0, Decimal(0)))
+
+
+def _count_splits(run: GluedRow, limit: int = 2) -> int:
+    """How many ways the glued digits of one row split into its cells and satisfy the row's identities (counting
+    stops at `limit`)."""
+    cols = [cell.path[2] for cell in run]
+    chunks = _chunks(run)
+    if sum(len(c) for c in chunks) == len(cols):
+        return 1  # one character per cell: the only split (and the rendered one satisfies the identities)
+    return len(_readings(chunks, cols, _roles(run[0].path[0], len(cols)), limit))
+
+
+def _row_paths(truth: dict[str, Any], table: str, row: str) -> list[str]:
+    if table == "appeals":
+        return [f"appeals.{g}.{c}" for g in T4_GROUPS for c, _ in T4_COLUMNS]
+    return [f"{table}.{row}.{c}" for c in truth[table][row]]
+
+
+def complete_readings(truth: dict[str, Any], layout: str, limit: int = 16) -> list[dict[str, Decimal]]:
+    """Glued rows that lost a cell yet still read as complete rows, every identity holding.
+
+    Such a text is, character for character, also the rendering of a report without the defect whose row holds
+    those values: no parser can tell the two apart. Each reading maps "table.row.col" to a value for every cell of
+    its row. Other layouts keep cell positions: none.
+    """
+    if layout != "glued":
+        return []
+    runs: list[GluedRow] = []
+    render_text_runs(truth, layout, runs)
+    out: list[dict[str, Decimal]] = []
+    for run in runs:
+        table, row, _ = run[0].path
+        paths = _row_paths(truth, table, row)
+        if len(run) >= len(paths):
+            continue
+        cols = [path.rsplit(".", 1)[1] for path in paths]
+        for reading in _readings(_chunks(run), cols, _roles(table, len(cols)), limit):
+            out.append(dict(zip(paths, reading, strict=True)))
+    return out
 
 
 def uncertain_cells(truth: dict[str, Any], layout: str) -> list[str]:
@@ -111,18 +150,12 @@ def uncertain_cells(truth: dict[str, Any], layout: str) -> list[str]:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
     out: list[str] = []
-
-    def row_paths(table: str, row: str) -> list[str]:
-        if table == "appeals":
-            return [f"appeals.{g}.{c}" for g in T4_GROUPS for c, _ in T4_COLUMNS]
-        return [f"{table}.{row}.{c}" for c in truth[table][row]]
-
     if layout in ("cell_per_line", "cell_per_line_pipes", "tabs"):
         for table in ("active", "applications", "appeals"):
             for row, cols in truth["raw"][table].items():
                 dropped = len(cols) < len(truth[table][row])
                 if dropped or any(v.strip() == "" for v in cols.values()):
-                    out.extend(row_paths(table, row))
+                    out.extend(_row_paths(truth, table, row))
     elif layout == "glued":
         runs: list[GluedRow] = []
         render_text_runs(truth, layout, runs)
@@ -131,5 +164,5 @@ def uncertain_cells(truth: dict[str, Any], layout: str) -> list[str]:
             expected = 15 if table == "appeals" else len(truth[table][row])
             values = [truth[t][r][c] for t, r, c in (cell.path for cell in run)]
             if len(run) != expected or any(v is None for v in values) or _count_splits(run) != 1:
-                out.extend(row_paths(table, row))
+                out.extend(_row_paths(truth, table, row))
     return sorted(set(out))
