@@ -13,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -144,6 +145,35 @@ def test_three_processes_crawl_the_demo_portal_as_one(
     status = frontier.status()
     assert sum(p["inflight"] for p in status["portals"].values()) == 0
     assert sum(p["done"] for p in status["portals"].values()) > 100
+
+
+def test_autothrottle_spaces_a_slow_host_for_the_whole_cluster(
+    tmp_path: Path, redis_url: str, postgres_url: str
+) -> None:
+    slow_delay = 0.5  # long beside the time between a process's turn and its request reaching the server
+    with DemoPortal(out_dir=tmp_path / "portal", **{**WORLD, "slow_delay": slow_delay}) as portal:
+        frontier, crawlers = _cluster(
+            tmp_path,
+            redis_url,
+            postgres_url,
+            portal,
+            AUTOTHROTTLE_ENABLED=1,
+            AUTOTHROTTLE_START_DELAY=slow_delay,
+            AUTOTHROTTLE_TARGET_CONCURRENCY=1.0,
+        )
+        codes = [c.wait(timeout=600) for c in crawlers]
+        entries = list(portal.log.entries)
+        manifest = portal.manifest
+    assert codes == [0, 0, 0]
+    slow = next(s for s in manifest["sites"] if s.get("slow"))
+    starts = sorted(e.started for e in entries if e.site == slow["id"] and e.path != "/robots.txt")
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    # each answer takes slow_delay, so the host's one delay stays at about that for every process; processes
+    # throttling alone (or not at all) send two requests DOWNLOAD_DELAY apart
+    host = urlsplit(next(r["url"] for r in manifest["reports"] if r["portal"] == slow["id"])).hostname
+    assert frontier.host_throttle(host) >= slow_delay
+    assert len(gaps) > 5 and min(gaps) >= 0.6 * slow_delay, sorted(gaps)[:5]
+    _check_index(tmp_path / "archive", postgres_url, manifest)
 
 
 def test_a_process_killed_mid_crawl_loses_nothing(

@@ -10,7 +10,7 @@ import pytest
 from scrapy.settings import Settings
 
 from gxcrawl.cli import main
-from gxcrawl.crawl.cluster.state import Frontier, connect
+from gxcrawl.crawl.cluster.state import Frontier, Throttle, connect
 from gxcrawl.crawl.config import SettingsError, validate_settings
 
 pytestmark = pytest.mark.services
@@ -101,6 +101,33 @@ def test_host_turns_hold_for_every_process(redis_url: str) -> None:
     assert b.acquire_host(fifth, "b", limit=1, interval=0, hold=30) == 0
 
 
+def test_autothrottle_keeps_one_delay_per_host_for_the_whole_cluster(redis_url: str) -> None:
+    a = _frontier(redis_url)
+    b = Frontier(a.client, a.name)
+    throttle = Throttle(start=2.0, min_delay=0.5, max_delay=10.0, target_concurrency=1.0)
+    host = "t.example"
+    assert a.host_throttle(host) is None
+    assert a.acquire_host(host, "a1", limit=2, interval=0.5, hold=30, throttle=throttle) == 0
+    assert 1.9 < b.acquire_host(host, "b1", limit=2, interval=0.5, hold=30, throttle=throttle) <= 2.0  # start
+    # Scrapy's rule: half-way towards latency / target concurrency, never below it, within [min, max]
+    a.release_host(host, "a1", latency=0.2, throttle=throttle)
+    assert a.host_throttle(host) == pytest.approx(1.1)
+    a.release_host(host, "x", latency=30.0, throttle=throttle)
+    assert a.host_throttle(host) == pytest.approx(10.0)  # capped
+    a.release_host(host, "x", latency=0.0, ok=False, throttle=throttle)
+    assert a.host_throttle(host) == pytest.approx(10.0)  # an error answer never lowers it
+    a.release_host(host, "x", latency=0.0, throttle=throttle)
+    assert a.host_throttle(host) == pytest.approx(5.0)
+    a.release_host(host, "x", latency=9.0, throttle=None)  # AutoThrottle off in that process: no adjustment
+    assert a.host_throttle(host) == pytest.approx(5.0)
+    # every process spaces its requests by the host's one delay
+    other = "u.example"
+    a.release_host(other, "x", latency=3.0, throttle=throttle)  # max(3.0 / 1, (2.0 + 3.0) / 2) = 3.0
+    assert a.acquire_host(other, "a2", limit=2, interval=0.5, hold=30, throttle=throttle) == 0
+    assert 2.9 < b.acquire_host(other, "b2", limit=2, interval=0.5, hold=30, throttle=throttle) <= 3.0
+    assert 0 < b.acquire_host(other, "b3", limit=2, interval=0.5, hold=30) <= 3.0  # off: next_at still holds
+
+
 def test_a_page_is_marked_seen_and_queued_in_one_step(redis_url: str) -> None:
     frontier = _frontier(redis_url)
     first = frontier.push(b"page", 0, "p", fingerprint="fp-page")
@@ -154,11 +181,16 @@ def test_frontier_status_lists_portals(redis_url: str, capsys: pytest.CaptureFix
     frontier.ack(lease)
     frontier.pop()
     frontier.heartbeat({"state": "busy", "in_flight": 0})  # a tick old: the lease count comes from the frontier
+    throttle = Throttle(start=1.0, min_delay=0.0, max_delay=60.0, target_concurrency=1.0)
+    frontier.release_host("slow.example", "x", latency=2.0 / 3, throttle=throttle)
+    frontier.release_host("fast.example", "x")
     assert main(["frontier", "status", "--redis", redis_url, "--name", frontier.name]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("portal-")}
     assert rows == {"portal-a": ["0", "0", "1", "0"], "portal-b": ["0", "1", "0", "0"]}
     assert f"{frontier.owner} busy" in " ".join(out.split()) and "1 leased" in out
+    hosts = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("  ") and "." in line}
+    assert hosts.get("slow.example") == ["throttle=0.83"] and "fast.example" not in hosts
 
 
 def test_missing_services_give_one_line(tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # noqa: ANN001

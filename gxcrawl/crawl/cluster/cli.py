@@ -40,13 +40,23 @@ def run_status(args: Any) -> int:
                 f"  {owner:<40} {info.get('state', '?'):<18} {info.get('leased', 0):>4} leased, "
                 f"seen {now - info.get('at', now):.0f} s ago"
             )
-    waiting = {h: f for h, f in status["hosts"].items() if any(k.startswith(("blocked", "crawl_delay")) for k in f)}
+    marks = ("blocked", "crawl_delay", "throttle")
+    waiting = {h: f for h, f in status["hosts"].items() if any(k.startswith(marks) for k in f)}
     if waiting:
-        print("\nhosts with a Crawl-delay, a Retry-After back-off or challenge pages:")
+        print("\nhosts with a Crawl-delay, an AutoThrottle delay, a Retry-After back-off or challenge pages:")
         for host, fields in waiting.items():
-            shown = ", ".join(f"{k}={v}" for k, v in sorted(fields.items()) if k != "next_at")
+            shown = ", ".join(f"{k}={_short(v)}" for k, v in sorted(fields.items()) if k != "next_at")
             print(f"  {host:<40} {shown}")
     return 0
+
+
+def _short(value: str) -> str:
+    """A number as Lua wrote it (3.1234567890123) to two decimals; anything else as it is."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return str(int(number)) if number.is_integer() else f"{number:.2f}"
 
 
 def run_clear(args: Any) -> int:

@@ -9,6 +9,9 @@ hammer the host. `ClusterPolitenessMiddleware`, last before the downloader, take
 - DOWNLOAD_DELAY between the starts of two requests to a host, cluster-wide;
 - a robots.txt Crawl-delay (GX_CRAWL_DELAY_ENABLED, capped by GX_CRAWL_DELAY_MAX) makes the host one request at
   a time, each starting at least the delay after the previous one ended;
+- AutoThrottle (AUTOTHROTTLE_ENABLED) runs on one delay per host for the whole cluster, kept in Redis and moved by
+  every process's answers with Scrapy's own rule: Scrapy's AutoThrottle adjusts download slots, and these
+  requests each have a slot of their own, so per process it would adjust nothing;
 - a 429/503 with Retry-After (capped by GX_RETRY_AFTER_MAX) holds the host for every process;
 - a challenge status (412/521/418) is counted on the host, for `gxcrawl frontier status`.
 
@@ -39,6 +42,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet import task
 
 from gxcrawl.crawl.cluster.scheduler import frontier_for, pause, upkeep_interval
+from gxcrawl.crawl.cluster.state import Throttle
 from gxcrawl.crawl.middlewares.blocked import CHALLENGE_STATUSES
 from gxcrawl.crawl.middlewares.politeness import parse_retry_after
 
@@ -68,6 +72,17 @@ class ClusterPolitenessMiddleware:
         self.crawl_delay = settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("GX_CRAWL_DELAY_ENABLED")
         self.crawl_delay_max = settings.getfloat("GX_CRAWL_DELAY_MAX")
         self.retry_after_max = settings.getfloat("GX_RETRY_AFTER_MAX")
+        target = settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY")
+        self.throttle = (
+            Throttle(
+                start=max(self.interval, settings.getfloat("AUTOTHROTTLE_START_DELAY")),
+                min_delay=self.interval,
+                max_delay=settings.getfloat("AUTOTHROTTLE_MAX_DELAY"),
+                target_concurrency=target,
+            )
+            if settings.getbool("AUTOTHROTTLE_ENABLED") and target > 0
+            else None
+        )
         self.holders = itertools.count(1)
         self.in_flight: dict[str, str] = {}  # holder -> host, while its request is out
         self.loop: task.LoopingCall | None = None
@@ -104,7 +119,13 @@ class ClusterPolitenessMiddleware:
         stats = self.crawler.stats
         while (
             wait := self.frontier.acquire_host(
-                host, holder, limit=self.limit, interval=self.interval, hold=self.hold, serial=robots
+                host,
+                holder,
+                limit=self.limit,
+                interval=self.interval,
+                hold=self.hold,
+                serial=robots,
+                throttle=None if robots else self.throttle,
             )
         ) != 0:
             stats.inc_value("gx/politeness/cluster_waits")
@@ -132,8 +153,16 @@ class ClusterPolitenessMiddleware:
         if response.status in (429, 503):
             retry_after = parse_retry_after(response.headers.get(b"Retry-After"))
             backoff = min(retry_after, self.retry_after_max) if retry_after else 0.0
+        # as Scrapy's AutoThrottle: no adjustment for a host whose Crawl-delay rules, nor for robots.txt
+        adjust = not _is_robots(request) and not request.meta.get("autothrottle_dont_adjust_delay")
         self.frontier.release_host(
-            *held, crawl_delay=crawl_delay, backoff=backoff, blocked=CHALLENGE_STATUSES.get(response.status, "")
+            *held,
+            crawl_delay=crawl_delay,
+            backoff=backoff,
+            blocked=CHALLENGE_STATUSES.get(response.status, ""),
+            latency=request.meta.get("download_latency") if adjust else None,
+            ok=response.status == 200,
+            throttle=self.throttle,
         )
         return response
 

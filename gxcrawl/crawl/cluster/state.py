@@ -133,7 +133,8 @@ if ARGV[2] == '0' then redis.call('SET', KEYS[1], 'done') else redis.call('EXPIR
 return 1
 """
 
-# KEYS: slots:<host> host:<host>; ARGV: holder, limit, interval, hold seconds, serial (robots.txt: one at a time).
+# KEYS: slots:<host> host:<host>; ARGV: holder, limit, interval, hold seconds, serial (robots.txt: one at a time),
+# AutoThrottle's start delay ('' = AutoThrottle off; otherwise the host's `throttle` delay, once set, spaces starts).
 # Returns "0" when granted, "-1" when the host is at its concurrency limit, else the seconds to wait (a string:
 # Lua numbers would come back truncated to integers).
 _ACQUIRE = (
@@ -148,7 +149,9 @@ local ready = math.max(tonumber(redis.call('HGET', KEYS[2], 'next_at') or '0'),
 if ready > now then return tostring(ready - now) end
 if redis.call('ZCARD', KEYS[1]) >= limit then return '-1' end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
-redis.call('HSET', KEYS[2], 'next_at', tostring(now + math.max(tonumber(ARGV[3]), delay)))
+local spacing = math.max(tonumber(ARGV[3]), delay)
+if ARGV[6] ~= '' then spacing = math.max(spacing, tonumber(redis.call('HGET', KEYS[2], 'throttle') or ARGV[6])) end
+redis.call('HSET', KEYS[2], 'next_at', tostring(now + spacing))
 return '0'
 """
 )
@@ -164,9 +167,13 @@ return n
 """
 )
 
-# KEYS: slots:<host> host:<host>; ARGV: holder, crawl delay ('' = unchanged), back-off seconds, blocked reason
+# KEYS: slots:<host> host:<host>; ARGV: holder, crawl delay ('' = unchanged), back-off seconds, blocked reason,
+# then for AutoThrottle: the answer's latency ('' = no adjustment), target concurrency, start, min and max delay,
+# and '1' for a 200 answer.
 # A host with a Crawl-delay waits it after each answer too: the next request starts at least the delay after
 # the previous one ended, so the server never sees two closer than the delay, whatever the network did.
+# AutoThrottle's rule, on the host's one `throttle` delay for the whole cluster: move half-way towards
+# latency / target concurrency (never below it), within [min, max]; an answer other than 200 may only raise it.
 _RELEASE = (
     _NOW
     + """
@@ -181,9 +188,25 @@ if backoff > 0 then
   if now + backoff > until_ then redis.call('HSET', KEYS[2], 'blocked_until', tostring(now + backoff)) end
 end
 if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[2], 'blocked:' .. ARGV[4], 1) end
+if ARGV[5] ~= '' then
+  local current = tonumber(redis.call('HGET', KEYS[2], 'throttle') or ARGV[7])
+  local target = tonumber(ARGV[5]) / tonumber(ARGV[6])
+  local new = math.min(math.max(tonumber(ARGV[8]), math.max(target, (current + target) / 2)), tonumber(ARGV[9]))
+  if ARGV[10] == '1' or new > current then redis.call('HSET', KEYS[2], 'throttle', tostring(new)) end
+end
 return 1
 """
 )
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """AutoThrottle's settings, applied per host for the whole cluster."""
+
+    start: float
+    min_delay: float
+    max_delay: float
+    target_concurrency: float
 
 
 class ServiceUnavailable(RuntimeError):
@@ -397,23 +420,52 @@ class Frontier:
 
     # --- per-host politeness --------------------------------------------------------------------------------
     def acquire_host(
-        self, host: str, holder: str, *, limit: int, interval: float, hold: float, serial: bool = False
+        self,
+        host: str,
+        holder: str,
+        *,
+        limit: int,
+        interval: float,
+        hold: float,
+        serial: bool = False,
+        throttle: Throttle | None = None,
     ) -> float:
         """0.0: `holder` may send one request to `host` now (release it after); -1.0: the host is at its
-        concurrency limit; otherwise the seconds until it may be asked again (delay, Crawl-delay, Retry-After)."""
+        concurrency limit; otherwise the seconds until it may be asked again (delay, Crawl-delay, Retry-After,
+        the host's AutoThrottle delay)."""
+        start = "" if throttle is None else repr(float(throttle.start))
         got = self._run(
-            self._acquire, self._keys("slots:" + host, "host:" + host), [holder, limit, interval, hold, int(serial)]
+            self._acquire,
+            self._keys("slots:" + host, "host:" + host),
+            [holder, limit, interval, hold, int(serial), start],
         )
         return float(got)
 
     def release_host(
-        self, host: str, holder: str, *, crawl_delay: float | None = None, backoff: float = 0.0, blocked: str = ""
+        self,
+        host: str,
+        holder: str,
+        *,
+        crawl_delay: float | None = None,
+        backoff: float = 0.0,
+        blocked: str = "",
+        latency: float | None = None,
+        ok: bool = True,
+        throttle: Throttle | None = None,
     ) -> None:
-        self._run(
-            self._release,
-            self._keys("slots:" + host, "host:" + host),
-            [holder, "" if crawl_delay is None else repr(float(crawl_delay)), backoff, blocked],
-        )
+        """Give the turn back; with `throttle` and the answer's `latency`, adjust the host's AutoThrottle delay."""
+        args: list[Any] = [holder, "" if crawl_delay is None else repr(float(crawl_delay)), backoff, blocked]
+        if throttle is not None and latency is not None:
+            t = throttle
+            args += [repr(float(latency)), t.target_concurrency, t.start, t.min_delay, t.max_delay, int(ok)]
+        else:
+            args += ["", 1, 0, 0, 0, 0]
+        self._run(self._release, self._keys("slots:" + host, "host:" + host), args)
+
+    def host_throttle(self, host: str) -> float | None:
+        """The host's AutoThrottle delay (None before its first adjusted answer)."""
+        value = self.client.hget(self.key("host:" + host), "throttle")
+        return None if value is None else float(value)
 
     def renew_hosts(self, turns: list[tuple[str, str]], hold: float) -> int:
         """Push back the deadline of host turns (host, holder) whose requests are still in flight."""
