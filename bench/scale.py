@@ -1,6 +1,7 @@
 """Scale-out: pages/s with 1, 2 and 4 crawl processes on one Redis frontier and one PostgreSQL index over the demo
-portal, politeness off; then, politeness on, each host's request rate against its limits; and the coordination's
-own cost per request (Redis round trips of the frontier and host turns, PostgreSQL index writes).
+portal, politeness off; then, politeness on, each host's request rate against its limits, and with AutoThrottle on,
+each host's one delay for the cluster and the gaps the server saw; and the coordination's own cost per request
+(Redis round trips of the frontier and host turns, PostgreSQL index writes).
 
     .venv/bin/python bench/scale.py [--sites 11] [--reports-per-site 20] [--processes 1,2,4] [--polite-processes 3]
                                     [--redis redis://127.0.0.1:6379/15] [--database postgresql+psycopg://…/test]
@@ -26,6 +27,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -110,6 +112,8 @@ def run(processes: int, args: argparse.Namespace, settings: dict[str, Any], *, s
                 stats[name] += float(value)
         entries = list(portal.log.entries)
         crawl_delays = {s["id"]: s for s in portal.manifest["sites"] if "Crawl-delay" in (s.get("robots_txt") or "")}
+        host_of = {r["portal"]: urlsplit(r["url"]).hostname for r in portal.manifest["reports"]}
+        throttle = {site: frontier.host_throttle(host) for site, host in host_of.items() if host}
         frontier.clear()
     return {
         "processes": processes,
@@ -122,6 +126,7 @@ def run(processes: int, args: argparse.Namespace, settings: dict[str, Any], *, s
         "downloads": stats["downloader/request_count"],
         "entries": entries,
         "crawl_delay_sites": crawl_delays,
+        "throttle": throttle,
     }
 
 
@@ -248,6 +253,27 @@ def main() -> int:
             f"{1 / delay:>9.1f} {peak(entries):>10}/{POLITE['CONCURRENT_REQUESTS_PER_DOMAIN']} "
             f"{gap if delayed else float('nan'):>10.3f}"
             f"{'  (Crawl-delay 1 s: gap counted from the end)' if delayed else ''}"
+        )
+    print(f"wall {r['wall']:.1f} s for {r['requests']} requests")
+
+    print(
+        f"\nAutoThrottle on, {n} processes: one delay per host for the cluster (start 0.5 s, target concurrency 1); "
+        "the slow host answers in 0.5 s"
+    )
+    r = run(n, args, {**POLITE, "AUTOTHROTTLE_ENABLED": 1, "AUTOTHROTTLE_START_DELAY": 0.5}, slow_delay=0.5)
+    by_site = collections.defaultdict(list)
+    for entry in r["entries"]:
+        by_site[entry.site].append(entry)
+    print(f"{'host':<20} {'requests':>9} {'answer s':>9} {'delay s':>8} {'min gap s':>10} {'peak at once':>13}")
+    for site, entries in sorted(by_site.items()):
+        starts = sorted(e.started for e in entries if e.path != "/robots.txt")
+        gap = min((b - a for a, b in zip(starts, starts[1:], strict=False)), default=float("nan"))
+        answer = sum(e.seconds for e in entries) / len(entries)
+        delay = r["throttle"].get(site)
+        print(
+            f"{site:<20} {len(entries):>9} {answer:>9.3f} {delay if delay is not None else float('nan'):>8.3f} "
+            f"{gap:>10.3f} {peak(entries):>10}/{POLITE['CONCURRENT_REQUESTS_PER_DOMAIN']}"
+            f"{'  (Crawl-delay 1 s rules)' if site in r['crawl_delay_sites'] else ''}"
         )
     print(f"wall {r['wall']:.1f} s for {r['requests']} requests")
     return 0
