@@ -266,9 +266,10 @@ def main() -> int:
         by_site[entry.site].append(entry)
     print(f"{'host':<20} {'requests':>9} {'answer s':>9} {'delay s':>8} {'min gap s':>10} {'peak at once':>13}")
     for site, entries in sorted(by_site.items()):
-        starts = sorted(e.started for e in entries if e.path != "/robots.txt")
+        pages = [e for e in entries if e.path != "/robots.txt"]
+        starts = sorted(e.started for e in pages)
         gap = min((b - a for a, b in zip(starts, starts[1:], strict=False)), default=float("nan"))
-        answer = sum(e.seconds for e in entries) / len(entries)
+        answer = sum(e.seconds for e in pages) / max(1, len(pages))
         delay = r["throttle"].get(site)
         print(
             f"{site:<20} {len(entries):>9} {answer:>9.3f} {delay if delay is not None else float('nan'):>8.3f} "

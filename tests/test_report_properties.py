@@ -93,7 +93,7 @@ def test_defects_never_misplace_a_value(seed: int, fmt: str, layout: str) -> Non
     truth = _truth(seed, fmt, 1.0)
     record = _render(truth, layout)
     wrong, _ = compare_tables(truth, record)
-    # a text that is also, character for character, another report's may read as that report, and only so:
+    # a text that is also, character for character, exactly one other report's may read as that report, and only so:
     # every cell of such a row then holds that report's value
     twins = [r for r in reportgen.complete_readings(truth, layout) if any(path in r for path, _, _ in wrong)]
     read_as_twin = [r for r in twins if all(_same(_value(record, path), value) for path, value in r.items())]

@@ -22,6 +22,9 @@ def _frontier(args: Any) -> Frontier:
     return Frontier(connect(_redis_url(args)), args.name or os.environ.get("GXCRAWL_FRONTIER") or "gxcrawl")
 
 
+SLOWEST_SHOWN = 10
+
+
 def run_status(args: Any) -> int:
     status = _frontier(args).status()
     if args.json:
@@ -40,13 +43,19 @@ def run_status(args: Any) -> int:
                 f"  {owner:<40} {info.get('state', '?'):<18} {info.get('leased', 0):>4} leased, "
                 f"seen {now - info.get('at', now):.0f} s ago"
             )
-    marks = ("blocked", "crawl_delay", "throttle")
+    marks = ("blocked", "crawl_delay")
     waiting = {h: f for h, f in status["hosts"].items() if any(k.startswith(marks) for k in f)}
     if waiting:
-        print("\nhosts with a Crawl-delay, an AutoThrottle delay, a Retry-After back-off or challenge pages:")
+        print("\nhosts with a Crawl-delay, a Retry-After back-off or challenge pages:")
         for host, fields in waiting.items():
             shown = ", ".join(f"{k}={_short(v)}" for k, v in sorted(fields.items()) if k != "next_at")
             print(f"  {host:<40} {shown}")
+    # every host answering gets an AutoThrottle delay: only the slowest are worth a look
+    throttled = sorted(((float(f["throttle"]), h) for h, f in status["hosts"].items() if "throttle" in f), reverse=True)
+    if throttled:
+        print(f"\nslowest hosts by AutoThrottle delay ({len(throttled)} hosts have one):")
+        for delay, host in throttled[:SLOWEST_SHOWN]:
+            print(f"  {host:<40} {delay:.2f} s")
     return 0
 
 

@@ -22,8 +22,8 @@ Scrapy's own per-host download slots stand aside for these requests (each gets a
 the cluster's turn is the only gate, taken right before the request is sent.
 
 The wait is a Deferred on the reactor (never a sleep), re-asked every fraction of a second while the host is at
-its limit. A turn carries a deadline one frontier lease (GX_FRONTIER_LEASE) away, pushed back while its request is
-in flight, so a process killed mid-request gives the host back as soon as its requests come back to the frontier.
+its limit. A turn carries a deadline a few lease renewals away (30 s with the default GX_FRONTIER_LEASE of 120 s),
+pushed back while its request is in flight, so a process killed mid-request gives the host back soon.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ class ClusterPolitenessMiddleware:
         self.frontier = frontier_for(crawler)
         self.limit = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.interval = max(0.0, settings.getfloat("DOWNLOAD_DELAY"))
-        self.hold = self.frontier.lease_seconds
+        # renewed every upkeep interval while the request is out: a few intervals outlive a busy moment
+        self.hold = min(self.frontier.lease_seconds, 3 * upkeep_interval(self.frontier))
         self.crawl_delay = settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("GX_CRAWL_DELAY_ENABLED")
         self.crawl_delay_max = settings.getfloat("GX_CRAWL_DELAY_MAX")
         self.retry_after_max = settings.getfloat("GX_RETRY_AFTER_MAX")

@@ -134,7 +134,9 @@ class FrontierScheduler(RedisScheduler):
     this process under the same lease: it may need this process's state (the cookie the gate just set), and if
     the process dies the lease expires and the original request is redone from the frontier. A successor met
     first by another request (a redirect to a page already seen) is dropped and finishes its lease; one met first
-    under this same lease, by a process that died before fetching it, is fetched again. Stats are counted here:
+    under this same lease, by a process that died before fetching it, is fetched again (once: a redirect loop within
+    this process is dropped as in one process). Fingerprints known to be in the shared set are remembered here, so
+    a link met again costs no Redis call (the set only grows while the crawl runs). Stats are counted here:
     scrapy-redis passes a `spider` argument that Scrapy's stats collector deprecates."""
 
     @classmethod
@@ -143,6 +145,7 @@ class FrontierScheduler(RedisScheduler):
         scheduler.crawl_stats = crawler.stats
         scheduler.successors = []
         scheduler.order = itertools.count()
+        scheduler.known_seen = set()
         return scheduler
 
     def enqueue_request(self, request: Request) -> bool:
@@ -150,15 +153,24 @@ class FrontierScheduler(RedisScheduler):
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         if lease is None:
             # seen-check and push in one script (scrapy-redis makes them two calls a crash can fall between)
-            if not self.queue.push(request, fingerprint):
+            duplicate = bool(fingerprint) and fingerprint in self.known_seen
+            if duplicate or not self.queue.push(request, fingerprint):
+                self.known_seen.add(fingerprint)
                 self.df.log(request, self.spider)
                 return False
+            if fingerprint:
+                self.known_seen.add(fingerprint)
             self.crawl_stats.inc_value("scheduler/enqueued/redis")
             return True
-        if fingerprint and not self.queue.frontier.claim_successor(fingerprint, lease):
+        leases = _leases(self.spider.crawler)
+        if fingerprint and (
+            fingerprint in leases.claimed.get(lease, ()) or not self.queue.frontier.claim_successor(fingerprint, lease)
+        ):
             request.meta.pop(META_LEASE, None)
-            _leases(self.spider.crawler).finish(lease, done=True)
+            leases.finish(lease, done=True)
             return False
+        if fingerprint:
+            leases.claimed.setdefault(lease, set()).add(fingerprint)
         heapq.heappush(self.successors, (-request.priority, next(self.order), request))
         self.crawl_stats.inc_value("scheduler/enqueued/successor")
         return True
@@ -182,12 +194,14 @@ class _Leases:
         self.frontier = frontier
         self.stats = stats
         self.held: set[int] = set()
+        self.claimed: dict[int, set[str]] = {}  # lease -> the successors' fingerprints it claimed in this process
 
     def hold(self, lease: int) -> None:
         self.held.add(lease)
 
     def finish(self, lease: int, *, done: bool) -> None:
         self.held.discard(lease)
+        self.claimed.pop(lease, None)
         if not self.frontier.ack(lease, done=done) and self.stats:
             # the lease expired and went back to the queue meanwhile (the process stalled for a lease's length)
             self.stats.inc_value("gx/frontier/lease_lost")

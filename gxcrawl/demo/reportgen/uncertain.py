@@ -111,12 +111,13 @@ def _row_paths(truth: dict[str, Any], table: str, row: str) -> list[str]:
     return [f"{table}.{row}.{c}" for c in truth[table][row]]
 
 
-def complete_readings(truth: dict[str, Any], layout: str, limit: int = 16) -> list[dict[str, Decimal]]:
-    """Glued rows that lost a cell yet still read as complete rows, every identity holding.
+def complete_readings(truth: dict[str, Any], layout: str) -> list[dict[str, Decimal]]:
+    """Glued rows that lost a cell yet read as exactly one complete row, every identity holding.
 
-    Such a text is, character for character, also the rendering of a report without the defect whose row holds
-    those values: no parser can tell the two apart. Each reading maps "table.row.col" to a value for every cell of
-    its row. Other layouts keep cell positions: none.
+    Such a text is, character for character, also the rendering of one other report, without the defect, whose
+    row holds those values: no parser can tell the two apart, and reading the row as that report's is no guess. A
+    row with two or more complete readings is left open (a parser must not pick one). Each reading maps
+    "table.row.col" to a value for every cell of its row. Other layouts keep cell positions: none.
     """
     if layout != "glued":
         return []
@@ -129,15 +130,17 @@ def complete_readings(truth: dict[str, Any], layout: str, limit: int = 16) -> li
         if len(run) >= len(paths):
             continue
         cols = [path.rsplit(".", 1)[1] for path in paths]
-        for reading in _readings(_chunks(run), cols, _roles(table, len(cols)), limit):
-            out.append(dict(zip(paths, reading, strict=True)))
+        readings = _readings(_chunks(run), cols, _roles(table, len(cols)), limit=2)
+        if len(readings) == 1:
+            out.append(dict(zip(paths, readings[0], strict=True)))
     return out
 
 
 def uncertain_cells(truth: dict[str, Any], layout: str) -> list[str]:
     """Cells ("table.row.col") that a correct parser may leave null when reading this rendering.
 
-    A parser must never give any other number for them; every other cell it must read exactly.
+    A parser must never give any other number for them; every other cell it must read exactly (but for the
+    rows of `complete_readings`, which are also another report's text and may read as that report).
     - "glued": a row whose digits split into its cells in more than one way satisfying the row's
       identities (table 二 rows have none, so most multi-digit ones), and any row with a blank, `/`/`—`
       or dropped cell (the glued digits no longer say which cell is missing).
