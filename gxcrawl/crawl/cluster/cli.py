@@ -43,12 +43,11 @@ def run_status(args: Any) -> int:
                 f"  {owner:<40} {info.get('state', '?'):<18} {info.get('leased', 0):>4} leased, "
                 f"seen {now - info.get('at', now):.0f} s ago"
             )
-    marks = ("blocked", "crawl_delay")
-    waiting = {h: f for h, f in status["hosts"].items() if any(k.startswith(marks) for k in f)}
+    waiting = {h: f for h, f in status["hosts"].items() if any(k.startswith(("blocked", "crawl_delay")) for k in f)}
     if waiting:
         print("\nhosts with a Crawl-delay, a Retry-After back-off or challenge pages:")
         for host, fields in waiting.items():
-            shown = ", ".join(f"{k}={_short(v)}" for k, v in sorted(fields.items()) if k != "next_at")
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(fields.items()) if k != "next_at")
             print(f"  {host:<40} {shown}")
     # every host answering gets an AutoThrottle delay: only the slowest are worth a look
     throttled = sorted(((float(f["throttle"]), h) for h, f in status["hosts"].items() if "throttle" in f), reverse=True)
@@ -57,15 +56,6 @@ def run_status(args: Any) -> int:
         for delay, host in throttled[:SLOWEST_SHOWN]:
             print(f"  {host:<40} {delay:.2f} s")
     return 0
-
-
-def _short(value: str) -> str:
-    """A number as Lua wrote it (3.1234567890123) to two decimals; anything else as it is."""
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return str(int(number)) if number.is_integer() else f"{number:.2f}"
 
 
 def run_clear(args: Any) -> int:

@@ -147,7 +147,8 @@ class ClusterPolitenessMiddleware:
             return response
         self.in_flight.pop(held[1], None)
         crawl_delay = None
-        if _is_robots(request):
+        robots = _is_robots(request)
+        if robots:
             self.frontier.cache_robots(request.url, response.status, _headers(response), response.body)
             crawl_delay = self._crawl_delay(request, _decoded(response)) if response.status == 200 else None
         backoff = 0.0
@@ -155,7 +156,7 @@ class ClusterPolitenessMiddleware:
             retry_after = parse_retry_after(response.headers.get(b"Retry-After"))
             backoff = min(retry_after, self.retry_after_max) if retry_after else 0.0
         # as Scrapy's AutoThrottle: no adjustment for a host whose Crawl-delay rules, nor for robots.txt
-        adjust = not _is_robots(request) and not request.meta.get("autothrottle_dont_adjust_delay")
+        adjust = not robots and not request.meta.get("autothrottle_dont_adjust_delay")
         self.frontier.release_host(
             *held,
             crawl_delay=crawl_delay,

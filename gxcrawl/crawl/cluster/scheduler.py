@@ -153,13 +153,12 @@ class FrontierScheduler(RedisScheduler):
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         if lease is None:
             # seen-check and push in one script (scrapy-redis makes them two calls a crash can fall between)
-            duplicate = bool(fingerprint) and fingerprint in self.known_seen
-            if duplicate or not self.queue.push(request, fingerprint):
-                self.known_seen.add(fingerprint)
-                self.df.log(request, self.spider)
-                return False
+            queued = fingerprint not in self.known_seen and self.queue.push(request, fingerprint)
             if fingerprint:
                 self.known_seen.add(fingerprint)
+            if not queued:
+                self.df.log(request, self.spider)
+                return False
             self.crawl_stats.inc_value("scheduler/enqueued/redis")
             return True
         leases = _leases(self.spider.crawler)
