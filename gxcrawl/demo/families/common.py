@@ -267,6 +267,19 @@ def static_page(
     site.routes[path] = handle
 
 
+def xxgk_page(site: Site, path: str, main: str) -> None:
+    """Serve the portal's 政府信息公开 page at `path`, with `main` as its content."""
+    site.routes[path] = lambda req: site.html(
+        chrome.page(
+            site,
+            title="政府信息公开",
+            column="政府信息公开",
+            crumbs=[("首页", "/"), ("政府信息公开", None)],
+            main=main,
+        )
+    )
+
+
 def distractor_route(site: Site, d: Distractor, render_article: Callable[..., str]) -> None:
     body = contentlib.distractor_body(
         d.kind, d.title, region=site.region, agency=site.name, year=int(d.published[:4]) - 1

@@ -23,6 +23,7 @@ from gxcrawl.demo.families.common import (
     report_route,
     robots,
     short,
+    xxgk_page,
 )
 from gxcrawl.demo.families.trs import trs_attachment_path, trs_list, trs_report_path
 from gxcrawl.demo.world import Request, Response, Site
@@ -96,15 +97,7 @@ def xxgk_index(site: Site, blocks: list[tuple[str, str]], extra: str = "") -> No
     """The 政府信息公开 page: guides and `blocks` as links, then `extra` HTML (a search box, a widget)."""
     guides = guide_pages(site, site.xxgk_path.rsplit("/", 1)[0] + "/", [("首页", "/"), ("政务公开", site.xxgk_path)])
     lis = "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in guides + blocks)
-    site.routes[site.xxgk_path] = lambda req: site.html(
-        chrome.page(
-            site,
-            title="政府信息公开",
-            column="政府信息公开",
-            crumbs=[("首页", "/"), ("政府信息公开", None)],
-            main=f'<div class="xxgk-blocks"><ul>{lis}</ul></div>{extra}',
-        )
-    )
+    xxgk_page(site, site.xxgk_path, f'<div class="xxgk-blocks"><ul>{lis}</ul></div>{extra}')
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))
 
 

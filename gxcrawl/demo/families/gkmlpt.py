@@ -23,6 +23,7 @@ from gxcrawl.demo.families.common import (
     report_route,
     robots,
     to_int,
+    xxgk_page,
 )
 from gxcrawl.demo.world import Attachment, Distractor, Report, Request, Response, Site
 
@@ -143,15 +144,7 @@ def build_gkmlpt(site: Site, rng: random.Random, opts: Options, registry: dict) 
         f'<div id="app"><div class="gkmlpt-loading">正在加载…</div></div>'
         f'<script>window._CONFIG = {config};</script><script src="/gkmlpt/static/js/app.js"></script>'
     )
-    site.routes["/gkmlpt/index"] = lambda req: site.html(
-        chrome.page(
-            site,
-            title="政府信息公开",
-            column="政府信息公开",
-            crumbs=[("首页", "/"), ("政府信息公开", None)],
-            main=shell_main,
-        )
-    )
+    xxgk_page(site, "/gkmlpt/index", shell_main)
     robots(site, [], None)
     guide_pages(site, "/xxgk/", [("首页", "/"), ("政府信息公开", site.xxgk_path)])
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))

@@ -29,6 +29,7 @@ from gxcrawl.demo.families.common import (
     robots,
     short,
     to_int,
+    xxgk_page,
 )
 from gxcrawl.demo.families.generic import xxgk_index
 from gxcrawl.demo.world import Distractor, Report, Request, Response, Site
@@ -216,15 +217,7 @@ def build_hanweb(site: Site, rng: random.Random, opts: Options, registry: dict) 
         f'<div class="xxgk"><h2>政府信息公开</h2><ul>{glis}{lis}'
         f'<li><a href="{col_path(c_xz)}">乡镇年报</a></li></ul></div>'
     )
-    site.routes[site.xxgk_path] = lambda req: site.html(
-        chrome.page(
-            site,
-            title="政府信息公开",
-            column="政府信息公开",
-            crumbs=[("首页", "/"), ("政府信息公开", None)],
-            main=main_x,
-        )
-    )
+    xxgk_page(site, site.xxgk_path, main_x)
     site.routes[col_path(c_xz)] = lambda req: site.html(
         chrome.page(
             site,

@@ -31,6 +31,7 @@ from gxcrawl.demo.families.common import (
     robots,
     short,
     static_page,
+    xxgk_page,
 )
 from gxcrawl.demo.world import Distractor, Report, Request, Response, Site, docid_for
 
@@ -423,15 +424,7 @@ def build_trs(site: Site, rng: random.Random, opts: Options, registry: dict) -> 
         ("乡镇信息公开", root + "xzxxgk/index.html"),
     ]
     lis = "".join(f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in blocks)
-    site.routes[site.xxgk_path] = lambda req: site.html(
-        chrome.page(
-            site,
-            title="政府信息公开",
-            column="政府信息公开",
-            crumbs=crumbs_x[:1] + [("政府信息公开", None)],
-            main=f'<div class="xxgk-blocks"><ul>{lis}</ul></div>',
-        )
-    )
+    xxgk_page(site, site.xxgk_path, f'<div class="xxgk-blocks"><ul>{lis}</ul></div>')
     site.routes[root] = site.routes[site.xxgk_path]
     home_links = [("政府信息公开", site.xxgk_path)] + ([("通知公告", "/zwgk/tzgg/index.html")] if tzgg_items else [])
     home_page(site, home_links, news_items(site))
@@ -519,15 +512,7 @@ def build_trs1(site: Site, rng: random.Random, opts: Options, registry: dict) ->
     lis = "".join(
         f'<li><a href="{h}">{escape(t)}</a></li>' for t, h in guides + [("政府信息公开年报", nb + "index.html")]
     )
-    site.routes[site.xxgk_path] = lambda req: site.html(
-        chrome.page(
-            site,
-            title="政府信息公开",
-            column="政府信息公开",
-            crumbs=[("首页", "/"), ("政府信息公开", None)],
-            main=f'<div class="xxgk-blocks"><ul>{lis}</ul></div>',
-        )
-    )
+    xxgk_page(site, site.xxgk_path, f'<div class="xxgk-blocks"><ul>{lis}</ul></div>')
     home_page(site, [("政府信息公开", site.xxgk_path)], news_items(site))
 
 
